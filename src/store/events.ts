@@ -1,0 +1,32 @@
+// The journal's event format: one JSON object a line, append-only.
+// The state of every trial is a fold over these events (see state.ts).
+import type { DataReport, EpochMetrics, ForgettingReport, BackendName } from '../engine/types.js';
+
+export type ParamValue = number | string | boolean;
+export type Params = Record<string, ParamValue>;
+
+interface Base {
+  /** Sequence number, 1-based, strictly increasing in one journal. */
+  seq: number;
+  /** ISO-8601 time of the write. */
+  time: string;
+}
+
+export type JournalEventBody =
+  | { type: 'sweep_started'; name: string; spec_hash: string; trials: number; resumed: boolean; pid: number; host: string }
+  | { type: 'trial_started'; trial_id: string; index: number; params: Params; slot: number; attempt: number; gpu?: number; from_epoch: number }
+  | { type: 'data_report'; trial_id: string; report: DataReport; backend: BackendName }
+  | { type: 'epoch_ended'; trial_id: string; metrics: EpochMetrics }
+  | { type: 'trial_completed'; trial_id: string; seconds: number; forgetting?: ForgettingReport; initial_val_loss?: number }
+  | { type: 'trial_failed'; trial_id: string; attempt: number; error: string; will_retry: boolean; out_of_memory?: boolean }
+  | { type: 'trial_diverged'; trial_id: string; epoch: number; reason: string }
+  | { type: 'trial_stopped'; trial_id: string; epoch: number; reason: string }
+  | { type: 'trial_stopped_early'; trial_id: string; epoch: number; rung?: number; reason: string }
+  | { type: 'trial_proposed'; trial_id: string; index: number; params: Params; sampler: string }
+  | { type: 'journal_repaired'; dropped_bytes: number }
+  | { type: 'sweep_completed'; completed: number; failed: number; diverged: number; stopped_early: number };
+
+export type JournalEvent = JournalEventBody & Base;
+export type JournalEventType = JournalEvent['type'];
+
+export type TrialStatus = 'pending' | 'running' | 'completed' | 'failed' | 'diverged' | 'stopped' | 'stopped_early';
