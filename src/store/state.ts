@@ -1,0 +1,39 @@
+// The state of every trial is a fold over the journal: no state is kept anywhere else.
+import type { DataReport, EpochMetrics, ForgettingReport, BackendName } from '../engine/types.js';
+import type { JournalEvent, Params, TrialStatus } from './events.js';
+
+export interface TrialState {
+  id: string;
+  index: number;
+  params: Params;
+  status: TrialStatus;
+  /** Attempts started so far (1 after the first trial_started). */
+  attempts: number;
+  /** Epoch metrics in order, de-duplicated by epoch (a resumed trial may re-report). */
+  epochs: EpochMetrics[];
+  slot?: number;
+  gpu?: number;
+  backend?: BackendName;
+  dataReport?: DataReport;
+  forgetting?: ForgettingReport;
+  initialValLoss?: number;
+  /** Last error (failed), divergence or stop reason. */
+  reason?: string;
+  outOfMemory?: boolean;
+  /** Early stop rung (asha). */
+  rung?: number;
+  startedAt?: string;
+  endedAt?: string;
+  /** Seconds spent training, summed over attempts where known. */
+  seconds?: number;
+}
+
+export interface SweepState {
+  name?: string;
+  specHash?: string;
+  completed: boolean;
+  trials: Map<string, TrialState>;
+  lastSeq: number;
+}
+
+export type FoldTrials = (events: JournalEvent[]) => SweepState;
