@@ -44,7 +44,7 @@ export interface TrialConfig {
    * Test-only trial kinds that do no training (kept for the orchestration benchmark and fault tests):
    * 'train' (default) runs the real fine-tune.
    */
-  kind?: 'train' | 'noop' | 'throw' | 'nan' | 'hang' | 'exit' | 'devices';
+  kind?: 'train' | 'noop' | 'throw' | 'nan' | 'hang' | 'exit' | 'devices' | 'oom';
 }
 
 export interface EpochMetrics {

@@ -1,0 +1,51 @@
+// Runs one trial in a child process pinned to a GPU (CUDA_VISIBLE_DEVICES), for native tfjs
+// backends: a worker thread cannot change the environment native code reads, and tfjs-node cannot
+// load in a second thread of one process. A child that dies fails only its trial.
+import { fork } from 'node:child_process';
+import type { TrialConfig, TrialEvent } from '../engine/types.js';
+import { childEntry } from './entries.js';
+import type { FromTrial, ToTrial } from './protocol.js';
+import type { TrialRun } from './pool.js';
+
+export interface ChildRunOptions {
+  gpu?: number;
+  onEvent(event: TrialEvent): void;
+  /** Graceful stop: the trial checkpoints at its next batch and returns 'stopped'. */
+  stop: AbortSignal;
+  /** Hard stop: the process is killed. */
+  kill: AbortSignal;
+}
+
+export function runInChild(config: TrialConfig, opts: ChildRunOptions): Promise<TrialRun> {
+  return new Promise((resolve) => {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    if (opts.gpu !== undefined) env.CUDA_VISIBLE_DEVICES = String(opts.gpu);
+    // 'advanced' serialization keeps NaN and Infinity in metrics intact.
+    const child = fork(childEntry, [], { env, execArgv: [], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let final: TrialRun | undefined;
+    const send = (msg: ToTrial): void => {
+      if (child.connected) child.send(msg, (err) => void err);
+    };
+    const onStop = (): void => send({ type: 'stop', reason: String(opts.stop.reason ?? 'stopped') });
+    const onKill = (): void => void child.kill('SIGKILL');
+    opts.stop.addEventListener('abort', onStop, { once: true });
+    opts.kill.addEventListener('abort', onKill, { once: true });
+    child.on('message', (msg: FromTrial) => {
+      if (msg.type === 'event') opts.onEvent(msg.event);
+      else if (msg.type === 'result') final = { ok: true, result: msg.result };
+      else final = { ok: false, error: msg.error };
+    });
+    child.on('error', (err) => {
+      final ??= { ok: false, error: { name: 'Error', message: `trial process failed: ${err.message}`, outOfMemory: false, input: false } };
+    });
+    child.on('exit', (code, signal) => {
+      opts.stop.removeEventListener('abort', onStop);
+      opts.kill.removeEventListener('abort', onKill);
+      const how = signal ? `killed by signal ${signal}` : `exited with code ${code}`;
+      resolve(final ?? { ok: false, error: { name: 'Error', message: `trial process ${how}`, outOfMemory: false, input: false } });
+    });
+    send({ type: 'run', config });
+    if (opts.stop.aborted) onStop();
+    if (opts.kill.aborted) onKill();
+  });
+}

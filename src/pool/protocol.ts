@@ -1,0 +1,45 @@
+// Messages between the controller and a running trial (a worker thread's MessagePort, or a child
+// process's IPC channel). Events stream out, a stop request streams in, and exactly one final
+// message (result or error) ends the trial.
+import type { MessagePort } from 'node:worker_threads';
+import type { TrialConfig, TrialEvent, TrialResult } from '../engine/types.js';
+
+/** What a failed trial reports: plain data, so it crosses threads and processes intact. */
+export interface TrialErrorInfo {
+  name: string;
+  message: string;
+  stack?: string;
+  /** JS heap (ERR_WORKER_OUT_OF_MEMORY) or wasm heap exhausted: recorded as out_of_memory. */
+  outOfMemory: boolean;
+  /** Bad data or model input (TrialInputError): retrying cannot help. */
+  input: boolean;
+}
+
+export type FromTrial =
+  | { type: 'event'; event: TrialEvent }
+  | { type: 'result'; result: TrialResult }
+  | { type: 'error'; error: TrialErrorInfo };
+
+export type ToTrial = { type: 'run'; config: TrialConfig } | { type: 'stop'; reason: string };
+
+/** The piscina task: the trial and the port its events and stop requests travel on. */
+export interface WorkerTask {
+  config: TrialConfig;
+  port: MessagePort;
+}
+
+// wasm's abort text ("Aborted(OOM)", "Cannot enlarge memory"), V8's ("Array buffer allocation
+// failed", "JavaScript heap out of memory") and Node's worker resource-limit code.
+const OOM = /out of memory|Aborted\(OOM\)|Cannot enlarge memory|Array buffer allocation failed|\bOOM\b/i;
+
+export function describeError(err: unknown): TrialErrorInfo {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const code = (e as { code?: unknown }).code;
+  return {
+    name: e.name,
+    message: e.message || e.name,
+    stack: e.stack,
+    outOfMemory: code === 'ERR_WORKER_OUT_OF_MEMORY' || OOM.test(e.message),
+    input: e.name === 'TrialInputError',
+  };
+}

@@ -1,0 +1,129 @@
+// Synthetic trial kinds: no training, for the orchestration benchmark and the fault tests. Selected
+// by TrialConfig.kind, which a run option sets (never a user spec). Each behaves like the engine
+// seen from outside: events, an AbortSignal honoured at "batch" boundaries, a result or a throw.
+import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EpochMetrics, RunTrialOptions, TrialConfig, TrialResult } from '../engine/types.js';
+
+export type SyntheticKind = Exclude<NonNullable<TrialConfig['kind']>, 'train'>;
+
+export async function runSynthetic(kind: SyntheticKind, config: TrialConfig, opts: RunTrialOptions): Promise<TrialResult> {
+  switch (kind) {
+    case 'noop':
+      return noop(config, opts);
+    case 'throw':
+      throw new Error(`synthetic failure of trial ${config.trialId}`);
+    case 'nan':
+      return nan(config, opts);
+    case 'hang':
+      await aborted(opts.signal);
+      return result(config, 'stopped', [], String(opts.signal?.reason ?? 'stopped'));
+    case 'exit':
+      // In a worker thread this ends the thread only; in a child process, the process.
+      process.exit(3);
+    case 'devices':
+      return devices(config, opts);
+    case 'oom':
+      return exhaustHeap();
+  }
+}
+
+/** A deterministic pseudo-loss from the parameters: best near lr 1e-3, slightly worse for big batches. */
+export function noopLoss(params: TrialConfig['params'], epoch: number): number {
+  const lr = Math.log10(params.learning_rate);
+  return 0.5 + (lr + 3) ** 2 * 0.1 + params.batch_size / 1000 + 0.2 / epoch;
+}
+
+async function noop(config: TrialConfig, opts: RunTrialOptions): Promise<TrialResult> {
+  const epochs = Math.max(1, Math.floor(config.params.epochs));
+  const gate = typeof config.params.gate_file === 'string' ? config.params.gate_file : undefined;
+  // A multi-epoch synthetic trial keeps a checkpoint (the epoch reached) so resume can be shown.
+  const done = epochs > 1 ? await readEpoch(config.dir) : 0;
+  if (done > 0) opts.onEvent?.({ type: 'resumed', fromEpoch: done });
+  const all: EpochMetrics[] = [];
+  for (let epoch = done + 1; epoch <= epochs; epoch++) {
+    if (gate && epoch > 1) await fileExists(gate, opts.signal);
+    if (opts.signal?.aborted) return result(config, 'stopped', all, String(opts.signal.reason));
+    const loss = noopLoss(config.params, epoch);
+    const metrics: EpochMetrics = { epoch, train_loss: loss * 0.9, val_loss: loss, val_accuracy: 1 / (1 + loss), seconds: 0 };
+    if (epochs > 1) await writeEpoch(config.dir, epoch);
+    opts.onEvent?.({ type: 'epoch', metrics });
+    all.push(metrics);
+  }
+  return result(config, 'completed', all);
+}
+
+async function nan(config: TrialConfig, opts: RunTrialOptions): Promise<TrialResult> {
+  opts.onEvent?.({ type: 'step', epoch: 1, step: 1, stepsPerEpoch: 2, loss: Number.NaN });
+  return result(config, 'diverged', [], 'loss is NaN at epoch 1, step 1');
+}
+
+/**
+ * Reports the CUDA_VISIBLE_DEVICES it sees, and records its start and end in a shared file
+ * (params.marker_file) so a test can see which trials overlapped. It holds until
+ * params.hold_starts trials have started (or it is stopped), so that concurrency is observable.
+ */
+async function devices(config: TrialConfig, opts: RunTrialOptions): Promise<TrialResult> {
+  const seen = process.env.CUDA_VISIBLE_DEVICES ?? '';
+  const marker = typeof config.params.marker_file === 'string' ? config.params.marker_file : undefined;
+  const hold = Number(config.params.hold_starts ?? 0);
+  opts.onEvent?.({ type: 'log', message: `CUDA_VISIBLE_DEVICES=${seen}` });
+  if (marker) {
+    await appendFile(marker, `start ${config.trialId} ${seen}\n`);
+    while (!opts.signal?.aborted) {
+      const text = await readFile(marker, 'utf8');
+      if (text.split('\n').filter((l) => l.startsWith('start ')).length >= hold) break;
+      await delay(10);
+    }
+    await appendFile(marker, `end ${config.trialId} ${seen}\n`);
+  }
+  const metrics: EpochMetrics = { epoch: 1, train_loss: 1, val_loss: 1, seconds: 0 };
+  opts.onEvent?.({ type: 'epoch', metrics });
+  return result(config, 'completed', [metrics]);
+}
+
+/** Allocates until the JS heap is exhausted (run under resourceLimits: the thread dies). */
+function exhaustHeap(): never {
+  const hoard: number[][] = [];
+  for (;;) hoard.push(new Array(1 << 20).fill(hoard.length));
+}
+
+function result(config: TrialConfig, outcome: TrialResult['outcome'], epochs: EpochMetrics[], reason?: string): TrialResult {
+  return { trialId: config.trialId, outcome, reason, epochs, backend: 'cpu', seconds: 0 };
+}
+
+async function readEpoch(dir: string): Promise<number> {
+  try {
+    return Number(JSON.parse(await readFile(join(dir, 'checkpoint', 'state.json'), 'utf8')).epoch) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function writeEpoch(dir: string, epoch: number): Promise<void> {
+  const cp = join(dir, 'checkpoint');
+  await mkdir(cp, { recursive: true });
+  await writeFile(join(cp, 'state.json.tmp'), JSON.stringify({ epoch }));
+  await rename(join(cp, 'state.json.tmp'), join(cp, 'state.json'));
+}
+
+async function fileExists(path: string, signal?: AbortSignal): Promise<void> {
+  while (!signal?.aborted) {
+    try {
+      await readFile(path);
+      return;
+    } catch {
+      await delay(20);
+    }
+  }
+}
+
+function aborted(signal?: AbortSignal): Promise<void> {
+  if (!signal) return new Promise(() => {});
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
