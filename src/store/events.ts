@@ -14,6 +14,8 @@ interface Base {
 
 export type JournalEventBody =
   | { type: 'sweep_started'; name: string; spec_hash: string; trials: number; resumed: boolean; pid: number; host: string }
+  // from_epoch: epochs already done, restored from the trial's checkpoint (0 = a fresh start);
+  // the fold drops recorded epochs after it, since this attempt reports them again.
   | { type: 'trial_started'; trial_id: string; index: number; params: Params; slot: number; attempt: number; gpu?: number; from_epoch: number }
   | { type: 'data_report'; trial_id: string; report: DataReport; backend: BackendName }
   | { type: 'epoch_ended'; trial_id: string; metrics: EpochMetrics }

@@ -9,6 +9,8 @@ export interface TrialState {
   status: TrialStatus;
   /** Attempts started so far (1 after the first trial_started). */
   attempts: number;
+  /** trial_failed events so far (retries used = failures while the trial is pending again). */
+  failures?: number;
   /** Epoch metrics in order, de-duplicated by epoch (a resumed trial may re-report). */
   epochs: EpochMetrics[];
   slot?: number;

@@ -25,4 +25,6 @@ export interface Store {
   writeSpec(spec: unknown, hash: string): Promise<void>;
   /** Take the one-controller lock; throws SweepError naming the holder (pid, host) if it is alive. */
   lock(): Promise<{ release(): Promise<void> }>;
+  /** Finish pending writes and release open files (the lock is released separately). */
+  close(): Promise<void>;
 }

@@ -1,0 +1,172 @@
+// One suite for the Store interface, run against every implementation (today the journal in the
+// sweep directory; a database store joins the list below and must pass the same tests).
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InputError, SweepError } from '../../src/errors.js';
+import type { EpochMetrics } from '../../src/engine/types.js';
+import type { JournalEventBody } from '../../src/store/events.js';
+import { foldTrials } from '../../src/store/fold.js';
+import { JournalStore } from '../../src/store/journal-store.js';
+import type { Store } from '../../src/store/store.js';
+
+interface Implementation {
+  name: string;
+  open(dir: string, opts?: { create?: boolean }): Promise<Store>;
+}
+
+const implementations: Implementation[] = [{ name: 'JournalStore', open: (dir, opts) => JournalStore.open(dir, opts) }];
+
+const opened: Store[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((s) => s.close()));
+});
+
+function freshDir(): string {
+  return join(mkdtempSync(join(tmpdir(), 'finesweep-store-')), 'sweep');
+}
+
+function epoch(n: number, valLoss: number): EpochMetrics {
+  return { epoch: n, train_loss: valLoss + 0.1, val_loss: valLoss, seconds: 1 };
+}
+
+const started = (id: string, index: number, from = 0, attempt = 1): JournalEventBody => ({
+  type: 'trial_started', trial_id: id, index, params: { learning_rate: 0.001 * (index + 1) }, slot: 0, attempt, from_epoch: from,
+});
+
+describe.each(implementations)('the $name store', (impl) => {
+  async function open(dir: string, opts?: { create?: boolean }): Promise<Store> {
+    const store = await impl.open(dir, opts);
+    opened.push(store);
+    return store;
+  }
+
+  it('assigns seq 1, 2, 3 and an ISO time to appended events and reads them back in order', async () => {
+    const store = await open(freshDir(), { create: true });
+    const a = await store.append({ type: 'sweep_started', name: 's', spec_hash: 'h', trials: 2, resumed: false, pid: 1, host: 'x' });
+    const b = await store.append(started('t0', 0));
+    const c = await store.append({ type: 'trial_completed', trial_id: 't0', seconds: 3 });
+    expect([a.seq, b.seq, c.seq]).toEqual([1, 2, 3]);
+    for (const e of [a, b, c]) expect(new Date(e.time).toISOString()).toBe(e.time);
+    expect(await store.events()).toEqual([a, b, c]);
+  });
+
+  it('ignores a seq or time given by the caller', async () => {
+    const store = await open(freshDir(), { create: true });
+    const body = { type: 'journal_repaired', dropped_bytes: 0, seq: 99, time: 'yesterday' } as unknown as JournalEventBody;
+    const e = await store.append(body);
+    expect(e.seq).toBe(1);
+    expect(e.time).not.toBe('yesterday');
+  });
+
+  it('keeps seq order and every event intact under many concurrent appends', async () => {
+    const store = await open(freshDir(), { create: true });
+    const bodies = Array.from({ length: 300 }, (_, i) => ({ type: 'trial_stopped', trial_id: `t${i}`, epoch: i, reason: 'x'.repeat(i) }) as const);
+    const written = await Promise.all(bodies.map((b) => store.append(b)));
+    expect(written.map((e) => e.seq)).toEqual(bodies.map((_, i) => i + 1));
+    const events = await store.events();
+    expect(events).toEqual(written);
+    expect(events.map((e) => (e as { trial_id: string }).trial_id)).toEqual(bodies.map((b) => b.trial_id));
+  });
+
+  it('continues the sequence after the store is closed and opened again', async () => {
+    const dir = freshDir();
+    const first = await open(dir, { create: true });
+    await first.append(started('t0', 0));
+    await first.append(started('t1', 1));
+    await first.close();
+    const second = await open(dir);
+    const e = await second.append({ type: 'trial_completed', trial_id: 't0', seconds: 1 });
+    expect(e.seq).toBe(3);
+    expect((await second.events()).map((x) => x.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('refuses to open a directory that does not exist without create, naming it', async () => {
+    const dir = freshDir();
+    const err = await impl.open(dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toBe(`not a sweep directory: ${dir} (it does not exist)`);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('refuses to open an existing directory that holds no sweep without create', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'finesweep-store-'));
+    const err = await impl.open(dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toMatch(/^not a sweep directory: .*no spec\.resolved\.json or journal\.jsonl/);
+  });
+
+  it('writes the resolved spec with its hash and reads it back; none before', async () => {
+    const dir = freshDir();
+    const store = await open(dir, { create: true });
+    expect(await store.readSpec()).toBeUndefined();
+    const spec = { name: 'demo', search: { method: 'grid' }, space: { lr: [1e-3, 1e-4] } };
+    await store.writeSpec(spec, 'abc123');
+    expect(await store.readSpec()).toEqual({ spec, hash: 'abc123' });
+    expect(await (await open(dir)).readSpec()).toEqual({ spec, hash: 'abc123' });
+  });
+
+  it('gives each trial its own directory, created on demand, and refuses ids that escape it', async () => {
+    const dir = freshDir();
+    const store = await open(dir, { create: true });
+    const t = store.trialDir('trial-0007');
+    expect(t.startsWith(store.dir)).toBe(true);
+    expect(statSync(t).isDirectory()).toBe(true);
+    expect(() => store.trialDir('../evil')).toThrow(SweepError);
+    expect(() => store.trialDir('a/b')).toThrow(SweepError);
+  });
+
+  it('appends log lines to the trial log', async () => {
+    const store = await open(freshDir(), { create: true });
+    await store.log('t0', 'first');
+    await store.log('t0', 'second\n');
+    expect(readFileSync(join(store.trialDir('t0'), 'log.txt'), 'utf8')).toBe('first\nsecond\n');
+  });
+
+  it('lets one controller hold the lock; a second is refused naming pid and host, until release', async () => {
+    const dir = freshDir();
+    const store = await open(dir, { create: true });
+    const other = await open(dir, { create: true });
+    const held = await store.lock();
+    const err = await other.lock().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SweepError);
+    expect((err as Error).message).toMatch(
+      new RegExp(`^sweep directory .* is locked by pid ${process.pid} on host ${hostname()} since \\d{4}-`),
+    );
+    await held.release();
+    const again = await other.lock();
+    await again.release();
+  });
+
+  it('records per-epoch metrics for a trial, one line per epoch, the latest report of an epoch winning', async () => {
+    const store = await open(freshDir(), { create: true });
+    await store.append(started('t0', 0));
+    await store.append({ type: 'epoch_ended', trial_id: 't0', metrics: epoch(1, 0.9) });
+    await store.append({ type: 'epoch_ended', trial_id: 't0', metrics: epoch(2, 0.8) });
+    // Interrupted after epoch 2 with the checkpoint of epoch 1: resumed, epoch 2 is reported again.
+    await store.append(started('t0', 0, 1, 2));
+    await store.append({ type: 'epoch_ended', trial_id: 't0', metrics: epoch(2, 0.7) });
+    const lines = readFileSync(join(store.trialDir('t0'), 'metrics.jsonl'), 'utf8').trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l))).toEqual([epoch(1, 0.9), epoch(2, 0.7)]);
+  });
+
+  it('folds its events into the state of every trial', async () => {
+    const store = await open(freshDir(), { create: true });
+    await store.append({ type: 'sweep_started', name: 'demo', spec_hash: 'h1', trials: 3, resumed: false, pid: 1, host: 'h' });
+    await store.append(started('t0', 0));
+    await store.append(started('t1', 1));
+    await store.append({ type: 'epoch_ended', trial_id: 't0', metrics: epoch(1, 0.5) });
+    await store.append({ type: 'trial_completed', trial_id: 't0', seconds: 2 });
+    await store.append({ type: 'trial_failed', trial_id: 't1', attempt: 1, error: 'boom', will_retry: false });
+    await store.append({ type: 'trial_proposed', trial_id: 't2', index: 2, params: { learning_rate: 0.1 }, sampler: 'grid' });
+    const state = foldTrials(await store.events());
+    expect(state.name).toBe('demo');
+    expect(state.specHash).toBe('h1');
+    expect(state.lastSeq).toBe(7);
+    expect([...state.trials.values()].map((t) => [t.id, t.status])).toEqual([
+      ['t0', 'completed'], ['t1', 'failed'], ['t2', 'pending'],
+    ]);
+    expect(state.trials.get('t1')?.reason).toBe('boom');
+  });
+});
