@@ -1,0 +1,172 @@
+// The HTML report's plots: vega-lite specs compiled to SVG by vega in Node (no browser, no network).
+// Every string from a spec, dataset or trial goes in as data or a title; vega escapes text and
+// attributes in the SVG it writes (tests/report/html.test.ts checks it in a browser).
+import * as vega from 'vega';
+import * as vl from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import { fmtNum, fmtParam, fmtSci } from './format.js';
+import type { Leaderboard, LeaderboardRow } from './leaderboard.js';
+
+const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+const CONFIG = {
+  font: FONT,
+  view: { stroke: '#e5e7eb' },
+  axis: { labelColor: '#374151', titleColor: '#111827', gridColor: '#f1f5f9', domainColor: '#9ca3af', tickColor: '#9ca3af', titleFontWeight: 600 },
+  legend: { labelColor: '#374151', titleColor: '#111827', orient: 'bottom' as const },
+  title: { anchor: 'start' as const, fontSize: 13, fontWeight: 600, color: '#111827', subtitleColor: '#6b7280' },
+};
+
+export async function toSvg(spec: TopLevelSpec): Promise<string> {
+  const compiled = vl.compile({ ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+const finite = (x: number | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
+
+/** Learning curves of one trial: train and val loss per epoch, with its flags drawn where they fire. */
+export function curveSpec(row: LeaderboardRow, lb: Leaderboard): TopLevelSpec {
+  const points = row.curve.flatMap((e) => [
+    ...(finite(e.train_loss) ? [{ epoch: e.epoch, loss: e.train_loss, series: 'train loss' }] : []),
+    ...(finite(e.val_loss) ? [{ epoch: e.epoch, loss: e.val_loss, series: 'val loss' }] : []),
+  ]);
+  const markers = row.flags
+    .filter((f) => f.epoch !== undefined && (f.name === 'overfitting' || f.name === 'diverged' || f.name === 'still_improving'))
+    .map((f) => ({ epoch: f.epoch!, label: f.name === 'overfitting' ? `overfitting from epoch ${f.epoch}` : f.name === 'diverged' ? 'diverged' : 'still improving', flag: f.name }));
+  const best = row.best ? [{ epoch: row.best.epoch, label: `best ${lb.objective.metric} ${fmtNum(row.best.value)}` }] : [];
+  const params = lb.paramColumns.map((p) => `${p} ${fmtParam(p, row.params[p])}`).join(' · ');
+  const maxEpoch = Math.max(1, ...row.curve.map((e) => e.epoch));
+  const x = { field: 'epoch', type: 'quantitative' as const, title: 'epoch', scale: { domain: [1, maxEpoch], nice: false }, axis: { tickMinStep: 1, format: 'd' } };
+  return {
+    width: 300,
+    height: 170,
+    title: { text: `${row.rank !== undefined ? `#${row.rank} ` : ''}${row.id} (${row.status.replace('_', ' ')})`, subtitle: params },
+    layer: [
+      {
+        data: { values: points },
+        mark: { type: 'line', point: { size: 28 }, strokeWidth: 2 },
+        encoding: {
+          x,
+          y: { field: 'loss', type: 'quantitative', title: 'loss', scale: { zero: false } },
+          color: { field: 'series', type: 'nominal', title: null, scale: { domain: ['train loss', 'val loss'], range: ['#2563eb', '#f97316'] } },
+          strokeDash: { field: 'series', type: 'nominal', legend: null, scale: { domain: ['train loss', 'val loss'], range: [[4, 3], [1, 0]] } },
+        },
+      },
+      {
+        data: { values: best },
+        mark: { type: 'rule', color: '#16a34a', strokeDash: [2, 2], opacity: 0.7 },
+        encoding: { x },
+      },
+      {
+        data: { values: markers },
+        mark: { type: 'rule', color: '#dc2626', strokeWidth: 2 },
+        encoding: { x },
+      },
+      {
+        data: { values: markers },
+        mark: { type: 'text', color: '#dc2626', align: 'left', dx: 4, y: 8, fontSize: 10, fontWeight: 600 },
+        encoding: { x, text: { field: 'label' } },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+interface Cell {
+  lr: number;
+  lrLabel: string;
+  batch: string;
+  batchNum: number;
+  value: number;
+  trial: string;
+}
+
+/** The best objective per (learning rate, batch size), over the ranked trials. */
+function cells(lb: Leaderboard): Cell[] {
+  const byKey = new Map<string, Cell>();
+  const better = (a: number, b: number): boolean => (lb.objective.goal === 'minimize' ? a < b : a > b);
+  for (const r of lb.rows) {
+    const lr = r.params.learning_rate;
+    const bs = r.params.batch_size;
+    if (!r.best || typeof lr !== 'number' || lr <= 0) continue;
+    const key = `${lr}\u0000${String(bs)}`;
+    const prev = byKey.get(key);
+    if (!prev || better(r.best.value, prev.value)) {
+      byKey.set(key, { lr, lrLabel: fmtSci(lr), batch: String(bs), batchNum: typeof bs === 'number' ? bs : 0, value: r.best.value, trial: r.id });
+    }
+  }
+  return [...byKey.values()].sort((a, b) => a.batchNum - b.batchNum || a.lr - b.lr);
+}
+
+/** The best objective against the learning rate (log axis), one line per batch size. */
+export function lrSpec(lb: Leaderboard): TopLevelSpec | undefined {
+  const data = cells(lb);
+  if (data.length === 0) return undefined;
+  const metric = lb.objective.metric;
+  return {
+    width: 420,
+    height: 240,
+    title: { text: `Best ${metric} against learning rate`, subtitle: `${lb.objective.goal === 'minimize' ? 'lower' : 'higher'} is better; one line per batch size` },
+    data: { values: data },
+    mark: { type: 'line', point: { size: 60, filled: true }, strokeWidth: 2 },
+    encoding: {
+      x: { field: 'lr', type: 'quantitative', title: 'learning rate (log)', scale: { type: 'log' }, axis: { format: '.0e' } },
+      y: { field: 'value', type: 'quantitative', title: `best ${metric}`, scale: { zero: false } },
+      color: { field: 'batch', type: 'ordinal', title: 'batch size', sort: { field: 'batchNum' }, scale: { scheme: 'viridis' } },
+    },
+  } as TopLevelSpec;
+}
+
+/** Heatmap of the best objective over learning rate × batch size, the best cells darkest. */
+export function heatmapSpec(lb: Leaderboard): TopLevelSpec | undefined {
+  const data = cells(lb);
+  if (data.length === 0) return undefined;
+  const metric = lb.objective.metric;
+  const lrs = [...new Set(data.map((c) => c.lr))].sort((a, b) => a - b).map(fmtSci);
+  const batches = [...new Set(data.map((c) => c.batchNum))].sort((a, b) => a - b).map(String);
+  const midpoint = (Math.min(...data.map((c) => c.value)) + Math.max(...data.map((c) => c.value))) / 2;
+  const darkIsLow = lb.objective.goal === 'minimize';
+  return {
+    width: Math.max(160, 64 * lrs.length),
+    height: Math.max(80, 40 * batches.length),
+    title: { text: `Best ${metric}: learning rate × batch size`, subtitle: 'darker is better' },
+    data: { values: data.map((c) => ({ ...c, text: fmtNum(c.value, 3), light: darkIsLow ? c.value < midpoint : c.value > midpoint })) },
+    encoding: {
+      x: { field: 'lrLabel', type: 'ordinal', title: 'learning rate', sort: lrs, axis: { labelAngle: 0 } },
+      y: { field: 'batch', type: 'ordinal', title: 'batch size', sort: batches },
+    },
+    layer: [
+      {
+        mark: { type: 'rect', stroke: 'white', strokeWidth: 2 },
+        encoding: { color: { field: 'value', type: 'quantitative', title: metric, scale: { scheme: 'blues', reverse: darkIsLow } } },
+      },
+      {
+        mark: { type: 'text', fontSize: 11, fontWeight: 600 },
+        encoding: {
+          text: { field: 'text' },
+          color: { condition: { test: 'datum.light', value: 'white' }, value: '#111827' },
+        },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+export interface ReportCharts {
+  curves: Array<{ id: string; svg: string }>;
+  lr?: string;
+  heatmap?: string;
+}
+
+/** How many trials get learning curves in the report. */
+export const CURVE_TRIALS = 6;
+
+export async function renderCharts(lb: Leaderboard): Promise<ReportCharts> {
+  const withCurves = lb.rows.filter((r) => r.curve.length > 0).slice(0, CURVE_TRIALS);
+  const curves = await Promise.all(withCurves.map(async (r) => ({ id: r.id, svg: await toSvg(curveSpec(r, lb)) })));
+  const lr = lrSpec(lb);
+  const heat = heatmapSpec(lb);
+  return { curves, lr: lr && (await toSvg(lr)), heatmap: heat && (await toSvg(heat)) };
+}

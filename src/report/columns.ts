@@ -1,0 +1,88 @@
+// The leaderboard's columns, shared by the table, Markdown and CSV renderers: a display cell
+// (sensible digits) and a raw value (full precision, for CSV) per row.
+import { fmtNum, fmtParam, fmtSeconds } from './format.js';
+import type { Leaderboard, LeaderboardRow } from './leaderboard.js';
+
+export interface Column {
+  /** Header in tables and Markdown. */
+  header: string;
+  /** Machine name (CSV header). */
+  key: string;
+  align: 'left' | 'right';
+  cell(row: LeaderboardRow): string;
+  raw(row: LeaderboardRow): string | number | undefined;
+}
+
+const SHORT: Record<string, string> = { learning_rate: 'lr', batch_size: 'batch', epochs: 'epochs' };
+
+export const FLAG_LABEL: Record<string, string> = {
+  leakage: 'leakage',
+  diverged: 'diverged',
+  overfitting: 'overfitting',
+  underfitting: 'underfitting',
+  still_improving: 'still improving',
+  forgetting: 'forgetting',
+};
+
+export function flagList(row: LeaderboardRow): string {
+  return row.flags.map((f) => FLAG_LABEL[f.name] ?? f.name).join(', ');
+}
+
+export function statusCell(row: LeaderboardRow): string {
+  return row.status.replace('_', ' ');
+}
+
+export function columns(lb: Leaderboard): Column[] {
+  const metric = lb.objective.metric;
+  const params: Column[] = lb.paramColumns.map((name) => ({
+    header: SHORT[name] ?? name,
+    key: name,
+    align: typeof lb.rows.find((r) => r.params[name] !== undefined)?.params[name] === 'number' ? 'right' : 'left',
+    cell: (r) => {
+      const v = fmtParam(name, r.params[name]);
+      // A trial still short of its planned epochs shows how far it got.
+      if (name === 'epochs' && typeof r.params.epochs === 'number' && r.epochsDone < r.params.epochs && r.status !== 'completed') {
+        return `${r.epochsDone}/${v}`;
+      }
+      return v;
+    },
+    raw: (r) => r.params[name] as string | number | undefined,
+  }));
+  return [
+    { header: 'rank', key: 'rank', align: 'right', cell: (r) => (r.rank === undefined ? '–' : String(r.rank)), raw: (r) => r.rank },
+    { header: 'trial', key: 'trial', align: 'left', cell: (r) => r.id, raw: (r) => r.id },
+    ...params,
+    { header: `best ${metric}`, key: `best_${metric}`, align: 'right', cell: (r) => fmtNum(r.best?.value), raw: (r) => r.best?.value },
+    { header: 'best epoch', key: 'best_epoch', align: 'right', cell: (r) => (r.best ? String(r.best.epoch) : ''), raw: (r) => r.best?.epoch },
+    { header: 'train loss', key: 'final_train_loss', align: 'right', cell: (r) => fmtNum(r.finalTrainLoss), raw: (r) => r.finalTrainLoss },
+    { header: 'val loss', key: 'final_val_loss', align: 'right', cell: (r) => fmtNum(r.finalValLoss), raw: (r) => r.finalValLoss },
+    { header: 'gap', key: 'gap', align: 'right', cell: (r) => fmtNum(r.gap, 3), raw: (r) => r.gap },
+    { header: 'time', key: 'seconds', align: 'right', cell: (r) => fmtSeconds(r.seconds), raw: (r) => r.seconds },
+    { header: 'status', key: 'status', align: 'left', cell: statusCell, raw: (r) => r.status },
+    { header: 'flags', key: 'flags', align: 'left', cell: flagList, raw: (r) => r.flags.map((f) => f.name).join(' ') },
+  ];
+}
+
+/** The lines around the table: summary and leakage above; advice, notes and problems below. */
+export function summaryLine(lb: Leaderboard): string {
+  const order = ['completed', 'running', 'pending', 'stopped_early', 'stopped', 'diverged', 'failed'] as const;
+  const total = Object.values(lb.counts).reduce((a, b) => a + (b ?? 0), 0);
+  const parts = order.filter((s) => lb.counts[s]).map((s) => `${lb.counts[s]} ${s.replace('_', ' ')}`);
+  if (lb.unproposed > 0) parts.push(`${lb.unproposed} not yet proposed`);
+  const state = lb.completed ? 'finished' : 'in progress or interrupted';
+  return `${lb.objective.metric} (${lb.objective.goal}) · ${total} trial${total === 1 ? '' : 's'}: ${parts.join(', ') || 'none yet'} · sweep ${state}`;
+}
+
+export function leakageLine(lb: Leaderboard): string | undefined {
+  if (lb.leakage.count === 0) return undefined;
+  return `LEAKAGE: ${lb.leakage.count} example${lb.leakage.count === 1 ? '' : 's'} appear in both train and validation; validation scores are not to be trusted`;
+}
+
+export function adviceLines(lb: Leaderboard): string[] {
+  return [
+    ...lb.advice.map((a) => `${FLAG_LABEL[a.flag] ?? a.flag} (${a.trials.join(', ')}): ${a.advice}`),
+    ...lb.problems.map((p) => `${p.id} ${p.status.replace('_', ' ')}: ${p.reason.split('\n')[0]}`),
+    ...lb.notes.map((n) => `note: ${n}`),
+    ...(lb.hidden > 0 ? [`${lb.hidden} more trial${lb.hidden === 1 ? '' : 's'} not shown (--top)`] : []),
+  ];
+}

@@ -1,0 +1,97 @@
+// The HTML report: one self-contained file (inline CSS and SVG, no script, no network) with the
+// leaderboard, learning curves, objective against learning rate, and the lr × batch heatmap.
+import { adviceLines, columns, FLAG_LABEL, leakageLine, summaryLine } from './columns.js';
+import { renderCharts } from './charts.js';
+import type { Leaderboard } from './leaderboard.js';
+
+/** Escapes text for HTML text and quoted attribute values alike. */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+const CSS = `
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #111827; background: #f8fafc; }
+main { max-width: 1280px; margin: 0 auto; padding: 28px 32px 48px; }
+h1 { font-size: 22px; margin: 0 0 4px; word-break: break-word; }
+h2 { font-size: 16px; margin: 32px 0 12px; }
+.sub { color: #6b7280; margin: 0 0 16px; }
+.card { background: white; border: 1px solid #e5e7eb; border-radius: 10px; padding: 16px; box-shadow: 0 1px 2px rgba(0,0,0,.04); }
+.alert { background: #fef2f2; border: 1px solid #fecaca; color: #991b1b; border-radius: 10px; padding: 12px 16px; margin: 12px 0; font-weight: 600; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+th, td { padding: 7px 10px; border-bottom: 1px solid #f1f5f9; white-space: nowrap; }
+th { text-align: left; font-size: 12px; color: #6b7280; font-weight: 600; border-bottom: 1px solid #e5e7eb; }
+td.r, th.r { text-align: right; }
+tr.best td { background: #f0fdf4; }
+tr.unranked td { color: #6b7280; }
+.status { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; background: #f1f5f9; }
+.status.completed { background: #dcfce7; color: #166534; }
+.status.failed, .status.diverged { background: #fee2e2; color: #991b1b; }
+.status.running { background: #dbeafe; color: #1e40af; }
+.flag { display: inline-block; padding: 1px 7px; margin-right: 4px; border-radius: 4px; font-size: 12px; background: #fef3c7; color: #92400e; }
+.flag.diverged, .flag.leakage { background: #fee2e2; color: #991b1b; }
+.flag.still_improving { background: #e0f2fe; color: #075985; }
+ul.advice { margin: 12px 0 0; padding-left: 20px; color: #374151; }
+ul.advice li { margin: 2px 0; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(380px, 1fr)); gap: 16px; }
+.charts { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
+figure { margin: 0; }
+svg { max-width: 100%; height: auto; }
+footer { margin-top: 32px; color: #9ca3af; font-size: 12px; }
+`;
+
+export async function renderHtml(lb: Leaderboard): Promise<string> {
+  const e = escapeHtml;
+  const cols = columns(lb);
+  const charts = await renderCharts(lb);
+  const head = cols.map((c) => `<th class="${c.align === 'right' ? 'r' : ''}">${e(c.header)}</th>`).join('');
+  const body = lb.rows
+    .map((row) => {
+      const cls = row.rank === 1 ? 'best' : row.rank === undefined ? 'unranked' : '';
+      const cells = cols.map((c) => {
+        const align = c.align === 'right' ? ' class="r"' : '';
+        if (c.key === 'status') return `<td><span class="status ${e(row.status)}">${e(c.cell(row))}</span></td>`;
+        if (c.key === 'flags') {
+          const flags = row.flags.map((f) => `<span class="flag ${e(f.name)}" title="${e(f.detail)}">${e(FLAG_LABEL[f.name] ?? f.name)}</span>`);
+          return `<td>${flags.join('')}</td>`;
+        }
+        return `<td${align}>${e(c.cell(row))}</td>`;
+      });
+      return `<tr class="${cls}">${cells.join('')}</tr>`;
+    })
+    .join('\n');
+  const leak = leakageLine(lb);
+  const advice = adviceLines(lb);
+  const title = `finesweep report: ${lb.name ?? '(unnamed)'}`;
+  const section = (heading: string, inner: string): string => `<h2>${e(heading)}</h2>\n${inner}`;
+  const figure = (svg: string): string => `<figure class="card">${svg}</figure>`;
+
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${e(title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<main>
+<h1>Sweep ${e(lb.name ?? '(unnamed)')}</h1>
+<p class="sub">${e(summaryLine(lb))}${lb.dir ? ` · ${e(lb.dir)}` : ''}</p>
+${lb.description ? `<p>${e(lb.description)}</p>` : ''}
+${leak ? `<div class="alert">${e(leak)}${lb.leakage.examples.length ? `<br><small>e.g. ${lb.leakage.examples.map((x) => `“${e(x)}”`).join(', ')}</small>` : ''}</div>` : ''}
+${section('Leaderboard', `<div class="card"><div class="scroll"><table><thead><tr>${head}</tr></thead>
+<tbody>
+${body}
+</tbody></table></div>${advice.length ? `<ul class="advice">${advice.map((l) => `<li>${e(l)}</li>`).join('')}</ul>` : ''}</div>`)}
+${charts.lr || charts.heatmap ? section('Learning rate and batch size', `<div class="charts">${[charts.lr, charts.heatmap].filter((s): s is string => !!s).map(figure).join('')}</div>`) : ''}
+${charts.curves.length ? section('Learning curves of the top trials', `<div class="grid">${charts.curves.map((c) => figure(c.svg)).join('\n')}</div>`) : ''}
+<footer>Generated by finesweep from the sweep's journal. Diagnosis thresholds: ${e(JSON.stringify(lb.thresholds))}.</footer>
+</main>
+</body>
+</html>
+`;
+}

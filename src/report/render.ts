@@ -1,0 +1,53 @@
+// The reporter's entry points: build the leaderboard from the store's state and render one format.
+import { randomBytes } from 'node:crypto';
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { renderCsv } from './csv.js';
+import { renderHtml } from './html.js';
+import { renderJson } from './json.js';
+import { buildLeaderboard, type LeaderboardInput } from './leaderboard.js';
+import { renderMarkdown } from './markdown.js';
+import { renderTable } from './table.js';
+
+export type TextFormat = 'table' | 'md' | 'csv' | 'json';
+export type ReportFormat = TextFormat | 'html';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['table', 'md', 'csv', 'json', 'html'];
+
+export interface ReportOptions {
+  top?: number;
+  /** ANSI colours in the table (a TTY). */
+  color?: boolean;
+}
+
+/**
+ * One report as a string. The text formats render synchronously; HTML is asynchronous because vega
+ * renders its SVG asynchronously.
+ */
+export function renderReport(input: LeaderboardInput, opts: ReportOptions & { format: TextFormat }): string;
+export function renderReport(input: LeaderboardInput, opts: ReportOptions & { format: 'html' }): Promise<string>;
+export function renderReport(input: LeaderboardInput, opts: ReportOptions & { format: ReportFormat }): string | Promise<string>;
+export function renderReport(input: LeaderboardInput, opts: ReportOptions & { format: ReportFormat }): string | Promise<string> {
+  const lb = buildLeaderboard(input, { top: opts.top });
+  switch (opts.format) {
+    case 'table':
+      return renderTable(lb, { color: opts.color });
+    case 'md':
+      return renderMarkdown(lb);
+    case 'csv':
+      return renderCsv(lb);
+    case 'json':
+      return renderJson(lb);
+    case 'html':
+      return renderHtml(lb);
+  }
+}
+
+/** Writes `<sweep-dir>/report.html` atomically (a reader never sees half a file); returns its path. */
+export async function writeHtmlReport(dir: string, input: Omit<LeaderboardInput, 'dir'>, opts: ReportOptions = {}): Promise<string> {
+  const html = await renderReport({ ...input, dir }, { ...opts, format: 'html' });
+  const path = join(dir, 'report.html');
+  const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(tmp, html);
+  await rename(tmp, path);
+  return path;
+}

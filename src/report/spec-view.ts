@@ -1,0 +1,137 @@
+// What the reporter needs from a resolved spec, read defensively: the reporter is handed the spec
+// as stored on disk (possibly by an older version), so every field falls back to the schema default.
+import type { ParamValue } from '../store/events.js';
+
+export type ObjectiveMetric = 'val_loss' | 'val_accuracy' | 'val_f1' | 'val_perplexity' | 'train_loss';
+export type Goal = 'minimize' | 'maximize';
+
+export interface Objective {
+  metric: ObjectiveMetric;
+  goal: Goal;
+}
+
+/** Diagnosis thresholds; defaults mirror schema/sweep.schema.json `diagnosis` (a test checks). */
+export interface Thresholds {
+  overfit_rise: number;
+  overfit_gap: number;
+  underfit_ratio: number;
+  improving_slope: number;
+  forgetting_rise: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = {
+  overfit_rise: 0.05,
+  overfit_gap: 0.5,
+  underfit_ratio: 0.9,
+  improving_slope: 0.01,
+  forgetting_rise: 0.1,
+};
+
+/** The range searched for one numeric parameter. */
+export interface SearchedRange {
+  name: string;
+  min: number;
+  max: number;
+  /** `values`: a list (an edge is the list's min or max); otherwise a distribution. */
+  kind: 'values' | 'distribution';
+  log: boolean;
+}
+
+/** One parameter as the spec declares it. */
+export interface ParameterView {
+  name: string;
+  /** More than one value can be tried. */
+  swept: boolean;
+  values?: ParamValue[];
+  range?: SearchedRange;
+}
+
+export interface SpecView {
+  name?: string;
+  description?: string;
+  taskType?: 'classification' | 'causal-lm';
+  objective: Objective;
+  thresholds: Thresholds;
+  parameters: ParameterView[];
+  /** Planned number of trials for random/tpe (grid: the product of the lists). */
+  plannedTrials?: number;
+}
+
+const METRICS: readonly ObjectiveMetric[] = ['val_loss', 'val_accuracy', 'val_f1', 'val_perplexity', 'train_loss'];
+
+/** The metric's natural direction: losses and perplexity go down, accuracy and F1 go up. */
+export function naturalGoal(metric: ObjectiveMetric): Goal {
+  return metric === 'val_accuracy' || metric === 'val_f1' ? 'maximize' : 'minimize';
+}
+
+function record(x: unknown): Record<string, unknown> | undefined {
+  return x !== null && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : undefined;
+}
+
+function isParamValue(x: unknown): x is ParamValue {
+  return typeof x === 'number' || typeof x === 'string' || typeof x === 'boolean';
+}
+
+export function objectiveOfSpec(spec: unknown): Objective {
+  const o = record(record(spec)?.objective);
+  const metric = METRICS.includes(o?.metric as ObjectiveMetric) ? (o!.metric as ObjectiveMetric) : 'val_loss';
+  const goal = o?.goal === 'minimize' || o?.goal === 'maximize' ? o.goal : naturalGoal(metric);
+  return { metric, goal };
+}
+
+export function thresholdsOfSpec(spec: unknown): Thresholds {
+  const d = record(record(spec)?.diagnosis) ?? {};
+  const out = { ...DEFAULT_THRESHOLDS };
+  for (const key of Object.keys(out) as Array<keyof Thresholds>) {
+    const v = d[key];
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) out[key] = v;
+  }
+  return out;
+}
+
+function parameterView(name: string, p: Record<string, unknown>): ParameterView {
+  if (Array.isArray(p.values)) {
+    const values = p.values.filter(isParamValue);
+    const nums = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+    const distinct = new Set(values.map(String)).size;
+    const range: SearchedRange | undefined =
+      nums.length === values.length && distinct > 1
+        ? { name, min: Math.min(...nums), max: Math.max(...nums), kind: 'values', log: false }
+        : undefined;
+    return { name, swept: distinct > 1, values, range };
+  }
+  if (typeof p.distribution === 'string' && typeof p.min === 'number' && typeof p.max === 'number') {
+    return {
+      name,
+      swept: p.max > p.min,
+      range: { name, min: p.min, max: p.max, kind: 'distribution', log: p.distribution === 'log_uniform' },
+    };
+  }
+  return { name, swept: false, values: isParamValue(p.value) ? [p.value] : undefined };
+}
+
+export function viewSpec(spec: unknown): SpecView {
+  const s = record(spec);
+  const task = record(s?.task);
+  const params = record(s?.parameters) ?? {};
+  const strategy = record(s?.strategy);
+  const parameters = Object.entries(params).flatMap(([name, p]) => {
+    const r = record(p);
+    return r ? [parameterView(name, r)] : [];
+  });
+  let plannedTrials: number | undefined;
+  if (strategy?.type === 'random' || strategy?.type === 'tpe') {
+    plannedTrials = typeof strategy.trials === 'number' ? strategy.trials : undefined;
+  } else if (parameters.length > 0 && parameters.every((p) => p.values !== undefined)) {
+    plannedTrials = parameters.reduce((n, p) => n * Math.max(1, new Set(p.values!.map(String)).size), 1);
+  }
+  return {
+    name: typeof s?.name === 'string' ? s.name : undefined,
+    description: typeof s?.description === 'string' ? s.description : undefined,
+    taskType: task?.type === 'classification' || task?.type === 'causal-lm' ? task.type : undefined,
+    objective: objectiveOfSpec(spec),
+    thresholds: thresholdsOfSpec(spec),
+    parameters,
+    plannedTrials,
+  };
+}
