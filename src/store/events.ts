@@ -1,6 +1,6 @@
 // The journal's event format: one JSON object a line, append-only.
 // The state of every trial is a fold over these events (see state.ts).
-import type { DataReport, EpochMetrics, ForgettingReport, BackendName } from '../engine/types.js';
+import type { DataReport, EpochMetrics, ForgettingReport, BackendName, BackendChoice } from '../engine/types.js';
 
 export type ParamValue = number | string | boolean;
 export type Params = Record<string, ParamValue>;
@@ -13,7 +13,9 @@ interface Base {
 }
 
 export type JournalEventBody =
-  | { type: 'sweep_started'; name: string; spec_hash: string; trials: number; resumed: boolean; pid: number; host: string }
+  // spec_dir: where the spec's relative paths point (resume has only the sweep directory);
+  // backend: a --backend override of the first run, kept by resume.
+  | { type: 'sweep_started'; name: string; spec_hash: string; trials: number; resumed: boolean; pid: number; host: string; spec_dir?: string; backend?: BackendChoice }
   // from_epoch: epochs already done, restored from the trial's checkpoint (0 = a fresh start);
   // the fold drops recorded epochs after it, since this attempt reports them again.
   | { type: 'trial_started'; trial_id: string; index: number; params: Params; slot: number; attempt: number; gpu?: number; from_epoch: number }
