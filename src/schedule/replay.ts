@@ -1,0 +1,65 @@
+// Scheduler decisions read straight off the journal: the call the run loop makes after each
+// epoch_ended, and the check a resumed sweep makes for stops that were decided but not written.
+import type { JournalEvent } from '../store/events.js';
+import type { Objective } from './objective.js';
+import { epochResults } from './results.js';
+import type { Decision, Scheduler } from './scheduler.js';
+
+/**
+ * Decide for trial `trialId` after its epoch `epoch` (of `maxEpochs`) is in `events`. Pure: the
+ * same journal prefix always gives the same decision.
+ */
+export function decideFromJournal(
+  scheduler: Scheduler,
+  objective: Objective,
+  events: readonly JournalEvent[],
+  query: { trialId: string; epoch: number; maxEpochs: number },
+): Decision {
+  return scheduler.decide(epochResults(events, objective.metric), query);
+}
+
+export interface StopDecision {
+  trialId: string;
+  epoch: number;
+  rung?: number;
+  reason: string;
+}
+
+/**
+ * Stops owed by a journal: for every trial that has no terminal event (completed, failed for good,
+ * diverged, stopped, stopped early), replay the decision of each recorded epoch in order and return
+ * the first stop. A crash between an epoch_ended and its trial_stopped_early leaves exactly such
+ * a trial; the resumed sweep writes the stop instead of training it further.
+ */
+export function pendingStops(scheduler: Scheduler, objective: Objective, events: readonly JournalEvent[]): StopDecision[] {
+  const results = epochResults(events, objective.metric);
+  const maxEpochs = new Map<string, number>();
+  const finished = new Set<string>();
+  for (const e of events) {
+    if (e.type === 'trial_started') {
+      const epochs = e.params.epochs;
+      if (typeof epochs === 'number') maxEpochs.set(e.trial_id, epochs);
+    } else if (
+      e.type === 'trial_completed' ||
+      e.type === 'trial_diverged' ||
+      e.type === 'trial_stopped' ||
+      e.type === 'trial_stopped_early' ||
+      (e.type === 'trial_failed' && !e.will_retry)
+    ) {
+      finished.add(e.trial_id);
+    }
+  }
+  const out: StopDecision[] = [];
+  const decided = new Set<string>();
+  for (const r of results) {
+    if (finished.has(r.trialId) || decided.has(r.trialId)) continue;
+    const max = maxEpochs.get(r.trialId);
+    if (max === undefined) continue;
+    const d = scheduler.decide(results, { trialId: r.trialId, epoch: r.epoch, maxEpochs: max });
+    if (d.action === 'stop') {
+      decided.add(r.trialId);
+      out.push({ trialId: r.trialId, epoch: d.epoch, ...(d.rung !== undefined ? { rung: d.rung } : {}), reason: d.reason });
+    }
+  }
+  return out;
+}
