@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { diagnoseTrial, type DiagnosisContext } from '../../src/report/diagnose.js';
+import { buildLeaderboard } from '../../src/report/leaderboard.js';
+import { DEFAULT_THRESHOLDS, thresholdsOfSpec } from '../../src/report/spec-view.js';
+import { CURVES, dataReport, epochs, params, sweep, trial } from './curves.js';
+
+const ctx = (more: Partial<DiagnosisContext> = {}): DiagnosisContext => ({
+  objective: { metric: 'val_loss', goal: 'minimize' },
+  thresholds: DEFAULT_THRESHOLDS,
+  taskType: 'classification',
+  leakage: 0,
+  ...more,
+});
+const names = (flags: { name: string }[]): string[] => flags.map((f) => f.name);
+
+describe('diagnosis of recorded curves', () => {
+  it('flags a textbook overfit curve as overfitting only, from the epoch val loss bottomed out', () => {
+    const flags = diagnoseTrial(trial('t', CURVES.overfit), ctx());
+    expect(names(flags)).toEqual(['overfitting']);
+    expect(flags[0].epoch).toBe(2);
+    expect(flags[0].advice).toBe('fewer epochs (best was epoch 2), lower LR, more data, more regularization');
+  });
+
+  it('flags an underfit curve as underfitting only', () => {
+    const flags = diagnoseTrial(trial('t', CURVES.underfit), ctx());
+    expect(names(flags)).toEqual(['underfitting']);
+    expect(flags[0].advice).toBe('higher LR, more epochs, unfreeze more layers');
+  });
+
+  it('flags a still-improving curve as still_improving only', () => {
+    const flags = diagnoseTrial(trial('t', CURVES.improving), ctx());
+    expect(names(flags)).toEqual(['still_improving']);
+    expect(flags[0].advice).toBe('more epochs');
+  });
+
+  it('flags a NaN curve as diverged only, at the epoch of the NaN', () => {
+    const flags = diagnoseTrial(trial('t', CURVES.divergedNaN, { status: 'diverged', reason: 'loss is NaN' }), ctx());
+    expect(names(flags)).toEqual(['diverged']);
+    expect(flags[0].epoch).toBe(3);
+    expect(flags[0].advice).toBe('lower LR');
+  });
+
+  it('flags a loss that ends above its start as diverged only', () => {
+    expect(names(diagnoseTrial(trial('t', CURVES.divergedUp), ctx()))).toEqual(['diverged']);
+  });
+
+  it('flags a trial the engine stopped as diverged before any epoch', () => {
+    expect(names(diagnoseTrial(trial('t', [], { status: 'diverged', reason: 'NaN at step 3' }), ctx()))).toEqual(['diverged']);
+  });
+
+  it('gives a healthy curve no flag', () => {
+    expect(diagnoseTrial(trial('t', CURVES.healthy), ctx())).toEqual([]);
+  });
+
+  it('flags overfitting by the final train–val gap when val loss stayed flat', () => {
+    const flat = epochs([0.5, 0.3, 0.12, 0.05], [0.7, 0.66, 0.68, 0.69]);
+    const flags = diagnoseTrial(trial('t', flat), ctx());
+    expect(names(flags)).toEqual(['overfitting']);
+    expect(flags[0].detail).toMatch(/gap/);
+  });
+
+  it('flags forgetting when general-text perplexity rose past the threshold, not below it', () => {
+    const forgot = trial('t', CURVES.healthy, { forgetting: { basePerplexity: 30, finalPerplexity: 40 } });
+    const kept = trial('t', CURVES.healthy, { forgetting: { basePerplexity: 30, finalPerplexity: 32 } });
+    const flags = diagnoseTrial(forgot, ctx());
+    expect(names(flags)).toEqual(['forgetting']);
+    expect(flags[0].advice).toBe('lower LR, fewer epochs, freeze more');
+    expect(diagnoseTrial(kept, ctx())).toEqual([]);
+  });
+
+  it('uses the initial loss as the underfitting reference for causal-lm', () => {
+    const lm = (train: number[]) => trial('t', epochs(train, train.map((x) => x + 0.02)), { dataReport: undefined, initialValLoss: 4 });
+    expect(names(diagnoseTrial(lm([3.95, 3.9, 3.88]), ctx({ taskType: 'causal-lm' })))).toEqual(['underfitting']);
+    expect(diagnoseTrial(lm([3.4, 3.2, 3.17]), ctx({ taskType: 'causal-lm' }))).toEqual([]);
+  });
+
+  it('judges underfitting and still-improving only on trials that ran to the end', () => {
+    expect(diagnoseTrial(trial('t', CURVES.underfit, { status: 'running' }), ctx())).toEqual([]);
+    expect(diagnoseTrial(trial('t', CURVES.improving, { status: 'running' }), ctx())).toEqual([]);
+    // Overfitting already shows on a running trial.
+    expect(names(diagnoseTrial(trial('t', CURVES.overfit, { status: 'running' }), ctx()))).toEqual(['overfitting']);
+  });
+
+  it('reads the still-improving direction from the objective goal', () => {
+    const acc = epochs([0.5, 0.3, 0.22, 0.2], [0.45, 0.33, 0.3, 0.299], [0.7, 0.8, 0.85, 0.9]);
+    expect(names(diagnoseTrial(trial('t', acc), ctx({ objective: { metric: 'val_accuracy', goal: 'maximize' } })))).toEqual(['still_improving']);
+  });
+
+  it('takes thresholds from the spec', () => {
+    const spec = { diagnosis: { overfit_rise: 1, overfit_gap: 1, underfit_ratio: 1.5 } };
+    const t = thresholdsOfSpec(spec);
+    expect(names(diagnoseTrial(trial('t', CURVES.overfit), ctx({ thresholds: t })))).toEqual([]);
+    expect(names(diagnoseTrial(trial('t', CURVES.healthy), ctx({ thresholds: { ...t, underfit_ratio: 0.2 } })))).toEqual(['underfitting']);
+  });
+
+  it('has the schema defaults as default thresholds', () => {
+    const schema = JSON.parse(readFileSync('schema/sweep.schema.json', 'utf8'));
+    const props = schema.properties.diagnosis.properties as Record<string, { default: number }>;
+    expect(DEFAULT_THRESHOLDS).toEqual(Object.fromEntries(Object.entries(props).map(([k, v]) => [k, v.default])));
+  });
+});
+
+describe('leakage', () => {
+  it('is shown on every trial of the sweep and at the top', () => {
+    const trials = [trial('a', CURVES.healthy, { dataReport: dataReport(3) }), trial('b', CURVES.overfit), trial('c', [], { status: 'pending' })];
+    const lb = buildLeaderboard({ spec: {}, state: sweep(trials) });
+    expect(lb.leakage.count).toBe(3);
+    for (const row of lb.rows) expect(names(row.flags)).toContain('leakage');
+    expect(names(lb.rows.find((r) => r.id === 'b')!.flags)).toEqual(['leakage', 'overfitting']);
+  });
+});
+
+describe('the edge-of-range note', () => {
+  const grid = { parameters: { learning_rate: { values: [1e-5, 1e-4, 1e-3] }, batch_size: { values: [8, 16] }, epochs: { value: 4 } } };
+  const at = (lr: number, bs: number, val: number) =>
+    trial(`lr${lr}-bs${bs}`, epochs([0.5, 0.3, 0.25, 0.24], [0.5, 0.4, 0.35, val]), { params: params(lr, bs, 4) });
+
+  it('says the optimum may lie above the highest learning rate searched', () => {
+    const lb = buildLeaderboard({ spec: grid, state: sweep([at(1e-5, 8, 0.6), at(1e-4, 16, 0.4), at(1e-3, 16, 0.3)]) });
+    expect(lb.rows[0].id).toBe('lr0.001-bs16');
+    expect(lb.notes).toEqual([
+      expect.stringMatching(/highest learning_rate searched \(1e-3\): the optimum may lie above it/),
+      // 16 is the highest batch size searched too.
+      expect.stringMatching(/highest batch_size searched \(16\): the optimum may lie above it/),
+    ]);
+  });
+
+  it('says nothing when the best trial sits inside the range', () => {
+    const lb = buildLeaderboard({ spec: grid, state: sweep([at(1e-5, 8, 0.6), at(1e-4, 8, 0.3), at(1e-3, 8, 0.5), at(1e-4, 16, 0.4)]) });
+    expect(lb.rows[0].id).toBe('lr0.0001-bs8');
+    expect(lb.notes).toEqual([expect.stringMatching(/lowest batch_size searched \(8\): the optimum may lie below it/)]);
+  });
+
+  it('uses the outer tenth of a log-uniform range in log space', () => {
+    const spec = { parameters: { learning_rate: { distribution: 'log_uniform', min: 1e-6, max: 1e-2 }, batch_size: { value: 8 }, epochs: { value: 4 } } };
+    const low = buildLeaderboard({ spec, state: sweep([at(2e-6, 8, 0.3), at(1e-4, 8, 0.5)]) });
+    expect(low.notes).toEqual([expect.stringMatching(/lowest learning_rate searched \(2e-6\)/)]);
+    const mid = buildLeaderboard({ spec, state: sweep([at(2e-6, 8, 0.5), at(1e-4, 8, 0.3)]) });
+    expect(mid.notes).toEqual([]);
+  });
+});

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { fmtNum, fmtSci, fmtSeconds } from '../../src/report/format.js';
+import { renderReport } from '../../src/report/render.js';
+import { CURVES, epochs, params, sweep, trial } from './curves.js';
+
+const spec = {
+  name: 'demo',
+  task: { type: 'classification' },
+  objective: { metric: 'val_loss', goal: 'minimize' },
+  parameters: {
+    learning_rate: { values: [1e-5, 3e-4, 1e-3] },
+    batch_size: { values: [8, 16] },
+    epochs: { value: 5 },
+    method: { values: ['full', 'head, "quoted"'] },
+  },
+};
+
+function state() {
+  return sweep([
+    trial('t-overfit', CURVES.overfit, { params: params(1e-3, 8, 5, { method: 'full' }) }),
+    trial('t-healthy', CURVES.healthy, { params: params(3e-4, 16, 5, { method: 'head, "quoted"' }), seconds: 125.4 }),
+    trial('t-diverged', CURVES.divergedNaN, { params: params(1e-3, 16, 5, { method: 'full' }), status: 'diverged', reason: 'loss is NaN\nat step 12' }),
+    trial('t-running', epochs([0.6, 0.5], [0.55, 0.5]), { params: params(1e-5, 8, 5, { method: 'full' }), status: 'running', seconds: undefined }),
+    trial('t-pending', [], { params: params(1e-5, 16, 5, { method: '=1+1' }), status: 'pending' }),
+  ], { completed: false });
+}
+
+/** A small RFC 4180 reader: quoted fields, doubled quotes, CRLF records. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(field), (field = '');
+    else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
+    else field += c;
+  }
+  return rows;
+}
+
+describe('number formatting', () => {
+  it('prints learning rates in scientific notation and other numbers to sensible digits', () => {
+    expect(fmtSci(3e-4)).toBe('3e-4');
+    expect(fmtSci(2.5e-5)).toBe('2.5e-5');
+    expect(fmtNum(0.123456)).toBe('0.1235');
+    expect(fmtNum(12.3456)).toBe('12.35');
+    expect(fmtNum(0.00001234)).toBe('1.234e-5');
+    expect(fmtNum(Number.NaN)).toBe('NaN');
+    expect(fmtSeconds(8.24)).toBe('8.2s');
+    expect(fmtSeconds(125.4)).toBe('2m05s');
+    expect(fmtSeconds(3725)).toBe('1h02m');
+  });
+});
+
+describe('leaderboard formats', () => {
+  it('table: ranked trials first, the rest marked, advice under the table', () => {
+    const text = renderReport({ spec, state: state() }, { format: 'table' });
+    const lines = text.split('\n');
+    const rowOf = (id: string) => lines.findIndex((l) => l.includes(id));
+    expect(rowOf('t-healthy')).toBeLessThan(rowOf('t-overfit'));
+    expect(rowOf('t-overfit')).toBeLessThan(rowOf('t-running'));
+    expect(rowOf('t-running')).toBeLessThan(rowOf('t-diverged'));
+    expect(rowOf('t-diverged')).toBeLessThan(rowOf('t-pending'));
+    expect(lines[rowOf('t-healthy')]).toMatch(/│ +1 │ t-healthy +│ 3e-4 +│ +16 │ +5 │/);
+    expect(lines[rowOf('t-running')]).toMatch(/│ +– │ t-running .*│ +2\/5 │.*running/);
+    expect(text).toMatch(/^overfitting \(t-overfit\): fewer epochs \(best was epoch 2\), lower LR, more data, more regularization$/m);
+    expect(text).toMatch(/^diverged \(t-diverged\): lower LR$/m);
+    expect(text).toMatch(/^t-diverged diverged: loss is NaN$/m);
+    expect(text).toMatch(/^Sweep demo — val_loss \(minimize\) · 5 trials: 2 completed, 1 running, 1 pending, 1 diverged/);
+    expect(text).not.toMatch(/\u001b\[/);
+    expect(renderReport({ spec, state: state() }, { format: 'table', color: true })).toMatch(/\u001b\[/);
+  });
+
+  it('--top keeps the first N rows and says how many were left out', () => {
+    const text = renderReport({ spec, state: state() }, { format: 'table', top: 2 });
+    expect(text).toContain('t-overfit');
+    expect(text).not.toContain('t-running');
+    expect(text).toMatch(/^3 more trials not shown \(--top\)$/m);
+  });
+
+  it('md: a Markdown table that parses back to the same rows and cells', () => {
+    const text = renderReport({ spec, state: state() }, { format: 'md' });
+    const table = text.split('\n').filter((l) => l.startsWith('|'));
+    const split = (l: string) => l.slice(2, -2).split(/ (?<!\\)\| /).map((c) => c.replace(/\\(.)/g, '$1'));
+    const [head, rule, ...rows] = table.map(split);
+    expect(head).toEqual(['rank', 'trial', 'lr', 'batch', 'epochs', 'method', 'best val_loss', 'best epoch', 'train loss', 'val loss', 'gap', 'time', 'status', 'flags']);
+    expect(rule.length).toBe(head.length);
+    expect(rows.map((r) => r[1])).toEqual(['t-healthy', 't-overfit', 't-running', 't-diverged', 't-pending']);
+    for (const r of rows) expect(r.length).toBe(head.length);
+    expect(rows[0]).toEqual(['1', 't-healthy', '3e-4', '16', '5', 'head, "quoted"', '0.299', '4', '0.2', '0.299', '0.099', '2m05s', 'completed', '']);
+    expect(rows[1][13]).toBe('overfitting');
+    expect(text).toContain('- overfitting (t-overfit): fewer epochs (best was epoch 2)');
+  });
+
+  it('csv: one record per trial with full-precision numbers, quoting what needs it', () => {
+    const text = renderReport({ spec, state: state() }, { format: 'csv' });
+    const [head, ...rows] = parseCsv(text);
+    expect(head).toEqual(['rank', 'trial', 'learning_rate', 'batch_size', 'epochs', 'method', 'best_val_loss', 'best_epoch', 'final_train_loss', 'final_val_loss', 'gap', 'seconds', 'status', 'flags']);
+    expect(rows.map((r) => r[1])).toEqual(['t-healthy', 't-overfit', 't-running', 't-diverged', 't-pending']);
+    const healthy = Object.fromEntries(head.map((h, i) => [h, rows[0][i]]));
+    expect(healthy).toMatchObject({ rank: '1', learning_rate: '0.0003', method: 'head, "quoted"', best_val_loss: '0.299', best_epoch: '4', seconds: '125.4', status: 'completed', flags: '' });
+    expect(Number(healthy.gap)).toBeCloseTo(0.099, 12);
+    // A value a spreadsheet would run as a formula is defused.
+    expect(rows[4][5]).toBe("'=1+1");
+    expect(rows[3][13]).toBe('diverged');
+  });
+
+  it('json: the leaderboard with rows, flags and curves, NaN written as a string', () => {
+    const lb = JSON.parse(renderReport({ spec, state: state() }, { format: 'json' }));
+    expect(lb.name).toBe('demo');
+    expect(lb.objective).toEqual({ metric: 'val_loss', goal: 'minimize' });
+    expect(lb.paramColumns).toEqual(['learning_rate', 'batch_size', 'epochs', 'method']);
+    expect(lb.rows.map((r: { id: string }) => r.id)).toEqual(['t-healthy', 't-overfit', 't-running', 't-diverged', 't-pending']);
+    expect(lb.rows[1].flags).toEqual([expect.objectContaining({ name: 'overfitting', epoch: 2 })]);
+    expect(lb.rows[1].best).toEqual({ epoch: 2, value: 0.45 });
+    expect(lb.rows[3].curve[2].train_loss).toBe('NaN');
+    expect(lb.counts).toEqual({ completed: 2, diverged: 1, running: 1, pending: 1 });
+    expect(lb.completed).toBe(false);
+  });
+});
