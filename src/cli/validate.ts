@@ -1,0 +1,43 @@
+// `finesweep validate <spec>`: "ok" and a summary, or the problems one per line (exit 2).
+import type { Command } from 'commander';
+import { DEFAULT_MAX_TRIALS } from '../sweep/expand.js';
+import { parseMaxTrials, planSpec } from './spec-input.js';
+
+export function registerValidate(program: Command): void {
+  program
+    .command('validate')
+    .description('check a sweep spec (JSON or YAML) against the schema and the semantic rules')
+    .argument('<spec>', 'path of the sweep spec (.json, .yaml or .yml)')
+    .option('--max-trials <n>', 'largest grid accepted', parseMaxTrials, DEFAULT_MAX_TRIALS)
+    .addHelpText(
+      'after',
+      `
+Example:
+  $ finesweep validate sweeps/spam-grid.json
+  ok: sweeps/spam-grid.json
+    name      spam-grid
+    ...
+
+Exit codes: 0 valid, 2 invalid (one line per problem: file: /json/pointer: what was expected).
+`,
+    )
+    .action(async (file: string, opts: { maxTrials: number }) => {
+      const { spec, trials } = await planSpec(file, opts.maxTrials);
+      const { task, strategy } = spec;
+      const data = task.data.validation !== undefined ? `validation ${task.data.validation}` : `split ${task.data.split}`;
+      const count =
+        strategy.type === 'tpe'
+          ? `${strategy.trials} (${trials.length} random startup trials, then TPE proposals)`
+          : String(trials.length);
+      const rows: Array<[string, string]> = [
+        ['name', spec.name],
+        ['task', `${task.type}, method ${spec.parameters.method !== undefined ? 'swept' : task.method}, model ${task.model}`],
+        ['data', `${task.data.train} (${data})`],
+        ['strategy', strategy.type],
+        ['trials', count],
+        ['objective', `${spec.objective.goal} ${spec.objective.metric}`],
+        ['seed', String(spec.seed)],
+      ];
+      process.stdout.write(`ok: ${file}\n${rows.map(([k, v]) => `  ${k.padEnd(10)}${v}`).join('\n')}\n`);
+    });
+}

@@ -1,0 +1,85 @@
+// A small seeded PRNG that gives the same stream on every machine: sfc32 (32-bit integer
+// arithmetic only, so no platform float differences), its state filled from the seed by splitmix32.
+
+/** splitmix32 step: spreads even consecutive seeds (0, 1, 2...) over the whole state space. */
+function splitmix32(state: number): [next: number, out: number] {
+  const next = (state + 0x9e3779b9) | 0;
+  let z = next;
+  z = Math.imul(z ^ (z >>> 16), 0x21f0aaad);
+  z = Math.imul(z ^ (z >>> 15), 0x735a2d97);
+  return [next, (z ^ (z >>> 15)) >>> 0];
+}
+
+export class Rng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  /** `seed`: an unsigned 32-bit integer (0 .. 4294967295). */
+  constructor(seed: number) {
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+      throw new RangeError(`Rng seed must be an integer in [0, 4294967295], got ${seed}`);
+    }
+    let s = seed | 0;
+    const words: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const [next, out] = splitmix32(s);
+      s = next;
+      words.push(out);
+    }
+    [this.a, this.b, this.c, this.d] = words as [number, number, number, number];
+    // Discard the first outputs, as sfc32's authors recommend, to leave the seeding transient.
+    for (let i = 0; i < 12; i++) this.uint32();
+  }
+
+  /** The next unsigned 32-bit integer. */
+  uint32(): number {
+    const t = (((this.a + this.b) | 0) + this.d) | 0;
+    this.d = (this.d + 1) | 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.c = (this.c + t) | 0;
+    return t >>> 0;
+  }
+
+  /** A float uniform in [0, 1). */
+  next(): number {
+    return this.uint32() / 4294967296;
+  }
+
+  /** An integer uniform in [lo, hi], both inclusive. */
+  int(lo: number, hi: number): number {
+    if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo > hi) {
+      throw new RangeError(`Rng.int needs integers lo <= hi, got ${lo}, ${hi}`);
+    }
+    return lo + Math.floor(this.next() * (hi - lo + 1));
+  }
+
+  /** A standard normal draw (Box-Muller). */
+  normal(): number {
+    const u1 = 1 - this.next(); // (0, 1], so the log is finite
+    const u2 = this.next();
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+}
+
+/**
+ * Hashes the parts to an unsigned 32-bit seed (FNV-1a, then murmur3's finalizer to mix the bits).
+ * Numbers and strings are tagged, so deriveSeed(1) and deriveSeed('1') differ.
+ */
+export function deriveSeed(...parts: (string | number)[]): number {
+  const text = parts.map((p) => (typeof p === 'number' ? `n:${p}` : `s:${p}`)).join('\u001f');
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}

@@ -1,0 +1,442 @@
+// Generated from schema/sweep.schema.json by scripts/gen-schema-types.ts (npm run gen:schema). Do not edit:
+// edit the JSON schema and regenerate; a test fails when the two drift apart.
+
+export const sweepSchema = {
+  "$schema": "http://json-schema.org/draft-07/schema#",
+  "$id": "https://finesweep.dev/schema/sweep.schema.json",
+  "title": "finesweep sweep spec",
+  "description": "A hyperparameter sweep over fine-tunes of one pretrained base model. Validated by `finesweep validate`; expanded into trials by `finesweep plan`; run by `finesweep run`.",
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "name",
+    "task",
+    "parameters"
+  ],
+  "properties": {
+    "$schema": {
+      "type": "string",
+      "description": "Path or URL of this schema, for editor completion and hover docs."
+    },
+    "name": {
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 100,
+      "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$",
+      "description": "Name of the sweep; also the name of its directory under the results directory (letters, digits, '.', '_', '-')."
+    },
+    "description": {
+      "type": "string",
+      "description": "Free text shown in reports."
+    },
+    "seed": {
+      "type": "integer",
+      "minimum": 0,
+      "maximum": 4294967295,
+      "default": 0,
+      "description": "One integer that makes the whole sweep reproducible: random and TPE sampling, data splits, head initialization, shuffling and dropout of every trial derive from it."
+    },
+    "task": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "model",
+        "data"
+      ],
+      "description": "What is fine-tuned, on which data, and how.",
+      "properties": {
+        "type": {
+          "type": "string",
+          "enum": [
+            "classification",
+            "causal-lm"
+          ],
+          "description": "`classification`: supervised fine-tuning, the pretrained body plus a new classification head. `causal-lm`: domain-specific fine-tuning, continued next-token training on domain text."
+        },
+        "model": {
+          "type": "string",
+          "minLength": 1,
+          "description": "Path of the base model directory (model.json, weights.bin, tokenizer.json, model-card.json), relative to the spec file."
+        },
+        "data": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "train"
+          ],
+          "description": "Training and validation data (JSONL or CSV).",
+          "properties": {
+            "train": {
+              "type": "string",
+              "minLength": 1,
+              "description": "Path of the training file (.jsonl or .csv), relative to the spec file."
+            },
+            "validation": {
+              "type": "string",
+              "minLength": 1,
+              "description": "Path of a separate validation file. When absent, `split` of the training file is held out."
+            },
+            "split": {
+              "type": "number",
+              "exclusiveMinimum": 0,
+              "exclusiveMaximum": 1,
+              "default": 0.2,
+              "description": "Fraction of the training file held out for validation (seeded and stratified by label) when `validation` is not given."
+            },
+            "text_field": {
+              "type": "string",
+              "minLength": 1,
+              "default": "text",
+              "description": "Name of the field (JSONL key or CSV column) that holds the text."
+            },
+            "label_field": {
+              "type": "string",
+              "minLength": 1,
+              "default": "label",
+              "description": "Name of the field that holds the label (classification only)."
+            },
+            "max_examples": {
+              "type": "integer",
+              "minimum": 1,
+              "description": "Use at most this many training examples (a seeded sample), for quick sweeps."
+            },
+            "max_length": {
+              "type": "integer",
+              "minimum": 2,
+              "description": "Tokens per example; longer texts are truncated (and counted in the data report). Defaults to the model's context length."
+            }
+          }
+        },
+        "method": {
+          "type": "string",
+          "enum": [
+            "full",
+            "head",
+            "top_k"
+          ],
+          "default": "full",
+          "description": "Which weights train: `full` (all), `head` (transfer learning: body frozen, only the head trains), `top_k` (the top `top_k` transformer blocks and the head). Can also be swept as the parameter `method`."
+        },
+        "top_k": {
+          "type": "integer",
+          "minimum": 1,
+          "default": 1,
+          "description": "Number of top blocks unfrozen when `method` is `top_k`."
+        },
+        "forgetting": {
+          "type": "boolean",
+          "default": true,
+          "description": "Measure catastrophic forgetting: perplexity on a held-out sample of the base model's general corpus before and after the fine-tune."
+        }
+      }
+    },
+    "strategy": {
+      "type": "object",
+      "additionalProperties": false,
+      "default": {
+        "type": "grid"
+      },
+      "required": [
+        "type"
+      ],
+      "description": "How trials are chosen from `parameters`.",
+      "properties": {
+        "type": {
+          "type": "string",
+          "enum": [
+            "grid",
+            "random",
+            "tpe"
+          ],
+          "description": "`grid`: every combination of `value`/`values` (cartesian product). `random`: `trials` samples drawn with `seed`. `tpe`: Tree-structured Parzen Estimator, random for `n_startup_trials`, then guided by finished trials."
+        },
+        "trials": {
+          "type": "integer",
+          "minimum": 1,
+          "description": "Number of trials to draw (random and tpe; required there)."
+        },
+        "n_startup_trials": {
+          "type": "integer",
+          "minimum": 1,
+          "default": 5,
+          "description": "TPE: number of random trials before the model-based proposals start."
+        }
+      }
+    },
+    "parameters": {
+      "type": "object",
+      "description": "Trainer parameters to sweep. `learning_rate`, `batch_size` and `epochs` are required; any other trainer parameter (`weight_decay`, `dropout`, `warmup_ratio`, `method`, ...) may be added.",
+      "required": [
+        "learning_rate",
+        "batch_size",
+        "epochs"
+      ],
+      "properties": {
+        "learning_rate": {
+          "$ref": "#/definitions/parameter",
+          "description": "Peak learning rate of AdamW (> 0)."
+        },
+        "batch_size": {
+          "$ref": "#/definitions/parameter",
+          "description": "Examples per step (integer >= 1)."
+        },
+        "epochs": {
+          "$ref": "#/definitions/parameter",
+          "description": "Passes over the training data (integer >= 1)."
+        },
+        "weight_decay": {
+          "$ref": "#/definitions/parameter",
+          "description": "Decoupled (AdamW) weight decay (>= 0). Default 0."
+        },
+        "dropout": {
+          "$ref": "#/definitions/parameter",
+          "description": "Dropout rate in [0, 1) applied in the transformer blocks and before the head. Default 0."
+        },
+        "warmup_ratio": {
+          "$ref": "#/definitions/parameter",
+          "description": "Fraction of steps with a linear learning-rate warmup, in [0, 1). Default 0."
+        },
+        "method": {
+          "$ref": "#/definitions/parameter",
+          "description": "Sweep the fine-tuning method itself: values among `full`, `head`, `top_k`."
+        }
+      },
+      "additionalProperties": {
+        "$ref": "#/definitions/parameter"
+      }
+    },
+    "objective": {
+      "type": "object",
+      "additionalProperties": false,
+      "default": {
+        "metric": "val_loss",
+        "goal": "minimize"
+      },
+      "required": [
+        "metric"
+      ],
+      "description": "The metric that ranks trials, read at each trial's best epoch.",
+      "properties": {
+        "metric": {
+          "type": "string",
+          "enum": [
+            "val_loss",
+            "val_accuracy",
+            "val_f1",
+            "val_perplexity",
+            "train_loss"
+          ],
+          "description": "`val_accuracy` and `val_f1` (macro-F1) need `classification`; `val_perplexity` needs `causal-lm`."
+        },
+        "goal": {
+          "type": "string",
+          "enum": [
+            "minimize",
+            "maximize"
+          ],
+          "description": "Whether lower or higher is better. Defaults to the metric's natural direction."
+        }
+      }
+    },
+    "early_stopping": {
+      "type": "object",
+      "additionalProperties": false,
+      "default": {
+        "type": "none"
+      },
+      "required": [
+        "type"
+      ],
+      "description": "Stop unpromising trials early (decisions are recorded in the journal, so a resumed sweep takes the same ones).",
+      "properties": {
+        "type": {
+          "type": "string",
+          "enum": [
+            "none",
+            "median",
+            "asha"
+          ],
+          "description": "`median`: stop a trial whose best objective so far is worse than the median of the other trials at the same epoch. `asha`: asynchronous successive halving."
+        },
+        "min_epochs": {
+          "type": "integer",
+          "minimum": 1,
+          "default": 1,
+          "description": "Grace period: no trial is stopped before this epoch; ASHA's first rung."
+        },
+        "min_trials": {
+          "type": "integer",
+          "minimum": 1,
+          "default": 3,
+          "description": "median: how many other trials must have reached the epoch before the median is used."
+        },
+        "reduction_factor": {
+          "type": "integer",
+          "minimum": 2,
+          "default": 3,
+          "description": "asha: rungs at min_epochs × reduction_factor^i; the top 1/reduction_factor of a rung continue."
+        }
+      }
+    },
+    "diagnosis": {
+      "type": "object",
+      "additionalProperties": false,
+      "default": {},
+      "description": "Thresholds of the leaderboard's diagnosis flags.",
+      "properties": {
+        "overfit_rise": {
+          "type": "number",
+          "minimum": 0,
+          "default": 0.05,
+          "description": "overfitting: val loss rose by more than this fraction above its minimum while train loss kept falling."
+        },
+        "overfit_gap": {
+          "type": "number",
+          "minimum": 0,
+          "default": 0.5,
+          "description": "overfitting: or the final val-minus-train loss gap grew past this (absolute, in nats)."
+        },
+        "underfit_ratio": {
+          "type": "number",
+          "minimum": 0,
+          "default": 0.9,
+          "description": "underfitting: final train loss above this fraction of the reference loss (class-prior loss, or the base model's initial loss)."
+        },
+        "improving_slope": {
+          "type": "number",
+          "minimum": 0,
+          "default": 0.01,
+          "description": "still improving: the objective improved by more than this fraction over the last epoch."
+        },
+        "forgetting_rise": {
+          "type": "number",
+          "minimum": 0,
+          "default": 0.1,
+          "description": "forgetting: general-text perplexity rose by more than this fraction over the base model's."
+        }
+      }
+    },
+    "resources": {
+      "type": "object",
+      "additionalProperties": false,
+      "default": {},
+      "description": "Where trials run.",
+      "properties": {
+        "gpus": {
+          "description": "`\"auto\"` (read `nvidia-smi -L`; none found = CPU), a list of GPU ids, or 0 (CPU only).",
+          "default": "auto",
+          "anyOf": [
+            {
+              "type": "string",
+              "enum": [
+                "auto"
+              ]
+            },
+            {
+              "type": "integer",
+              "enum": [
+                0
+              ]
+            },
+            {
+              "type": "array",
+              "items": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "minItems": 1,
+              "uniqueItems": true
+            }
+          ]
+        },
+        "trials_per_gpu": {
+          "type": "integer",
+          "minimum": 1,
+          "default": 1,
+          "description": "Slots per GPU."
+        },
+        "workers": {
+          "type": "integer",
+          "minimum": 1,
+          "description": "CPU slots when there is no GPU. Default: the number of CPU cores."
+        },
+        "backend": {
+          "type": "string",
+          "enum": [
+            "auto",
+            "tensorflow-gpu",
+            "tensorflow",
+            "wasm",
+            "cpu"
+          ],
+          "default": "auto",
+          "description": "TensorFlow.js backend; `auto` tries tensorflow-gpu, tensorflow, wasm, cpu in that order."
+        },
+        "max_retries": {
+          "type": "integer",
+          "minimum": 0,
+          "default": 1,
+          "description": "How many times a failed trial is retried."
+        },
+        "trial_timeout_s": {
+          "type": "number",
+          "exclusiveMinimum": 0,
+          "description": "Stop a trial as failed after this many seconds."
+        }
+      }
+    }
+  },
+  "definitions": {
+    "parameter": {
+      "type": "object",
+      "additionalProperties": false,
+      "description": "One value `{ \"value\": x }`, a list `{ \"values\": [...] }`, or (random/tpe only) a distribution `{ \"distribution\": ..., \"min\", \"max\", \"q\"? }`.",
+      "properties": {
+        "value": {
+          "type": [
+            "number",
+            "string",
+            "boolean"
+          ],
+          "description": "A fixed value."
+        },
+        "values": {
+          "type": "array",
+          "minItems": 1,
+          "items": {
+            "type": [
+              "number",
+              "string",
+              "boolean"
+            ]
+          },
+          "description": "Values to try (grid: each one; random: a uniform choice)."
+        },
+        "distribution": {
+          "type": "string",
+          "enum": [
+            "uniform",
+            "log_uniform",
+            "int_uniform",
+            "q_uniform"
+          ],
+          "description": "`uniform` in [min, max]; `log_uniform`: uniform in log space (min > 0); `int_uniform`: an integer in [min, max]; `q_uniform`: uniform rounded to a multiple of `q`."
+        },
+        "min": {
+          "type": "number",
+          "description": "Lower bound of the distribution."
+        },
+        "max": {
+          "type": "number",
+          "description": "Upper bound of the distribution."
+        },
+        "q": {
+          "type": "number",
+          "exclusiveMinimum": 0,
+          "description": "Step of `q_uniform`."
+        }
+      }
+    }
+  }
+} as const;

@@ -1,0 +1,43 @@
+// Validation of a parsed spec: ajv with the one schema (filling defaults), then the semantic checks.
+import { Ajv, type ValidateFunction } from 'ajv';
+import { InputError } from '../errors.js';
+import { ajvProblems } from './ajv-problems.js';
+import { formatProblem, settle, show, type Problem } from './problems.js';
+import { NATURAL_GOAL, nonFiniteProblems, semanticProblems } from './semantic.js';
+import { sweepSchema, type ResolvedSpec } from './types.js';
+
+let compiled: ValidateFunction | undefined;
+
+function validator(): ValidateFunction {
+  // allErrors: report every problem at once; verbose: the failing data and schema, for messages.
+  compiled ??= new Ajv({ allErrors: true, useDefaults: true, verbose: true, allowUnionTypes: true }).compile(sweepSchema);
+  return compiled;
+}
+
+/** All problems of a parsed spec, without throwing. Fills defaults into `spec` (ajv useDefaults). */
+export function specProblems(raw: unknown, spec: unknown): Problem[] {
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
+    return [{ path: '', message: `expected an object (the sweep spec), got ${show(spec)}` }];
+  }
+  const validate = validator();
+  validate(spec);
+  return settle([
+    ...nonFiniteProblems(spec),
+    ...ajvProblems(validate.errors ?? []),
+    ...semanticProblems(raw as Record<string, unknown>, spec as Record<string, unknown>),
+  ]);
+}
+
+/**
+ * Validates a parsed spec (pure: the input is not modified) and returns it with defaults filled and
+ * the objective's goal set to the metric's natural direction when absent. Throws InputError with one
+ * line per problem, each naming `file` and the JSON pointer.
+ */
+export function validateSpec(obj: unknown, file: string): ResolvedSpec {
+  const spec: unknown = structuredClone(obj);
+  const problems = specProblems(obj, spec);
+  if (problems.length > 0) throw new InputError(problems.map((p) => formatProblem(file, p)));
+  const resolved = spec as ResolvedSpec & { objective: { goal?: string } };
+  resolved.objective.goal ??= NATURAL_GOAL[resolved.objective.metric] ?? 'minimize';
+  return resolved;
+}
