@@ -1,0 +1,189 @@
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError, InterruptedError } from '../../src/errors.js';
+import { resumeSweep, runSweep, type SweepProgress } from '../../src/sweep/run.js';
+import { tempDir } from '../pool/helpers.js';
+import { countBy, journal, ofType, writeSpec } from './sweep-helpers.js';
+
+describe('runSweep with synthetic trials (real worker threads)', () => {
+  it('runs every trial once on the free slots and completes the sweep', async () => {
+    const dir = tempDir('finesweep-run-');
+    const out = await runSweep(writeSpec(dir), { resultsDir: join(dir, 'results'), trialKind: 'noop' });
+    const events = journal(out.dir);
+    expect(ofType(events, 'sweep_started')).toHaveLength(1);
+    const started = ofType(events, 'trial_started');
+    expect(started).toHaveLength(6);
+    expect(new Set(started.map((e) => e.trial_id)).size).toBe(6);
+    expect(new Set(started.map((e) => e.slot))).toEqual(new Set([0, 1]));
+    expect(ofType(events, 'epoch_ended')).toHaveLength(6);
+    expect(ofType(events, 'trial_completed')).toHaveLength(6);
+    expect(ofType(events, 'sweep_completed')).toEqual([expect.objectContaining({ completed: 6, failed: 0, diverged: 0 })]);
+    expect(events.at(-1)?.type).toBe('sweep_completed');
+    expect([...out.state.trials.values()].every((t) => t.status === 'completed')).toBe(true);
+    // metrics.jsonl, the per-trial view of the journal
+    const first = started[0].trial_id;
+    expect(readFileSync(join(out.dir, 'trials', first, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
+  it('retries a trial that throws max_retries times, logs the error, and goes on', async () => {
+    const dir = tempDir('finesweep-run-');
+    const out = await runSweep(writeSpec(dir, { learningRates: [1e-3], resources: { max_retries: 2 } }), {
+      resultsDir: join(dir, 'results'),
+      trialKind: 'throw',
+    });
+    const events = journal(out.dir);
+    const failed = ofType(events, 'trial_failed');
+    expect(failed).toHaveLength(2 * 3);
+    for (const [, n] of countBy(failed, (e) => e.trial_id)) expect(n).toBe(3);
+    const one = failed.filter((e) => e.trial_id === failed[0].trial_id);
+    expect(one.map((e) => [e.attempt, e.will_retry])).toEqual([[1, true], [2, true], [3, false]]);
+    expect(one[0].error).toMatch(/synthetic failure/);
+    expect(readFileSync(join(out.dir, 'trials', one[0].trial_id, 'log.txt'), 'utf8')).toMatch(/attempt 3 failed: .*synthetic failure/);
+    expect(ofType(events, 'sweep_completed')).toEqual([expect.objectContaining({ completed: 0, failed: 2 })]);
+  });
+
+  it('records a NaN loss as diverged without a retry', async () => {
+    const dir = tempDir('finesweep-run-');
+    const out = await runSweep(writeSpec(dir, { learningRates: [1e-3] }), { resultsDir: join(dir, 'results'), trialKind: 'nan' });
+    const events = journal(out.dir);
+    expect(ofType(events, 'trial_diverged')).toHaveLength(2);
+    expect(ofType(events, 'trial_started')).toHaveLength(2);
+    expect(ofType(events, 'trial_failed')).toHaveLength(0);
+    expect(ofType(events, 'trial_diverged')[0].reason).toMatch(/NaN/);
+  });
+
+  it('fails only the trial whose worker thread exits, retrying it once by default', async () => {
+    const dir = tempDir('finesweep-run-');
+    const out = await runSweep(writeSpec(dir, { learningRates: [1e-3], batchSizes: [8] }), { resultsDir: join(dir, 'results'), trialKind: 'exit' });
+    const failed = ofType(journal(out.dir), 'trial_failed');
+    expect(failed.map((e) => [e.attempt, e.will_retry])).toEqual([[1, true], [2, false]]);
+    expect(failed[0].error).toMatch(/exited with code: 3/);
+  });
+
+  it('stops a hanging trial after trial_timeout_s as failed', async () => {
+    const dir = tempDir('finesweep-run-');
+    const spec = writeSpec(dir, { learningRates: [1e-3], batchSizes: [8], resources: { trial_timeout_s: 0.2, max_retries: 0 } });
+    const out = await runSweep(spec, { resultsDir: join(dir, 'results'), trialKind: 'hang' });
+    const failed = ofType(journal(out.dir), 'trial_failed');
+    expect(failed).toEqual([expect.objectContaining({ error: 'timed out after 0.2 s', will_retry: false })]);
+  });
+
+  it('records a worker thread out of JS heap as out_of_memory', async () => {
+    const dir = tempDir('finesweep-run-');
+    const spec = writeSpec(dir, { learningRates: [1e-3], batchSizes: [8], resources: { max_retries: 0 } });
+    const out = await runSweep(spec, { resultsDir: join(dir, 'results'), trialKind: 'oom', resourceLimits: { maxOldGenerationSizeMb: 48 } });
+    expect(ofType(journal(out.dir), 'trial_failed')).toEqual([expect.objectContaining({ out_of_memory: true })]);
+    expect(out.state.trials.values().next().value?.outOfMemory).toBe(true);
+  });
+
+  it('refuses to run over an existing sweep: the same spec suggests resume, a changed one is refused untouched', async () => {
+    const dir = tempDir('finesweep-run-');
+    const results = join(dir, 'results');
+    const spec = writeSpec(dir, { learningRates: [1e-3] });
+    const out = await runSweep(spec, { resultsDir: results, trialKind: 'noop' });
+    const snapshot = (): string[] =>
+      readdirSync(out.dir, { recursive: true }).map(String).sort().map((f) => {
+        const p = join(out.dir, f);
+        return statSync(p).isFile() ? `${f}:${readFileSync(p, 'utf8')}` : f;
+      });
+    const before = snapshot();
+    await expect(runSweep(spec, { resultsDir: results, trialKind: 'noop' })).rejects.toThrow(/finesweep resume .*synthetic/);
+    writeSpec(dir, { learningRates: [1e-3, 3e-3] });
+    const changed = runSweep(spec, { resultsDir: results, trialKind: 'noop' });
+    await expect(changed).rejects.toBeInstanceOf(InputError);
+    await expect(changed).rejects.toThrow(/spec changed since the sweep started \(hash [0-9a-f]+ ≠ [0-9a-f]+\)/);
+    expect(snapshot()).toEqual(before);
+  });
+
+  it('on interrupt records running trials as stopped; resume continues them from their checkpoint, each completing once', async () => {
+    const dir = tempDir('finesweep-run-');
+    const gate = join(dir, 'gate');
+    const spec = writeSpec(dir, { epochs: 3, extra: { gate_file: { value: gate } } });
+    const interrupt = new AbortController();
+    let firstEpochs = 0;
+    const onProgress = (p: SweepProgress): void => {
+      // Both slots hold a trial that finished epoch 1 and waits at the gate: interrupt now.
+      if (p.type === 'journal' && p.event.type === 'epoch_ended' && ++firstEpochs === 2) interrupt.abort('SIGINT');
+    };
+    const run = runSweep(spec, { resultsDir: join(dir, 'results'), trialKind: 'noop', signal: interrupt.signal, onProgress });
+    await expect(run).rejects.toBeInstanceOf(InterruptedError);
+    await expect(run).rejects.toThrow(/interrupted; resume with: finesweep resume .*synthetic/);
+    const sweepDir = join(dir, 'results', 'synthetic');
+    const stopped = ofType(journal(sweepDir), 'trial_stopped');
+    expect(stopped).toHaveLength(2);
+    expect(stopped.every((e) => e.epoch === 1)).toBe(true);
+
+    writeFileSync(gate, '');
+    const out = await resumeSweep(sweepDir, { trialKind: 'noop' });
+    const events = journal(sweepDir);
+    const completed = ofType(events, 'trial_completed');
+    expect(completed).toHaveLength(6);
+    expect(new Set(completed.map((e) => e.trial_id)).size).toBe(6);
+    const resumedStarts = ofType(events, 'trial_started').filter((e) => stopped.some((s) => s.trial_id === e.trial_id));
+    expect(resumedStarts.map((e) => e.from_epoch)).toEqual([0, 0, 1, 1]);
+    for (const t of out.state.trials.values()) expect(t.epochs.map((m) => m.epoch)).toEqual([1, 2, 3]);
+    expect(ofType(events, 'sweep_started').map((e) => e.resumed)).toEqual([false, true]);
+  });
+
+  it('resumes after a torn last journal line', async () => {
+    const dir = tempDir('finesweep-run-');
+    const spec = writeSpec(dir, { learningRates: [1e-3] });
+    const out = await runSweep(spec, { resultsDir: join(dir, 'results'), trialKind: 'noop' });
+    // Cut the journal in the middle of its second trial_completed line, as a crash mid-write would.
+    const path = join(out.dir, 'journal.jsonl');
+    const text = readFileSync(path, 'utf8');
+    const lines = text.split('\n');
+    const cut = lines.findIndex((l, i) => l.includes('"trial_completed"') && i > lines.findIndex((m) => m.includes('"trial_completed"')));
+    const kept = lines.slice(0, cut).join('\n') + '\n' + lines[cut].slice(0, 25);
+    writeFileSync(path, kept);
+    await resumeSweep(out.dir, { trialKind: 'noop' });
+    const events = journal(out.dir);
+    expect(ofType(events, 'journal_repaired')).toHaveLength(1);
+    expect(ofType(events, 'trial_completed')).toHaveLength(2);
+    expect(ofType(events, 'sweep_completed')).toHaveLength(1);
+  });
+
+  it('pins trials to GPUs found by nvidia-smi: 2 GPUs × 2 trials each = 4 slots, one id per trial, ≤ 2 at once per id', async () => {
+    const dir = tempDir('finesweep-run-');
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'nvidia-smi'), '#!/bin/sh\necho "GPU 0: NVIDIA Fake (UUID: GPU-0)"\necho "GPU 1: NVIDIA Fake (UUID: GPU-1)"\n');
+    chmodSync(join(bin, 'nvidia-smi'), 0o755);
+    const marker = join(dir, 'devices.log');
+    writeFileSync(marker, '');
+    const spec = writeSpec(dir, {
+      learningRates: [1e-4, 1e-3, 1e-2, 1e-1],
+      batchSizes: [8, 16],
+      resources: { gpus: 'auto', trials_per_gpu: 2 },
+      extra: { marker_file: { value: marker }, hold_starts: { value: 4 } },
+    });
+    const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
+    const out = await runSweep(spec, { resultsDir: join(dir, 'results'), trialKind: 'devices', env });
+    const events = journal(out.dir);
+    const started = ofType(events, 'trial_started');
+    expect(new Set(started.map((e) => e.slot))).toEqual(new Set([0, 1, 2, 3]));
+    expect(ofType(events, 'trial_completed')).toHaveLength(8);
+    // Each trial saw exactly the GPU of its slot.
+    for (const s of started) {
+      const log = readFileSync(join(out.dir, 'trials', s.trial_id, 'log.txt'), 'utf8');
+      expect(log).toContain(`CUDA_VISIBLE_DEVICES=${s.gpu}\n`);
+    }
+    // Replay the start/end marks: never more than 2 trials on one GPU at once, and 4 at once overall.
+    const running = new Map<string, number>();
+    let most = 0;
+    let mostOverall = 0;
+    let overall = 0;
+    for (const line of readFileSync(marker, 'utf8').trim().split('\n')) {
+      const [what, , gpu] = line.split(' ');
+      expect(['0', '1']).toContain(gpu);
+      const n = (running.get(gpu) ?? 0) + (what === 'start' ? 1 : -1);
+      overall += what === 'start' ? 1 : -1;
+      running.set(gpu, n);
+      most = Math.max(most, n);
+      mostOverall = Math.max(mostOverall, overall);
+    }
+    expect(most).toBe(2);
+    expect(mostOverall).toBe(4);
+  });
+});
