@@ -30,9 +30,27 @@ export function gamma(n: number): number {
   return Math.min(Math.ceil(0.1 * n), 25);
 }
 
-/** The random draw of trial `index`: the same stream a random search gives that index. */
-export function startupRng(seed: number, index: number): Rng {
-  return new Rng(deriveSeed(seed, 'random', index));
+/**
+ * The random draw of trial `index`: the index-th distinct draw of Rng(seed), exactly what a random
+ * search of the same seed (expandTrials) plans at that index, so TPE's startup trials are the
+ * ones the controller planned. A space too small for a new distinct point repeats the last draw.
+ */
+export function randomDraw(space: Dimension[], seed: number, index: number): Params {
+  const rng = new Rng(seed);
+  const seen = new Set<string>();
+  let params: Params = {};
+  for (let drawn = 0; drawn <= index; drawn++) {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      // sampleParams writes keys in space order, so equal points serialize equally.
+      params = sampleParams(space, rng);
+      const key = JSON.stringify(params);
+      if (!seen.has(key)) {
+        seen.add(key);
+        break;
+      }
+    }
+  }
+  return params;
 }
 
 export class TpeSampler implements Sampler {
@@ -48,7 +66,7 @@ export class TpeSampler implements Sampler {
   propose(index: number, history: readonly FinishedTrial[]): Params {
     // Too few finished trials for a model (e.g. many slots still on their first trials): random.
     if (index < this.opts.nStartup || history.length < this.opts.nStartup) {
-      return sampleParams(this.space, startupRng(this.opts.seed, index));
+      return randomDraw(this.space, this.opts.seed, index);
     }
     const rng = new Rng(deriveSeed(this.opts.seed, 'tpe', index));
     // Rank by objective (stable: ties keep journal order); keep journal order inside each group,
