@@ -119,7 +119,7 @@ export class Journal {
 
   /** Wait for queued appends, then close the file. The journal can be appended to again later. */
   async close(): Promise<void> {
-    await this.idle;
+    while (this.draining) await this.idle;
     const handle = this.handle;
     this.handle = undefined;
     if (handle) await handle.close();

@@ -14,6 +14,8 @@ export const LOCK_FILE = 'lock.json';
 
 export interface SweepLock {
   readonly info: LockInfo;
+  /** The stale lock (dead pid) this one replaced, if any: worth a line to the user. */
+  readonly tookOverFrom?: LockInfo;
   /** Remove the lock if it is still ours (a lock taken over by someone else is left alone). */
   release(): Promise<void>;
 }
@@ -24,8 +26,9 @@ export async function acquireLock(dir: string): Promise<SweepLock> {
   const info: LockInfo = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
   const body = JSON.stringify(info) + '\n';
   // Bounded: each round either wins, meets a live holder (throws), or removes one stale lock.
+  let stale: LockInfo | undefined;
   for (let round = 0; round < 10; round++) {
-    if (await createExclusive(dir, path, body)) return ownedLock(path, info);
+    if (await createExclusive(dir, path, body)) return ownedLock(path, info, stale);
     const holder = await readLock(path);
     if (holder === undefined) continue; // released between our attempt and our read: try again
     if (!isStale(holder)) {
@@ -34,6 +37,7 @@ export async function acquireLock(dir: string): Promise<SweepLock> {
       );
     }
     await removeStale(dir, path, holder);
+    stale = holder;
   }
   throw new SweepError(`could not take the lock of sweep directory ${dir}: it keeps changing hands`);
 }
@@ -125,10 +129,11 @@ function sameLock(a: LockInfo, b: LockInfo): boolean {
   return a.pid === b.pid && a.host === b.host && a.since === b.since;
 }
 
-function ownedLock(path: string, info: LockInfo): SweepLock {
+function ownedLock(path: string, info: LockInfo, tookOverFrom: LockInfo | undefined): SweepLock {
   let released = false;
   return {
     info,
+    ...(tookOverFrom ? { tookOverFrom } : {}),
     async release() {
       if (released) return;
       released = true;

@@ -61,6 +61,7 @@ describe('the sweep lock', () => {
     writeFileSync(join(dir, 'lock.json'), JSON.stringify({ pid, host: hostname(), since: '2026-01-01T00:00:00.000Z' }));
     const lock = await acquireLock(dir);
     expect(JSON.parse(readFileSync(join(dir, 'lock.json'), 'utf8'))).toEqual({ pid: process.pid, host: hostname(), since: lock.info.since });
+    expect(lock.tookOverFrom).toEqual({ pid, host: hostname(), since: '2026-01-01T00:00:00.000Z' });
     await lock.release();
   });
 
