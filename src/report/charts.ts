@@ -34,12 +34,19 @@ export function curveSpec(row: LeaderboardRow, lb: Leaderboard): TopLevelSpec {
     ...(finite(e.train_loss) ? [{ epoch: e.epoch, loss: e.train_loss, series: 'train loss' }] : []),
     ...(finite(e.val_loss) ? [{ epoch: e.epoch, loss: e.val_loss, series: 'val loss' }] : []),
   ]);
-  const markers = row.flags
-    .filter((f) => f.epoch !== undefined && (f.name === 'overfitting' || f.name === 'diverged' || f.name === 'still_improving'))
-    .map((f) => ({ epoch: f.epoch!, label: f.name === 'overfitting' ? `overfitting from epoch ${f.epoch}` : f.name === 'diverged' ? 'diverged' : 'still improving', flag: f.name }));
+  const maxEpoch = Math.max(1, ...row.curve.map((e) => e.epoch));
+  // Overfitting and divergence are drawn as a red rule where they begin; still-improving as a blue
+  // note at the last epoch (nothing went wrong there).
+  const rules = row.flags
+    .filter((f) => f.epoch !== undefined && (f.name === 'overfitting' || f.name === 'diverged'))
+    .map((f) => {
+      const blewUp = row.curve.some((e) => e.epoch === f.epoch && (!finite(e.train_loss) || !finite(e.val_loss)));
+      const label = f.name === 'overfitting' ? `overfitting from epoch ${f.epoch}` : `diverged ${blewUp ? 'at' : 'after'} epoch ${f.epoch}`;
+      return { epoch: f.epoch!, label };
+    });
+  const notes = row.flags.filter((f) => f.name === 'still_improving' && f.epoch !== undefined).map((f) => ({ epoch: f.epoch!, label: 'still improving' }));
   const best = row.best ? [{ epoch: row.best.epoch, label: `best ${lb.objective.metric} ${fmtNum(row.best.value)}` }] : [];
   const params = lb.paramColumns.map((p) => `${p} ${fmtParam(p, row.params[p])}`).join(' · ');
-  const maxEpoch = Math.max(1, ...row.curve.map((e) => e.epoch));
   const x = { field: 'epoch', type: 'quantitative' as const, title: 'epoch', scale: { domain: [1, maxEpoch], nice: false }, axis: { tickMinStep: 1, format: 'd' } };
   return {
     width: 300,
@@ -52,8 +59,8 @@ export function curveSpec(row: LeaderboardRow, lb: Leaderboard): TopLevelSpec {
         encoding: {
           x,
           y: { field: 'loss', type: 'quantitative', title: 'loss', scale: { zero: false } },
-          color: { field: 'series', type: 'nominal', title: null, scale: { domain: ['train loss', 'val loss'], range: ['#2563eb', '#f97316'] } },
-          strokeDash: { field: 'series', type: 'nominal', legend: null, scale: { domain: ['train loss', 'val loss'], range: [[4, 3], [1, 0]] } },
+          color: { field: 'series', type: 'nominal', title: null, scale: { domain: ['train loss', 'val loss'], range: ['#2563eb', '#f97316'] }, legend: { symbolType: 'stroke', symbolStrokeWidth: 2 } },
+          strokeDash: { field: 'series', type: 'nominal', title: null, scale: { domain: ['train loss', 'val loss'], range: [[4, 3], [1, 0]] } },
         },
       },
       {
@@ -62,13 +69,23 @@ export function curveSpec(row: LeaderboardRow, lb: Leaderboard): TopLevelSpec {
         encoding: { x },
       },
       {
-        data: { values: markers },
+        data: { values: rules },
         mark: { type: 'rule', color: '#dc2626', strokeWidth: 2 },
         encoding: { x },
       },
       {
-        data: { values: markers },
+        data: { values: rules.filter((r) => r.epoch < maxEpoch) },
         mark: { type: 'text', color: '#dc2626', align: 'left', dx: 4, y: 8, fontSize: 10, fontWeight: 600 },
+        encoding: { x, text: { field: 'label' } },
+      },
+      {
+        data: { values: rules.filter((r) => r.epoch >= maxEpoch) },
+        mark: { type: 'text', color: '#dc2626', align: 'right', dx: -4, y: 8, fontSize: 10, fontWeight: 600 },
+        encoding: { x, text: { field: 'label' } },
+      },
+      {
+        data: { values: notes },
+        mark: { type: 'text', color: '#0369a1', align: 'right', dx: -4, y: 8, fontSize: 10, fontWeight: 600 },
         encoding: { x, text: { field: 'label' } },
       },
     ],
@@ -84,14 +101,17 @@ interface Cell {
   trial: string;
 }
 
-/** The best objective per (learning rate, batch size), over the ranked trials. */
+/**
+ * The best objective per (learning rate, batch size), over the ranked trials: a running or failed
+ * trial's best so far is not comparable with a finished one's.
+ */
 function cells(lb: Leaderboard): Cell[] {
   const byKey = new Map<string, Cell>();
   const better = (a: number, b: number): boolean => (lb.objective.goal === 'minimize' ? a < b : a > b);
   for (const r of lb.rows) {
     const lr = r.params.learning_rate;
     const bs = r.params.batch_size;
-    if (!r.best || typeof lr !== 'number' || lr <= 0) continue;
+    if (r.rank === undefined || !r.best || typeof lr !== 'number' || lr <= 0) continue;
     const key = `${lr}\u0000${String(bs)}`;
     const prev = byKey.get(key);
     if (!prev || better(r.best.value, prev.value)) {
@@ -113,7 +133,7 @@ export function lrSpec(lb: Leaderboard): TopLevelSpec | undefined {
     data: { values: data },
     mark: { type: 'line', point: { size: 60, filled: true }, strokeWidth: 2 },
     encoding: {
-      x: { field: 'lr', type: 'quantitative', title: 'learning rate (log)', scale: { type: 'log' }, axis: { format: '.0e' } },
+      x: { field: 'lr', type: 'quantitative', title: 'learning rate (log)', scale: { type: 'log' }, axis: { format: '.0e', values: [...new Set(data.map((c) => c.lr))] } },
       y: { field: 'value', type: 'quantitative', title: `best ${metric}`, scale: { zero: false } },
       color: { field: 'batch', type: 'ordinal', title: 'batch size', sort: { field: 'batchNum' }, scale: { scheme: 'viridis' } },
     },
@@ -130,8 +150,8 @@ export function heatmapSpec(lb: Leaderboard): TopLevelSpec | undefined {
   const midpoint = (Math.min(...data.map((c) => c.value)) + Math.max(...data.map((c) => c.value))) / 2;
   const darkIsLow = lb.objective.goal === 'minimize';
   return {
-    width: Math.max(160, 64 * lrs.length),
-    height: Math.max(80, 40 * batches.length),
+    width: Math.max(200, 80 * lrs.length),
+    height: Math.max(96, 48 * batches.length),
     title: { text: `Best ${metric}: learning rate × batch size`, subtitle: 'darker is better' },
     data: { values: data.map((c) => ({ ...c, text: fmtNum(c.value, 3), light: darkIsLow ? c.value < midpoint : c.value > midpoint })) },
     encoding: {

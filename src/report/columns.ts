@@ -41,7 +41,7 @@ export function columns(lb: Leaderboard): Column[] {
     cell: (r) => {
       const v = fmtParam(name, r.params[name]);
       // A trial still short of its planned epochs shows how far it got.
-      if (name === 'epochs' && typeof r.params.epochs === 'number' && r.epochsDone < r.params.epochs && r.status !== 'completed') {
+      if (name === 'epochs' && typeof r.params.epochs === 'number' && r.epochsDone < r.params.epochs && r.status !== 'completed' && r.status !== 'pending') {
         return `${r.epochsDone}/${v}`;
       }
       return v;

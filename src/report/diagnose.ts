@@ -39,7 +39,8 @@ function divergence(trial: TrialState): Flag | undefined {
   const advice = 'lower LR';
   const bad = trial.epochs.find((e) => !finite(e.train_loss) || !finite(e.val_loss));
   if (bad) return { name: 'diverged', epoch: bad.epoch, detail: `loss is ${String(finite(bad.train_loss) ? bad.val_loss : bad.train_loss)} at epoch ${bad.epoch}`, advice };
-  if (trial.status === 'diverged') return { name: 'diverged', detail: trial.reason ?? 'the engine stopped it as diverged', advice };
+  // The engine stopped it after the last epoch it reported.
+  if (trial.status === 'diverged') return { name: 'diverged', epoch: trial.epochs.at(-1)?.epoch, detail: trial.reason ?? 'the engine stopped it as diverged', advice };
   const start = finite(trial.initialValLoss) ? trial.initialValLoss : trial.epochs.length > 1 ? trial.epochs[0].train_loss : undefined;
   const last = trial.epochs.at(-1);
   if (start !== undefined && last && last.train_loss > start * (1 + DIVERGE_MARGIN)) {

@@ -21,7 +21,7 @@ export function renderTable(lb: Leaderboard, opts: { color?: boolean } = {}): st
   const table = new Table({
     head: cols.map((c) => c.header),
     colAligns: cols.map((c) => c.align),
-    style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [], compact: false },
+    style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [], compact: true },
   });
   for (const row of lb.rows) {
     table.push(

@@ -1,0 +1,152 @@
+// The HTML report opened in headless Chromium (Debian's package, driven by playwright-core): the
+// plots are drawn, nothing logs an error, and names, labels and messages that hold markup show as
+// text and run nothing. Leaves a screenshot in test-output/report.png.
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeHtmlReport } from '../../src/report/render.js';
+import { foldTrials } from '../../src/store/fold.js';
+import { expandTrials } from '../../src/sweep/expand.js';
+import { dataReport } from './curves.js';
+import { demoSpec, interruptedSweep } from './sweep-fixture.js';
+
+const SCRIPT_NAME = '<script>alert(1)</script>';
+const IMG_LABEL = '<img src=x onerror="window.__pwned = 1">';
+const IMG_ERROR = '<img src=y onerror="window.__pwned = 2"> out of memory';
+const LEAKED = '<script>window.__pwned = 3</script>';
+
+let browser: BrowserContext;
+
+beforeAll(async () => {
+  // A fresh profile each run (playwright passes it as --user-data-dir).
+  browser = await chromium.launchPersistentContext(await mkdtemp(join(tmpdir(), 'finesweep-chromium-')), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1320, height: 900 },
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function open(path: string) {
+  const page = await browser.newPage();
+  const problems: string[] = [];
+  const dialogs: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('dialog', async (d) => {
+    dialogs.push(d.message());
+    await d.dismiss();
+  });
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(pathToFileURL(path).href, { waitUntil: 'load' });
+  return { page, problems, dialogs, requests };
+}
+
+describe('the HTML report in a browser', () => {
+  it('draws the leaderboard, learning curves, lr plot and heatmap, and leaves a screenshot', async () => {
+    const sweep = interruptedSweep();
+    const root = await mkdtemp(join(tmpdir(), 'finesweep-html-'));
+    const path = await writeHtmlReport(root, { spec: sweep.spec, state: foldTrials(sweep.events), planned: expandTrials(sweep.spec) });
+    expect(path).toBe(join(root, 'report.html'));
+    const html = await readFile(path, 'utf8');
+    // Self-contained: no script, and no URL it would fetch (the SVG namespace is an identifier).
+    expect(html).not.toMatch(/<script/i);
+    expect(html.replace(/xmlns(:xlink)?="http:\/\/www\.w3\.org\/[^"]*"/g, '')).not.toMatch(/(src|href)="?(https?:)?\/\//i);
+
+    const { page, problems, dialogs, requests } = await open(path);
+    expect(problems).toEqual([]);
+    expect(dialogs).toEqual([]);
+    expect(requests).toEqual([pathToFileURL(path).href]);
+
+    const rows = await page.locator('tbody tr').count();
+    expect(rows).toBe(8);
+    expect(await page.locator('tbody tr').first().innerText()).toMatch(/^1\s+t002-\w+\s+1e-4\s+8\s+5/);
+
+    const figures = await page.locator('figure svg').evaluateAll((svgs) =>
+      svgs.map((svg) => {
+        const box = svg.getBoundingClientRect();
+        return {
+          width: box.width,
+          height: box.height,
+          lines: svg.querySelectorAll('.mark-line path').length,
+          rects: svg.querySelectorAll('.mark-rect.role-mark path').length,
+          symbols: svg.querySelectorAll('.mark-symbol path').length,
+          rules: svg.querySelectorAll('.mark-rule line').length,
+          title: svg.querySelector('.role-title-text text')?.textContent ?? '',
+        };
+      }),
+    );
+    // lr plot + heatmap + one curve chart per trial with epochs (6).
+    expect(figures.length).toBe(2 + 6);
+    for (const f of figures) {
+      expect(f.width).toBeGreaterThan(100);
+      expect(f.height).toBeGreaterThan(80);
+    }
+    const [lr, heat, ...curves] = figures;
+    expect(lr.title).toBe('Best val_loss against learning rate');
+    expect(lr.lines).toBe(2); // one line per batch size
+    expect(lr.symbols).toBeGreaterThanOrEqual(4);
+    expect(heat.title).toMatch(/learning rate × batch size/);
+    expect(heat.rects).toBe(4);
+    for (const c of curves) expect(c.lines).toBe(2); // train and val
+    // The overfit trial (#2) has its overfitting epoch drawn as a red rule with a label.
+    const overfit = page.locator('figure', { hasText: 'overfitting from epoch 2' });
+    expect(await overfit.count()).toBe(1);
+    expect(await overfit.locator('.mark-rule line[stroke="#dc2626"]').count()).toBe(1);
+
+    await mkdir('test-output', { recursive: true });
+    await page.screenshot({ path: 'test-output/report.png', fullPage: true });
+    await page.close();
+  });
+
+  it('shows markup from the spec, the trials and the data as text, and runs none of it', async () => {
+    const spec = demoSpec({
+      description: `made by ${IMG_LABEL}`,
+      parameters: {
+        learning_rate: { values: [1e-5, 1e-4, 3e-4, 1e-3] },
+        batch_size: { values: [8] },
+        epochs: { value: 5 },
+        method: { values: ['full', 'head'] },
+      },
+    });
+    const sweep = interruptedSweep(spec, { name: SCRIPT_NAME, error: IMG_ERROR });
+    const state = foldTrials(sweep.events);
+    // A label no spec could hold, as a store written by another tool might: it must still be inert.
+    const first = [...state.trials.values()][0];
+    first.params = { ...first.params, method: IMG_LABEL };
+    first.dataReport = { ...dataReport(1), leakage: { count: 1, examples: [LEAKED] } };
+    const root = await mkdtemp(join(tmpdir(), 'finesweep-xss-'));
+    const path = await writeHtmlReport(root, { spec, state });
+
+    const { page, problems, dialogs } = await open(path);
+    expect(dialogs).toEqual([]);
+    expect(problems).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.locator('img, script, iframe, object').count()).toBe(0);
+    expect(await page.title()).toBe(`finesweep report: ${SCRIPT_NAME}`);
+    expect(await page.locator('h1').innerText()).toBe(`Sweep ${SCRIPT_NAME}`);
+    const body = await page.locator('body').innerText();
+    expect(body).toContain(`made by ${IMG_LABEL}`);
+    expect(body).toContain(IMG_LABEL);
+    expect(body).toContain('out of memory');
+    expect(body).toContain(IMG_ERROR);
+    expect(body).toContain(LEAKED);
+    // Inside the SVGs: the label is text in the chart subtitle.
+    const svgText = await page.locator('figure svg').evaluateAll((svgs) => svgs.map((s) => s.textContent ?? '').join('\n'));
+    expect(svgText).toContain(`method ${IMG_LABEL}`);
+    await page.close();
+  });
+});
