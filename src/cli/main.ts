@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT, FinesweepError } from '../errors.js';
+import { registerRun } from './run.js';
+import { registerResume } from './resume.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -12,6 +14,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   // Commands register themselves here, one module each.
+  registerRun(program);
+  registerResume(program);
   return program;
 }
 

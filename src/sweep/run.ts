@@ -27,7 +27,7 @@ import { objectiveOf, toTrialConfig } from './trial-config.js';
 
 /** What the run loop tells a progress display, as it happens. */
 export type SweepProgress =
-  | { type: 'plan'; dir: string; name: string; total: number; done: number; slots: readonly Slot[]; resumed: boolean }
+  | { type: 'plan'; dir: string; name: string; total: number; done: number; slots: readonly Slot[]; resumed: boolean; metric: string }
   | { type: 'journal'; event: JournalEvent }
   | { type: 'trial'; trialId: string; slot: number; params: PlannedTrial['params']; event: TrialEvent };
 
@@ -61,6 +61,8 @@ export interface RunOptions extends SweepRunOptions {
 export interface SweepOutcome {
   dir: string;
   spec: ResolvedSpec;
+  /** The trials of the plan (for a leaderboard that lists those never started). */
+  planned: readonly PlannedTrial[];
   state: SweepState;
 }
 
@@ -182,7 +184,7 @@ class SweepRunner {
       spec_dir: this.#origin.specDir,
       ...(this.#origin.backend ? { backend: this.#origin.backend } : {}),
     });
-    opts.onProgress?.({ type: 'plan', dir: this.#store.dir, name: this.#spec.name, total: this.#planned.length, done, slots, resumed: this.#origin.resumed });
+    opts.onProgress?.({ type: 'plan', dir: this.#store.dir, name: this.#spec.name, total: this.#planned.length, done, slots, resumed: this.#origin.resumed, metric: objectiveOf(this.#spec).metric });
 
     const interrupt = (): void => this.#stopAll.abort(opts.signal?.reason ?? 'interrupted');
     opts.signal?.addEventListener('abort', interrupt, { once: true });
@@ -211,7 +213,7 @@ class SweepRunner {
   }
 
   #outcome(state: SweepState): SweepOutcome {
-    return { dir: this.#store.dir, spec: this.#spec, state };
+    return { dir: this.#store.dir, spec: this.#spec, planned: this.#planned, state };
   }
 
   /** A slot takes the next trial as soon as it is free; it ends when no trial is left or due. */

@@ -1,0 +1,255 @@
+// Progress of a running sweep. On a TTY: a live line per slot (trial, lr/batch/epochs, epoch and
+// step, train loss, last validation metric, ETA) under an overall bar (done/total, elapsed, ETA),
+// with finished trials scrolling above. Without a TTY (CI, a pipe): one plain line per event.
+import type { Writable } from 'node:stream';
+import type { EpochMetrics } from '../engine/types.js';
+import type { JournalEvent, Params } from '../store/events.js';
+import type { SweepProgress } from '../sweep/run.js';
+
+interface SlotView {
+  trialId: string;
+  params: Params;
+  epochs: number;
+  epoch: number;
+  step: number;
+  stepsPerEpoch: number;
+  loss?: number;
+  val?: number;
+  startedAt: number;
+  /** Steps already done when this attempt started (a resumed trial), for the ETA. */
+  fromStep: number;
+}
+
+export interface ProgressOptions {
+  /** Live display (default: whether the stream is a TTY). */
+  live?: boolean;
+  /** Minimum milliseconds between two redraws of the live display. */
+  redrawMs?: number;
+  now?: () => number;
+}
+
+export class ProgressDisplay {
+  readonly #out: Writable & { columns?: number };
+  readonly #live: boolean;
+  readonly #redrawMs: number;
+  readonly #now: () => number;
+  readonly #slots = new Map<number, SlotView>();
+  readonly #slotOf = new Map<string, number>();
+  #name = '';
+  #metric = 'val_loss';
+  #total = 0;
+  #done = 0;
+  #doneAtStart = 0;
+  #startedAt = 0;
+  #drawnLines = 0;
+  #lastDraw = 0;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(out: Writable & { isTTY?: boolean; columns?: number }, opts: ProgressOptions = {}) {
+    this.#out = out;
+    this.#live = opts.live ?? out.isTTY === true;
+    this.#redrawMs = opts.redrawMs ?? 100;
+    this.#now = opts.now ?? Date.now;
+  }
+
+  /** The listener to hand to runSweep/resumeSweep. */
+  readonly onProgress = (p: SweepProgress): void => {
+    if (p.type === 'plan') return this.#plan(p);
+    if (p.type === 'journal') return this.#journal(p.event);
+    const view = this.#slots.get(p.slot);
+    if (!view || view.trialId !== p.trialId) return;
+    if (p.event.type === 'step') {
+      view.epoch = p.event.epoch;
+      view.step = p.event.step;
+      view.stepsPerEpoch = p.event.stepsPerEpoch;
+      view.loss = p.event.loss;
+      this.#scheduleDraw();
+    } else if (p.event.type === 'resumed') {
+      view.epoch = p.event.fromEpoch;
+      view.fromStep = -1; // set on the first step
+    }
+  };
+
+  /** Clear the live block (before the leaderboard is printed). */
+  finish(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#live) this.#clear();
+  }
+
+  #plan(p: Extract<SweepProgress, { type: 'plan' }>): void {
+    this.#name = p.name;
+    this.#metric = p.metric;
+    this.#total = p.total;
+    this.#done = p.done;
+    this.#doneAtStart = p.done;
+    this.#startedAt = this.#now();
+    const gpus = [...new Set(p.slots.map((s) => s.gpu).filter((g) => g !== undefined))];
+    const where = gpus.length ? `${p.slots.length} slots on GPU ${gpus.join(', ')}` : `${p.slots.length} CPU slot${p.slots.length === 1 ? '' : 's'}`;
+    const verb = p.resumed ? 'resuming' : 'running';
+    this.#print(`${verb} sweep ${p.name}: ${p.total} trials${p.done ? ` (${p.done} already done)` : ''}, ${where}, in ${p.dir}`);
+  }
+
+  #journal(e: JournalEvent): void {
+    switch (e.type) {
+      case 'trial_started': {
+        this.#slots.set(e.slot, {
+          trialId: e.trial_id, params: e.params, epochs: Number(e.params.epochs) || 0, epoch: e.from_epoch, step: 0,
+          stepsPerEpoch: 0, startedAt: this.#now(), fromStep: -1,
+        });
+        this.#slotOf.set(e.trial_id, e.slot);
+        if (!this.#live) {
+          const more = [e.attempt > 1 ? `attempt ${e.attempt}` : '', e.from_epoch > 0 ? `from epoch ${e.from_epoch}` : ''].filter(Boolean).join(', ');
+          this.#print(`[slot ${e.slot}${e.gpu !== undefined ? ` gpu ${e.gpu}` : ''}] ${e.trial_id} started: ${describeParams(e.params)}${more ? ` (${more})` : ''}`);
+        }
+        return this.#scheduleDraw();
+      }
+      case 'epoch_ended': {
+        const view = this.#viewOf(e.trial_id);
+        if (view) {
+          view.epoch = e.metrics.epoch;
+          view.step = 0;
+          view.val = metricOf(e.metrics, this.#metric);
+        }
+        if (!this.#live) this.#print(`${e.trial_id} epoch ${e.metrics.epoch}${view?.epochs ? `/${view.epochs}` : ''}: ${describeMetrics(e.metrics)}`);
+        return this.#scheduleDraw();
+      }
+      case 'trial_completed':
+        return this.#ended(e.trial_id, `completed in ${seconds(e.seconds)}`, true);
+      case 'trial_failed':
+        return this.#ended(e.trial_id, `failed (attempt ${e.attempt}${e.out_of_memory ? ', out of memory' : ''}): ${e.error}${e.will_retry ? '; will retry' : ''}`, !e.will_retry);
+      case 'trial_diverged':
+        return this.#ended(e.trial_id, `diverged at epoch ${e.epoch}: ${e.reason}`, true);
+      case 'trial_stopped_early':
+        return this.#ended(e.trial_id, `stopped early at epoch ${e.epoch}: ${e.reason}`, true);
+      case 'trial_stopped':
+        return this.#ended(e.trial_id, `stopped at epoch ${e.epoch} (${e.reason}); resume continues it`, false);
+      case 'data_report': {
+        const r = e.report;
+        const warn = r.warnings.length ? `; ${r.warnings.join('; ')}` : '';
+        if (!this.#live) this.#print(`${e.trial_id} data: ${r.train.count} train, ${r.validation.count} validation, backend ${e.backend}${warn}`);
+        return;
+      }
+      case 'journal_repaired':
+        return this.#print(`journal: cut a torn last line (${e.dropped_bytes} bytes) left by a crash`);
+      case 'sweep_completed':
+        return this.#print(
+          `sweep ${this.#name} done: ${e.completed} completed, ${e.failed} failed, ${e.diverged} diverged, ${e.stopped_early} stopped early (${seconds((this.#now() - this.#startedAt) / 1000)})`,
+        );
+      default:
+        return;
+    }
+  }
+
+  #viewOf(trialId: string): SlotView | undefined {
+    const slot = this.#slotOf.get(trialId);
+    const view = slot === undefined ? undefined : this.#slots.get(slot);
+    return view?.trialId === trialId ? view : undefined;
+  }
+
+  #ended(trialId: string, what: string, final: boolean): void {
+    if (final) this.#done++;
+    const slot = this.#slotOf.get(trialId);
+    if (slot !== undefined && this.#slots.get(slot)?.trialId === trialId) this.#slots.delete(slot);
+    this.#print(`${trialId} ${what} [${this.#done}/${this.#total}]`);
+  }
+
+  /** A line that stays: in live mode it is printed above the live block. */
+  #print(line: string): void {
+    if (this.#live) {
+      this.#clear();
+      this.#out.write(`${line}\n`);
+      this.#draw();
+    } else {
+      this.#out.write(`${line}\n`);
+    }
+  }
+
+  #scheduleDraw(): void {
+    if (!this.#live || this.#timer) return;
+    const wait = Math.max(0, this.#lastDraw + this.#redrawMs - this.#now());
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#clear();
+      this.#draw();
+    }, wait);
+    this.#timer.unref();
+  }
+
+  #clear(): void {
+    if (this.#drawnLines > 0) this.#out.write(`\x1b[${this.#drawnLines}A\x1b[0J`);
+    this.#drawnLines = 0;
+  }
+
+  #draw(): void {
+    if (!this.#live || this.#total === 0) return;
+    this.#lastDraw = this.#now();
+    const width = Math.max(40, (this.#out.columns ?? 100) - 1);
+    const lines = [...this.#slots.entries()].sort(([a], [b]) => a - b).map(([slot, v]) => this.#slotLine(slot, v));
+    lines.push(this.#overallLine(width));
+    this.#out.write(lines.map((l) => `${l.slice(0, width)}\n`).join(''));
+    this.#drawnLines = lines.length;
+  }
+
+  #slotLine(slot: number, v: SlotView): string {
+    const steps = v.stepsPerEpoch > 0 ? ` step ${v.step}/${v.stepsPerEpoch}` : '';
+    const loss = v.loss !== undefined ? ` loss ${num(v.loss)}` : '';
+    const val = v.val !== undefined ? ` ${this.#metric} ${num(v.val)}` : '';
+    let eta = '';
+    if (v.stepsPerEpoch > 0 && v.epochs > 0) {
+      const doneSteps = (v.epoch - 1) * v.stepsPerEpoch + v.step;
+      if (v.fromStep < 0) v.fromStep = doneSteps;
+      const ran = doneSteps - v.fromStep;
+      const left = v.epochs * v.stepsPerEpoch - doneSteps;
+      if (ran > 0) eta = ` ETA ${seconds((((this.#now() - v.startedAt) / 1000) * left) / ran)}`;
+    }
+    return `  slot ${slot} ${v.trialId} ${describeParams(v.params)} epoch ${Math.max(v.epoch, 1)}/${v.epochs || '?'}${steps}${loss}${val}${eta}`;
+  }
+
+  #overallLine(width: number): string {
+    const elapsed = (this.#now() - this.#startedAt) / 1000;
+    const ranHere = this.#done - this.#doneAtStart;
+    const left = this.#total - this.#done;
+    const eta = ranHere > 0 && left > 0 ? ` ETA ${seconds((elapsed / ranHere) * left)}` : '';
+    const text = ` ${this.#done}/${this.#total} trials, ${seconds(elapsed)}${eta}`;
+    const barWidth = Math.max(10, Math.min(40, width - text.length - 2));
+    const filled = this.#total ? Math.round((barWidth * this.#done) / this.#total) : 0;
+    return `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}]${text}`;
+  }
+}
+
+export function describeParams(params: Params): string {
+  const lr = params.learning_rate;
+  const parts = [
+    `lr ${typeof lr === 'number' ? lr.toExponential(1).replace('.0e', 'e') : String(lr)}`,
+    `batch ${String(params.batch_size)}`,
+    `epochs ${String(params.epochs)}`,
+  ];
+  return parts.join(' ');
+}
+
+function describeMetrics(m: EpochMetrics): string {
+  const parts = [`train_loss ${num(m.train_loss)}`, `val_loss ${num(m.val_loss)}`];
+  if (m.val_accuracy !== undefined) parts.push(`val_accuracy ${num(m.val_accuracy)}`);
+  if (m.val_f1 !== undefined) parts.push(`val_f1 ${num(m.val_f1)}`);
+  if (m.val_perplexity !== undefined) parts.push(`val_perplexity ${num(m.val_perplexity)}`);
+  return `${parts.join(', ')} (${seconds(m.seconds)})`;
+}
+
+function metricOf(m: EpochMetrics, metric: string): number | undefined {
+  const value = (m as unknown as Record<string, unknown>)[metric];
+  return typeof value === 'number' ? value : m.val_loss;
+}
+
+function num(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  return Math.abs(x) >= 1000 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(2) : x.toFixed(4);
+}
+
+export function seconds(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}

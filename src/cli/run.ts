@@ -1,0 +1,112 @@
+// `finesweep run <spec>`: run a sweep to the end, with live progress and the leaderboard after.
+// This layer owns the signals: the first SIGINT/SIGTERM asks the sweep to stop gracefully (trials
+// checkpoint at their next batch and are recorded stopped), a second one exits at once.
+import { Command, Option } from 'commander';
+import type { BackendChoice, TrialConfig } from '../engine/types.js';
+import { EXIT, InputError } from '../errors.js';
+import { renderReport } from '../report/render.js';
+import { runSweep, type SweepOutcome, type SweepRunOptions } from '../sweep/run.js';
+import { ProgressDisplay } from './progress.js';
+import { parseMaxTrials } from './spec-input.js';
+
+const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+const TRIAL_KINDS: readonly NonNullable<TrialConfig['kind']>[] = ['train', 'noop', 'throw', 'nan', 'hang', 'exit', 'devices', 'oom'];
+
+export function parseBackend(value: string): BackendChoice {
+  if ((BACKENDS as readonly string[]).includes(value)) return value as BackendChoice;
+  throw new InputError(`--backend: expected one of ${BACKENDS.join(', ')}, got ${JSON.stringify(value)}`);
+}
+
+export function parseWorkers(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InputError(`--workers: expected a whole number >= 1, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+function parseTrialKind(value: string): TrialConfig['kind'] {
+  if ((TRIAL_KINDS as readonly string[]).includes(value)) return value as TrialConfig['kind'];
+  throw new InputError(`--trial-kind: expected one of ${TRIAL_KINDS.join(', ')}, got ${JSON.stringify(value)}`);
+}
+
+/** The hidden flag that tests and the benchmark use to run synthetic trials (never from a spec). */
+export function trialKindOption(): Option {
+  return new Option('--trial-kind <kind>', 'synthetic trial kind, for tests and benchmarks').argParser(parseTrialKind).hideHelp();
+}
+
+/**
+ * Run `sweep` with progress on stderr and signal handling, then print the leaderboard on stdout.
+ * Errors (an InterruptedError after a stop included) propagate to main, which maps the exit code.
+ */
+export async function runWithProgress(sweep: (opts: SweepRunOptions) => Promise<SweepOutcome>): Promise<void> {
+  const progress = new ProgressDisplay(process.stderr);
+  const stop = new AbortController();
+  const kill = new AbortController();
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
+    if (!stop.signal.aborted) {
+      progress.finish();
+      process.stderr.write(`${signal}: stopping; running trials checkpoint at their next batch (${signal === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to exit at once)\n`);
+      stop.abort(signal);
+      return;
+    }
+    // Second signal: exit now. Trial processes see their IPC channel close and exit too; the journal
+    // shows those trials running, and resume continues them from their checkpoints.
+    kill.abort(signal);
+    process.exit(signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted);
+  };
+  const onInt = (): void => onSignal('SIGINT');
+  const onTerm = (): void => onSignal('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  try {
+    const outcome = await sweep({ signal: stop.signal, kill: kill.signal, onProgress: progress.onProgress });
+    progress.finish();
+    const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+    process.stdout.write(renderReport({ spec: outcome.spec, state: outcome.state, dir: outcome.dir, planned: outcome.planned }, { format: 'table', color }));
+  } finally {
+    progress.finish();
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  }
+}
+
+interface RunFlags {
+  results: string;
+  backend?: BackendChoice;
+  workers?: number;
+  maxTrials?: number;
+  trialKind?: TrialConfig['kind'];
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run a sweep: every trial of the spec on a pool of slots (one per GPU × trials_per_gpu, or CPU workers), recorded in <results>/<name>/')
+    .argument('<spec>', 'path of the sweep spec (.json, .yaml or .yml)')
+    .option('--results <dir>', 'results directory; the sweep goes to <dir>/<spec name>/', 'results')
+    .option('--backend <name>', `TensorFlow.js backend, overrides resources.backend (${BACKENDS.join(', ')})`, parseBackend)
+    .option('--workers <n>', 'CPU slots when there is no GPU, overrides resources.workers', parseWorkers)
+    .option('--max-trials <n>', 'largest grid accepted', parseMaxTrials)
+    .addOption(trialKindOption())
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ finesweep run sweeps/spam-grid.json
+  $ finesweep run sweeps/spam-grid.json --results /data/sweeps --workers 2 --backend wasm
+
+Ctrl-C stops the sweep after each running trial checkpoints (exit 130; SIGTERM: 143); continue it
+with \`finesweep resume <results>/<name>\`. Exit codes: 0 done, 1 error, 2 bad input.
+`,
+    )
+    .action(async (spec: string, flags: RunFlags) => {
+      await runWithProgress((opts) =>
+        runSweep(spec, {
+          ...opts,
+          resultsDir: flags.results,
+          backend: flags.backend,
+          workers: flags.workers,
+          maxTrials: flags.maxTrials,
+          trialKind: flags.trialKind,
+        }),
+      );
+    });
+}
