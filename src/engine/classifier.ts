@@ -32,8 +32,11 @@ export class ClassificationHead {
     }
     // tfjs variable names are global per engine; a counter keeps two heads (two trials) apart.
     const id = instances++;
-    this.kernel = tf.variable(tf.tensor2d(w, [dModel, numClasses]), true, `cls_head_${id}/kernel`);
-    this.bias = tf.variable(tf.zeros([numClasses]), true, `cls_head_${id}/bias`);
+    // tf.variable keeps its own reference to the data: the initial tensors are ours to dispose.
+    const [kernel, bias] = [tf.tensor2d(w, [dModel, numClasses]), tf.zeros([numClasses])];
+    this.kernel = tf.variable(kernel, true, `cls_head_${id}/kernel`);
+    this.bias = tf.variable(bias, true, `cls_head_${id}/bias`);
+    tf.dispose([kernel, bias]);
   }
 
   /** The head's variables under stable logical names (checkpoints and the optimizer use these). */

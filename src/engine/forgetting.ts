@@ -54,7 +54,9 @@ export class ForgettingProbe {
     let tokens = 0;
     for (const { tokens: ids, mask } of this.batches) {
       const [B, T] = ids.shape;
-      const n = tf.tidy(() => mask.slice([0, 1], [B, T - 1]).sum()).dataSync()[0];
+      const count = tf.tidy(() => mask.slice([0, 1], [B, T - 1]).sum());
+      const n = count.dataSync()[0];
+      count.dispose();
       const loss = tf.tidy(() => this.meanLoss(ids, mask));
       lossSum += loss.dataSync()[0] * n;
       tokens += n;

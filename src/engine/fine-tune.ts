@@ -1,0 +1,323 @@
+// The fine-tune of a loaded base model: data, task (head or LM), training loop with per-epoch
+// validation, checkpoints and resume, divergence and abort handling, forgetting probe.
+import { createHash } from 'node:crypto';
+import * as tf from '@tensorflow/tfjs';
+import { AdamW } from './optimizer.js';
+import { ClassificationHead, type Pooling } from './classifier.js';
+import { loadLatestCheckpoint, saveCheckpoint, type CheckpointMeta } from './checkpoint.js';
+import { loadTrialData, type Example, type TrialData } from './data/dataset.js';
+import { mixSeed, mulberry32, shuffled } from './data/rng.js';
+import { ForgettingProbe } from './forgetting.js';
+import { accuracy, macroF1, newAccumulator, perplexity, stepStride, type EpochAccumulator } from './metrics.js';
+import { trainableVariables } from './freeze.js';
+import { learningRate } from './lr-schedule.js';
+import { InputError } from '../errors.js';
+import type { TransformerLM } from './model.js';
+import type { Tokenizer } from './tokenizer.js';
+import type { BackendName, EpochMetrics, RunTrialOptions, TrialConfig, TrialEvent, TrialResult } from './types.js';
+
+/** Examples per forward pass when evaluating (no gradients, so larger than training batches). */
+const EVAL_BATCH = 64;
+
+interface Batch {
+  tokens: tf.Tensor2D; // int32 [B, L], right-padded
+  mask: tf.Tensor2D; // float32 [B, L], 1 on real tokens
+  lengths: number[];
+  labels?: number[];
+  /** Predicted tokens in the batch (causal-lm loss weight). */
+  targets: number;
+}
+
+function makeBatch(examples: Example[], pad: number): Batch {
+  const width = Math.max(...examples.map((e) => e.ids.length));
+  const ids = new Int32Array(examples.length * width).fill(pad);
+  const mask = new Float32Array(examples.length * width);
+  examples.forEach((e, b) => {
+    ids.set(e.ids, b * width);
+    mask.fill(1, b * width, b * width + e.ids.length);
+  });
+  const lengths = examples.map((e) => e.ids.length);
+  return {
+    tokens: tf.tensor2d(ids, [examples.length, width], 'int32'),
+    mask: tf.tensor2d(mask, [examples.length, width]),
+    lengths,
+    labels: examples[0].label === undefined ? undefined : examples.map((e) => e.label!),
+    targets: lengths.reduce((a, n) => a + Math.max(n - 1, 0), 0),
+  };
+}
+
+function disposeBatch(b: Batch): void {
+  b.tokens.dispose();
+  b.mask.dispose();
+}
+
+/** What shapes training: a checkpoint is resumed only by the same configuration. */
+export function fingerprint(config: TrialConfig): string {
+  const { trialId, seed, task, params } = config;
+  return createHash('sha256').update(JSON.stringify({ trialId, seed, task, params })).digest('hex').slice(0, 16);
+}
+
+/** The fine-tune task: the loss on a batch and its evaluation, over the model (and head). */
+interface Task {
+  /** Trainable variables under logical names. */
+  trainable: Record<string, tf.Variable>;
+  /** Loss on a batch (mean per example or per predicted token); stores predictions if asked. */
+  loss(batch: Batch, training: boolean, seed: number, keep?: (preds: tf.Tensor) => void): tf.Scalar;
+  dispose(): void;
+}
+
+function classificationTask(model: TransformerLM, head: ClassificationHead, trainable: Record<string, tf.Variable>, dropout: number, numClasses: number): Task {
+  return {
+    trainable,
+    loss(batch, training, seed, keep) {
+      const pool = head.poolWeights(batch.lengths, batch.tokens.shape[1]);
+      try {
+        const h = model.hidden(batch.tokens, { training, dropout, seed });
+        const logits = head.logits(h, pool, training ? dropout : 0, mixSeed(seed, 0xc1a5));
+        if (keep) keep(tf.keep(tf.argMax(logits, 1)));
+        const onehot = tf.oneHot(tf.tensor1d(batch.labels!, 'int32'), numClasses);
+        return tf.losses.softmaxCrossEntropy(onehot, logits) as tf.Scalar;
+      } finally {
+        pool.dispose();
+      }
+    },
+    dispose: () => head.dispose(),
+  };
+}
+
+function causalTask(model: TransformerLM, trainable: Record<string, tf.Variable>, dropout: number): Task {
+  return {
+    trainable,
+    loss: (batch, training, seed) => model.lmLoss(batch.tokens, batch.mask, { training, dropout, seed }),
+    dispose: () => undefined,
+  };
+}
+
+/** What the fine-tune needs of a loaded base model; fineTune disposes the model. */
+export interface BaseModel {
+  model: TransformerLM;
+  tokenizer: Tokenizer;
+  probeTexts: string[];
+}
+
+/** The fine-tune proper, on a loaded base model (runTrial loads it; tests may build one). */
+export async function fineTune(config: TrialConfig, opts: RunTrialOptions, base: BaseModel, backend: BackendName, started = performance.now()): Promise<TrialResult> {
+  const emit = (e: TrialEvent) => opts.onEvent?.(e);
+  const p = config.params;
+  const { model, tokenizer, probeTexts } = base;
+  let task: Task | undefined;
+  let probe: ForgettingProbe | undefined;
+  let optimizer: AdamW | undefined;
+  try {
+    const taskType = config.task.type;
+    const data = loadTrialData(config.task.data, taskType, config.seed, tokenizer, model.config.contextLength);
+    emit({ type: 'data_report', report: data.report });
+    const dropout = Number(p.dropout ?? 0);
+    const body = trainableVariables(model, taskType, config.task.method, config.task.topK);
+    if (taskType === 'classification') {
+      const pooling = (p.pooling ?? 'mean') as Pooling;
+      if (pooling !== 'mean' && pooling !== 'last') throw new InputError(`params.pooling: expected "mean" or "last", got "${pooling}"`);
+      const head = new ClassificationHead(model.config.dModel, data.labels!.length, mixSeed(config.seed, 0x4ead), pooling);
+      task = classificationTask(model, head, { ...body, ...head.variables() }, dropout, data.labels!.length);
+    } else {
+      task = causalTask(model, body, dropout);
+    }
+    if (config.task.forgetting && probeTexts.length > 0) {
+      probe = ForgettingProbe.create(model, tokenizer, probeTexts, taskType === 'classification');
+    }
+    optimizer = new AdamW({ weightDecay: Number(p.weight_decay ?? 0) });
+    return await train(config, opts, { data, task, optimizer, probe, pad: tokenizer.pad, backend, started });
+  } finally {
+    task?.dispose();
+    probe?.dispose();
+    optimizer?.dispose();
+    model.dispose();
+  }
+}
+
+interface TrainParts {
+  data: TrialData;
+  task: Task;
+  optimizer: AdamW;
+  probe?: ForgettingProbe;
+  pad: number;
+  backend: TrialResult['backend'];
+  started: number;
+}
+
+async function train(config: TrialConfig, opts: RunTrialOptions, parts: TrainParts): Promise<TrialResult> {
+  const { data, task, optimizer, probe, pad } = parts;
+  const emit = (e: TrialEvent) => opts.onEvent?.(e);
+  const p = config.params;
+  const classification = config.task.type === 'classification';
+  const batchSize = Math.floor(p.batch_size);
+  const epochs = Math.floor(p.epochs);
+  const stepsPerEpoch = Math.ceil(data.train.length / batchSize);
+  const totalSteps = stepsPerEpoch * epochs;
+  const schedule = String(p.lr_schedule ?? 'linear');
+  const print = fingerprint(config);
+  const result: TrialResult = { trialId: config.trialId, outcome: 'completed', epochs: [], dataReport: data.report, backend: parts.backend, seconds: 0 };
+  const finish = (r: TrialResult) => ({ ...r, seconds: (performance.now() - parts.started) / 1000 });
+
+  let epoch = 0; // completed epochs
+  let batchIndex = 0;
+  let step = 0;
+  let partial: EpochAccumulator | undefined;
+  let basePerplexity: number | undefined;
+  const ckpt = await loadLatestCheckpoint(config.dir, config.trialId, print);
+  if (ckpt) {
+    for (const s of ckpt.skipped) emit({ type: 'log', message: `checkpoint skipped: ${s}` });
+    restore(ckpt.tensors, ckpt.meta, task, optimizer);
+    ({ epoch, batchIndex, step, partial, basePerplexity } = ckpt.meta);
+    result.epochs = ckpt.meta.epochs;
+    result.initialValLoss = ckpt.meta.initialValLoss;
+    emit({ type: 'resumed', fromEpoch: epoch });
+  } else {
+    result.initialValLoss = evaluate(task, data, pad, classification).loss;
+    basePerplexity = probe?.perplexity();
+  }
+  const checkpoint = (acc?: EpochAccumulator) =>
+    saveCheckpoint(config.dir, checkpointTensors(task, optimizer), {
+      trialId: config.trialId,
+      fingerprint: print,
+      epoch,
+      batchIndex,
+      step,
+      epochs: result.epochs,
+      partial: acc,
+      initialValLoss: result.initialValLoss,
+      basePerplexity,
+      optimizer: { step: optimizer.step },
+    } satisfies CheckpointMeta);
+  const stride = stepStride(stepsPerEpoch);
+
+  while (epoch < epochs) {
+    const epochStart = performance.now();
+    const order = shuffled(data.train, mulberry32(mixSeed(config.seed, 0xe90c, epoch)));
+    const acc = partial ?? newAccumulator();
+    partial = undefined;
+    for (; batchIndex < stepsPerEpoch; batchIndex++) {
+      if (opts.signal?.aborted) {
+        await checkpoint(acc);
+        return finish({ ...result, outcome: 'stopped', reason: `stopped in epoch ${epoch + 1} after batch ${batchIndex} of ${stepsPerEpoch}` });
+      }
+      const batch = makeBatch(order.slice(batchIndex * batchSize, (batchIndex + 1) * batchSize), pad);
+      let preds: tf.Tensor | undefined;
+      let loss: number;
+      try {
+        const lr = learningRate(p.learning_rate, step, totalSteps, Number(p.warmup_ratio ?? 0), schedule);
+        const names = Object.keys(task.trainable);
+        const vars = names.map((n) => task.trainable[n]);
+        const { value, grads } = tf.variableGrads(
+          () => task.loss(batch, true, mixSeed(config.seed, 0xd50, step), (t) => (preds = t)),
+          vars,
+        );
+        loss = (await value.data())[0];
+        value.dispose();
+        if (!Number.isFinite(loss)) {
+          tf.dispose(grads);
+          result.epochs = result.epochs.slice();
+          return finish({ ...result, outcome: 'diverged', reason: `loss became ${loss} at step ${step + 1} (epoch ${epoch + 1})` });
+        }
+        const byName: Record<string, tf.Tensor> = {};
+        names.forEach((n, i) => (byName[n] = grads[vars[i].name]));
+        optimizer.apply(byName, task.trainable, lr);
+        tf.dispose(grads);
+        const weight = classification ? batch.lengths.length : batch.targets;
+        acc.lossSum += loss * weight;
+        acc.weight += weight;
+        if (preds) {
+          acc.correct += Math.round(accuracy(await preds.data(), batch.labels!) * batch.labels!.length);
+          acc.examples += batch.labels!.length;
+        }
+      } finally {
+        preds?.dispose();
+        disposeBatch(batch);
+      }
+      step++;
+      if ((batchIndex + 1) % stride === 0 || batchIndex + 1 === stepsPerEpoch) {
+        acc.steps.push([step, loss]);
+        emit({ type: 'step', epoch: epoch + 1, step, stepsPerEpoch, loss });
+      }
+    }
+    const val = evaluate(task, data, pad, classification);
+    const metrics: EpochMetrics = {
+      epoch: epoch + 1,
+      train_loss: acc.lossSum / Math.max(acc.weight, 1),
+      val_loss: val.loss,
+      steps: acc.steps,
+      seconds: (performance.now() - epochStart) / 1000,
+    };
+    if (classification) {
+      metrics.train_accuracy = acc.correct / Math.max(acc.examples, 1);
+      metrics.val_accuracy = val.accuracy;
+      metrics.val_f1 = val.f1;
+    } else {
+      metrics.val_perplexity = perplexity(val.loss);
+    }
+    result.epochs = [...result.epochs, metrics];
+    epoch++;
+    batchIndex = 0;
+    emit({ type: 'epoch', metrics });
+    if (!Number.isFinite(val.loss)) {
+      return finish({ ...result, outcome: 'diverged', reason: `validation loss became ${val.loss} after epoch ${epoch}` });
+    }
+    await checkpoint();
+  }
+  if (probe && basePerplexity !== undefined) {
+    result.forgetting = { basePerplexity, finalPerplexity: probe.perplexity() };
+    emit({ type: 'forgetting', report: result.forgetting });
+  }
+  return finish(result);
+}
+
+/** Validation pass: mean loss (per example or per token), and accuracy + macro-F1 for classification. */
+function evaluate(task: Task, data: TrialData, pad: number, classification: boolean): { loss: number; accuracy?: number; f1?: number } {
+  let lossSum = 0;
+  let weight = 0;
+  const predicted: number[] = [];
+  const truth: number[] = [];
+  for (let i = 0; i < data.validation.length; i += EVAL_BATCH) {
+    const batch = makeBatch(data.validation.slice(i, i + EVAL_BATCH), pad);
+    let preds: tf.Tensor | undefined;
+    try {
+      const loss = tf.tidy(() => task.loss(batch, false, 0, (t) => (preds = t)));
+      const w = classification ? batch.lengths.length : batch.targets;
+      lossSum += loss.dataSync()[0] * w;
+      weight += w;
+      loss.dispose();
+      if (preds) {
+        predicted.push(...preds.dataSync());
+        truth.push(...batch.labels!);
+      }
+    } finally {
+      preds?.dispose();
+      disposeBatch(batch);
+    }
+  }
+  const loss = lossSum / Math.max(weight, 1);
+  if (!classification) return { loss };
+  return { loss, accuracy: accuracy(predicted, truth), f1: macroF1(predicted, truth, data.labels!.length) };
+}
+
+function checkpointTensors(task: Task, optimizer: AdamW): Record<string, tf.Tensor> {
+  const out: Record<string, tf.Tensor> = {};
+  for (const [name, v] of Object.entries(task.trainable)) out[`var/${name}`] = v;
+  for (const [name, t] of Object.entries(optimizer.getState().tensors)) out[`opt/${name}`] = t;
+  return out;
+}
+
+function restore(tensors: Record<string, tf.Tensor>, meta: CheckpointMeta, task: Task, optimizer: AdamW): void {
+  const opt: Record<string, tf.Tensor> = {};
+  for (const [key, t] of Object.entries(tensors)) {
+    if (key.startsWith('var/')) {
+      const v = task.trainable[key.slice(4)];
+      if (!v) throw new InputError(`checkpoint holds unknown variable '${key.slice(4)}'`);
+      v.assign(t);
+      t.dispose();
+    } else if (key.startsWith('opt/')) {
+      opt[key.slice(4)] = t;
+    } else t.dispose();
+  }
+  optimizer.setState({ step: meta.optimizer.step, tensors: opt });
+}
