@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT, FinesweepError } from '../errors.js';
+import { registerReport } from './report.js';
 import { registerRun } from './run.js';
 import { registerResume } from './resume.js';
 
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   // Commands register themselves here, one module each.
+  registerReport(program);
   registerRun(program);
   registerResume(program);
   return program;

@@ -1,0 +1,88 @@
+// `finesweep report <sweep-dir>`: the leaderboard of a sweep, finished, running or interrupted.
+import { randomBytes } from 'node:crypto';
+import { rename, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { InputError, SweepError } from '../errors.js';
+import { REPORT_FORMATS, renderReport, writeHtmlReport, type ReportFormat } from '../report/render.js';
+import type { PlannedTrial } from '../search/space.js';
+import type { ResolvedSpec } from '../spec/types.js';
+import { readSweep } from '../store/read.js';
+import { expandTrials } from '../sweep/expand.js';
+
+interface ReportFlags {
+  format: string;
+  top?: string;
+  out?: string;
+}
+
+function parseFormat(value: string): ReportFormat {
+  if ((REPORT_FORMATS as readonly string[]).includes(value)) return value as ReportFormat;
+  throw new InputError(`--format: expected one of ${REPORT_FORMATS.join(', ')}, got ${JSON.stringify(value)}`);
+}
+
+function parseTop(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InputError(`--top: expected a whole number >= 1, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+/**
+ * The trials the spec plans (a grid's every point), so the report lists those not started yet as
+ * pending. A spec this version cannot expand still gets a report from the journal alone.
+ */
+function plannedTrials(spec: unknown): PlannedTrial[] {
+  try {
+    return expandTrials(spec as ResolvedSpec);
+  } catch {
+    return [];
+  }
+}
+
+async function writeAtomic(path: string, text: string): Promise<void> {
+  const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EISDIR') {
+      throw new InputError(`--out: cannot write ${path} (${code})`);
+    }
+    throw new SweepError(`cannot write ${path}: ${(err as Error).message}`);
+  }
+}
+
+export async function reportCommand(dir: string, flags: ReportFlags): Promise<string> {
+  const format = parseFormat(flags.format);
+  const top = parseTop(flags.top);
+  const sweep = await readSweep(dir);
+  const input = { spec: sweep.spec, state: sweep.state, dir, planned: plannedTrials(sweep.spec) };
+  if (format === 'html') {
+    if (flags.out) {
+      await writeAtomic(resolve(flags.out), await renderReport(input, { format, top }));
+      return `wrote ${flags.out}\n`;
+    }
+    return `wrote ${await writeHtmlReport(dir, input, { top })}\n`;
+  }
+  const color = format === 'table' && !flags.out && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const text = renderReport(input, { format, top, color });
+  if (flags.out) {
+    await writeAtomic(resolve(flags.out), text);
+    return `wrote ${flags.out}\n`;
+  }
+  return text;
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('Rank the trials of a sweep (finished, running or interrupted) and diagnose each one')
+    .argument('<sweep-dir>', 'the sweep directory (results/<sweep-name>)')
+    .option('-f, --format <format>', `output format: ${REPORT_FORMATS.join(', ')} (html writes <sweep-dir>/report.html unless --out)`, 'table')
+    .option('--top <n>', 'show only the first n trials')
+    .option('-o, --out <file>', 'write the report to this file instead of standard output')
+    .action(async (dir: string, flags: ReportFlags) => {
+      process.stdout.write(await reportCommand(dir, flags));
+    });
+}
