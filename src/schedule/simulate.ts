@@ -9,8 +9,10 @@ import type { EpochResult, Scheduler } from './scheduler.js';
 
 export interface RecordedTrial {
   id: string;
-  /** Objective value of each epoch, epoch 1 first; its length is the trial's planned epochs. */
+  /** Objective value of each epoch recorded, epoch 1 first. */
   curve: number[];
+  /** Planned epochs (default: the curve's length). A shorter curve ended there (diverged). */
+  planned?: number;
   /** Seconds of each epoch (default 1 each): sets the order in which slots record epochs. */
   seconds?: number[];
 }
@@ -38,11 +40,17 @@ export function simulate(
   const running: Running[] = [];
   let now = 0;
   let epochs = 0;
-  const start = (slot: number) => {
+  const start = (slot: number): void => {
     const next = queue.shift();
     if (!next) return;
     const { t, index } = next;
-    push({ type: 'trial_started', trial_id: t.id, index, params: { epochs: t.curve.length }, slot, attempt: 1, from_epoch: 0 });
+    push({ type: 'trial_started', trial_id: t.id, index, params: { epochs: t.planned ?? t.curve.length }, slot, attempt: 1, from_epoch: 0 });
+    if (t.curve.length === 0) {
+      // Diverged inside its first epoch: counted as one epoch spent, whatever the scheduler.
+      epochs++;
+      push({ type: 'trial_diverged', trial_id: t.id, epoch: 1, reason: 'recorded curve is empty' });
+      return start(slot);
+    }
     running.push({ t, epoch: 1, doneAt: now + (t.seconds?.[0] ?? 1), slot });
   };
   for (let s = 0; s < Math.max(1, opts.slots); s++) start(s);
@@ -57,7 +65,7 @@ export function simulate(
     push({ type: 'epoch_ended', trial_id: r.t.id, metrics });
     results.push({ trialId: r.t.id, epoch: r.epoch, value });
     epochs++;
-    const max = r.t.curve.length;
+    const max = r.t.planned ?? r.t.curve.length;
     const d = opts.scheduler?.decide(results, { trialId: r.t.id, epoch: r.epoch, maxEpochs: max });
     if (d?.action === 'stop') {
       const stop = { epoch: d.epoch, ...(d.rung !== undefined ? { rung: d.rung } : {}), reason: d.reason };
@@ -66,6 +74,9 @@ export function simulate(
       start(r.slot);
     } else if (r.epoch >= max) {
       push({ type: 'trial_completed', trial_id: r.t.id, seconds: 0 });
+      start(r.slot);
+    } else if (r.epoch >= r.t.curve.length) {
+      push({ type: 'trial_diverged', trial_id: r.t.id, epoch: r.epoch, reason: 'recorded curve ends here' });
       start(r.slot);
     } else {
       running.push({ ...r, epoch: r.epoch + 1, doneAt: now + (r.t.seconds?.[r.epoch] ?? 1) });
