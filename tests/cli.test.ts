@@ -15,6 +15,7 @@ describe('the finesweep command', () => {
     const r = spawnSync(process.execPath, ['bin/finesweep.js', 'frobnicate'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^error: /);
+    expect(r.stderr).toContain('frobnicate');
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });

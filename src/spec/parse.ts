@@ -30,7 +30,9 @@ function parseJson(text: string, file: string): unknown {
     // position comes from a scan of our own.
     const { line, col } = lineCol(text, jsonErrorOffset(text));
     const reason = (err as Error).message.replace(/ in JSON at position \d+.*$/, '').replace(/, (\.\.\.)?".*" is not valid JSON$/s, '');
-    throw new InputError(`${file}:${line}:${col}: invalid JSON: ${reason}`);
+    // The token may be a newline; a problem must stay on one line.
+    const oneLine = reason.replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+    throw new InputError(`${file}:${line}:${col}: invalid JSON: ${oneLine}`);
   }
 }
 
