@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT, FinesweepError } from '../errors.js';
 import { registerReport } from './report.js';
+import { registerValidate } from './validate.js';
+import { registerPlan } from './plan.js';
 import { registerRun } from './run.js';
 import { registerResume } from './resume.js';
 
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
     .exitOverride();
   // Commands register themselves here, one module each.
   registerReport(program);
+  registerValidate(program);
+  registerPlan(program);
   registerRun(program);
   registerResume(program);
   return program;
