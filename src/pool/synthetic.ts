@@ -16,7 +16,8 @@ export async function runSynthetic(kind: SyntheticKind, config: TrialConfig, opt
     case 'nan':
       return nan(config, opts);
     case 'hang':
-      await aborted(opts.signal);
+      // params.ignore_stop: a trial stuck where it never reaches a batch boundary (only a kill ends it).
+      await aborted(config.params.ignore_stop === true ? undefined : opts.signal);
       return result(config, 'stopped', [], String(opts.signal?.reason ?? 'stopped'));
     case 'exit':
       // In a worker thread this ends the thread only; in a child process, the process.
@@ -69,7 +70,7 @@ async function devices(config: TrialConfig, opts: RunTrialOptions): Promise<Tria
   const hold = Number(config.params.hold_starts ?? 0);
   opts.onEvent?.({ type: 'log', message: `CUDA_VISIBLE_DEVICES=${seen}` });
   if (marker) {
-    await appendFile(marker, `start ${config.trialId} ${seen}\n`);
+    await appendFile(marker, `start ${config.trialId} ${seen} ${process.pid}\n`);
     while (!opts.signal?.aborted) {
       const text = await readFile(marker, 'utf8');
       if (text.split('\n').filter((l) => l.startsWith('start ')).length >= hold) break;

@@ -186,4 +186,31 @@ describe('runSweep with synthetic trials (real worker threads)', () => {
     expect(most).toBe(2);
     expect(mostOverall).toBe(4);
   });
+
+  it('fails only the trial whose child process is killed by a signal; the sweep goes on', async () => {
+    const dir = tempDir('finesweep-run-');
+    const marker = join(dir, 'devices.log');
+    writeFileSync(marker, '');
+    // Pinned to GPU 0 (a list, no nvidia-smi needed), 'devices' trials run in child processes. They
+    // hold until 99 have started, which never happens: only the kill below ends the first one.
+    const spec = writeSpec(dir, {
+      learningRates: [1e-3],
+      batchSizes: [8],
+      resources: { gpus: [0], max_retries: 0 },
+      extra: { marker_file: { value: marker }, hold_starts: { value: 99 } },
+    });
+    const run = runSweep(spec, { resultsDir: join(dir, 'results'), trialKind: 'devices' });
+    let pid = 0;
+    while (!pid) {
+      const start = readFileSync(marker, 'utf8').split('\n').find((l) => l.startsWith('start '));
+      if (start) pid = Number(start.split(' ')[3]);
+      else await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(pid).not.toBe(process.pid);
+    process.kill(pid, 'SIGKILL');
+    const out = await run;
+    const events = journal(out.dir);
+    expect(ofType(events, 'trial_failed')).toEqual([expect.objectContaining({ error: 'trial process killed by signal SIGKILL', will_retry: false })]);
+    expect(ofType(events, 'sweep_completed')).toEqual([expect.objectContaining({ failed: 1 })]);
+  });
 });

@@ -9,7 +9,7 @@ export interface SpecOptions {
   batchSizes?: number[];
   epochs?: number;
   resources?: Record<string, unknown>;
-  extra?: Record<string, { value: number | string }>;
+  extra?: Record<string, { value: number | string | boolean }>;
 }
 
 /** A grid spec (|lr| × |batch| trials). The model and data paths are never read by synthetic trials. */
