@@ -129,6 +129,8 @@ export class Journal {
     this.draining = true;
     this.idle = new Promise((resolve) => (this.markIdle = resolve));
     try {
+      // Let the appends issued in the same tick (Promise.all over slots) join the first batch.
+      await null;
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0);
         try {

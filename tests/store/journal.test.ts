@@ -1,6 +1,6 @@
 // The journal file itself: torn tails, corrupt lines, concurrent appends, and a real SIGKILL.
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -111,35 +111,44 @@ describe('the journal', () => {
     const path = join(dir, 'journal.jsonl');
     const marker = join(dir, 'appending');
     const script = childScript('append-forever', `
-      import { writeFileSync } from 'node:fs';
+      import { statSync, writeFileSync } from 'node:fs';
       import { Journal } from '${root}/src/store/journal.js';
       const [path, marker] = process.argv.slice(2);
       const j = new Journal(path);
-      const payload = 'y'.repeat(20000);
+      // Big lines, several in flight: each group commit is one large write, which the kernel
+      // cuts short when SIGKILL arrives in the middle of it — a real torn tail.
+      const payload = 'y'.repeat(1024 * 1024);
       let n = 0;
       for (;;) {
-        // Several appends in flight at once, so the kill can land inside a group commit.
         await Promise.all(Array.from({ length: 8 }, () =>
           j.append({ type: 'trial_failed', trial_id: 't' + n++, attempt: 1, error: payload, will_retry: true })));
-        if (n === 400) writeFileSync(marker, 'x');
+        if (n === 16) writeFileSync(marker, String(statSync(path).size));
       }
     `);
     const child = spawn(process.execPath, [script, path, marker], { stdio: 'ignore' });
-    await waitForFile(marker, child);
-    child.kill('SIGKILL');
-    expect((await exited(child)).signal).toBe('SIGKILL');
+    try {
+      await waitForFile(marker, child);
+      // Kill once the next write has begun (the file grew past what the marker saw).
+      const synced = Number(readFileSync(marker, 'utf8'));
+      while (statSync(path).size <= synced) await new Promise((r) => setImmediate(r));
+      child.kill('SIGKILL');
+      expect((await exited(child)).signal).toBe('SIGKILL');
 
-    const read = await readJournal(path);
-    expect(read.events.length).toBeGreaterThanOrEqual(400);
-    expect(read.events.map((e) => e.seq)).toEqual(read.events.map((_, i) => i + 1));
+      const read = await readJournal(path);
+      expect(read.events.length).toBeGreaterThanOrEqual(16);
+      expect(read.events.map((e) => e.seq)).toEqual(read.events.map((_, i) => i + 1));
 
-    // The next writer continues the sequence after whatever the kill left.
-    const j = new Journal(path);
-    journals.push(j);
-    const e = await j.append(stopped(0));
-    const events = expectIntact(path);
-    expect(events.at(-1)).toEqual(e);
-    expect(events.length).toBe(read.events.length + (read.tornBytes > 0 ? 2 : 1));
+      // The next writer repairs whatever the kill left and continues the sequence.
+      const j = new Journal(path);
+      journals.push(j);
+      const e = await j.append(stopped(0));
+      const events = expectIntact(path);
+      expect(events.at(-1)).toEqual(e);
+      expect(events.length).toBe(read.events.length + (read.tornBytes > 0 ? 2 : 1));
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads a sweep that is still being written without taking its lock', async () => {
