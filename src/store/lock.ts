@@ -8,17 +8,12 @@ import { join } from 'node:path';
 import { SweepError } from '../errors.js';
 import { errnoOf, storeError } from './fs-errors.js';
 import { fsyncDir } from './fs-util.js';
-import type { LockInfo } from './store.js';
+import type { LockInfo, StoreLock } from './store.js';
 
 export const LOCK_FILE = 'lock.json';
 
-export interface SweepLock {
-  readonly info: LockInfo;
-  /** The stale lock (dead pid) this one replaced, if any: worth a line to the user. */
-  readonly tookOverFrom?: LockInfo;
-  /** Remove the lock if it is still ours (a lock taken over by someone else is left alone). */
-  release(): Promise<void>;
-}
+/** A held lock; release() leaves alone a lock that is no longer ours. */
+export type SweepLock = StoreLock;
 
 /** Take the lock of a sweep directory, or throw a SweepError naming the live holder. */
 export async function acquireLock(dir: string): Promise<SweepLock> {

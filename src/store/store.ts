@@ -8,10 +8,22 @@ export interface LockInfo {
   since: string;
 }
 
+/** A held one-controller lock. */
+export interface StoreLock {
+  readonly info: LockInfo;
+  /** The stale lock (its pid dead) this one replaced, if any: worth a line to the user. */
+  readonly tookOverFrom?: LockInfo;
+  /** Remove the lock if it is still ours. */
+  release(): Promise<void>;
+}
+
 export interface Store {
   /** The sweep directory (results/<sweep-name>/). */
   readonly dir: string;
-  /** Append one event: assigns seq and time, makes it durable (fsync) before resolving. */
+  /**
+   * Append one event: assigns seq and time, makes it durable (fsync) before resolving. Concurrent
+   * appends are recorded in the order they were called; no need to chain them.
+   */
   append(event: JournalEventBody): Promise<JournalEvent>;
   /** Every event in order. A torn last line is ignored; a corrupt middle line throws (line, offset). */
   events(): Promise<JournalEvent[]>;
@@ -24,7 +36,7 @@ export interface Store {
   /** Write the resolved spec atomically (first run only). */
   writeSpec(spec: unknown, hash: string): Promise<void>;
   /** Take the one-controller lock; throws SweepError naming the holder (pid, host) if it is alive. */
-  lock(): Promise<{ release(): Promise<void> }>;
+  lock(): Promise<StoreLock>;
   /** Finish pending writes and release open files (the lock is released separately). */
   close(): Promise<void>;
 }

@@ -129,6 +129,8 @@ describe.each(implementations)('the $name store', (impl) => {
     const store = await open(dir, { create: true });
     const other = await open(dir, { create: true });
     const held = await store.lock();
+    expect(held.info).toMatchObject({ pid: process.pid, host: hostname() });
+    expect(held.tookOverFrom).toBeUndefined();
     const err = await other.lock().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SweepError);
     expect((err as Error).message).toMatch(
