@@ -153,6 +153,20 @@ describe.each(implementations)('the $name store', (impl) => {
     expect(lines.map((l) => JSON.parse(l))).toEqual([epoch(1, 0.9), epoch(2, 0.7)]);
   });
 
+  it('keeps the per-epoch metrics of earlier runs when a reopened sweep reports the next epoch', async () => {
+    const dir = freshDir();
+    const first = await open(dir, { create: true });
+    await first.append(started('t0', 0));
+    await first.append({ type: 'epoch_ended', trial_id: 't0', metrics: epoch(1, 0.9) });
+    await first.append({ type: 'epoch_ended', trial_id: 't0', metrics: epoch(2, 0.8) });
+    await first.close();
+    const second = await open(dir);
+    await second.append(started('t0', 0, 2, 2));
+    await second.append({ type: 'epoch_ended', trial_id: 't0', metrics: epoch(3, 0.7) });
+    const lines = readFileSync(join(second.trialDir('t0'), 'metrics.jsonl'), 'utf8').trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l))).toEqual([epoch(1, 0.9), epoch(2, 0.8), epoch(3, 0.7)]);
+  });
+
   it('folds its events into the state of every trial', async () => {
     const store = await open(freshDir(), { create: true });
     await store.append({ type: 'sweep_started', name: 'demo', spec_hash: 'h1', trials: 3, resumed: false, pid: 1, host: 'h' });
