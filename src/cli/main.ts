@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT, FinesweepError } from '../errors.js';
+import { registerTrain } from './train.js';
 import { registerReport } from './report.js';
 import { registerValidate } from './validate.js';
 import { registerPlan } from './plan.js';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   // Commands register themselves here, one module each.
+  registerTrain(program);
   registerReport(program);
   registerValidate(program);
   registerPlan(program);
