@@ -3,14 +3,9 @@
 import type { RunTrialOptions, TrialConfig, TrialResult } from '../engine/types.js';
 import { runSynthetic } from './synthetic.js';
 
-type RunTrial = (config: TrialConfig, opts: RunTrialOptions) => Promise<TrialResult>;
-
 export async function executeTrial(config: TrialConfig, opts: RunTrialOptions): Promise<TrialResult> {
   const kind = config.kind ?? 'train';
   if (kind !== 'train') return runSynthetic(kind, config, opts);
-  const engine = (await import(ENGINE)) as { runTrial: RunTrial };
+  const engine = await import('../engine/trial.js');
   return engine.runTrial(config, opts);
 }
-
-// The engine's entry (src/engine/trial.ts).
-const ENGINE = '../engine/trial.js';

@@ -1,0 +1,77 @@
+// Real fine-tunes through the whole path (spec → pool worker threads → engine → journal), kept
+// tiny: a 2-layer d=16 model on 48 spam/ham examples, cpu backend.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../src/engine/backend.js';
+import { saveBaseModel } from '../../src/engine/model-io.js';
+import { InterruptedError } from '../../src/errors.js';
+import { resumeSweep, runSweep } from '../../src/sweep/run.js';
+import type { SweepState } from '../../src/store/state.js';
+import { spamSlice, tinyBase, writeLines } from '../engine/trial-fixture.js';
+import { tempDir } from '../pool/helpers.js';
+import { journal, ofType } from './sweep-helpers.js';
+
+let dir: string;
+
+beforeAll(async () => {
+  await selectBackend('cpu');
+  dir = tempDir('finesweep-train-');
+  const base = tinyBase();
+  await saveBaseModel(join(dir, 'model'), base.model, base.tokenizer, { name: 'tiny' }, base.probeTexts);
+  writeLines(dir, 'train.jsonl', spamSlice(30, 18));
+});
+
+function spec(name: string): string {
+  const path = join(dir, `${name}.json`);
+  writeFileSync(
+    path,
+    JSON.stringify({
+      name,
+      seed: 3,
+      task: { type: 'classification', model: 'model', data: { train: 'train.jsonl', split: 0.25 }, forgetting: false },
+      parameters: { learning_rate: { values: [3e-3, 1e-2] }, batch_size: { value: 8 }, epochs: { value: 2 } },
+      resources: { gpus: 0, workers: 2, backend: 'cpu' },
+    }),
+  );
+  return path;
+}
+
+function finalMetrics(state: SweepState): Map<string, number[]> {
+  return new Map([...state.trials.values()].map((t) => {
+    const m = t.epochs.at(-1)!;
+    return [t.id, [m.epoch, m.train_loss, m.val_loss, m.val_accuracy ?? NaN]];
+  }));
+}
+
+describe('a sweep of real fine-tunes', () => {
+  it('trains every trial in worker threads; interrupted and resumed, it ends with the same metrics (cpu, 1e-6)', async () => {
+    const whole = await runSweep(spec('whole'), { resultsDir: join(dir, 'results') });
+    const events = journal(whole.dir);
+    expect(ofType(events, 'trial_completed')).toHaveLength(2);
+    expect(ofType(events, 'data_report')).toHaveLength(2);
+    expect(ofType(events, 'data_report')[0].backend).toBe('cpu');
+    expect(ofType(events, 'epoch_ended')).toHaveLength(4);
+    const expected = finalMetrics(whole.state);
+    for (const [, m] of expected) expect(m.every(Number.isFinite)).toBe(true);
+
+    // The same sweep, interrupted as soon as one trial finished its first epoch, then resumed.
+    const stop = new AbortController();
+    const cut = runSweep(spec('cut'), {
+      resultsDir: join(dir, 'results'),
+      signal: stop.signal,
+      onProgress: (p) => p.type === 'journal' && p.event.type === 'epoch_ended' && stop.abort('SIGINT'),
+    });
+    await expect(cut).rejects.toBeInstanceOf(InterruptedError);
+    const cutDir = join(dir, 'results', 'cut');
+    expect(ofType(journal(cutDir), 'trial_stopped').length).toBeGreaterThan(0);
+    const resumed = await resumeSweep(cutDir);
+    expect(ofType(journal(cutDir), 'trial_completed')).toHaveLength(2);
+    const got = finalMetrics(resumed.state);
+    for (const [id, m] of expected) {
+      const g = got.get(id)!;
+      expect(g[0]).toBe(m[0]);
+      for (let i = 1; i < m.length; i++) expect(Math.abs(g[i] - m[i])).toBeLessThan(1e-6);
+    }
+  });
+});
