@@ -1,0 +1,82 @@
+// From a planned trial to the engine's TrialConfig.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { deriveSeed } from '../../src/search/rng.js';
+import { loadSpec, validateSpec } from '../../src/spec/load.js';
+import { expandTrials } from '../../src/sweep/expand.js';
+import { objectiveOf, toTrialConfig } from '../../src/sweep/trial-config.js';
+
+describe('toTrialConfig', () => {
+  it('resolves the spec paths against its directory and fills every field', async () => {
+    const { spec, baseDir } = await loadSpec('sweeps/spam-grid.json');
+    const trial = expandTrials(spec)[4]!;
+    const config = toTrialConfig(spec, trial, { specDir: baseDir, trialDir: 'results/spam-grid/trials/x' });
+    expect(config).toEqual({
+      trialId: trial.id,
+      seed: deriveSeed(42, trial.id),
+      task: {
+        type: 'classification',
+        model: join(process.cwd(), 'models/base'),
+        data: {
+          train: join(process.cwd(), 'sweeps/data/spam.jsonl'),
+          split: 0.2,
+          textField: 'text',
+          labelField: 'label',
+          maxExamples: 1200,
+        },
+        method: 'full',
+        topK: 1,
+        forgetting: true,
+      },
+      params: { learning_rate: 3e-4, batch_size: 16, epochs: 1 },
+      backend: 'auto',
+      dir: join(process.cwd(), 'results/spam-grid/trials/x'),
+    });
+  });
+
+  it('takes method (and top_k) from the parameters when they are swept', async () => {
+    const { spec, baseDir } = await loadSpec('sweeps/transfer-methods.json');
+    const methods = expandTrials(spec).map((t) => toTrialConfig(spec, t, { specDir: baseDir, trialDir: '/tmp/t' }));
+    expect(methods.map((c) => c.task.method)).toEqual(['head', 'top_k', 'full', 'head', 'top_k', 'full']);
+    expect(methods.every((c) => !('method' in c.params))).toBe(true);
+  });
+
+  it('keeps absolute paths, a validation file, extra parameters and a backend override', () => {
+    const spec = validateSpec(
+      {
+        name: 'x',
+        seed: 9,
+        task: { type: 'causal-lm', model: '/models/m', data: { train: 'a.jsonl', validation: '../v.jsonl', max_length: 64 } },
+        parameters: { learning_rate: { value: 1e-3 }, batch_size: { value: 4 }, epochs: { value: 1 }, top_k: { value: 2 }, warmup_ratio: { value: 0.1 } },
+        resources: { backend: 'wasm' },
+      },
+      'x.json',
+    );
+    const [trial] = expandTrials(spec);
+    const c = toTrialConfig(spec, trial!, { specDir: '/work/specs', trialDir: '/r/t', backend: 'cpu' });
+    expect(c.task.model).toBe('/models/m');
+    expect(c.task.data.train).toBe('/work/specs/a.jsonl');
+    expect(c.task.data.validation).toBe('/work/v.jsonl');
+    expect(c.task.data.maxLength).toBe(64);
+    expect(c.task.topK).toBe(2);
+    expect(c.params).toEqual({ learning_rate: 1e-3, batch_size: 4, epochs: 1, warmup_ratio: 0.1 });
+    expect(c.backend).toBe('cpu');
+    expect(toTrialConfig(spec, trial!, { specDir: '/work/specs', trialDir: '/r/t' }).backend).toBe('wasm');
+  });
+
+  it('gives every trial its own seed, derived from the sweep seed', async () => {
+    const { spec, baseDir } = await loadSpec('sweeps/spam-random.yaml');
+    const seeds = expandTrials(spec).map((t) => toTrialConfig(spec, t, { specDir: baseDir, trialDir: '/tmp/t' }).seed);
+    expect(new Set(seeds).size).toBe(seeds.length);
+    const other = { ...spec, seed: spec.seed + 1 };
+    const t0 = expandTrials(spec)[0]!;
+    expect(toTrialConfig(other, t0, { specDir: baseDir, trialDir: '/tmp/t' }).seed).not.toBe(seeds[0]);
+  });
+});
+
+describe('objectiveOf', () => {
+  it('gives the metric and its goal', async () => {
+    expect(objectiveOf((await loadSpec('sweeps/domain-lm.json')).spec)).toEqual({ metric: 'val_perplexity', goal: 'minimize' });
+    expect(objectiveOf((await loadSpec('sweeps/spam-random.yaml')).spec)).toEqual({ metric: 'val_f1', goal: 'maximize' });
+  });
+});
