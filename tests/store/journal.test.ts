@@ -130,7 +130,10 @@ describe('the journal', () => {
       await waitForFile(marker, child);
       // Kill once the next write has begun (the file grew past what the marker saw).
       const synced = Number(readFileSync(marker, 'utf8'));
-      while (statSync(path).size <= synced) await new Promise((r) => setImmediate(r));
+      while (statSync(path).size <= synced) {
+        if (child.exitCode !== null) throw new Error(`writer exited (${child.exitCode}) before it was killed`);
+        await new Promise((r) => setImmediate(r));
+      }
       child.kill('SIGKILL');
       expect((await exited(child)).signal).toBe('SIGKILL');
 
