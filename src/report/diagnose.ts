@@ -41,9 +41,13 @@ function divergence(trial: TrialState): Flag | undefined {
   if (bad) return { name: 'diverged', epoch: bad.epoch, detail: `loss is ${String(finite(bad.train_loss) ? bad.val_loss : bad.train_loss)} at epoch ${bad.epoch}`, advice };
   // The engine stopped it after the last epoch it reported.
   if (trial.status === 'diverged') return { name: 'diverged', epoch: trial.epochs.at(-1)?.epoch, detail: trial.reason ?? 'the engine stopped it as diverged', advice };
-  const start = finite(trial.initialValLoss) ? trial.initialValLoss : trial.epochs.length > 1 ? trial.epochs[0].train_loss : undefined;
+  // The starting value: the larger of the untrained model's loss and the first epoch's mean train
+  // loss, so that a flat curve whose train split happens to score worse than its small validation
+  // split does not read as divergence. One epoch has no trend to judge (a NaN is caught above).
   const last = trial.epochs.at(-1);
-  if (start !== undefined && last && last.train_loss > start * (1 + DIVERGE_MARGIN)) {
+  if (!last || trial.epochs.length < 2) return undefined;
+  const start = Math.max(trial.epochs[0].train_loss, finite(trial.initialValLoss) ? trial.initialValLoss : -Infinity);
+  if (last.train_loss > start * (1 + DIVERGE_MARGIN)) {
     return { name: 'diverged', epoch: last.epoch, detail: `train loss ${num(last.train_loss)} ended above its start ${num(start)}`, advice };
   }
   return undefined;
