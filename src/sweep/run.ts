@@ -149,7 +149,7 @@ class SweepRunner {
   readonly #scheduler: Scheduler | undefined;
   readonly #stopAll = new AbortController();
   #running = 0;
-  #appendChain: Promise<unknown> = Promise.resolve();
+  readonly #pending = new Set<Promise<unknown>>();
   #fatal: unknown;
 
   constructor(store: Store, spec: ResolvedSpec, planned: readonly PlannedTrial[], events: JournalEvent[], origin: Origin, opts: SweepRunOptions) {
@@ -194,7 +194,7 @@ class SweepRunner {
       await Promise.all(slots.map((slot) => this.#slotLoop(pool, slot)));
     } finally {
       opts.signal?.removeEventListener('abort', interrupt);
-      await this.#appendChain.catch(() => {});
+      await this.#flush();
       await pool.close();
     }
     if (this.#fatal !== undefined) throw asSweepError(this.#fatal, this.#store.dir);
@@ -245,7 +245,9 @@ class SweepRunner {
     const { trial, attempt } = work;
     const before = this.#trialState(trial.id);
     const fromEpoch = fromEpochOf(before);
-    await this.#append({
+    // Not awaited: the journal keeps call order, so this line precedes every event of the trial;
+    // a crash before it is durable leaves the trial pending, and its checkpoint still resumes it.
+    void this.#append({
       type: 'trial_started',
       trial_id: trial.id,
       index: trial.index,
@@ -324,8 +326,8 @@ class SweepRunner {
       this.#stopAll.signal.removeEventListener('abort', onInterrupt);
       this.#opts.kill?.removeEventListener('abort', onKill);
     }
-    // Every event the trial sent is queued before its end; wait for them to be durable first.
-    await this.#appendChain.catch(() => {});
+    // Every event the trial sent was issued before its end; wait for them to be durable first.
+    await this.#flush();
     if (this.#fatal !== undefined) return;
 
     if (run.ok && run.result.outcome === 'completed') {
@@ -335,7 +337,7 @@ class SweepRunner {
       for (const metrics of run.result.epochs) {
         if (!recorded.has(metrics.epoch)) await this.#append({ type: 'epoch_ended', trial_id: trial.id, metrics });
       }
-      await this.#append({
+      void this.#append({
         type: 'trial_completed',
         trial_id: trial.id,
         seconds: run.result.seconds,
@@ -345,7 +347,7 @@ class SweepRunner {
       return;
     }
     if (run.ok && run.result.outcome === 'diverged') {
-      await this.#append({ type: 'trial_diverged', trial_id: trial.id, epoch: Math.max(lastEpoch, 1), reason: run.result.reason ?? 'loss is not finite' });
+      void this.#append({ type: 'trial_diverged', trial_id: trial.id, epoch: Math.max(lastEpoch, 1), reason: run.result.reason ?? 'loss is not finite' });
       return;
     }
     const epochNow = fromEpochOf(this.#trialState(trial.id));
@@ -355,9 +357,9 @@ class SweepRunner {
     if (run.ok) {
       // Stopped: by an early-stop decision, or by an interrupt (resume continues it).
       if (stopCause?.kind === 'early') {
-        await this.#append({ type: 'trial_stopped_early', trial_id: trial.id, epoch: stopCause.epoch ?? epochNow, ...(stopCause.rung !== undefined ? { rung: stopCause.rung } : {}), reason: stopCause.reason });
+        void this.#append({ type: 'trial_stopped_early', trial_id: trial.id, epoch: stopCause.epoch ?? epochNow, ...(stopCause.rung !== undefined ? { rung: stopCause.rung } : {}), reason: stopCause.reason });
       } else {
-        await this.#append({ type: 'trial_stopped', trial_id: trial.id, epoch: epochNow, reason: run.result.reason ?? stopCause?.reason ?? 'stopped' });
+        void this.#append({ type: 'trial_stopped', trial_id: trial.id, epoch: epochNow, reason: run.result.reason ?? stopCause?.reason ?? 'stopped' });
       }
       return;
     }
@@ -401,34 +403,42 @@ class SweepRunner {
   }
 
   #remember(event: JournalEvent): void {
-    this.#events.push(event);
+    insertBySeq(this.#events, event);
     const id = (event as { trial_id?: string }).trial_id;
     if (id === undefined) return;
     let list = this.#byTrial.get(id);
     if (!list) this.#byTrial.set(id, (list = []));
-    list.push(event);
+    insertBySeq(list, event);
   }
 
   /**
-   * Appends go through one chain, in the order they were asked for. A failed append (disk full,
-   * directory gone) is fatal to the sweep: no new trial starts and running ones are stopped.
+   * Appends are issued at once, in the order they are asked for; the store keeps that order and
+   * group-commits appends that arrive together (two slots finishing at once share one fsync). A
+   * failed append (disk full, directory gone) is fatal to the sweep: no new trial starts and
+   * running ones are stopped.
    */
   #append(body: JournalEventBody): Promise<JournalEvent | undefined> {
-    const next = this.#appendChain.then(async () => {
-      if (this.#fatal !== undefined) return undefined;
-      try {
-        const event = await this.#store.append(body);
+    if (this.#fatal !== undefined) return Promise.resolve(undefined);
+    const written = this.#store.append(body).then(
+      (event) => {
         this.#remember(event);
         this.#opts.onProgress?.({ type: 'journal', event });
         return event;
-      } catch (err) {
-        this.#fatal = err;
+      },
+      (err: unknown) => {
+        this.#fatal ??= err;
         this.#stopAll.abort('store failure');
         return undefined;
-      }
-    });
-    this.#appendChain = next;
-    return next;
+      },
+    );
+    this.#pending.add(written);
+    void written.then(() => this.#pending.delete(written));
+    return written;
+  }
+
+  /** Wait until every append issued so far is durable (or failed). */
+  async #flush(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
   }
 
   async #log(trialId: string, line: string): Promise<void> {
@@ -438,6 +448,13 @@ class SweepRunner {
       // A log line is a courtesy; the journal is the record. A full disk shows up on the next append.
     }
   }
+}
+
+/** Appends resolve nearly in order; keep the in-memory copy in journal (seq) order regardless. */
+function insertBySeq(list: JournalEvent[], event: JournalEvent): void {
+  let i = list.length;
+  while (i > 0 && list[i - 1].seq > event.seq) i--;
+  list.splice(i, 0, event);
 }
 
 function asSweepError(err: unknown, dir: string): Error {
