@@ -82,7 +82,7 @@ export const sweepSchema = {
               "exclusiveMinimum": 0,
               "exclusiveMaximum": 1,
               "default": 0.2,
-              "description": "Fraction of the training file held out for validation (seeded and stratified by label) when `validation` is not given."
+              "description": "Fraction of the training file held out for validation (seeded and stratified by label) when `validation` is not given. Give `validation` or `split`, not both."
             },
             "text_field": {
               "type": "string",
@@ -154,7 +154,7 @@ export const sweepSchema = {
         "trials": {
           "type": "integer",
           "minimum": 1,
-          "description": "Number of trials to draw (random and tpe; required there)."
+          "description": "Number of trials to draw (random and tpe; required there, not allowed for grid). Draws never repeat a point, so a discrete space must have at least this many points."
         },
         "n_startup_trials": {
           "type": "integer",
@@ -166,7 +166,7 @@ export const sweepSchema = {
     },
     "parameters": {
       "type": "object",
-      "description": "Trainer parameters to sweep. `learning_rate`, `batch_size` and `epochs` are required; any other trainer parameter (`weight_decay`, `dropout`, `warmup_ratio`, `method`, ...) may be added.",
+      "description": "Trainer parameters to sweep. `learning_rate`, `batch_size` and `epochs` are required; any other trainer parameter (`weight_decay`, `dropout`, `warmup_ratio`, `method`, `top_k`, ...) may be added. A name close to a known one is refused as a likely typo. Trials list `learning_rate`, `batch_size`, `epochs` first, then the others by name; in a grid the first varies slowest.",
       "required": [
         "learning_rate",
         "batch_size",
@@ -199,7 +199,11 @@ export const sweepSchema = {
         },
         "method": {
           "$ref": "#/definitions/parameter",
-          "description": "Sweep the fine-tuning method itself: values among `full`, `head`, `top_k`."
+          "description": "Sweep the fine-tuning method itself: values among `full`, `head`, `top_k` (overrides `task.method`)."
+        },
+        "top_k": {
+          "$ref": "#/definitions/parameter",
+          "description": "Sweep the number of top blocks unfrozen under `method` `top_k` (integer >= 1; overrides `task.top_k`)."
         }
       },
       "additionalProperties": {
@@ -391,7 +395,7 @@ export const sweepSchema = {
     "parameter": {
       "type": "object",
       "additionalProperties": false,
-      "description": "One value `{ \"value\": x }`, a list `{ \"values\": [...] }`, or (random/tpe only) a distribution `{ \"distribution\": ..., \"min\", \"max\", \"q\"? }`.",
+      "description": "Exactly one of: one value `{ \"value\": x }`, a list `{ \"values\": [...] }`, or (random/tpe only) a distribution `{ \"distribution\": ..., \"min\", \"max\", \"q\"? }`. Numeric parameters take numbers (not quoted strings); `batch_size`, `epochs` and `top_k` take integers (`int_uniform`, or `q_uniform` with an integer `q`).",
       "properties": {
         "value": {
           "type": [
@@ -411,7 +415,7 @@ export const sweepSchema = {
               "boolean"
             ]
           },
-          "description": "Values to try (grid: each one; random: a uniform choice)."
+          "description": "Values to try, without repeats (grid: each one, in this order; random: a uniform choice)."
         },
         "distribution": {
           "type": "string",
