@@ -133,12 +133,8 @@ export class Journal {
       await null;
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0);
-        try {
-          const events = await this.commit(batch.map((p) => p.body));
-          batch.forEach((p, i) => p.resolve(events[i]));
-        } catch (err) {
-          for (const p of batch) p.reject(err);
-        }
+        // commit settles each append itself; this only guards against the unforeseen.
+        await this.commit(batch).catch((err: unknown) => batch.forEach((p) => p.reject(err)));
       }
     } finally {
       this.draining = false;
@@ -146,16 +142,38 @@ export class Journal {
     }
   }
 
-  private async commit(bodies: JournalEventBody[]): Promise<JournalEvent[]> {
-    await this.ensureOpen();
-    const repaired = this.repairedBytes;
+  /** Write one batch with one fdatasync; settles every append in it. */
+  private async commit(batch: PendingAppend[]): Promise<void> {
+    try {
+      await this.ensureOpen();
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+      return;
+    }
     const handle = this.handle!;
     const time = new Date().toISOString();
-    const firstSeq = this.lastSeq + 1;
     let seq = this.lastSeq;
-    const all: JournalEventBody[] = repaired > 0 ? [{ type: 'journal_repaired', dropped_bytes: repaired }, ...bodies] : bodies;
-    const events = all.map((body) => stamp(body, ++seq, time));
-    const bytes = Buffer.from(events.map((e) => JSON.stringify(e) + '\n').join(''), 'utf8');
+    const lines: string[] = [];
+    const written: Array<{ pending: PendingAppend; event: JournalEvent }> = [];
+    if (this.repairedBytes > 0) {
+      lines.push(JSON.stringify(stamp({ type: 'journal_repaired', dropped_bytes: this.repairedBytes }, ++seq, time)));
+    }
+    for (const pending of batch) {
+      const event = stamp(pending.body, seq + 1, time);
+      let line: string;
+      try {
+        line = JSON.stringify(event);
+      } catch (err) {
+        // One event that cannot be written (a cycle, a BigInt) fails alone, not its batch.
+        pending.reject(new SweepError(`cannot record a ${pending.body.type} event: ${(err as Error).message}`));
+        continue;
+      }
+      seq++;
+      lines.push(line);
+      written.push({ pending, event });
+    }
+    if (lines.length === 0) return;
+    const bytes = Buffer.from(lines.join('\n') + '\n', 'utf8');
     try {
       await writeAll(handle, bytes);
       await handle.datasync();
@@ -165,13 +183,14 @@ export class Journal {
       await handle.truncate(this.size).catch(() => {});
       this.handle = undefined;
       await handle.close().catch(() => {});
-      this.lastSeq = firstSeq - 1;
-      throw storeError('append to journal', this.path, err);
+      const error = storeError('append to journal', this.path, err);
+      for (const w of written) w.pending.reject(error);
+      return;
     }
     this.size += bytes.length;
     this.lastSeq = seq;
     this.repairedBytes = 0;
-    return repaired > 0 ? events.slice(1) : events;
+    for (const w of written) w.pending.resolve(w.event);
   }
 
   /** Open for appending; on first open, read the file and cut a torn tail. */

@@ -105,6 +105,16 @@ describe('the journal', () => {
     expect(events).toEqual(written);
   });
 
+  it('fails only the one event that cannot be written as JSON, not the others in its batch', async () => {
+    const j = freshJournal();
+    const bad = { type: 'trial_stopped', trial_id: 't1', epoch: 10n, reason: 'x' } as unknown as JournalEventBody;
+    const results = await Promise.allSettled([j.append(stopped(0)), j.append(bad), j.append(stopped(2))]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(((results[1] as PromiseRejectedResult).reason as Error).message).toMatch(/^cannot record a trial_stopped event: .*BigInt/);
+    const events = expectIntact(j.path);
+    expect(events.map((e) => (e as { trial_id: string }).trial_id)).toEqual(['t0', 't2']);
+  });
+
   it('survives a writer killed with SIGKILL in the middle of appending: every line parses, seqs contiguous', async () => {
     const root = compiledStore();
     const dir = mkdtempSync(join(tmpdir(), 'finesweep-journal-'));
