@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fmtNum, fmtSci, fmtSeconds } from '../../src/report/format.js';
 import { renderReport } from '../../src/report/render.js';
-import { CURVES, epochs, params, sweep, trial } from './curves.js';
+import { CURVES, dataReport, epochs, params, sweep, trial } from './curves.js';
 
 const spec = {
   name: 'demo',
@@ -123,5 +123,15 @@ describe('leaderboard formats', () => {
     expect(lb.rows[3].curve[2].train_loss).toBe('NaN');
     expect(lb.counts).toEqual({ completed: 2, diverged: 1, running: 1, pending: 1 });
     expect(lb.completed).toBe(false);
+  });
+
+  it('puts a leakage warning above the table and escapes markup in Markdown', () => {
+    const leaky = sweep([trial('t-1', CURVES.healthy, { dataReport: dataReport(2) })], { name: '<b>x</b>|y' });
+    const table = renderReport({ spec, state: leaky }, { format: 'table' });
+    expect(table.split('\n')[1]).toBe('LEAKAGE: 2 examples appear in both train and validation; validation scores are not to be trusted');
+    expect(table).toMatch(/│ t-1 .*│ leakage +│/);
+    const md = renderReport({ spec, state: leaky }, { format: 'md' });
+    expect(md.split('\n')[0]).toBe('## Sweep &lt;b&gt;x&lt;/b&gt;\\|y');
+    expect(md).toContain('> **LEAKAGE: 2 examples appear in both train and validation; validation scores are not to be trusted**');
   });
 });
