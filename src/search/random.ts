@@ -8,6 +8,11 @@ function clean(x: number): number {
   return Number(x.toPrecision(12));
 }
 
+/** exp(log(x)) can land one ulp outside the range; the bounds are a promise to the trainer. */
+function within(x: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, x));
+}
+
 /** One value of one dimension. log_uniform is uniform in log space; ints are ints; q_uniform gives multiples of q. */
 export function sampleDimension(d: Dimension, rng: Rng): ParamValue {
   switch (d.kind) {
@@ -16,10 +21,10 @@ export function sampleDimension(d: Dimension, rng: Rng): ParamValue {
     case 'choice':
       return d.values[rng.int(0, d.values.length - 1)]!;
     case 'uniform':
-      return d.min + (d.max - d.min) * rng.next();
+      return within(d.min + (d.max - d.min) * rng.next(), d.min, d.max);
     case 'log_uniform': {
       const lo = Math.log(d.min);
-      return Math.exp(lo + (Math.log(d.max) - lo) * rng.next());
+      return within(Math.exp(lo + (Math.log(d.max) - lo) * rng.next()), d.min, d.max);
     }
     case 'int_uniform':
       return rng.int(Math.ceil(d.min), Math.floor(d.max));

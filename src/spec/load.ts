@@ -28,7 +28,8 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
     const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a spec file' : `cannot read (${code ?? (err as Error).message})`;
     throw new InputError(`${file}: ${why}`);
   }
-  const spec = validateSpec(parseSpecText(text, format, file), file);
+  // Editors on Windows may save a byte-order mark, which JSON.parse refuses.
+  const spec = validateSpec(parseSpecText(text.replace(/^\uFEFF/, ''), format, file), file);
   const path = resolve(file);
   return { spec, path, baseDir: dirname(path) };
 }

@@ -53,6 +53,16 @@ describe('loadSpec', () => {
     expect(baseDir).toBe(dir);
   });
 
+  it('reads a JSON file that starts with a byte-order mark', async () => {
+    const path = file('bom.json', '\uFEFF' + JSON.stringify({ name: 'bom', task: { type: 'causal-lm', model: 'm', data: { train: 't' } }, parameters: { learning_rate: { value: 1e-3 }, batch_size: { value: 2 }, epochs: { value: 1 } } }));
+    expect((await loadSpec(path)).spec.name).toBe('bom');
+  });
+
+  it('reads YAML numbers such as 1e-3 as numbers (YAML 1.2)', async () => {
+    const { spec } = await loadSpec(file('exp.yaml', yamlSpec('1e-3')));
+    expect(spec.parameters.learning_rate.value).toBe(0.001);
+  });
+
   it('names NaN and Infinity in YAML', async () => {
     expect(await problems(file('nan.yaml', yamlSpec('.nan')))).toEqual([
       `${dir}/nan.yaml: /parameters/learning_rate/value: NaN is not allowed (expected a finite number)`,
