@@ -12,7 +12,9 @@ import { TrialPool, type TrialRun } from '../pool/pool.js';
 import type { TrialErrorInfo } from '../pool/protocol.js';
 import { planSlots, type Slot } from '../pool/slots.js';
 import { createScheduler, decideFromJournal, type Scheduler } from '../schedule/index.js';
+import { historyFromJournal } from '../search/sampler.js';
 import type { PlannedTrial } from '../search/space.js';
+import { proposeNext } from '../search/tpe.js';
 import { specHash } from '../spec/hash.js';
 import { loadSpec } from '../spec/load.js';
 import type { ResolvedSpec } from '../spec/types.js';
@@ -22,7 +24,7 @@ import { JournalStore } from '../store/journal-store.js';
 import type { SweepState } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import { attemptOf, fromEpochOf, tally, willRetry, workToDo, type TrialWork } from './decide.js';
-import { expandTrials } from './expand.js';
+import { expandTrials, trialId } from './expand.js';
 import { objectiveOf, toTrialConfig } from './trial-config.js';
 
 /** What the run loop tells a progress display, as it happens. */
@@ -137,7 +139,10 @@ interface Origin {
 class SweepRunner {
   readonly #store: Store;
   readonly #spec: ResolvedSpec;
-  readonly #planned: readonly PlannedTrial[];
+  /** The trials of the plan: expanded from the spec, plus those the sampler proposed (tpe). */
+  readonly #planned: PlannedTrial[];
+  /** How many trials the sweep runs in all (tpe proposes the ones past its startup trials). */
+  readonly #target: number;
   readonly #origin: Origin;
   readonly #opts: SweepRunOptions;
   /** Every event of the journal, in order (those read at start and those appended since). */
@@ -155,7 +160,12 @@ class SweepRunner {
   constructor(store: Store, spec: ResolvedSpec, planned: readonly PlannedTrial[], events: JournalEvent[], origin: Origin, opts: SweepRunOptions) {
     this.#store = store;
     this.#spec = spec;
-    this.#planned = planned;
+    this.#planned = [...planned];
+    // Trials a sampler proposed in an earlier run are part of the plan now (recorded in the journal).
+    const known = new Set(planned.map((t) => t.id));
+    const proposed = [...foldTrials(events).trials.values()].filter((t) => !known.has(t.id)).sort((a, b) => a.index - b.index);
+    for (const t of proposed) this.#planned.push({ id: t.id, index: t.index, params: t.params });
+    this.#target = spec.strategy.type === 'tpe' ? Math.max(spec.strategy.trials ?? 0, this.#planned.length) : this.#planned.length;
     this.#origin = origin;
     this.#opts = opts;
     this.#events = [...events];
@@ -168,7 +178,7 @@ class SweepRunner {
     const initial = foldTrials(this.#events);
     this.#queue.push(...workToDo(this.#planned, initial));
     const done = this.#planned.length - this.#queue.length;
-    if (this.#queue.length === 0 && initial.completed) return this.#outcome(initial);
+    if (this.#queue.length === 0 && this.#planned.length >= this.#target && initial.completed) return this.#outcome(initial);
 
     const resources = this.#spec.resources;
     const gpus = await discoverGpus(resources.gpus as 0 | 'auto' | number[] | undefined, opts.env);
@@ -177,14 +187,14 @@ class SweepRunner {
       type: 'sweep_started',
       name: this.#spec.name,
       spec_hash: specHash(this.#spec),
-      trials: this.#planned.length,
+      trials: this.#target,
       resumed: this.#origin.resumed,
       pid: process.pid,
       host: hostname(),
       spec_dir: this.#origin.specDir,
       ...(this.#origin.backend ? { backend: this.#origin.backend } : {}),
     });
-    opts.onProgress?.({ type: 'plan', dir: this.#store.dir, name: this.#spec.name, total: this.#planned.length, done, slots, resumed: this.#origin.resumed, metric: objectiveOf(this.#spec).metric });
+    opts.onProgress?.({ type: 'plan', dir: this.#store.dir, name: this.#spec.name, total: this.#target, done, slots, resumed: this.#origin.resumed, metric: objectiveOf(this.#spec).metric });
 
     const interrupt = (): void => this.#stopAll.abort(opts.signal?.reason ?? 'interrupted');
     opts.signal?.addEventListener('abort', interrupt, { once: true });
@@ -205,7 +215,7 @@ class SweepRunner {
     // The end state is read back from the store, not from memory.
     const state = foldTrials(await this.#store.events());
     const t = tally(this.#planned, state);
-    if (t.open === 0 && !state.completed) {
+    if (t.open === 0 && this.#planned.length >= this.#target && !state.completed) {
       await this.#append({ type: 'sweep_completed', completed: t.completed, failed: t.failed, diverged: t.diverged, stopped_early: t.stopped_early });
       return this.#outcome(foldTrials(await this.#store.events()));
     }
@@ -220,7 +230,7 @@ class SweepRunner {
   async #slotLoop(pool: TrialPool, slot: Slot): Promise<void> {
     for (;;) {
       if (this.#stopAll.signal.aborted) return;
-      const work = this.#queue.shift();
+      const work = this.#queue.shift() ?? this.#propose();
       if (work) {
         this.#running++;
         try {
@@ -235,6 +245,21 @@ class SweepRunner {
       if (this.#running === 0) return;
       await new Promise<void>((resolve) => this.#wakeups.push(resolve));
     }
+  }
+
+  /**
+   * The next trial of a sampler that proposes at run time (tpe), from the trials finished so far;
+   * recorded as trial_proposed, so a resume knows it. Undefined when the plan is complete.
+   */
+  #propose(): TrialWork | undefined {
+    if (this.#planned.length >= this.#target) return undefined;
+    const index = this.#planned.length;
+    const history = historyFromJournal(this.#events, objectiveOf(this.#spec));
+    const params = proposeNext(this.#spec, index, history);
+    const trial: PlannedTrial = { id: trialId(index, this.#target, params, true), index, params };
+    this.#planned.push(trial);
+    void this.#append({ type: 'trial_proposed', trial_id: trial.id, index, params, sampler: 'tpe' });
+    return { trial, attempt: 1 };
   }
 
   #wake(): void {

@@ -213,4 +213,23 @@ describe('runSweep with synthetic trials (real worker threads)', () => {
     expect(ofType(events, 'trial_failed')).toEqual([expect.objectContaining({ error: 'trial process killed by signal SIGKILL', will_retry: false })]);
     expect(ofType(events, 'sweep_completed')).toEqual([expect.objectContaining({ failed: 1 })]);
   });
+
+  it('tpe: runs the startup draws, then proposes the rest one by one from finished trials, recorded in the journal', async () => {
+    const dir = tempDir('finesweep-run-');
+    const path = writeSpec(dir, { name: 'tpe' });
+    const spec = JSON.parse(readFileSync(path, 'utf8'));
+    spec.strategy = { type: 'tpe', trials: 7, n_startup_trials: 3 };
+    spec.parameters.learning_rate = { distribution: 'log_uniform', min: 1e-5, max: 1e-1 };
+    writeFileSync(path, JSON.stringify(spec));
+    const out = await runSweep(path, { resultsDir: join(dir, 'results'), trialKind: 'noop' });
+    const events = journal(out.dir);
+    const proposed = ofType(events, 'trial_proposed');
+    expect(proposed.map((e) => e.index)).toEqual([3, 4, 5, 6]);
+    expect(ofType(events, 'trial_completed')).toHaveLength(7);
+    expect(ofType(events, 'sweep_started')[0].trials).toBe(7);
+    expect(ofType(events, 'sweep_completed')).toEqual([expect.objectContaining({ completed: 7 })]);
+    // A resume of the finished sweep finds the proposed trials in the journal and runs nothing.
+    await resumeSweep(out.dir, { trialKind: 'noop' });
+    expect(ofType(journal(out.dir), 'trial_started')).toHaveLength(7);
+  });
 });
