@@ -6,11 +6,11 @@ import type { ResolvedSpec } from '../spec/types.js';
 import type { ParamValue } from '../store/events.js';
 import { gridPoints, gridSize } from '../search/grid.js';
 import { sampleParams } from '../search/random.js';
+import { Rng } from '../search/rng.js';
+import { spaceSize, toSpace, type Dimension, type PlannedTrial } from '../search/space.js';
 
 // TPE reuses random sampling for its startup trials and for candidates.
 export { sampleParams };
-import { Rng } from '../search/rng.js';
-import { spaceSize, toSpace, type Dimension, type PlannedTrial } from '../search/space.js';
 
 /** Grids larger than this are refused unless --max-trials allows them. */
 export const DEFAULT_MAX_TRIALS = 10_000;
