@@ -38,7 +38,11 @@ const num = (x: number): string => Number(x.toPrecision(4)).toString();
 function divergence(trial: TrialState): Flag | undefined {
   const advice = 'lower LR';
   const bad = trial.epochs.find((e) => !finite(e.train_loss) || !finite(e.val_loss));
-  if (bad) return { name: 'diverged', epoch: bad.epoch, detail: `loss is ${String(finite(bad.train_loss) ? bad.val_loss : bad.train_loss)} at epoch ${bad.epoch}`, advice };
+  if (bad) {
+    // JSON has no NaN or Infinity: a journal written by JSON.stringify holds null for either.
+    const v: unknown = finite(bad.train_loss) ? bad.val_loss : bad.train_loss;
+    return { name: 'diverged', epoch: bad.epoch, detail: `loss is ${typeof v === 'number' ? String(v) : 'NaN'} at epoch ${bad.epoch}`, advice };
+  }
   // The engine stopped it after the last epoch it reported.
   if (trial.status === 'diverged') return { name: 'diverged', epoch: trial.epochs.at(-1)?.epoch, detail: trial.reason ?? 'the engine stopped it as diverged', advice };
   // The starting value: the larger of the untrained model's loss and the first epoch's mean train

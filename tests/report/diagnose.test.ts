@@ -41,6 +41,13 @@ describe('diagnosis of recorded curves', () => {
     expect(flags[0].advice).toBe('lower LR');
   });
 
+  it('reads a NaN the journal stored as null as divergence', () => {
+    const fromJson = JSON.parse(JSON.stringify(CURVES.divergedNaN));
+    const flags = diagnoseTrial(trial('t', fromJson), ctx());
+    expect(names(flags)).toEqual(['diverged']);
+    expect(flags[0].detail).toBe('loss is NaN at epoch 3');
+  });
+
   it('flags a loss that ends above its start as diverged only', () => {
     expect(names(diagnoseTrial(trial('t', CURVES.divergedUp), ctx()))).toEqual(['diverged']);
   });
