@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT, FinesweepError } from '../errors.js';
 import { registerTrain } from './train.js';
+import { registerPretrain } from './pretrain.js';
 import { registerReport } from './report.js';
 import { registerValidate } from './validate.js';
 import { registerPlan } from './plan.js';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .exitOverride();
   // Commands register themselves here, one module each.
   registerTrain(program);
+  registerPretrain(program);
   registerReport(program);
   registerValidate(program);
   registerPlan(program);

@@ -258,7 +258,8 @@ export function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Tens
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [e, s, t] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
       const scale = dy.reshape([N, 1]);
-      return e.mul(scale.div(s)).sub(tf.oneHot(t, V, 1, 0, 'float32').mul(scale));
+      // int32 oneHot then a cast: on wasm (4.22) oneHot with dtype 'float32' returns int bit patterns (1 → 1.4e-45).
+      return e.mul(scale.div(s)).sub(tf.oneHot(t, V).toFloat().mul(scale));
     };
     return { value, gradFunc };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);

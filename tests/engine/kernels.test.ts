@@ -1,0 +1,109 @@
+// The wasm kernel fixes: every op training needs must have a gradient on wasm that matches the cpu
+// backend, so that no gap (missing UnsortedSegmentSum, transposed matMul) can come back unnoticed.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../src/engine/backend.js';
+import { TransformerLM } from '../../src/engine/model.js';
+
+beforeAll(async () => {
+  await selectBackend('wasm');
+});
+
+/** Runs f on the given backend and returns its result as nested arrays. */
+async function on<T>(backend: 'wasm' | 'cpu', f: () => tf.Tensor | tf.Tensor[]): Promise<number[][]> {
+  await selectBackend(backend);
+  try {
+    const out = tf.tidy(f);
+    const list = Array.isArray(out) ? out : [out];
+    const values = list.map((t) => Array.from(t.dataSync()));
+    tf.dispose(list);
+    return values;
+  } finally {
+    await selectBackend('wasm');
+  }
+}
+
+function expectClose(a: number[][], b: number[][], tol = 1e-4): void {
+  expect(a.length).toBe(b.length);
+  a.forEach((row, i) => {
+    expect(row.length).toBe(b[i]!.length);
+    const worst = Math.max(...row.map((x, j) => Math.abs(x - b[i]![j]!)));
+    expect(worst).toBeLessThan(tol);
+  });
+}
+
+const values = (n: number, seed: number) => Array.from({ length: n }, (_, i) => Math.sin(i * 1.7 + seed) * 0.9);
+
+describe('wasm training kernels', () => {
+  it('differentiates an embedding lookup (tf.gather → UnsortedSegmentSum) like the cpu backend', async () => {
+    const f = () => {
+      const table = tf.tensor2d(values(10 * 4, 1), [10, 4]);
+      const ids = tf.tensor1d([3, 1, 3, 9, 0, 3], 'int32');
+      return tf.grad((e: tf.Tensor) => tf.gather(e, ids).mul(tf.tensor1d([1, 2, 3, 4])).square().sum())(table);
+    };
+    expect(tf.getBackend()).toBe('wasm');
+    expect(tf.getKernel('UnsortedSegmentSum', 'wasm')).toBeDefined();
+    const wasm = await on('wasm', f);
+    const cpu = await on('cpu', f);
+    expectClose(wasm, cpu);
+    // Row 3 is looked up three times: its gradient is the sum of three contributions, row 2 none.
+    expect(wasm[0]!.slice(8, 12).every((x) => x === 0)).toBe(true);
+    expect(wasm[0]!.slice(12, 16).some((x) => x !== 0)).toBe(true);
+  });
+
+  it('computes unsorted segment sums with dropped out-of-range ids', async () => {
+    const f = () => tf.unsortedSegmentSum(tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8], [4, 2]), tf.tensor1d([2, 0, 2, 5], 'int32'), 3);
+    // rows 0 and 2 go to segment 2, row 1 to segment 0, row 3 (id 5 ≥ 3 segments) nowhere
+    expect(await on('wasm', f)).toEqual([[3, 4, 0, 0, 6, 8]]);
+  });
+
+  it.each([
+    [false, true],
+    [true, false],
+    [true, true],
+  ])('multiplies and differentiates with transposeA=%s transposeB=%s like the cpu backend', async (ta, tb) => {
+    const f = () => {
+      const a = tf.tensor2d(values(6 * 5, 2), ta ? [5, 6] : [6, 5]);
+      const b = tf.tensor2d(values(5 * 7, 3), tb ? [7, 5] : [5, 7]);
+      const [ga, gb] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D, ta, tb).square().sum())([a, b]);
+      return [tf.matMul(a, b, ta, tb), ga!, gb!];
+    };
+    expectClose(await on('wasm', f), await on('cpu', f));
+  });
+
+  it('multiplies batched transposed operands (attention scores) like the cpu backend', async () => {
+    const f = () => {
+      const q = tf.tensor3d(values(3 * 4 * 2, 4), [3, 4, 2]);
+      const k = tf.tensor3d(values(3 * 4 * 2, 5), [3, 4, 2]);
+      const [gq, gk] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D, false, true).softmax().square().sum())([q, k]);
+      return [tf.matMul(q, k, false, true), gq!, gk!];
+    };
+    expectClose(await on('wasm', f), await on('cpu', f));
+  });
+
+  it('keeps fused matMul (bias + activation) correct with transposed operands', async () => {
+    const f = () => {
+      const a = tf.tensor2d(values(4 * 3, 6), [4, 3]);
+      const b = tf.tensor2d(values(4 * 5, 7), [5, 4]);
+      return tf.fused.matMul({ a, b, transposeA: true, transposeB: true, bias: tf.tensor1d(values(5, 8)), activation: 'relu' });
+    };
+    expectClose(await on('wasm', f), await on('cpu', f));
+  });
+
+  it('gives the whole transformer the same gradients on wasm as on cpu', async () => {
+    const config = { vocabSize: 40, contextLength: 8, dModel: 8, nHeads: 2, nLayers: 1, dFF: 16, tiedHead: true };
+    const f = () => {
+      const model = TransformerLM.create(config, 3);
+      try {
+        const tokens = tf.tensor2d([1, 5, 7, 9, 2, 0, 0, 0, 4, 4, 8, 30, 31, 39, 1, 2], [2, 8], 'int32');
+        const mask = tf.tensor2d([1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1], [2, 8]);
+        const vars = [...model.namedVariables().values()];
+        const { value, grads } = tf.variableGrads(() => model.lmLoss(tokens, mask, { training: false, dropout: 0, seed: 0 }), vars);
+        return [value, ...vars.map((v) => grads[v.name]!)];
+      } finally {
+        model.dispose();
+      }
+    };
+    expectClose(await on('wasm', f), await on('cpu', f), 1e-5);
+  });
+});
