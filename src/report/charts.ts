@@ -46,7 +46,7 @@ export function curveSpec(row: LeaderboardRow, lb: Leaderboard): TopLevelSpec {
     });
   const notes = row.flags.filter((f) => f.name === 'still_improving' && f.epoch !== undefined).map((f) => ({ epoch: f.epoch!, label: 'still improving' }));
   const best = row.best ? [{ epoch: row.best.epoch, label: `best ${lb.objective.metric} ${fmtNum(row.best.value)}` }] : [];
-  const params = lb.paramColumns.map((p) => `${p} ${fmtParam(p, row.params[p])}`).join(' · ');
+  const params = subtitleLines(lb.paramColumns.map((p) => `${p} ${clip(fmtParam(p, row.params[p]), 24)}`));
   const x = { field: 'epoch', type: 'quantitative' as const, title: 'epoch', scale: { domain: [1, maxEpoch], nice: false }, axis: { tickMinStep: 1, format: 'd' } };
   return {
     width: 300,
@@ -90,6 +90,25 @@ export function curveSpec(row: LeaderboardRow, lb: Leaderboard): TopLevelSpec {
       },
     ],
   } as TopLevelSpec;
+}
+
+/** Cuts a long value with an ellipsis. */
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * Parameters as subtitle lines of at most ~34 characters: one long line would widen the chart, and
+ * the page would then shrink it to fit.
+ */
+function subtitleLines(parts: string[], width = 34): string[] {
+  const lines: string[] = [];
+  for (const part of parts) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + 3 + part.length <= width) lines[lines.length - 1] = `${last} · ${part}`;
+    else lines.push(part);
+  }
+  return lines;
 }
 
 interface Cell {

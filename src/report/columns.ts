@@ -75,7 +75,7 @@ export function summaryLine(lb: Leaderboard): string {
 
 export function leakageLine(lb: Leaderboard): string | undefined {
   if (lb.leakage.count === 0) return undefined;
-  return `LEAKAGE: ${lb.leakage.count} example${lb.leakage.count === 1 ? '' : 's'} appear in both train and validation; validation scores are not to be trusted`;
+  return `LEAKAGE: ${lb.leakage.count} example${lb.leakage.count === 1 ? ' appears' : 's appear'} in both train and validation; validation scores are not to be trusted`;
 }
 
 export function adviceLines(lb: Leaderboard): string[] {

@@ -24,6 +24,7 @@ table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nu
 th, td { padding: 7px 10px; border-bottom: 1px solid #f1f5f9; white-space: nowrap; }
 th { text-align: left; font-size: 12px; color: #6b7280; font-weight: 600; border-bottom: 1px solid #e5e7eb; }
 td.r, th.r { text-align: right; }
+.cell { display: inline-block; max-width: 16em; overflow: hidden; text-overflow: ellipsis; vertical-align: bottom; }
 tr.best td { background: #f0fdf4; }
 tr.unranked td { color: #6b7280; }
 .status { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; background: #f1f5f9; }
@@ -57,7 +58,9 @@ export async function renderHtml(lb: Leaderboard): Promise<string> {
           const flags = row.flags.map((f) => `<span class="flag ${e(f.name)}" title="${e(f.detail)}">${e(FLAG_LABEL[f.name] ?? f.name)}</span>`);
           return `<td>${flags.join('')}</td>`;
         }
-        return `<td${align}>${e(c.cell(row))}</td>`;
+        // A long value (a parameter, an id) is cut with an ellipsis; the full text is its tooltip.
+        const text = c.cell(row);
+        return `<td${align}><span class="cell" title="${e(text)}">${e(text)}</span></td>`;
       });
       return `<tr class="${cls}">${cells.join('')}</tr>`;
     })
