@@ -5,8 +5,8 @@
 //    full run's recorded curves (simulate), which needs no training and shows the same decision
 //    rule without the timing of the real run.
 // 2. TPE vs random for the same budget (trials x epochs): TPE's startup trials are the random
-//    search's first draws (same seed), so only its model-based trials are trained here, one after
-//    another in this process, each seeing every earlier trial finished.
+//    search's first draws (same seed), so only its model-based trials are trained here, on the same
+//    slots, each proposed from the trials finished when its slot freed.
 // Runnable alone: `node dist/bench/adaptive.js [--synthetic]` (--synthetic: the 'noop' trial kind,
 // no training, to check the plumbing).
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EpochMetrics, TrialConfig } from '../src/engine/types.js';
-import { executeTrial } from '../src/pool/execute.js';
+import { TrialPool } from '../src/pool/pool.js';
+import { planSlots } from '../src/pool/slots.js';
 import { createScheduler } from '../src/schedule/index.js';
 import { simulate, type RecordedTrial } from '../src/schedule/simulate.js';
 import type { FinishedTrial } from '../src/search/sampler.js';
@@ -24,7 +25,6 @@ import { runSweep } from '../src/sweep/run.js';
 import { toTrialConfig } from '../src/sweep/trial-config.js';
 import { readJournal } from '../src/store/journal.js';
 import type { JournalEvent } from '../src/store/events.js';
-import type { ResolvedSpec } from '../src/spec/types.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), existsSync(fileURLToPath(new URL('../package.json', import.meta.url))) ? '..' : '../..');
 
@@ -34,8 +34,12 @@ export interface AdaptiveOptions {
   nStartup?: number;
   workers?: number;
   maxExamples?: number;
+  /** Tokens per example (the model's context by default; shorter = a cheaper benchmark). */
+  maxLength?: number;
   seed?: number;
   reductionFactor?: number;
+  /** Base model directory (default: the shipped models/base). */
+  model?: string;
   /** The 'noop' trial kind instead of training (plumbing check only). */
   synthetic?: boolean;
   onLog?: (line: string) => void;
@@ -96,13 +100,13 @@ function arm(curves: Curves, seconds: number, only?: (index: number) => boolean)
 }
 
 export async function benchAdaptive(opts: AdaptiveOptions = {}): Promise<AdaptiveBench> {
-  const trials = opts.trials ?? 16;
+  const trials = opts.trials ?? 12;
   const epochs = opts.epochs ?? 9;
-  const nStartup = opts.nStartup ?? 6;
+  const nStartup = opts.nStartup ?? 4;
   const workers = opts.workers ?? 2;
   const rf = opts.reductionFactor ?? 3;
   const log = opts.onLog ?? (() => {});
-  const model = join(ROOT, 'models', 'base');
+  const model = resolve(opts.model ?? join(ROOT, 'models', 'base'));
   const work = mkdtempSync(join(tmpdir(), 'finesweep-bench-adaptive-'));
   try {
     const spec = (name: string, extra: object) => {
@@ -113,7 +117,7 @@ export async function benchAdaptive(opts: AdaptiveOptions = {}): Promise<Adaptiv
         task: {
           type: 'classification',
           model,
-          data: { train: join(ROOT, 'sweeps', 'data', 'spam.jsonl'), split: 0.2, max_examples: opts.maxExamples ?? 400 },
+          data: { train: join(ROOT, 'sweeps', 'data', 'spam.jsonl'), split: 0.2, max_examples: opts.maxExamples ?? 240, max_length: opts.maxLength ?? 32 },
           forgetting: false,
         },
         strategy: { type: 'random', trials },
@@ -163,9 +167,11 @@ export async function benchAdaptive(opts: AdaptiveOptions = {}): Promise<Adaptiv
     const replayBest = finiteMin(replay.events.flatMap((e) => (e.type === 'epoch_ended' ? [e.metrics.val_loss] : [])));
     const ashaReplay = { trialEpochs: replay.epochs, best: replayBest, epochRatio: replay.epochs / full.trialEpochs, bestGap: gap(replayBest), stopped: replay.stopped.size };
 
-    // TPE vs random, same budget: `trials` trials of `epochs` epochs each.
-    log(`tpe: ${trials - nStartup} model-based trials after the ${nStartup} random ones, one at a time`);
-    const resolved = fullRun.spec as ResolvedSpec;
+    // TPE vs random, same budget. TPE's startup trials are the random search's first draws (same
+    // seed), so their recorded results seed its history; the model-based trials then run on the
+    // same slots, each proposed when a slot frees, from the trials finished by then.
+    log(`tpe: ${trials - nStartup} model-based trials after the ${nStartup} random ones, on ${workers} slots`);
+    const resolved = fullRun.spec;
     const sampler = new TpeSampler(spaceOf(resolved), { seed: resolved.seed, goal: 'minimize', nStartup });
     const byIndex = [...fullCurves].sort((a, b) => a[1].index - b[1].index);
     const history: FinishedTrial[] = byIndex.slice(0, nStartup).map(([id, c]) => ({
@@ -174,17 +180,26 @@ export async function benchAdaptive(opts: AdaptiveOptions = {}): Promise<Adaptiv
     }));
     const tpeCurves: Curves = new Map(byIndex.slice(0, nStartup));
     t0 = performance.now();
-    for (let index = nStartup; index < trials; index++) {
-      const params = sampler.propose(index, history);
-      const id = trialId(index, trials, params, true);
-      const dir = join(work, 'tpe', id);
-      mkdirSync(dir, { recursive: true });
-      const config: TrialConfig = { ...toTrialConfig(resolved, { id, index, params }, { specDir: work, trialDir: dir }), ...(opts.synthetic ? { kind: 'noop' as const } : {}) };
-      const result = await executeTrial(config, {});
-      const best = finiteMin(result.epochs.map((m) => m.val_loss));
-      history.push({ params, objective: Number.isFinite(best) ? best : Number.NaN });
-      tpeCurves.set(id, { index, metrics: result.epochs });
-      log(`  tpe trial ${index}: lr ${(params.learning_rate as number).toExponential(2)} batch ${params.batch_size} → best val_loss ${best.toFixed(4)}`);
+    const pool = new TrialPool({ slots: planSlots({ gpus: [], workers }) });
+    let next = nStartup;
+    try {
+      await Promise.all(pool.slots.map(async (slot) => {
+        for (let index = next++; index < trials; index = next++) {
+          const params = sampler.propose(index, history);
+          const id = trialId(index, trials, params, true);
+          const dir = join(work, 'tpe', id);
+          mkdirSync(dir, { recursive: true });
+          const config: TrialConfig = { ...toTrialConfig(resolved, { id, index, params }, { specDir: work, trialDir: dir }), ...(opts.synthetic ? { kind: 'noop' as const } : {}) };
+          const run = await pool.run(slot, config);
+          const metrics = run.ok ? run.result.epochs : [];
+          const best = finiteMin(metrics.map((m) => m.val_loss));
+          history.push({ params, objective: Number.isFinite(best) ? best : Number.NaN });
+          tpeCurves.set(id, { index, metrics });
+          log(`  tpe trial ${index}: lr ${(params.learning_rate as number).toExponential(2)} batch ${params.batch_size} → best val_loss ${best.toFixed(4)}${run.ok ? '' : ` (failed: ${run.error.message})`}`);
+        }
+      }));
+    } finally {
+      await pool.close();
     }
     const tpeSeconds = (performance.now() - t0) / 1000;
     const startupShare = full.seconds * (nStartup / trials);
@@ -211,8 +226,22 @@ export function formatAdaptive(r: AdaptiveBench): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const synthetic = process.argv.includes('--synthetic');
-  const r = await benchAdaptive({ synthetic, onLog: (l) => console.error(l) });
+  // node dist/bench/adaptive.js [--synthetic] [--model DIR] [--trials N] [--epochs N] [--workers N] [--max-examples N] [--max-length N]
+  const arg = (flag: string) => {
+    const i = process.argv.indexOf(flag);
+    return i > 0 ? process.argv[i + 1] : undefined;
+  };
+  const num = (flag: string) => (arg(flag) === undefined ? undefined : Number(arg(flag)));
+  const r = await benchAdaptive({
+    synthetic: process.argv.includes('--synthetic'),
+    model: arg('--model'),
+    trials: num('--trials'),
+    epochs: num('--epochs'),
+    workers: num('--workers'),
+    maxExamples: num('--max-examples'),
+    maxLength: num('--max-length'),
+    onLog: (l) => console.error(l),
+  });
   console.log(formatAdaptive(r));
   console.log(JSON.stringify(r));
 }
