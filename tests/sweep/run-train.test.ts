@@ -1,5 +1,5 @@
 // Real fine-tunes through the whole path (spec → pool worker threads → engine → journal), kept
-// tiny: a 2-layer d=16 model on 48 spam/ham examples, cpu backend.
+// tiny: a 2-layer d=16 model on 48 spam/ham examples.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ beforeAll(async () => {
   writeLines(dir, 'train.jsonl', spamSlice(30, 18));
 });
 
-function spec(name: string): string {
+function spec(name: string, backend: string): string {
   const path = join(dir, `${name}.json`);
   writeFileSync(
     path,
@@ -31,7 +31,7 @@ function spec(name: string): string {
       seed: 3,
       task: { type: 'classification', model: 'model', data: { train: 'train.jsonl', split: 0.25 }, forgetting: false },
       parameters: { learning_rate: { values: [3e-3, 1e-2] }, batch_size: { value: 8 }, epochs: { value: 2 } },
-      resources: { gpus: 0, workers: 2, backend: 'cpu' },
+      resources: { gpus: 0, workers: 2, backend },
     }),
   );
   return path;
@@ -44,26 +44,27 @@ function finalMetrics(state: SweepState): Map<string, number[]> {
   }));
 }
 
-describe('a sweep of real fine-tunes', () => {
-  it('trains every trial in worker threads; interrupted and resumed, it ends with the same metrics (cpu, 1e-6)', async () => {
-    const whole = await runSweep(spec('whole'), { resultsDir: join(dir, 'results') });
+// cpu is exact by construction; wasm measured identical too (same kernels, same order, one thread).
+describe.each(['cpu', 'wasm'])('a sweep of real fine-tunes on %s', (backend) => {
+  it('trains every trial in worker threads; interrupted and resumed, it ends with the same metrics (1e-6)', async () => {
+    const whole = await runSweep(spec(`whole-${backend}`, backend), { resultsDir: join(dir, 'results') });
     const events = journal(whole.dir);
     expect(ofType(events, 'trial_completed')).toHaveLength(2);
     expect(ofType(events, 'data_report')).toHaveLength(2);
-    expect(ofType(events, 'data_report')[0].backend).toBe('cpu');
+    expect(ofType(events, 'data_report')[0].backend).toBe(backend);
     expect(ofType(events, 'epoch_ended')).toHaveLength(4);
     const expected = finalMetrics(whole.state);
     for (const [, m] of expected) expect(m.every(Number.isFinite)).toBe(true);
 
     // The same sweep, interrupted as soon as one trial finished its first epoch, then resumed.
     const stop = new AbortController();
-    const cut = runSweep(spec('cut'), {
+    const cut = runSweep(spec(`cut-${backend}`, backend), {
       resultsDir: join(dir, 'results'),
       signal: stop.signal,
       onProgress: (p) => p.type === 'journal' && p.event.type === 'epoch_ended' && stop.abort('SIGINT'),
     });
     await expect(cut).rejects.toBeInstanceOf(InterruptedError);
-    const cutDir = join(dir, 'results', 'cut');
+    const cutDir = join(dir, 'results', `cut-${backend}`);
     expect(ofType(journal(cutDir), 'trial_stopped').length).toBeGreaterThan(0);
     const resumed = await resumeSweep(cutDir);
     expect(ofType(journal(cutDir), 'trial_completed')).toHaveLength(2);
