@@ -15,9 +15,9 @@ interface SlotView {
   stepsPerEpoch: number;
   loss?: number;
   val?: number;
-  startedAt: number;
-  /** Steps already done when this attempt started (a resumed trial), for the ETA. */
-  fromStep: number;
+  /** Time and global step of the first step seen of this attempt: the ETA's base (model loading and a resumed trial's earlier steps excluded). */
+  firstStepAt?: number;
+  firstStep: number;
 }
 
 export interface ProgressOptions {
@@ -63,10 +63,13 @@ export class ProgressDisplay {
       view.step = p.event.step;
       view.stepsPerEpoch = p.event.stepsPerEpoch;
       view.loss = p.event.loss;
+      if (view.firstStepAt === undefined) {
+        view.firstStepAt = this.#now();
+        view.firstStep = globalStep(view);
+      }
       this.#scheduleDraw();
     } else if (p.event.type === 'resumed') {
       view.epoch = p.event.fromEpoch;
-      view.fromStep = -1; // set on the first step
     }
   };
 
@@ -95,7 +98,7 @@ export class ProgressDisplay {
       case 'trial_started': {
         this.#slots.set(e.slot, {
           trialId: e.trial_id, params: e.params, epochs: Number(e.params.epochs) || 0, epoch: e.from_epoch, step: 0,
-          stepsPerEpoch: 0, startedAt: this.#now(), fromStep: -1,
+          stepsPerEpoch: 0, firstStep: 0,
         });
         this.#slotOf.set(e.trial_id, e.slot);
         if (!this.#live) {
@@ -196,12 +199,10 @@ export class ProgressDisplay {
     const loss = v.loss !== undefined ? ` loss ${num(v.loss)}` : '';
     const val = v.val !== undefined ? ` ${this.#metric} ${num(v.val)}` : '';
     let eta = '';
-    if (v.stepsPerEpoch > 0 && v.epochs > 0) {
-      const doneSteps = (v.epoch - 1) * v.stepsPerEpoch + v.step;
-      if (v.fromStep < 0) v.fromStep = doneSteps;
-      const ran = doneSteps - v.fromStep;
-      const left = v.epochs * v.stepsPerEpoch - doneSteps;
-      if (ran > 0) eta = ` ETA ${seconds((((this.#now() - v.startedAt) / 1000) * left) / ran)}`;
+    if (v.stepsPerEpoch > 0 && v.epochs > 0 && v.firstStepAt !== undefined) {
+      const ran = globalStep(v) - v.firstStep;
+      const left = v.epochs * v.stepsPerEpoch - globalStep(v);
+      if (ran > 0) eta = ` ETA ${seconds((((this.#now() - v.firstStepAt) / 1000) * left) / ran)}`;
     }
     return `  slot ${slot} ${v.trialId} ${describeParams(v.params)} epoch ${Math.max(v.epoch, 1)}/${v.epochs || '?'}${steps}${loss}${val}${eta}`;
   }
@@ -216,6 +217,10 @@ export class ProgressDisplay {
     const filled = this.#total ? Math.round((barWidth * this.#done) / this.#total) : 0;
     return `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}]${text}`;
   }
+}
+
+function globalStep(v: SlotView): number {
+  return (v.epoch - 1) * v.stepsPerEpoch + v.step;
 }
 
 export function describeParams(params: Params): string {
