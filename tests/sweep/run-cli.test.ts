@@ -143,4 +143,24 @@ describe('finesweep run / resume (compiled CLI, real processes)', () => {
     expect(badFlag.code).toBe(2);
     expect(badFlag.stderr).toMatch(/--workers: expected a whole number/);
   });
+
+  it('a full disk (a 2 KiB file-size limit) is a clear error; the journal stays readable and resume completes', async () => {
+    const dir = tempDir('finesweep-cli-');
+    writeSpec(dir, { name: 'full' });
+    const sweepDir = join(dir, 'results', 'full');
+    const limited = spawn('bash', ['-c', `ulimit -f 2; exec "${process.execPath}" "${CLI}" run full.json --trial-kind noop`], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    limited.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((res) => limited.on('close', (c) => res(c)));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/finesweep: cannot append to journal .*journal\.jsonl: EFBIG/);
+    const partial = journal(sweepDir);
+    expect(partial.length).toBeGreaterThan(0);
+    expect(ofType(partial, 'sweep_completed')).toHaveLength(0);
+    const resumed = await cli(['resume', sweepDir, '--trial-kind', 'noop'], dir).done;
+    expect(resumed.code).toBe(0);
+    const completed = ofType(journal(sweepDir), 'trial_completed').map((e) => e.trial_id);
+    expect(completed).toHaveLength(6);
+    expect(new Set(completed).size).toBe(6);
+  });
 });
