@@ -61,8 +61,8 @@ function problemOf(e: ErrorObject): Problem {
       const known = Object.keys((parent.properties as Schema | undefined) ?? {});
       const guess = didYouMean(key, known);
       return guess !== undefined
-        ? { path: join(path, key), message: `unknown key "${key}" (did you mean "${guess}"?)`, suggests: join(path, guess) }
-        : { path: join(path, key), message: `unknown key "${key}" (expected one of ${known.join(', ')})` };
+        ? { path: join(path, key), message: `unknown key "${key}" (did you mean "${guess}"?)`, suggests: join(path, guess), onKey: true }
+        : { path: join(path, key), message: `unknown key "${key}" (expected one of ${known.join(', ')})`, onKey: true };
     }
     case 'type': {
       if (/^\/parameters\/[^/]+$/.test(path) && params.type === 'object' && typeof e.data !== 'object') {

@@ -2,7 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import { formatOf, parseSpecText } from './parse.js';
+import { formatOf, locator, parseSpecText } from './parse.js';
+import type { Locate } from './problems.js';
 import type { ResolvedSpec } from './types.js';
 import { validateSpec } from './validate.js';
 
@@ -29,7 +30,11 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
     throw new InputError(`${file}: ${why}`);
   }
   // Editors on Windows may save a byte-order mark, which JSON.parse refuses.
-  const spec = validateSpec(parseSpecText(text.replace(/^\uFEFF/, ''), format, file), file);
+  const source = text.replace(/^\uFEFF/, '');
+  const parsed = parseSpecText(source, format, file);
+  // Positions are looked up only when there is a problem to place.
+  let locate: Locate | undefined;
+  const spec = validateSpec(parsed, file, (pointer, onKey) => (locate ??= locator(source))(pointer, onKey));
   const path = resolve(file);
   return { spec, path, baseDir: dirname(path) };
 }

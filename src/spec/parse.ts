@@ -1,5 +1,6 @@
 // Parses spec text (JSON or YAML) into a plain value; syntax errors carry the file, line and column.
-import { parseDocument } from 'yaml';
+import { isCollection, isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import type { Locate } from './problems.js';
 import { InputError } from '../errors.js';
 
 export type SpecFormat = 'json' | 'yaml';
@@ -48,6 +49,33 @@ function parseYaml(text: string, file: string): unknown {
     );
   }
   return doc.toJS() as unknown;
+}
+
+/**
+ * Finds where a JSON pointer sits in spec text (JSON is read as YAML flow for this; only positions
+ * are taken from it). A pointer to a missing key gives its parent's position.
+ */
+export function locator(text: string): Locate {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
+  if (doc.errors.length > 0) return () => undefined;
+  return (pointer, onKey) => {
+    const keys = pointer === '' ? [] : pointer.slice(1).split('/').map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+    if (onKey && keys.length > 0) {
+      const parent: unknown = keys.length === 1 ? doc.contents : doc.getIn(keys.slice(0, -1), true);
+      if (isMap(parent)) {
+        const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === keys[keys.length - 1]);
+        const range = isScalar(pair?.key) ? pair.key.range : undefined;
+        if (range) return lineCounter.linePos(range[0]);
+      }
+    }
+    for (let n = keys.length; n >= 0; n--) {
+      const node: unknown = n === 0 ? doc.contents : doc.getIn(keys.slice(0, n), true);
+      const range = (node as { range?: [number, number, number] } | undefined)?.range;
+      if (range !== undefined && (n > 0 || isCollection(node))) return lineCounter.linePos(range[0]);
+    }
+    return undefined;
+  };
 }
 
 /** Offset of the first character at which `text` stops being valid JSON (text.length if it ends early). */

@@ -8,6 +8,8 @@ export interface Problem {
   missingRequired?: boolean;
   /** For an unknown key: the pointer of the key it probably meant. */
   suggests?: string;
+  /** The problem is the key itself (an unknown key), so its position is the key's, not the value's. */
+  onKey?: boolean;
 }
 
 /** Escapes one key for a JSON pointer (RFC 6901). */
@@ -53,6 +55,37 @@ export function settle(problems: Problem[]): Problem[] {
   return out;
 }
 
-export function formatProblem(file: string, p: Problem): string {
-  return `${file}: ${p.path || '/'}: ${p.message}`;
+/** Where a JSON pointer sits in the source text (1-based), when the text is known. */
+export type Locate = (pointer: string, onKey?: boolean) => { line: number; col: number } | undefined;
+
+/** `file[:line:col]: /pointer: message` — the line and column let an editor jump to the spot. */
+export function formatProblem(file: string, p: Problem, locate?: Locate): string {
+  const at = locate?.(p.path, p.onKey);
+  const where = at !== undefined ? `${file}:${at.line}:${at.col}` : file;
+  return `${where}: ${p.path || '/'}: ${p.message}`;
+}
+
+/**
+ * Problems in the order of the spec's keys (the order of the file), so they read top to bottom. A
+ * missing key sorts at its parent; problems at one place keep the order they were found in.
+ */
+export function inDocumentOrder(problems: Problem[], doc: unknown): Problem[] {
+  const order = new Map<string, number>();
+  const walk = (v: unknown, path: string): void => {
+    order.set(path, order.size);
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, join(path, i)));
+    else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, join(path, k));
+  };
+  walk(doc, '');
+  const rank = (path: string): number => {
+    for (let p = path; ; p = p.slice(0, p.lastIndexOf('/'))) {
+      const r = order.get(p);
+      if (r !== undefined) return r;
+      if (p === '') return 0;
+    }
+  };
+  return problems
+    .map((p, i) => ({ p, i, r: rank(p.path) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((x) => x.p);
 }

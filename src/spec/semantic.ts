@@ -166,7 +166,7 @@ function checkParameters(spec: Obj, out: Problem[]): void {
     if (!KNOWN_PARAMETERS.includes(name)) {
       const guess = didYouMean(name, KNOWN_PARAMETERS);
       if (guess !== undefined) {
-        out.push({ path: base, message: `unknown key "${name}" (did you mean "${guess}"?)`, suggests: join('/parameters', guess) });
+        out.push({ path: base, message: `unknown key "${name}" (did you mean "${guess}"?)`, suggests: join('/parameters', guess), onKey: true });
         continue;
       }
     }

@@ -2,7 +2,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { InputError } from '../errors.js';
 import { ajvProblems } from './ajv-problems.js';
-import { formatProblem, settle, show, type Problem } from './problems.js';
+import { formatProblem, inDocumentOrder, settle, show, type Locate, type Problem } from './problems.js';
 import { NATURAL_GOAL, nonFiniteProblems, semanticProblems } from './semantic.js';
 import { sweepSchema, type ResolvedSpec } from './types.js';
 
@@ -21,22 +21,24 @@ export function specProblems(raw: unknown, spec: unknown): Problem[] {
   }
   const validate = validator();
   validate(spec);
-  return settle([
+  const found = settle([
     ...nonFiniteProblems(spec),
     ...ajvProblems(validate.errors ?? []),
     ...semanticProblems(raw as Record<string, unknown>, spec as Record<string, unknown>),
   ]);
+  return inDocumentOrder(found, spec);
 }
 
 /**
  * Validates a parsed spec (pure: the input is not modified) and returns it with defaults filled and
  * the objective's goal set to the metric's natural direction when absent. Throws InputError with one
- * line per problem, each naming `file` and the JSON pointer.
+ * line per problem, each naming `file` (with the line and column when `locate` knows them) and the
+ * JSON pointer.
  */
-export function validateSpec(obj: unknown, file: string): ResolvedSpec {
+export function validateSpec(obj: unknown, file: string, locate?: Locate): ResolvedSpec {
   const spec: unknown = structuredClone(obj);
   const problems = specProblems(obj, spec);
-  if (problems.length > 0) throw new InputError(problems.map((p) => formatProblem(file, p)));
+  if (problems.length > 0) throw new InputError(problems.map((p) => formatProblem(file, p, locate)));
   const resolved = spec as ResolvedSpec & { objective: { goal?: string } };
   resolved.objective.goal ??= NATURAL_GOAL[resolved.objective.metric] ?? 'minimize';
   return resolved;

@@ -35,24 +35,34 @@ describe('finesweep validate', () => {
     },
   );
 
-  it('prints every problem on its own line and exits 2, without a stack trace', () => {
-    const path = specFile('bad.json', {
-      ...base,
-      seed: -3,
-      task: { ...base.task, type: 'classification', methd: 'head' },
-      parameters: { ...base.parameters, epochs: { value: 0 } },
-      objective: { metric: 'val_perplexity' },
-    });
+  it('prints every problem on its own line, with its line and column, and exits 2, without a stack trace', () => {
+    const path = specFile(
+      'bad.yaml',
+      [
+        'name: bad',
+        'seed: -3',
+        'task:',
+        '  type: classification',
+        '  model: m',
+        '  methd: head',
+        '  data: { train: t.jsonl }',
+        'parameters:',
+        '  learning_rate: { values: [1.0e-4, 1.0e-3] }',
+        '  batch_size: { values: [8, 16] }',
+        '  epochs: { value: 0 }',
+        'objective: { metric: val_perplexity }',
+      ].join('\n'),
+    );
     const r = finesweep('validate', path);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).not.toMatch(noStack);
     const lines = r.stderr.trimEnd().split('\n').map((l) => l.replace(/^finesweep: /, ''));
     expect(lines).toEqual([
-      `${path}: /seed: must be >= 0, got -3`,
-      `${path}: /task/methd: unknown key "methd" (did you mean "method"?)`,
-      `${path}: /parameters/epochs/value: epochs must be an integer >= 1, got 0`,
-      `${path}: /objective/metric: val_perplexity needs task type "causal-lm"; a "classification" task cannot produce it`,
+      `${path}:2:7: /seed: must be >= 0, got -3`,
+      `${path}:6:3: /task/methd: unknown key "methd" (did you mean "method"?)`,
+      `${path}:11:20: /parameters/epochs/value: epochs must be an integer >= 1, got 0`,
+      `${path}:12:22: /objective/metric: val_perplexity needs task type "causal-lm"; a "classification" task cannot produce it`,
     ]);
   });
 

@@ -65,10 +65,10 @@ describe('loadSpec', () => {
 
   it('names NaN and Infinity in YAML', async () => {
     expect(await problems(file('nan.yaml', yamlSpec('.nan')))).toEqual([
-      `${dir}/nan.yaml: /parameters/learning_rate/value: NaN is not allowed (expected a finite number)`,
+      `${dir}/nan.yaml:8:27: /parameters/learning_rate/value: NaN is not allowed (expected a finite number)`,
     ]);
     expect(await problems(file('inf.yml', yamlSpec('.inf')))).toEqual([
-      `${dir}/inf.yml: /parameters/learning_rate/value: Infinity is not allowed (expected a finite number)`,
+      `${dir}/inf.yml:8:27: /parameters/learning_rate/value: Infinity is not allowed (expected a finite number)`,
     ]);
   });
 
@@ -91,6 +91,36 @@ describe('loadSpec', () => {
     const lines = await problems(path);
     expect(lines.length).toBeGreaterThan(0);
     expect(lines[0]).toMatch(new RegExp(`^${path}:\\d+:\\d+: invalid YAML: `));
+  });
+
+  it('places each problem at its line and column, in the order of the file', async () => {
+    const path = file(
+      'placed.json',
+      [
+        '{',
+        '  "name": "placed",',
+        '  "task": { "type": "causal-lm", "model": "m", "data": { "train": "t" }, "methd": "head" },',
+        '  "parameters": {',
+        '    "learning_rate": { "value": 0.001 },',
+        '    "batch_size": { "values": [8, -1] },',
+        '    "epochs": { "value": 1 }',
+        '  },',
+        '  "objective": { "metric": "val_f1" },',
+        '  "seed": "one"',
+        '}',
+      ].join('\n'),
+    );
+    expect(await problems(path)).toEqual([
+      `${path}:3:74: /task/methd: unknown key "methd" (did you mean "method"?)`,
+      `${path}:6:35: /parameters/batch_size/values/1: batch_size must be an integer >= 1, got -1`,
+      `${path}:9:28: /objective/metric: val_f1 needs task type "classification"; a "causal-lm" task cannot produce it`,
+      `${path}:10:11: /seed: expected an integer, got the string "one"`,
+    ]);
+  });
+
+  it('places a missing key at the object that lacks it', async () => {
+    const path = file('missing-key.yaml', 'name: m\ntask:\n  type: classification\n  data: { train: t }\nparameters:\n  learning_rate: { value: 0.1 }\n  batch_size: { value: 1 }\n  epochs: { value: 1 }\n');
+    expect(await problems(path)).toEqual([`${path}:3:3: /task/model: required but missing`]);
   });
 
   it('refuses duplicate keys in YAML', async () => {
