@@ -18,7 +18,10 @@ Example:
     name      spam-grid
     ...
 
-Exit codes: 0 valid, 2 invalid (one line per problem: file: /json/pointer: what was expected).
+  $ finesweep validate bad.yaml
+  finesweep: bad.yaml:11:20: /parameters/epochs/value: epochs must be an integer >= 1, got 0
+
+Exit codes: 0 valid, 2 invalid (one line per problem: file:line:col: /json/pointer: what was expected).
 `,
     )
     .action(async (file: string, opts: { maxTrials: number }) => {
