@@ -12,7 +12,7 @@ export function registerValidate(program: Command): void {
     .addHelpText(
       'after',
       `
-Example:
+Examples:
   $ finesweep validate sweeps/spam-grid.json
   ok: sweeps/spam-grid.json
     name      spam-grid
