@@ -34,5 +34,9 @@ process.on('message', (msg: ToTrial) => {
   })();
 });
 
+// Ctrl-C in a terminal signals the whole process group, this child included: the controller
+// decides what a signal means (a graceful stop message, or its own exit), so ignore it here.
+process.on('SIGINT', () => {});
+
 // The controller went away (killed, or a second Ctrl-C): never outlive it as an orphan.
 process.on('disconnect', () => process.exit(1));

@@ -42,8 +42,11 @@ async function noop(config: TrialConfig, opts: RunTrialOptions): Promise<TrialRe
   const done = epochs > 1 ? await readEpoch(config.dir) : 0;
   if (done > 0) opts.onEvent?.({ type: 'resumed', fromEpoch: done });
   const all: EpochMetrics[] = [];
+  // params.pause_ms: how long each epoch "trains", so that a scheduler's decision can land mid-trial.
+  const pauseMs = Number(config.params.pause_ms ?? 0);
   for (let epoch = done + 1; epoch <= epochs; epoch++) {
     if (gate && epoch > 1) await fileExists(gate, opts.signal);
+    if (pauseMs > 0) await delay(pauseMs);
     if (opts.signal?.aborted) return result(config, 'stopped', all, String(opts.signal.reason));
     const loss = noopLoss(config.params, epoch);
     const metrics: EpochMetrics = { epoch, train_loss: loss * 0.9, val_loss: loss, val_accuracy: 1 / (1 + loss), seconds: 0 };

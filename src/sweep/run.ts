@@ -11,7 +11,7 @@ import { discoverGpus } from '../pool/gpus.js';
 import { TrialPool, type TrialRun } from '../pool/pool.js';
 import type { TrialErrorInfo } from '../pool/protocol.js';
 import { planSlots, type Slot } from '../pool/slots.js';
-import { createScheduler, decideFromJournal, type Scheduler } from '../schedule/index.js';
+import { createScheduler, decideFromJournal, pendingStops, type Scheduler } from '../schedule/index.js';
 import { historyFromJournal } from '../search/sampler.js';
 import type { PlannedTrial } from '../search/space.js';
 import { proposeNext } from '../search/tpe.js';
@@ -175,6 +175,15 @@ class SweepRunner {
 
   async run(): Promise<SweepOutcome> {
     const opts = this.#opts;
+    if (this.#scheduler) {
+      // An early stop decided (from the recorded epochs) but not written before a crash: write it
+      // now rather than train that trial further; the same journal always gives the same decisions.
+      for (const stop of pendingStops(this.#scheduler, objectiveOf(this.#spec), this.#events)) {
+        void this.#append({ type: 'trial_stopped_early', trial_id: stop.trialId, epoch: stop.epoch, ...(stop.rung !== undefined ? { rung: stop.rung } : {}), reason: stop.reason });
+      }
+      await this.#flush();
+      if (this.#fatal !== undefined) throw asSweepError(this.#fatal, this.#store.dir);
+    }
     const initial = foldTrials(this.#events);
     this.#queue.push(...workToDo(this.#planned, initial));
     const done = this.#planned.length - this.#queue.length;

@@ -232,4 +232,25 @@ describe('runSweep with synthetic trials (real worker threads)', () => {
     await resumeSweep(out.dir, { trialKind: 'noop' });
     expect(ofType(journal(out.dir), 'trial_started')).toHaveLength(7);
   });
+
+  it('early stopping (asha): a stop decided after an epoch stops that trial at its next batch, recorded stopped early', async () => {
+    const dir = tempDir('finesweep-run-');
+    const path = writeSpec(dir, { name: 'asha', epochs: 3, learningRates: [1e-4, 1e-3, 1e-2, 1e-1, 3e-1, 1], batchSizes: [8], extra: { pause_ms: { value: 400 } } });
+    const spec = JSON.parse(readFileSync(path, 'utf8'));
+    spec.early_stopping = { type: 'asha', min_epochs: 1, reduction_factor: 2 };
+    writeFileSync(path, JSON.stringify(spec));
+    const out = await runSweep(path, { resultsDir: join(dir, 'results'), trialKind: 'noop' });
+    const events = journal(out.dir);
+    const early = ofType(events, 'trial_stopped_early');
+    expect(early.length).toBeGreaterThan(0);
+    for (const e of early) {
+      const t = out.state.trials.get(e.trial_id)!;
+      expect(t.status).toBe('stopped_early');
+      expect(t.epochs.length).toBeLessThan(3);
+      expect(ofType(events, 'trial_started').filter((s) => s.trial_id === e.trial_id)).toHaveLength(1);
+    }
+    const done = ofType(events, 'sweep_completed')[0];
+    expect(done.completed + done.stopped_early).toBe(6);
+    expect(done.stopped_early).toBe(early.length);
+  });
 });
