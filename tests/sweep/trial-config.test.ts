@@ -28,7 +28,7 @@ describe('toTrialConfig', () => {
         topK: 1,
         forgetting: true,
       },
-      params: { learning_rate: 3e-4, batch_size: 16, epochs: 1 },
+      params: { learning_rate: 1e-3, batch_size: 16, epochs: 1 },
       backend: 'auto',
       dir: join(process.cwd(), 'results/spam-grid/trials/x'),
     });
