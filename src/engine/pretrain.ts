@@ -105,7 +105,12 @@ export async function pretrain(opts: PretrainOptions): Promise<ModelCard> {
   );
   const encode = (docs: CorpusDocument[]): Int32Array => {
     const ids: number[] = [];
-    for (const d of docs) ids.push(...tokenizer.encode(d.text), tokenizer.eos);
+    // <bos> address <eos>: both delimiters are trained, so fine-tunes may frame texts with them.
+    for (const d of docs) {
+      ids.push(tokenizer.bos);
+      for (const id of tokenizer.encode(d.text)) ids.push(id);
+      ids.push(tokenizer.eos);
+    }
     return Int32Array.from(ids);
   };
   const trainIds = encode(train);
