@@ -24,6 +24,8 @@ export interface PretrainOptions {
   batchSize?: number;
   learningRate?: number;
   config?: Partial<Omit<ModelConfig, 'vocabSize'>>;
+  /** Use only the first N addresses (a quick smoke run; the shipped model uses all). */
+  maxDocuments?: number;
   /** Every how many steps to print the training loss (held-out loss at the end). */
   logEvery?: number;
   onProgress?: (message: string) => void;
@@ -97,7 +99,9 @@ export async function pretrain(opts: PretrainOptions): Promise<ModelCard> {
   const T = config.contextLength;
 
   const corpus = readCorpus();
+  if (opts.maxDocuments !== undefined) corpus.documents = corpus.documents.slice(0, opts.maxDocuments);
   const { train, heldOut } = splitCorpus(corpus.documents);
+  if (train.length === 0 || heldOut.length === 0) throw new InputError(`pretraining needs at least 8 addresses (one is held out of every 20), got ${corpus.documents.length}`);
   let started = performance.now();
   const tokenizer = Tokenizer.train(
     train.map((d) => d.text),
@@ -159,7 +163,7 @@ export async function pretrain(opts: PretrainOptions): Promise<ModelCard> {
       description:
         'A small decoder-only transformer language model (pre-norm blocks, learned positions, separate LM head) pretrained on US State of the Union addresses, shipped so that fine-tuning needs no download.',
       corpus: {
-        name: 'State of the Union addresses (1790-2018)',
+        name: `State of the Union addresses (${years(corpus.documents)})`,
         package: CORPUS_PACKAGE,
         version: corpus.version,
         licence: corpus.licence,
@@ -183,8 +187,10 @@ export async function pretrain(opts: PretrainOptions): Promise<ModelCard> {
       probe: { file: 'general-probe.jsonl', passages: probeTexts.length, source: 'held-out addresses, whole sentences of 80-220 characters' },
       seed: opts.seed,
       backend: backend.name,
-      reproduce: `finesweep pretrain --out models/base --seed ${opts.seed} --steps ${opts.steps} --backend ${backend.name}`,
     };
+    // Options the CLI does not expose make the command line below not reproduce this model.
+    const programmatic = [opts.vocabSize, opts.batchSize, opts.learningRate, opts.config, opts.maxDocuments].some((o) => o !== undefined);
+    if (!programmatic) card.reproduce = `finesweep pretrain --out models/base --seed ${opts.seed} --steps ${opts.steps} --backend ${backend.name}`;
     await saveBaseModel(opts.out, model, tokenizer, card, probeTexts);
     log(`saved ${opts.out}`);
     return card;
@@ -239,6 +245,12 @@ function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** "1790-2021" from the file names, which start with the year. */
+function years(documents: CorpusDocument[]): string {
+  const year = (d: CorpusDocument | undefined) => d?.name.slice(0, 4) ?? '?';
+  return `${year(documents[0])}-${year(documents.at(-1))}`;
 }
 
 function sec(since: number): string {
