@@ -24,8 +24,9 @@ export function parseSpecText(text: string, format: SpecFormat, file: string): u
 }
 
 function parseJson(text: string, file: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (err) {
     // V8's message sometimes has no position ("Unexpected token '}', ... is not valid JSON"), so the
     // position comes from a scan of our own.
@@ -35,6 +36,20 @@ function parseJson(text: string, file: string): unknown {
     const oneLine = reason.replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
     throw new InputError(`${file}:${line}:${col}: invalid JSON: ${oneLine}`);
   }
+  // JSON.parse keeps the last of two equal keys without a word; a hand-edited spec that repeats a
+  // key almost always meant something else, so read it again (as YAML flow) to find repeats.
+  const repeats = parseDocument(text).errors.filter((e) => e.code === 'DUPLICATE_KEY');
+  if (repeats.length > 0) {
+    throw new InputError(
+      repeats.map((e) => {
+        const { line, col } = lineCol(text, e.pos[0]);
+        const key = /"(?:[^"\\]|\\.)*"/y;
+        key.lastIndex = e.pos[0];
+        return `${file}:${line}:${col}: invalid JSON: key ${key.exec(text)?.[0] ?? ''} appears twice in one object; give each key once`;
+      }),
+    );
+  }
+  return value;
 }
 
 function parseYaml(text: string, file: string): unknown {

@@ -128,6 +128,11 @@ describe('loadSpec', () => {
     expect(await problems(path)).toEqual([`${path}:2:1: invalid YAML: Map keys must be unique`]);
   });
 
+  it('refuses a key repeated in a JSON object (JSON.parse would keep the last one silently)', async () => {
+    const path = file('dup.json', '{\n  "name": "a",\n  "seed": 1,\n  "name": "b"\n}\n');
+    expect(await problems(path)).toEqual([`${path}:4:3: invalid JSON: key "name" appears twice in one object; give each key once`]);
+  });
+
   it('refuses an empty file', async () => {
     const path = file('empty.yaml', '');
     expect(await problems(path)).toEqual([`${path}: /: expected an object (the sweep spec), got null`]);
