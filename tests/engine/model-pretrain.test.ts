@@ -1,5 +1,6 @@
 // Pretraining: the same seed reproduces the model byte for byte, and the result loads as a base model.
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -51,5 +52,18 @@ describe('pretrain', () => {
     expect(base.probeTexts.length).toBeGreaterThan(0);
     expect(base.card).toEqual(card);
     base.model.dispose();
+  });
+
+  // Needs `npm run build` (the CLI runs from dist/).
+  it.each([
+    [['--steps', '0'], /^finesweep: --steps: expected an integer ≥ 1, got "0"$/],
+    [['--seed', 'x'], /^finesweep: --seed: expected an integer ≥ 0, got "x"$/],
+    [['--backend', 'tpu'], /^finesweep: --backend: expected one of auto, tensorflow-gpu, tensorflow, wasm, cpu, got "tpu"$/],
+  ])('rejects bad flags %j with exit code 2, one line, and writes nothing', (flags, message) => {
+    const out = join(mkdtempSync(join(tmpdir(), 'fs-pretrain-cli-')), 'm');
+    const r = spawnSync(process.execPath, ['bin/finesweep.js', 'pretrain', '--out', out, ...flags], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toMatch(message);
+    expect(existsSync(out)).toBe(false);
   });
 });
