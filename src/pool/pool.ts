@@ -97,7 +97,10 @@ export class TrialPool {
       taskError = err;
     }
     stop.removeEventListener('abort', onStop);
+    // The trial's last message may still be in flight (a thread that reported an out-of-memory
+    // error and then ended itself): wait for it, or for the port to close with the thread.
     if (taskError === undefined) await ended;
+    else await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     port1.close();
     if (final) return final;
     if (taskError !== undefined) {

@@ -12,7 +12,8 @@ export async function runSynthetic(kind: SyntheticKind, config: TrialConfig, opt
     case 'noop':
       return noop(config, opts);
     case 'throw':
-      throw new Error(`synthetic failure of trial ${config.trialId}`);
+      // params.error_message: e.g. wasm's "Aborted(OOM)", to exercise the out-of-memory path.
+      throw new Error(typeof config.params.error_message === 'string' ? config.params.error_message : `synthetic failure of trial ${config.trialId}`);
     case 'nan':
       return nan(config, opts);
     case 'hang':

@@ -40,6 +40,12 @@ describe('TrialPool (real worker threads and child processes)', () => {
     expect((await pool.run(pool.slots[0], syntheticConfig('noop', tempDir()))).ok).toBe(true);
   });
 
+  it('records a wasm out-of-memory abort as out of memory (the thread ends itself) and goes on', async () => {
+    const run = await pool.run(pool.slots[0], syntheticConfig('throw', tempDir(), { error_message: 'Aborted(OOM). Build with -sASSERTIONS for more info.' }));
+    expect(run).toMatchObject({ ok: false, error: { outOfMemory: true, message: expect.stringMatching(/^Aborted\(OOM\)/) } });
+    expect((await pool.run(pool.slots[0], syntheticConfig('noop', tempDir()))).ok).toBe(true);
+  });
+
   it('stops a hanging trial gracefully through its AbortSignal', async () => {
     const stop = new AbortController();
     const started = pool.run(pool.slots[1], syntheticConfig('hang', tempDir()), { stop: stop.signal });
