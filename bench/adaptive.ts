@@ -40,6 +40,10 @@ export interface AdaptiveOptions {
   reductionFactor?: number;
   /** Base model directory (default: the shipped models/base). */
   model?: string;
+  /** Keep the sweeps' directories here instead of deleting them (for a closer look at the journals). */
+  keep?: string;
+  /** ASHA's grace period and first rung (default 1). */
+  minEpochs?: number;
   /** The 'noop' trial kind instead of training (plumbing check only). */
   synthetic?: boolean;
   onLog?: (line: string) => void;
@@ -66,6 +70,8 @@ export interface AdaptiveBench {
   /** Same budget (trials x epochs): TPE vs the random search of the same seed. */
   tpe: ArmResult;
   random: ArmResult;
+  /** The full run's learning curves (val_loss by epoch), in plan order. */
+  curves: Array<{ trial: string; learning_rate: number; batch_size: number; val_loss: number[] }>;
 }
 
 type Curves = Map<string, { index: number; metrics: EpochMetrics[] }>;
@@ -105,9 +111,11 @@ export async function benchAdaptive(opts: AdaptiveOptions = {}): Promise<Adaptiv
   const nStartup = opts.nStartup ?? 4;
   const workers = opts.workers ?? 2;
   const rf = opts.reductionFactor ?? 3;
+  const minEpochs = opts.minEpochs ?? 1;
   const log = opts.onLog ?? (() => {});
   const model = resolve(opts.model ?? join(ROOT, 'models', 'base'));
-  const work = mkdtempSync(join(tmpdir(), 'finesweep-bench-adaptive-'));
+  const work = opts.keep ? resolve(opts.keep) : mkdtempSync(join(tmpdir(), 'finesweep-bench-adaptive-'));
+  mkdirSync(work, { recursive: true });
   try {
     const spec = (name: string, extra: object) => {
       const file = join(work, `${name}.json`);
@@ -143,9 +151,9 @@ export async function benchAdaptive(opts: AdaptiveOptions = {}): Promise<Adaptiv
     const fullCurves = curvesOf(fullEvents);
     const full = arm(fullCurves, fullSeconds);
 
-    log(`asha: the same trials, min_epochs 1, reduction_factor ${rf}`);
+    log(`asha: the same trials, min_epochs ${minEpochs}, reduction_factor ${rf}`);
     t0 = performance.now();
-    const ashaRun = await runSweep(spec('adaptive-asha', { early_stopping: { type: 'asha', min_epochs: 1, reduction_factor: rf } }), runOpts);
+    const ashaRun = await runSweep(spec('adaptive-asha', { early_stopping: { type: 'asha', min_epochs: minEpochs, reduction_factor: rf } }), runOpts);
     const ashaSeconds = (performance.now() - t0) / 1000;
     const ashaEvents = (await readJournal(join(ashaRun.dir, 'journal.jsonl'))).events;
     const ashaArm = arm(curvesOf(ashaEvents), ashaSeconds);
@@ -163,7 +171,7 @@ export async function benchAdaptive(opts: AdaptiveOptions = {}): Promise<Adaptiv
     const recorded: RecordedTrial[] = [...fullCurves]
       .sort((a, b) => a[1].index - b[1].index)
       .map(([id, c]) => ({ id, curve: c.metrics.map((m) => m.val_loss), seconds: c.metrics.map((m) => m.seconds), planned: epochs }));
-    const replay = simulate(recorded, { slots: workers, metric: 'val_loss', scheduler: createScheduler({ early_stopping: { type: 'asha', min_epochs: 1, reduction_factor: rf } })! });
+    const replay = simulate(recorded, { slots: workers, metric: 'val_loss', scheduler: createScheduler({ early_stopping: { type: 'asha', min_epochs: minEpochs, reduction_factor: rf } })! });
     const replayBest = finiteMin(replay.events.flatMap((e) => (e.type === 'epoch_ended' ? [e.metrics.val_loss] : [])));
     const ashaReplay = { trialEpochs: replay.epochs, best: replayBest, epochRatio: replay.epochs / full.trialEpochs, bestGap: gap(replayBest), stopped: replay.stopped.size };
 
@@ -205,9 +213,13 @@ export async function benchAdaptive(opts: AdaptiveOptions = {}): Promise<Adaptiv
     const startupShare = full.seconds * (nStartup / trials);
     const tpe = arm(tpeCurves, tpeSeconds + startupShare);
     const random = arm(fullCurves, full.seconds);
-    return { model, trials, epochs, workers, full, asha, ashaReplay, tpe, random };
+    const curves = byIndex.map(([id, c]) => {
+      const p = fullRun.planned.find((t) => t.id === id)!.params;
+      return { trial: id, learning_rate: p.learning_rate as number, batch_size: p.batch_size as number, val_loss: c.metrics.map((m) => Number(m.val_loss.toFixed(4))) };
+    });
+    return { model, trials, epochs, workers, full, asha, ashaReplay, tpe, random, curves };
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    if (!opts.keep) rmSync(work, { recursive: true, force: true });
   }
 }
 
@@ -216,9 +228,9 @@ export function formatAdaptive(r: AdaptiveBench): string {
   const f = (x: number) => x.toFixed(4);
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   return [
-    `adaptive (${r.trials} random trials x ${r.epochs} epochs, ${r.workers} slots, val_loss):`,
+    `adaptive (${r.trials} random trials x ${r.epochs} epochs, ${r.workers} slots, val_loss, model ${r.model}):`,
     `  full run:   ${r.full.trialEpochs} trial-epochs, best ${f(r.full.best)} (${r.full.bestTrial}), ${r.full.seconds.toFixed(0)} s`,
-    `  asha (rf 3): ${r.asha.trialEpochs} trial-epochs (${r.asha.epochRatio.toFixed(2)}x), best ${f(r.asha.best)} (${pct(r.asha.bestGap)} from full), ` +
+    `  asha: ${r.asha.trialEpochs} trial-epochs (${r.asha.epochRatio.toFixed(2)}x), best ${f(r.asha.best)} (${pct(r.asha.bestGap)} from full), ` +
       `${r.asha.stopped} stopped, ${r.asha.seconds.toFixed(0)} s — goal (<=0.4x epochs, within 1%) ${r.asha.goalMet ? 'met' : 'NOT met'}`,
     `  asha replayed on the full curves: ${r.ashaReplay.trialEpochs} trial-epochs (${r.ashaReplay.epochRatio.toFixed(2)}x), best ${f(r.ashaReplay.best)} (${pct(r.ashaReplay.bestGap)}), ${r.ashaReplay.stopped} stopped`,
     `  same budget (${r.trials} x ${r.epochs}): tpe best ${f(r.tpe.best)} vs random best ${f(r.random.best)}`,
@@ -226,7 +238,7 @@ export function formatAdaptive(r: AdaptiveBench): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  // node dist/bench/adaptive.js [--synthetic] [--model DIR] [--trials N] [--epochs N] [--workers N] [--max-examples N] [--max-length N]
+  // node dist/bench/adaptive.js [--synthetic] [--model DIR] [--trials N] [--epochs N] [--workers N] [--max-examples N] [--max-length N] [--min-epochs N] [--reduction-factor N] [--keep DIR]
   const arg = (flag: string) => {
     const i = process.argv.indexOf(flag);
     return i > 0 ? process.argv[i + 1] : undefined;
@@ -240,6 +252,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     workers: num('--workers'),
     maxExamples: num('--max-examples'),
     maxLength: num('--max-length'),
+    minEpochs: num('--min-epochs'),
+    reductionFactor: num('--reduction-factor'),
+    keep: arg('--keep'),
     onLog: (l) => console.error(l),
   });
   console.log(formatAdaptive(r));
