@@ -168,7 +168,7 @@ class SweepRunner {
     this.#target = spec.strategy.type === 'tpe' ? Math.max(spec.strategy.trials ?? 0, this.#planned.length) : this.#planned.length;
     this.#origin = origin;
     this.#opts = opts;
-    this.#events = [...events];
+    this.#events = [];
     for (const e of events) this.#remember(e);
     this.#scheduler = createScheduler(spec);
   }

@@ -253,4 +253,24 @@ describe('runSweep with synthetic trials (real worker threads)', () => {
     expect(done.completed + done.stopped_early).toBe(6);
     expect(done.stopped_early).toBe(early.length);
   });
+
+  it('resume keeps counting attempts: a failed trial interrupted before its retry runs as attempt 2', async () => {
+    const dir = tempDir('finesweep-run-');
+    const spec = writeSpec(dir, { learningRates: [1e-3], batchSizes: [8], resources: { max_retries: 2, workers: 1 } });
+    const stop = new AbortController();
+    const run = runSweep(spec, {
+      resultsDir: join(dir, 'results'),
+      trialKind: 'throw',
+      signal: stop.signal,
+      onProgress: (p) => p.type === 'journal' && p.event.type === 'trial_failed' && stop.abort('SIGINT'),
+    });
+    await expect(run).rejects.toBeInstanceOf(InterruptedError);
+    const sweepDir = join(dir, 'results', 'synthetic');
+    expect(ofType(journal(sweepDir), 'trial_failed')).toEqual([expect.objectContaining({ attempt: 1, will_retry: true })]);
+    const out = await resumeSweep(sweepDir, { trialKind: 'noop' });
+    const events = journal(sweepDir);
+    expect(ofType(events, 'trial_started').map((e) => e.attempt)).toEqual([1, 2]);
+    expect(ofType(events, 'trial_completed')).toHaveLength(1);
+    expect([...out.state.trials.values()][0]).toMatchObject({ status: 'completed', attempts: 2, failures: 1 });
+  });
 });
