@@ -131,6 +131,7 @@ export function registerTrain(program: Command): void {
             if (line) process.stdout.write(`${line}\n`);
           },
         });
+        if (result.initialValLoss !== undefined) process.stdout.write(`before fine-tuning: val_loss ${fmt(result.initialValLoss)}\n`);
         process.stdout.write(`${result.outcome}${result.reason ? ` (${result.reason})` : ''} in ${result.seconds.toFixed(1)}s; checkpoint in ${config.dir}/checkpoint\n`);
         if (result.outcome === 'stopped' && signal) {
           throw new InterruptedError(`stopped; run the same command again to resume`, signal);
