@@ -187,7 +187,7 @@ export class ProgressDisplay {
   #draw(): void {
     if (!this.#live || this.#total === 0) return;
     this.#lastDraw = this.#now();
-    const width = Math.max(40, (this.#out.columns ?? 100) - 1);
+    const width = Math.max(40, (this.#out.columns || 100) - 1); // 0 or unknown: a pty without a size
     const lines = [...this.#slots.entries()].sort(([a], [b]) => a - b).map(([slot, v]) => this.#slotLine(slot, v));
     lines.push(this.#overallLine(width));
     this.#out.write(lines.map((l) => `${l.slice(0, width)}\n`).join(''));
