@@ -155,6 +155,7 @@ class SweepRunner {
   readonly #stopAll = new AbortController();
   #running = 0;
   readonly #pending = new Set<Promise<unknown>>();
+  readonly #logs = new Map<string, Promise<void>>();
   #fatal: unknown;
 
   constructor(store: Store, spec: ResolvedSpec, planned: readonly PlannedTrial[], events: JournalEvent[], origin: Origin, opts: SweepRunOptions) {
@@ -475,12 +476,19 @@ class SweepRunner {
     while (this.#pending.size > 0) await Promise.all([...this.#pending]);
   }
 
-  async #log(trialId: string, line: string): Promise<void> {
-    try {
-      await this.#store.log(trialId, line);
-    } catch {
+  /** Append to the trial's log.txt, one write at a time per trial so that lines keep their order. */
+  #log(trialId: string, line: string): Promise<void> {
+    const next = (this.#logs.get(trialId) ?? Promise.resolve()).then(() =>
       // A log line is a courtesy; the journal is the record. A full disk shows up on the next append.
-    }
+      this.#store.log(trialId, line).catch(() => {}),
+    );
+    this.#logs.set(trialId, next);
+    this.#pending.add(next);
+    void next.then(() => {
+      this.#pending.delete(next);
+      if (this.#logs.get(trialId) === next) this.#logs.delete(trialId);
+    });
+    return next;
   }
 }
 
