@@ -39,10 +39,11 @@ export function noopLoss(params: TrialConfig['params'], epoch: number): number {
 async function noop(config: TrialConfig, opts: RunTrialOptions): Promise<TrialResult> {
   const epochs = Math.max(1, Math.floor(config.params.epochs));
   const gate = typeof config.params.gate_file === 'string' ? config.params.gate_file : undefined;
-  // A multi-epoch synthetic trial keeps a checkpoint (the epoch reached) so resume can be shown.
-  const done = epochs > 1 ? await readEpoch(config.dir) : 0;
+  // A multi-epoch synthetic trial keeps a checkpoint (the epochs reached, with their metrics, as
+  // the engine's does) so that resume can be shown; its result lists every epoch, restored ones too.
+  const all: EpochMetrics[] = epochs > 1 ? await readCheckpoint(config.dir) : [];
+  const done = all.length;
   if (done > 0) opts.onEvent?.({ type: 'resumed', fromEpoch: done });
-  const all: EpochMetrics[] = [];
   // params.pause_ms: how long each epoch "trains", so that a scheduler's decision can land mid-trial.
   const pauseMs = Number(config.params.pause_ms ?? 0);
   for (let epoch = done + 1; epoch <= epochs; epoch++) {
@@ -51,9 +52,9 @@ async function noop(config: TrialConfig, opts: RunTrialOptions): Promise<TrialRe
     if (opts.signal?.aborted) return result(config, 'stopped', all, String(opts.signal.reason));
     const loss = noopLoss(config.params, epoch);
     const metrics: EpochMetrics = { epoch, train_loss: loss * 0.9, val_loss: loss, val_accuracy: 1 / (1 + loss), seconds: 0 };
-    if (epochs > 1) await writeEpoch(config.dir, epoch);
-    opts.onEvent?.({ type: 'epoch', metrics });
     all.push(metrics);
+    if (epochs > 1) await writeCheckpoint(config.dir, all);
+    opts.onEvent?.({ type: 'epoch', metrics });
   }
   return result(config, 'completed', all);
 }
@@ -97,18 +98,19 @@ function result(config: TrialConfig, outcome: TrialResult['outcome'], epochs: Ep
   return { trialId: config.trialId, outcome, reason, epochs, backend: 'cpu', seconds: 0 };
 }
 
-async function readEpoch(dir: string): Promise<number> {
+async function readCheckpoint(dir: string): Promise<EpochMetrics[]> {
   try {
-    return Number(JSON.parse(await readFile(join(dir, 'checkpoint', 'state.json'), 'utf8')).epoch) || 0;
+    const state = JSON.parse(await readFile(join(dir, 'checkpoint', 'state.json'), 'utf8')) as { epochs?: EpochMetrics[] };
+    return Array.isArray(state.epochs) ? state.epochs : [];
   } catch {
-    return 0;
+    return [];
   }
 }
 
-async function writeEpoch(dir: string, epoch: number): Promise<void> {
+async function writeCheckpoint(dir: string, epochs: EpochMetrics[]): Promise<void> {
   const cp = join(dir, 'checkpoint');
   await mkdir(cp, { recursive: true });
-  await writeFile(join(cp, 'state.json.tmp'), JSON.stringify({ epoch }));
+  await writeFile(join(cp, 'state.json.tmp'), JSON.stringify({ epochs }));
   await rename(join(cp, 'state.json.tmp'), join(cp, 'state.json'));
 }
 
