@@ -65,6 +65,11 @@ export async function loadBaseModel(dir: string): Promise<BaseModel> {
   }
   const modelPath = join(root, FILES.model);
   const json = readJson(modelPath) as Partial<ModelJSON>;
+  if ('modelTopology' in json) {
+    throw new InputError(
+      `${modelPath}: a TensorFlow.js LayersModel, which finesweep cannot fine-tune yet; write the model in finesweep's format (format "${MODEL_FORMAT}", see docs/model-format.md)`,
+    );
+  }
   if (json.format !== MODEL_FORMAT) {
     throw new InputError(`${modelPath}: "format" must be "${MODEL_FORMAT}", got ${JSON.stringify(json.format)}`);
   }

@@ -76,6 +76,8 @@ describe('model directory', () => {
     expect(await loadError(dir)).toMatch(/model-card\.json: not valid JSON/);
     edit(join(dir, 'model.json'), (j) => (j.format = 'keras'));
     expect(await loadError(dir)).toMatch(/model\.json: "format" must be "finesweep-transformer-lm"/);
+    writeFileSync(join(dir, 'model.json'), JSON.stringify({ modelTopology: {}, weightsManifest: [] }));
+    expect(await loadError(dir)).toMatch(/model\.json: a TensorFlow\.js LayersModel, which finesweep cannot fine-tune yet/);
   });
 
   it('names a shape mismatch between the config and the manifest', async () => {
