@@ -70,6 +70,11 @@ export interface AdaptiveBench {
   /** Same budget (trials x epochs): TPE vs the random search of the same seed. */
   tpe: ArmResult;
   random: ArmResult;
+  /**
+   * The trials after the startup ones (the part where the two differ): best and mean of each
+   * trial's best val_loss, TPE's model-based trials vs the random search's trials at the same indices.
+   */
+  afterStartup: { tpe: { best: number; mean: number }; random: { best: number; mean: number } };
   /** The full run's learning curves (val_loss by epoch), in plan order. */
   curves: Array<{ trial: string; learning_rate: number; batch_size: number; val_loss: number[] }>;
 }
@@ -217,7 +222,12 @@ export async function benchAdaptive(opts: AdaptiveOptions = {}): Promise<Adaptiv
       const p = fullRun.planned.find((t) => t.id === id)!.params;
       return { trial: id, learning_rate: p.learning_rate as number, batch_size: p.batch_size as number, val_loss: c.metrics.map((m) => Number(m.val_loss.toFixed(4))) };
     });
-    return { model, trials, epochs, workers, full, asha, ashaReplay, tpe, random, curves };
+    const summary = (cs: Curves) => {
+      const bests = [...cs.values()].filter((c) => c.index >= nStartup).map((c) => finiteMin(c.metrics.map((m) => m.val_loss)));
+      return { best: Math.min(...bests), mean: bests.reduce((a, b) => a + b, 0) / bests.length };
+    };
+    const afterStartup = { tpe: summary(tpeCurves), random: summary(fullCurves) };
+    return { model, trials, epochs, workers, full, asha, ashaReplay, tpe, random, afterStartup, curves };
   } finally {
     if (!opts.keep) rmSync(work, { recursive: true, force: true });
   }
@@ -233,7 +243,9 @@ export function formatAdaptive(r: AdaptiveBench): string {
     `  asha: ${r.asha.trialEpochs} trial-epochs (${r.asha.epochRatio.toFixed(2)}x), best ${f(r.asha.best)} (${pct(r.asha.bestGap)} from full), ` +
       `${r.asha.stopped} stopped, ${r.asha.seconds.toFixed(0)} s — goal (<=0.4x epochs, within 1%) ${r.asha.goalMet ? 'met' : 'NOT met'}`,
     `  asha replayed on the full curves: ${r.ashaReplay.trialEpochs} trial-epochs (${r.ashaReplay.epochRatio.toFixed(2)}x), best ${f(r.ashaReplay.best)} (${pct(r.ashaReplay.bestGap)}), ${r.ashaReplay.stopped} stopped`,
-    `  same budget (${r.trials} x ${r.epochs}): tpe best ${f(r.tpe.best)} vs random best ${f(r.random.best)}`,
+    `  same budget (${r.trials} x ${r.epochs}): tpe best ${f(r.tpe.best)} vs random best ${f(r.random.best)}; ` +
+      `after the shared startup trials: tpe best ${f(r.afterStartup.tpe.best)} mean ${f(r.afterStartup.tpe.mean)}, ` +
+      `random best ${f(r.afterStartup.random.best)} mean ${f(r.afterStartup.random.mean)}`,
   ].join('\n');
 }
 
