@@ -1,11 +1,13 @@
 // Real fine-tunes through the whole path (spec → pool worker threads → engine → journal), kept
 // tiny: a 2-layer d=16 model on 48 spam/ham examples.
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/engine/backend.js';
 import { saveBaseModel } from '../../src/engine/model-io.js';
 import { InterruptedError } from '../../src/errors.js';
+import { foldTrials } from '../../src/store/fold.js';
 import { resumeSweep, runSweep } from '../../src/sweep/run.js';
 import type { SweepState } from '../../src/store/state.js';
 import { spamSlice, tinyBase, writeLines } from '../engine/trial-fixture.js';
@@ -69,6 +71,44 @@ describe.each(['cpu', 'wasm'])('a sweep of real fine-tunes on %s', (backend) => 
     const resumed = await resumeSweep(cutDir);
     expect(ofType(journal(cutDir), 'trial_completed')).toHaveLength(2);
     const got = finalMetrics(resumed.state);
+    for (const [id, m] of expected) {
+      const g = got.get(id)!;
+      expect(g[0]).toBe(m[0]);
+      for (let i = 1; i < m.length; i++) expect(Math.abs(g[i] - m[i])).toBeLessThan(1e-6);
+    }
+  });
+});
+
+describe('a sweep of real fine-tunes killed with SIGKILL (compiled CLI)', () => {
+  it('resumes from the last checkpoints: every trial completes once, with the metrics of an uninterrupted run (cpu, 1e-6)', async () => {
+    const whole = await runSweep(spec('whole-kill', 'cpu'), { resultsDir: join(dir, 'results') });
+    const expected = finalMetrics(whole.state);
+
+    const cli = (args: string[]) => {
+      const child = spawn(process.execPath, [join(import.meta.dirname, '../../bin/finesweep.js'), ...args], { cwd: dir, stdio: 'ignore' });
+      return { child, done: new Promise<number | null>((res) => child.on('close', (code) => res(code))) };
+    };
+    spec('killed', 'cpu');
+    const sweepDir = join(dir, 'results', 'killed');
+    const run = cli(['run', 'killed.json']);
+    let exited = false;
+    void run.done.then(() => (exited = true));
+    // kill -9 as soon as one trial has finished an epoch: both trials are mid-training.
+    while (ofType(journal(sweepDir), 'epoch_ended').length === 0) {
+      if (exited) throw new Error('the sweep ended before it could be killed');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    run.child.kill('SIGKILL');
+    await run.done;
+    expect(ofType(journal(sweepDir), 'trial_completed').length).toBeLessThan(2);
+
+    expect(await cli(['resume', sweepDir]).done).toBe(0);
+    const events = journal(sweepDir);
+    const completed = ofType(events, 'trial_completed').map((e) => e.trial_id);
+    expect(completed.sort()).toEqual([...expected.keys()].sort());
+    // The trial that had finished epoch 1 continued from that checkpoint, not from scratch.
+    expect(ofType(events, 'trial_started').some((e) => e.from_epoch === 1)).toBe(true);
+    const got = finalMetrics(foldTrials(events));
     for (const [id, m] of expected) {
       const g = got.get(id)!;
       expect(g[0]).toBe(m[0]);
