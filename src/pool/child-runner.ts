@@ -20,8 +20,9 @@ export function runInChild(config: TrialConfig, opts: ChildRunOptions): Promise<
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = { ...process.env };
     if (opts.gpu !== undefined) env.CUDA_VISIBLE_DEVICES = String(opts.gpu);
-    // 'advanced' serialization keeps NaN and Infinity in metrics intact.
-    const child = fork(childEntry, [], { env, execArgv: [], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // 'advanced' serialization keeps NaN and Infinity in metrics intact. Whatever the trial prints
+    // (native TensorFlow's own logging) goes to stderr: stdout is the leaderboard's.
+    const child = fork(childEntry, [], { env, execArgv: [], serialization: 'advanced', stdio: ['ignore', 2, 2, 'ipc'] });
     let final: TrialRun | undefined;
     const send = (msg: ToTrial): void => {
       if (child.connected) child.send(msg, (err) => void err);
