@@ -92,23 +92,26 @@ export async function runSweep(specPath: string, opts: RunOptions = {}): Promise
 /** Continue a sweep from its directory: finished trials stay finished, interrupted ones continue. */
 export async function resumeSweep(dir: string, opts: SweepRunOptions = {}): Promise<SweepOutcome> {
   const store = await JournalStore.open(dir, { create: false });
-  const lock = await store.lock();
   try {
+    // Checked before the lock is taken: a refused resume leaves the directory exactly as it was.
     const saved = await store.readSpec();
     if (!saved) throw new InputError(`${dir}: no spec.resolved.json; start the sweep with \`finesweep run <spec>\``);
     const spec = saved.spec as ResolvedSpec;
     const hash = specHash(spec);
     if (hash !== saved.hash) throw specChanged(saved.hash, hash, dir);
-    const events = await store.events();
-    const first = events.find((e): e is Extract<JournalEvent, { type: 'sweep_started' }> => e.type === 'sweep_started');
-    if (first && first.spec_hash !== hash) throw specChanged(first.spec_hash, hash, dir);
-    // The same plan as the first run: the same spec, and no more trials than it counted.
-    const planned = expandTrials(spec, { maxTrials: first?.trials }).slice(0, first?.trials);
-    const origin = { specDir: first?.spec_dir ?? dir, backend: opts.backend ?? first?.backend, resumed: true };
-    const runner = new SweepRunner(store, spec, planned, events, origin, opts);
-    return await runner.run();
+    const lock = await store.lock();
+    try {
+      const events = await store.events();
+      const first = events.find((e): e is Extract<JournalEvent, { type: 'sweep_started' }> => e.type === 'sweep_started');
+      if (first && first.spec_hash !== hash) throw specChanged(first.spec_hash, hash, dir);
+      // The same plan as the first run: the same spec, and no more trials than it counted.
+      const planned = expandTrials(spec, { maxTrials: first?.trials }).slice(0, first?.trials);
+      const origin = { specDir: first?.spec_dir ?? dir, backend: opts.backend ?? first?.backend, resumed: true };
+      return await new SweepRunner(store, spec, planned, events, origin, opts).run();
+    } finally {
+      await lock.release();
+    }
   } finally {
-    await lock.release();
     await store.close();
   }
 }

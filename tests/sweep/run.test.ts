@@ -273,4 +273,22 @@ describe('runSweep with synthetic trials (real worker threads)', () => {
     expect(ofType(events, 'trial_completed')).toHaveLength(1);
     expect([...out.state.trials.values()][0]).toMatchObject({ status: 'completed', attempts: 2, failures: 1 });
   });
+
+  it('resume refuses a sweep whose recorded spec was edited, leaving the directory untouched', async () => {
+    const dir = tempDir('finesweep-run-');
+    const out = await runSweep(writeSpec(dir, { learningRates: [1e-3] }), { resultsDir: join(dir, 'results'), trialKind: 'noop' });
+    const specFile = join(out.dir, 'spec.resolved.json');
+    const saved = JSON.parse(readFileSync(specFile, 'utf8'));
+    saved.spec.seed = 8;
+    writeFileSync(specFile, JSON.stringify(saved));
+    const snapshot = (): string[] => readdirSync(out.dir, { recursive: true }).map(String).sort().map((f) => {
+      const p = join(out.dir, f);
+      return statSync(p).isFile() ? `${f}:${readFileSync(p, 'utf8')}` : f;
+    });
+    const before = snapshot();
+    const resumed = resumeSweep(out.dir, { trialKind: 'noop' });
+    await expect(resumed).rejects.toBeInstanceOf(InputError);
+    await expect(resumed).rejects.toThrow(/spec changed since the sweep started \(hash [0-9a-f]+ ≠ [0-9a-f]+\)/);
+    expect(snapshot()).toEqual(before);
+  });
 });
