@@ -11,7 +11,7 @@ export interface TrialErrorInfo {
   stack?: string;
   /** JS heap (ERR_WORKER_OUT_OF_MEMORY) or wasm heap exhausted: recorded as out_of_memory. */
   outOfMemory: boolean;
-  /** Bad data or model input (TrialInputError): retrying cannot help. */
+  /** Bad data or model input (InputError, TrialInputError): retrying cannot help; the user must fix it. */
   input: boolean;
 }
 
@@ -40,6 +40,6 @@ export function describeError(err: unknown): TrialErrorInfo {
     message: e.message || e.name,
     stack: e.stack,
     outOfMemory: code === 'ERR_WORKER_OUT_OF_MEMORY' || OOM.test(e.message),
-    input: e.name === 'TrialInputError',
+    input: e.name === 'TrialInputError' || e.name === 'InputError',
   };
 }

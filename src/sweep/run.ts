@@ -160,6 +160,8 @@ class SweepRunner {
   readonly #pending = new Set<Promise<unknown>>();
   readonly #logs = new Map<string, Promise<void>>();
   #fatal: unknown;
+  /** The first bad-input message a trial reported: the sweep stops and reports it. */
+  #inputError: string | undefined;
 
   constructor(store: Store, spec: ResolvedSpec, planned: readonly PlannedTrial[], events: JournalEvent[], origin: Origin, opts: SweepRunOptions) {
     this.#store = store;
@@ -221,6 +223,9 @@ class SweepRunner {
       await pool.close();
     }
     if (this.#fatal !== undefined) throw asSweepError(this.#fatal, this.#store.dir);
+    if (this.#inputError !== undefined) {
+      throw new InputError(`${this.#inputError}; fix it, then continue with: finesweep resume ${this.#store.dir}`);
+    }
     if (opts.signal?.aborted) {
       const reason = String(opts.signal.reason);
       throw new InterruptedError(`interrupted; resume with: finesweep resume ${this.#store.dir}`, reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
@@ -411,6 +416,7 @@ class SweepRunner {
   }
 
   async #fail(trial: PlannedTrial, attempt: number, error: TrialErrorInfo): Promise<void> {
+    if (error.input) return this.#badInput(trial, attempt, error);
     const maxRetries = this.#spec.resources.max_retries ?? 1;
     const retry = willRetry(attempt, maxRetries, error.input);
     await this.#log(trial.id, `attempt ${attempt} failed${error.outOfMemory ? ' (out of memory)' : ''}: ${error.stack ?? error.message}`);
@@ -426,6 +432,18 @@ class SweepRunner {
       this.#queue.push({ trial, attempt: attemptOf(this.#trialState(trial.id)) });
       this.#wake();
     }
+  }
+
+  /**
+   * Bad input (a model directory or data file the engine refuses) is the sweep's, not the trial's:
+   * every trial shares it. Stop the sweep and report it (exit 2); the trial stays due (will_retry),
+   * so that once the input is fixed, resume runs it again.
+   */
+  async #badInput(trial: PlannedTrial, attempt: number, error: TrialErrorInfo): Promise<void> {
+    await this.#log(trial.id, `attempt ${attempt} stopped the sweep on bad input: ${error.message}`);
+    await this.#append({ type: 'trial_failed', trial_id: trial.id, attempt, error: error.message, will_retry: true });
+    this.#inputError ??= error.message;
+    this.#stopAll.abort('bad input');
   }
 
   /** After an epoch is durable, ask the early-stopping scheduler (if any) whether the trial goes on. */

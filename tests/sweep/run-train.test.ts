@@ -1,12 +1,12 @@
 // Real fine-tunes through the whole path (spec → pool worker threads → engine → journal), kept
 // tiny: a 2-layer d=16 model on 48 spam/ham examples.
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/engine/backend.js';
 import { saveBaseModel } from '../../src/engine/model-io.js';
-import { InterruptedError } from '../../src/errors.js';
+import { InputError, InterruptedError } from '../../src/errors.js';
 import { foldTrials } from '../../src/store/fold.js';
 import { resumeSweep, runSweep } from '../../src/sweep/run.js';
 import type { SweepState } from '../../src/store/state.js';
@@ -114,5 +114,26 @@ describe('a sweep of real fine-tunes killed with SIGKILL (compiled CLI)', () => 
       expect(g[0]).toBe(m[0]);
       for (let i = 1; i < m.length; i++) expect(Math.abs(g[i] - m[i])).toBeLessThan(1e-6);
     }
+  });
+});
+
+describe('a sweep whose model directory is missing', () => {
+  it('stops at the first trial with the engine\'s bad-input message; fixed, resume completes it', async () => {
+    const path = spec('no-model', 'cpu');
+    renameSync(join(dir, 'model'), join(dir, 'model-aside'));
+    let run: Promise<unknown>;
+    try {
+      run = runSweep(path, { resultsDir: join(dir, 'results'), workers: 1 });
+      await expect(run).rejects.toBeInstanceOf(InputError);
+    } finally {
+      renameSync(join(dir, 'model-aside'), join(dir, 'model'));
+    }
+    await expect(run).rejects.toThrow(/model directory .*model does not exist.*; fix it, then continue with: finesweep resume .*no-model/);
+    const sweepDir = join(dir, 'results', 'no-model');
+    const events = journal(sweepDir);
+    expect(ofType(events, 'trial_failed')).toEqual([expect.objectContaining({ will_retry: true })]);
+    expect(ofType(events, 'trial_started')).toHaveLength(1);
+    const out = await resumeSweep(sweepDir);
+    expect([...out.state.trials.values()].map((t) => t.status)).toEqual(['completed', 'completed']);
   });
 });
