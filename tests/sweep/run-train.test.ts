@@ -15,6 +15,8 @@ import { tempDir } from '../pool/helpers.js';
 import { journal, ofType } from './sweep-helpers.js';
 
 let dir: string;
+// Real training on a shared 2-core machine: allow for a loaded CI run.
+const SLOW = 300_000;
 
 beforeAll(async () => {
   await selectBackend('cpu');
@@ -76,7 +78,7 @@ describe.each(['cpu', 'wasm'])('a sweep of real fine-tunes on %s', (backend) => 
       expect(g[0]).toBe(m[0]);
       for (let i = 1; i < m.length; i++) expect(Math.abs(g[i] - m[i])).toBeLessThan(1e-6);
     }
-  });
+  }, SLOW);
 });
 
 describe('a sweep of real fine-tunes killed with SIGKILL (compiled CLI)', () => {
@@ -114,7 +116,7 @@ describe('a sweep of real fine-tunes killed with SIGKILL (compiled CLI)', () => 
       expect(g[0]).toBe(m[0]);
       for (let i = 1; i < m.length; i++) expect(Math.abs(g[i] - m[i])).toBeLessThan(1e-6);
     }
-  });
+  }, SLOW);
 });
 
 describe('a sweep whose model directory is missing', () => {
@@ -135,5 +137,5 @@ describe('a sweep whose model directory is missing', () => {
     expect(ofType(events, 'trial_started')).toHaveLength(1);
     const out = await resumeSweep(sweepDir);
     expect([...out.state.trials.values()].map((t) => t.status)).toEqual(['completed', 'completed']);
-  });
+  }, SLOW);
 });
