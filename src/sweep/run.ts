@@ -312,11 +312,14 @@ class SweepRunner {
     const stop = new AbortController();
     const kill = new AbortController();
     let stopCause: { kind: 'interrupt' | 'timeout' | 'early'; epoch?: number; rung?: number; reason: string } | undefined;
+    let ended = false;
     const stopFor = (cause: NonNullable<typeof stopCause>): void => {
-      if (stop.signal.aborted) return;
+      // A decision that lands after the trial ended (an early stop on its last epoch) changes nothing.
+      if (ended || stop.signal.aborted) return;
       stopCause = cause;
       stop.abort(cause.reason);
       graceTimer = setTimeout(() => kill.abort(`no stop after ${graceMs / 1000} s`), graceMs);
+      graceTimer.unref();
     };
     const graceMs = this.#opts.stopGraceMs ?? 60_000;
     let graceTimer: NodeJS.Timeout | undefined;
@@ -327,6 +330,7 @@ class SweepRunner {
     if (this.#stopAll.signal.aborted) onInterrupt();
     const timeoutS = this.#spec.resources.trial_timeout_s;
     const timeout = timeoutS ? setTimeout(() => stopFor({ kind: 'timeout', reason: `timed out after ${timeoutS} s` }), timeoutS * 1000) : undefined;
+    timeout?.unref();
 
     let backend: BackendName = config.backend === 'auto' ? 'wasm' : config.backend;
     let forgetting: ForgettingReport | undefined;
@@ -364,6 +368,7 @@ class SweepRunner {
     try {
       run = await pool.run(slot, config, { stop: stop.signal, kill: kill.signal, onEvent });
     } finally {
+      ended = true;
       clearTimeout(timeout);
       clearTimeout(graceTimer);
       this.#stopAll.signal.removeEventListener('abort', onInterrupt);
@@ -407,6 +412,11 @@ class SweepRunner {
       return;
     }
     if (this.#opts.kill?.aborted) return; // killed at once: the journal shows it running; resume continues it
+    if (stopCause?.kind === 'early') {
+      // Stopped early but killed after its grace period: still the scheduler's stop.
+      void this.#append({ type: 'trial_stopped_early', trial_id: trial.id, epoch: stopCause.epoch ?? epochNow, ...(stopCause.rung !== undefined ? { rung: stopCause.rung } : {}), reason: stopCause.reason });
+      return;
+    }
     if (stopCause?.kind === 'interrupt') {
       // The trial did not stop within its grace period and was killed: still a stop, not a failure.
       await this.#append({ type: 'trial_stopped', trial_id: trial.id, epoch: epochNow, reason: `interrupted (${run.error.message})` });
