@@ -65,7 +65,14 @@ export interface AdaptiveBench {
   epochs: number;
   workers: number;
   full: ArmResult;
-  asha: ArmResult & { stopped: number; epochRatio: number; bestGap: number; goalMet: boolean };
+  asha: ArmResult & {
+    stopped: number;
+    epochRatio: number;
+    bestGap: number;
+    goalMet: boolean;
+    /** Epochs trials recorded after the epoch their stop was decided at (the stop's latency). */
+    epochsAfterStop: number;
+  };
   ashaReplay: { trialEpochs: number; best: number; epochRatio: number; bestGap: number; stopped: number };
   /** Same budget (trials x epochs): TPE vs the random search of the same seed. */
   tpe: ArmResult;
@@ -162,11 +169,14 @@ export async function benchAdaptive(opts: AdaptiveOptions = {}): Promise<Adaptiv
     const ashaSeconds = (performance.now() - t0) / 1000;
     const ashaEvents = (await readJournal(join(ashaRun.dir, 'journal.jsonl'))).events;
     const ashaArm = arm(curvesOf(ashaEvents), ashaSeconds);
-    const stopped = ashaEvents.filter((e) => e.type === 'trial_stopped_early').length;
+    const stops = new Map(ashaEvents.flatMap((e) => (e.type === 'trial_stopped_early' ? [[e.trial_id, e.epoch] as const] : [])));
+    const stopped = stops.size;
+    const epochsAfterStop = [...curvesOf(ashaEvents)].reduce((n, [id, c]) => n + c.metrics.filter((m) => m.epoch > (stops.get(id) ?? Infinity)).length, 0);
     const gap = (best: number) => (best - full.best) / Math.abs(full.best);
     const asha = {
       ...ashaArm,
       stopped,
+      epochsAfterStop,
       epochRatio: ashaArm.trialEpochs / full.trialEpochs,
       bestGap: gap(ashaArm.best),
       goalMet: ashaArm.trialEpochs <= 0.4 * full.trialEpochs && gap(ashaArm.best) <= 0.01,
@@ -241,7 +251,7 @@ export function formatAdaptive(r: AdaptiveBench): string {
     `adaptive (${r.trials} random trials x ${r.epochs} epochs, ${r.workers} slots, val_loss, model ${r.model}):`,
     `  full run:   ${r.full.trialEpochs} trial-epochs, best ${f(r.full.best)} (${r.full.bestTrial}), ${r.full.seconds.toFixed(0)} s`,
     `  asha: ${r.asha.trialEpochs} trial-epochs (${r.asha.epochRatio.toFixed(2)}x), best ${f(r.asha.best)} (${pct(r.asha.bestGap)} from full), ` +
-      `${r.asha.stopped} stopped, ${r.asha.seconds.toFixed(0)} s — goal (<=0.4x epochs, within 1%) ${r.asha.goalMet ? 'met' : 'NOT met'}`,
+      `${r.asha.stopped} stopped (${r.asha.epochsAfterStop} epochs trained after a stop was decided), ${r.asha.seconds.toFixed(0)} s — goal (<=0.4x epochs, within 1%) ${r.asha.goalMet ? 'met' : 'NOT met'}`,
     `  asha replayed on the full curves: ${r.ashaReplay.trialEpochs} trial-epochs (${r.ashaReplay.epochRatio.toFixed(2)}x), best ${f(r.ashaReplay.best)} (${pct(r.ashaReplay.bestGap)}), ${r.ashaReplay.stopped} stopped`,
     `  same budget (${r.trials} x ${r.epochs}): tpe best ${f(r.tpe.best)} vs random best ${f(r.random.best)}; ` +
       `after the shared startup trials: tpe best ${f(r.afterStartup.tpe.best)} mean ${f(r.afterStartup.tpe.mean)}, ` +
