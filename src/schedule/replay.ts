@@ -27,9 +27,10 @@ export interface StopDecision {
 
 /**
  * Stops owed by a journal: for every trial that has no terminal event (completed, failed for good,
- * diverged, stopped, stopped early), replay the decision of each recorded epoch in order and return
- * the first stop. A crash between an epoch_ended and its trial_stopped_early leaves exactly such
- * a trial; the resumed sweep writes the stop instead of training it further.
+ * diverged, stopped early), replay the decision of each recorded epoch in order and return the
+ * first stop. A crash between an epoch_ended and its trial_stopped_early leaves exactly such a
+ * trial, and so does an interrupt that beat the decision (trial_stopped is not terminal: resume
+ * continues that trial); the resumed sweep writes the stop instead of training it further.
  */
 export function pendingStops(scheduler: Scheduler, objective: Objective, events: readonly JournalEvent[]): StopDecision[] {
   const results = epochResults(events, objective.metric);
@@ -42,7 +43,6 @@ export function pendingStops(scheduler: Scheduler, objective: Objective, events:
     } else if (
       e.type === 'trial_completed' ||
       e.type === 'trial_diverged' ||
-      e.type === 'trial_stopped' ||
       e.type === 'trial_stopped_early' ||
       (e.type === 'trial_failed' && !e.will_retry)
     ) {

@@ -99,5 +99,11 @@ describe.each<[string, ScheduleSpec]>([
     const owed = pendingStops(createScheduler(spec)!, resolveObjective(spec.objective), original.events.slice(0, i));
     expect(owed).toEqual([{ trialId: stop.trial_id, epoch: stop.epoch, ...(stop.rung !== undefined ? { rung: stop.rung } : {}), reason: stop.reason }]);
     expect(pendingStops(createScheduler(spec)!, resolveObjective(spec.objective), original.events.slice(0, i + 1))).toEqual([]);
+    // An interrupt that beat the decision (trial_stopped: resume continues the trial) still owes it.
+    const interrupted = [
+      ...original.events.slice(0, i),
+      { type: 'trial_stopped', trial_id: stop.trial_id, epoch: stop.epoch, reason: 'interrupted', seq: i + 1, time: '' } as JournalEvent,
+    ];
+    expect(pendingStops(createScheduler(spec)!, resolveObjective(spec.objective), interrupted).map((s) => s.trialId)).toEqual([stop.trial_id]);
   });
 });
