@@ -1,0 +1,59 @@
+// `npm run bench`: every benchmark in one run, then one table of the ratios that matter, measured
+// together on the same machine. `--quick` leaves out the adaptive-search benchmark (~7 min).
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { benchAdaptive, formatAdaptive, type AdaptiveBench } from './adaptive.js';
+import { benchEngine } from './engine.js';
+import { benchJournal } from './journal.js';
+import { benchPool, formatPool } from './pool.js';
+import { benchRss } from './rss.js';
+
+const quick = process.argv.includes('--quick');
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+log(`machine: ${cpus()[0]?.model ?? 'unknown cpu'}, ${availableParallelism()} cores, node ${process.version}`);
+log('journal...');
+const journal = await benchJournal();
+log('engine (wasm, cpu)...');
+const engine = await benchEngine();
+log('pool (1,000 noop trials; 8 real trials on 1 and 2 slots)...');
+const pool = await benchPool();
+log(formatPool(pool));
+log('peak memory per slot...');
+const rss = await benchRss();
+let adaptive: AdaptiveBench | undefined;
+if (!quick) {
+  log('adaptive search (random vs asha, tpe vs random)...');
+  adaptive = await benchAdaptive({ onLog: log });
+  log(formatAdaptive(adaptive));
+}
+
+const rows: Array<[string, string, string]> = [];
+for (const r of engine) {
+  rows.push([
+    `fine-tune FLOP/s ÷ matMul FLOP/s (${r.backend}, ${r.task})`,
+    r.ratio.toFixed(2),
+    `${r.achievedGflops.toFixed(2)} of ${r.matMulGflops.toFixed(2)} GFLOP/s; ${r.tokensPerSecond.toFixed(0)} tokens/s, ${r.examplesPerSecond.toFixed(1)} examples/s (goal ≥ 0.5)`,
+  ]);
+}
+if (pool.speedup) {
+  const s = pool.speedup;
+  rows.push(['speed-up of 2 slots over 1', `${s.speedup.toFixed(2)}×`, `${s.trials} real trials: ${s.oneSlotSeconds.toFixed(1)} s vs ${s.twoSlotSeconds.toFixed(1)} s (goal ≥ 1.7×)`]);
+}
+rows.push(['orchestration overhead per trial', `${pool.overhead.msPerTrial.toFixed(2)} ms`, `${pool.overhead.trials} noop trials through expansion, pool, fsynced journal, progress (goal ≤ 5 ms)`]);
+rows.push(['journal fsynced events/s', `${Math.round(journal.eventsPerSecond)}`, `one append at a time; ${Math.round(journal.concurrentEventsPerSecond)}/s with 8 writers (goal ≥ 1,000)`]);
+rows.push(['peak RSS per slot', `${rss.perSlotMiB.toFixed(0)} MiB`, `sweep process peak ${rss.oneSlotPeakMiB.toFixed(0)} MiB with 1 slot, ${rss.twoSlotPeakMiB.toFixed(0)} MiB with 2`]);
+if (adaptive) {
+  rows.push([
+    'asha trial-epochs ÷ full run',
+    `${adaptive.asha.epochRatio.toFixed(2)}×`,
+    `best ${adaptive.asha.best.toFixed(4)} vs ${adaptive.full.best.toFixed(4)} (${(100 * adaptive.asha.bestGap).toFixed(1)}% off; goal ≤ 0.4× within 1%)`,
+  ]);
+  rows.push(['tpe best vs random best (same budget)', `${adaptive.tpe.best.toFixed(4)} / ${adaptive.random.best.toFixed(4)}`, `after the shared startup trials: ${adaptive.afterStartup.tpe.best.toFixed(4)} / ${adaptive.afterStartup.random.best.toFixed(4)}`]);
+}
+
+const width = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length), ['measure', 'value', 'detail'][i].length));
+const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(width[i])).join(' | ')} |`;
+console.log(line(['measure', 'value', 'detail']));
+console.log(line(width.map((w) => '-'.repeat(w))));
+for (const r of rows) console.log(line(r));
+console.log(`\n(load average at the end: ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores)`);
