@@ -151,6 +151,19 @@ describe('failure modes', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('keeps memory flat across 10 trials in one process (tensors and bytes)', async () => {
+    const kinds = [['classification', 'full'], ['causal-lm', 'head'], ['classification', 'top_k'], ['causal-lm', 'full'], ['classification', 'head']] as const;
+    await run(setup('classification', 'full', { epochs: 1 })); // first use warms caches up
+    const before = tf.memory();
+    for (let i = 0; i < 10; i++) {
+      const [task, method] = kinds[i % kinds.length];
+      await run(setup(task, method, { epochs: 1 }));
+    }
+    const after = tf.memory();
+    expect(after.numTensors).toBe(before.numTensors);
+    expect(after.numBytes).toBe(before.numBytes);
+  });
+
   it('refuses bad data with the file and line, without leaking the model', async () => {
     const config = setup('classification', 'full');
     const bad = writeLines(config.dir, 'bad.jsonl', [...spamSlice(3, 3), '{"text": "no label here"}']);
