@@ -184,6 +184,17 @@ describe('failure modes', () => {
     expect(report.majorityRate).toBeCloseTo(report.validation.labels!.ham / report.validation.count, 12);
   });
 
+  it('trains from a CSV file with its own column names', async () => {
+    const config = setup('classification', 'head', { epochs: 1 });
+    const quote = (t: string) => `"${t.replace(/"/g, '""')}"`;
+    const rows = spamSlice(20, 12).map((r) => JSON.parse(r) as { text: string; label: string });
+    const csv = writeLines(config.dir, 'mail.csv', ['category,body', ...rows.map((r) => `${r.label === 'spam' ? 1 : 0},${quote(r.text)}`)]);
+    const r = await run({ ...config, task: { ...config.task, data: { ...config.task.data, train: csv, textField: 'body', labelField: 'category' } } });
+    expect(r.outcome).toBe('completed');
+    expect(r.dataReport!.train.count + r.dataReport!.validation.count).toBe(32);
+    expect(Object.keys(r.dataReport!.train.labels!).sort()).toEqual(['0', '1']);
+  });
+
   it('finds leakage when the validation file shares rows with train', async () => {
     const config = setup('classification', 'head', { epochs: 1 });
     const train = spamSlice(30, 18);
