@@ -89,10 +89,12 @@ async function benchOne(backend: BackendName, task: TaskType, batchSize: number,
   }
 }
 
-/** Every backend that loads here; the pure-JS cpu backend gets fewer, smaller steps (it is ~30× slower). */
-export async function benchEngine(backends: BackendName[] = ['wasm', 'cpu']): Promise<EngineBenchRow[]> {
+/** Every backend that loads here (tfjs-node(-gpu) where installed); the pure-JS cpu backend gets fewer, smaller steps (it is ~30× slower). */
+export async function benchEngine(backends: BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']): Promise<EngineBenchRow[]> {
   const rows: EngineBenchRow[] = [];
   for (const backend of backends) {
+    // tfjs-node-gpu and tfjs-node register the same 'tensorflow' backend: bench it once.
+    if (backend === 'tensorflow' && rows.some((r) => r.backend === 'tensorflow-gpu')) continue;
     try {
       await selectBackend(backend);
     } catch {
