@@ -23,6 +23,12 @@ export interface TrialConfig {
       labelField: string;
       maxExamples?: number;
       maxLength?: number;
+      /**
+       * Seed of the train/validation split and of the max_examples sample. Every trial of a sweep
+       * gets the sweep's seed here, so that all trials are compared on the same validation set.
+       * Defaults to the trial seed.
+       */
+      seed?: number;
     };
     method: Method;
     topK: number;

@@ -47,6 +47,8 @@ export function toTrialConfig(spec: ResolvedSpec, trial: PlannedTrial, opts: Tri
         train: at(data.train),
         ...(data.validation !== undefined ? { validation: at(data.validation) } : {}),
         split: data.split,
+        // The split is the sweep's, not the trial's: every trial is scored on the same examples.
+        seed: deriveSeed(spec.seed, 'data'),
         textField: data.text_field,
         labelField: data.label_field,
         ...(data.max_examples !== undefined ? { maxExamples: data.max_examples } : {}),

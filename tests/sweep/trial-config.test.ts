@@ -23,6 +23,7 @@ describe('toTrialConfig', () => {
           textField: 'text',
           labelField: 'label',
           maxExamples: 1200,
+          seed: deriveSeed(42, 'data'),
         },
         method: 'full',
         topK: 1,
@@ -32,6 +33,16 @@ describe('toTrialConfig', () => {
       backend: 'auto',
       dir: join(process.cwd(), 'results/spam-grid/trials/x'),
     });
+  });
+
+  it('gives every trial of a sweep the same data split, whatever its own seed', async () => {
+    const { spec, baseDir } = await loadSpec('sweeps/spam-grid.json');
+    const [a, b] = expandTrials(spec).map((t) => toTrialConfig(spec, t, { specDir: baseDir, trialDir: '/tmp/t' }));
+    expect(a!.seed).not.toBe(b!.seed);
+    expect(a!.task.data.seed).toBe(b!.task.data.seed);
+    const { loadSplit } = await import('../../src/engine/data/dataset.js');
+    const split = (c: typeof a) => loadSplit(c!.task.data, 'classification', c!.seed).validation.map((e) => e.line);
+    expect(split(a)).toEqual(split(b));
   });
 
   it('takes method (and top_k) from the parameters when they are swept', async () => {

@@ -36,8 +36,10 @@ export type DataConfig = TrialConfig['task']['data'];
 export function loadSplit(
   data: DataConfig,
   task: TaskType,
-  seed: number,
+  trialSeed: number,
 ): { train: RawExample[]; validation: RawExample[]; trainFile: string; validationFile: string } {
+  // A sweep passes its own data seed so that every trial is scored on the same validation set.
+  const seed = data.seed ?? trialSeed;
   const labelField = task === 'classification' ? data.labelField : undefined;
   let train = readExamples(data.train, { textField: data.textField, labelField });
   let validation: RawExample[];
