@@ -4,6 +4,7 @@
 // Run: npm run build && node dist/scripts/prepare-data.js
 import { createRequire } from 'node:module';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { normalizedHash } from '../src/engine/data/report.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -71,9 +72,19 @@ function main(): void {
 
   const spamLines: string[] = [];
   const counts: Record<string, number> = { ham: 0, spam: 0 };
+  // The corpus holds the same message more than once (178 times after cleaning): keep the first, so
+  // that a split of the demo set cannot leak validation examples into training.
+  const seen = new Set<string>();
+  let duplicates = 0;
   for (const e of emails) {
     const { subject, body } = cleanEmail(e.text);
     const text = squash(`Subject: ${subject}\n${squash(body)}`).slice(0, SPAM_TEXT_CHARS);
+    const key = normalizedHash(text);
+    if (seen.has(key)) {
+      duplicates++;
+      continue;
+    }
+    seen.add(key);
     const label = e.group.startsWith('spam') ? 'spam' : 'ham';
     counts[label]++;
     spamLines.push(JSON.stringify({ id: `${e.group}/${e.id}`, text, label }));
@@ -92,7 +103,7 @@ function main(): void {
   }
   writeFileSync(join(outDir, 'domain.jsonl'), domainLines.join('\n') + '\n');
   process.stdout.write(
-    `spam.jsonl: ${spamLines.length} emails (ham ${counts.ham}, spam ${counts.spam}); domain.jsonl: ${domainLines.length} passages\n`,
+    `spam.jsonl: ${spamLines.length} emails (ham ${counts.ham}, spam ${counts.spam}; ${duplicates} duplicates dropped); domain.jsonl: ${domainLines.length} passages\n`,
   );
 }
 
