@@ -197,6 +197,9 @@ async function train(config: TrialConfig, opts: RunTrialOptions, parts: TrainPar
     const acc = partial ?? newAccumulator();
     partial = undefined;
     for (; batchIndex < stepsPerEpoch; batchIndex++) {
+      // On wasm and cpu every await below settles as a microtask, so without one macrotask turn per
+      // batch a worker thread never handles the stop message its slot sent until the epoch ends.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (opts.signal?.aborted) {
         await checkpoint(acc);
         return finish({ ...result, outcome: 'stopped', reason: `stopped in epoch ${epoch + 1} after batch ${batchIndex} of ${stepsPerEpoch}` });
