@@ -1,10 +1,11 @@
 // `finesweep run <spec>`: run a sweep to the end, with live progress and the leaderboard after.
 // This layer owns the signals: the first SIGINT/SIGTERM asks the sweep to stop gracefully (trials
 // checkpoint at their next batch and are recorded stopped), a second one exits at once.
+import { relative } from 'node:path';
 import { Command, Option } from 'commander';
 import type { BackendChoice, TrialConfig } from '../engine/types.js';
 import { EXIT, InputError } from '../errors.js';
-import { renderReport } from '../report/render.js';
+import { renderReport, writeHtmlReport } from '../report/render.js';
 import { runSweep, type SweepOutcome, type SweepRunOptions } from '../sweep/run.js';
 import { ProgressDisplay } from './progress.js';
 import { parseMaxTrials } from './spec-input.js';
@@ -60,7 +61,11 @@ export async function runWithProgress(sweep: (opts: SweepRunOptions) => Promise<
     const outcome = await sweep({ signal: stop.signal, kill: kill.signal, onProgress: progress.onProgress });
     progress.finish();
     const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-    process.stdout.write(renderReport({ spec: outcome.spec, state: outcome.state, dir: outcome.dir, planned: outcome.planned }, { format: 'table', color }));
+    const input = { spec: outcome.spec, state: outcome.state, planned: outcome.planned };
+    process.stdout.write(renderReport({ ...input, dir: outcome.dir }, { format: 'table', color }));
+    // The HTML report (learning curves, lr plot, heatmap) is written beside the journal at the end.
+    const html = await writeHtmlReport(outcome.dir, input);
+    process.stdout.write(`HTML report: ${relative(process.cwd(), html) || html}\n`);
   } finally {
     progress.finish();
     process.off('SIGINT', onInt);
