@@ -65,7 +65,8 @@ export async function runWithProgress(sweep: (opts: SweepRunOptions) => Promise<
     process.stdout.write(renderReport({ ...input, dir: outcome.dir }, { format: 'table', color }));
     // The HTML report (learning curves, lr plot, heatmap) is written beside the journal at the end.
     const html = await writeHtmlReport(outcome.dir, input);
-    process.stdout.write(`HTML report: ${relative(process.cwd(), html) || html}\n`);
+    const shown = relative(process.cwd(), html);
+    process.stdout.write(`HTML report: ${shown.startsWith('..') ? html : shown}\n`);
   } finally {
     progress.finish();
     process.off('SIGINT', onInt);
