@@ -1,5 +1,5 @@
 // The on-disk base model: a directory that a fresh clone can fine-tune at once, and that users can
-// produce for their own models (documented in docs/model-format.md).
+// produce for their own models (documented in the README, "The model directory format").
 //   model.json          format id, architecture config, weights manifest (tfjs style), sha256 of weights.bin
 //   weights.bin         float32 little-endian, the manifest's tensors concatenated in order
 //   tokenizer.json      the byte-level BPE (tokenizer.ts)
@@ -67,7 +67,7 @@ export async function loadBaseModel(dir: string): Promise<BaseModel> {
   const json = readJson(modelPath) as Partial<ModelJSON>;
   if ('modelTopology' in json) {
     throw new InputError(
-      `${modelPath}: a TensorFlow.js LayersModel, which finesweep cannot fine-tune yet; write the model in finesweep's format (format "${MODEL_FORMAT}", see docs/model-format.md)`,
+      `${modelPath}: a TensorFlow.js LayersModel, which finesweep cannot fine-tune yet; write the model in finesweep's format (format "${MODEL_FORMAT}", see "The model directory format" in the README)`,
     );
   }
   if (json.format !== MODEL_FORMAT) {
