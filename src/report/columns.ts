@@ -29,6 +29,8 @@ export function flagList(row: LeaderboardRow): string {
 }
 
 export function statusCell(row: LeaderboardRow): string {
+  // An early stop says where it happened: the ASHA rung, or the epoch for the median rule.
+  if (row.status === 'stopped_early') return row.rung !== undefined ? `stopped early (rung ${row.rung})` : `stopped early (epoch ${row.epochsDone})`;
   return row.status.replace('_', ' ');
 }
 

@@ -35,6 +35,8 @@ export interface LeaderboardRow {
   flags: Flag[];
   /** Why it failed, diverged or stopped. */
   reason?: string;
+  /** The ASHA rung a trial stopped early at. */
+  rung?: number;
   /** Per-epoch metrics (without per-step losses), for the curves. */
   curve: Array<Omit<EpochMetrics, 'steps'>>;
 }
@@ -111,6 +113,7 @@ export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number }
       seconds: trialSeconds(trial),
       flags: diagnoseTrial(trial, ctx),
       reason: trial.reason,
+      ...(trial.rung !== undefined ? { rung: trial.rung } : {}),
       curve: trial.epochs.map(({ steps: _steps, ...e }) => e),
     };
   });
@@ -148,7 +151,7 @@ export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number }
     notes: edgeNotes(bestTrial, view, trials),
     advice: [...advice.values()],
     problems: shown
-      .filter((r) => (r.status === 'failed' || r.status === 'diverged' || r.status === 'stopped') && r.reason)
+      .filter((r) => (r.status === 'failed' || r.status === 'diverged' || r.status === 'stopped' || r.status === 'stopped_early') && r.reason)
       .map((r) => ({ id: r.id, status: r.status, reason: r.reason! })),
   };
 }

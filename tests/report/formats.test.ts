@@ -135,3 +135,18 @@ describe('leaderboard formats', () => {
     expect(md).toContain('> **LEAKAGE: 2 examples appear in both train and validation; validation scores are not to be trusted**');
   });
 });
+
+describe('early-stopped trials', () => {
+  it('show where they stopped (the ASHA rung, or the epoch) and why', () => {
+    const stopped = sweep([
+      trial('t-healthy', CURVES.healthy, { params: params(3e-4, 16, 5, { method: 'full' }) }),
+      trial('t-asha', epochs([0.7], [0.69]), { params: params(1e-5, 8, 5, { method: 'full' }), status: 'stopped_early', rung: 0, reason: 'asha: not in the top 1/3 at rung 0 (epoch 1)' }),
+      trial('t-median', epochs([0.7, 0.68], [0.69, 0.68]), { params: params(1e-5, 16, 5, { method: 'full' }), status: 'stopped_early', reason: 'median: worse than the median at epoch 2' }),
+    ]);
+    const md = renderReport({ spec, state: stopped }, { format: 'md' });
+    expect(md).toContain('stopped early (rung 0)');
+    expect(md).toContain('stopped early (epoch 2)');
+    expect(md).toContain('t-asha stopped early: asha: not in the top 1/3 at rung 0 (epoch 1)');
+    expect(md).toContain('t-median stopped early: median: worse than the median at epoch 2');
+  });
+});
