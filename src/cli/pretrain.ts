@@ -15,6 +15,15 @@ export function registerPretrain(program: Command): void {
     .option('--seed <n>', 'seed for the tokenizer order, initialisation and batches', '1')
     .option('--steps <n>', 'training steps (batches of 32 × 64 tokens); the shipped model used 600', '600')
     .option('--backend <name>', `one of ${BACKENDS.join(', ')}`, 'auto')
+    // Every command's help ends with examples a user can copy (tests/e2e/help.test.ts checks it).
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ finesweep pretrain                                  # reproduces the shipped models/base
+  $ finesweep pretrain --out models/my-base --steps 50  # a quick smoke run
+`,
+    )
     .action(async (o: { out: string; seed: string; steps: string; backend: string }) => {
       const seed = integer(o.seed, '--seed', 0);
       const steps = integer(o.steps, '--steps', 1);

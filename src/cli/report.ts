@@ -82,6 +82,16 @@ export function registerReport(program: Command): void {
     .option('-f, --format <format>', `output format: ${REPORT_FORMATS.join(', ')} (html writes <sweep-dir>/report.html unless --out)`, 'table')
     .option('--top <n>', 'show only the first n trials')
     .option('-o, --out <file>', 'write the report to this file instead of standard output')
+    // Every command's help ends with examples a user can copy (tests/e2e/help.test.ts checks it).
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ finesweep report results/spam-grid
+  $ finesweep report results/spam-grid --format html            # writes results/spam-grid/report.html
+  $ finesweep report results/spam-grid --format csv --top 5 --out best.csv
+`,
+    )
     .action(async (dir: string, flags: ReportFlags) => {
       process.stdout.write(await reportCommand(dir, flags));
     });

@@ -108,6 +108,15 @@ export function registerTrain(program: Command): void {
     .description('run one fine-tune trial from a trial config JSON and print per-epoch metrics (resumes from its checkpoint)')
     .requiredOption('--config <trial.json>', 'trial config (paths relative to the file)')
     .option('--backend <name>', `override the backend: ${BACKENDS.join('|')}`)
+    // Every command's help ends with examples a user can copy (tests/e2e/help.test.ts checks it).
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ finesweep train --config sweeps/data/spam.trial.json
+  $ finesweep train --config sweeps/data/domain.trial.json --backend wasm
+`,
+    )
     .action(async (opts: { config: string; backend?: string }) => {
       const config = readTrialConfig(opts.config, opts.backend);
       const controller = new AbortController();
