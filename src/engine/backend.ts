@@ -37,6 +37,9 @@ export async function selectBackend(choice: BackendChoice): Promise<SelectedBack
   pending = choose(choice);
   try {
     active = await pending;
+    // The pure-JS backend prints an install-tfjs-node banner to stderr on its first tensor; the
+    // choice and its reason are already reported to the caller, and only the CLI may print.
+    if (active.name === 'cpu') (tf.backend() as { firstUse?: boolean }).firstUse = false;
     return active;
   } finally {
     pending = undefined;

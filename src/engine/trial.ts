@@ -1,6 +1,5 @@
 // runTrial: one real fine-tune of a shipped (or user's) base model — the engine's entry point.
 // It picks the backend, checks the hyperparameters, loads the base model and hands over to fineTune.
-import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../errors.js';
 import { selectBackend } from './backend.js';
 import { fineTune } from './fine-tune.js';
@@ -12,9 +11,6 @@ export async function runTrial(config: TrialConfig, opts: RunTrialOptions = {}):
   const emit = (e: TrialEvent) => opts.onEvent?.(e);
   const backend = await selectBackend(config.backend);
   emit({ type: 'backend', name: backend.name, reason: backend.reason });
-  // The pure-JS backend prints an install-tfjs-node banner to stderr on its first tensor; the
-  // backend choice is already reported (event 'backend'), and only the CLI may print.
-  if (backend.name === 'cpu') (tf.backend() as { firstUse?: boolean }).firstUse = false;
   const p = config.params;
   // Checked before the model loads: a bad value is the user's input, not a failed trial.
   for (const [name, value] of [['learning_rate', p.learning_rate], ['batch_size', p.batch_size], ['epochs', p.epochs]] as const) {
