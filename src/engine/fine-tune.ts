@@ -261,11 +261,15 @@ async function train(config: TrialConfig, opts: RunTrialOptions, parts: TrainPar
     result.epochs = [...result.epochs, metrics];
     epoch++;
     batchIndex = 0;
-    emit({ type: 'epoch', metrics });
     if (!Number.isFinite(val.loss)) {
+      emit({ type: 'epoch', metrics });
       return finish({ ...result, outcome: 'diverged', reason: `validation loss became ${val.loss} after epoch ${epoch}` });
     }
+    // Checkpoint first, then report the epoch: a sweep journals the event at once, and a kill -9
+    // between the two must leave the checkpoint ahead of the journal (resume re-records the missed
+    // epoch), never the journal ahead of the checkpoint (resume would retrain an epoch it counts done).
     await checkpoint();
+    emit({ type: 'epoch', metrics });
   }
   if (probe && basePerplexity !== undefined) {
     result.forgetting = { basePerplexity, finalPerplexity: probe.perplexity() };

@@ -1,5 +1,6 @@
 // Interrupting real fine-tunes through the compiled CLI (`npm run build` first) and resuming them:
 // Ctrl-C (SIGINT), SIGTERM, kill -9. Each test waits on journal events, never on a fixed sleep.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../../src/store/events.js';
@@ -72,6 +73,9 @@ describe('interrupt and resume through the CLI', () => {
       const start = again.find((e) => e.trial_id === id);
       expect(start?.from_epoch).toBe(done);
       expect(done).toBeGreaterThanOrEqual(1);
+      // The journal's from_epoch is what it had recorded; the trial's log says what the engine
+      // really restored. They agree only if a journaled epoch always had its checkpoint on disk.
+      expect(readFileSync(join(sweepDir, 'trials', id, 'log.txt'), 'utf8')).toContain(`resumed from the checkpoint of epoch ${done}`);
     }
     // A trial that had finished before the kill is not trained again.
     for (const id of finished) expect(again.map((e) => e.trial_id)).not.toContain(id);
