@@ -44,6 +44,8 @@ describe('interrupt and resume through the CLI', () => {
     for (const start of again) {
       const done = ofType(before, 'epoch_ended').filter((e) => e.trial_id === start.trial_id).length;
       expect(start.from_epoch).toBe(done);
+      // The stop wrote a checkpoint inside the epoch: the engine restored it, not a fresh start.
+      expect(readFileSync(join(sweepDir, 'trials', start.trial_id, 'log.txt'), 'utf8')).toContain(`resumed from the checkpoint of epoch ${done}`);
     }
     expect(resumed.stdout).toMatch(/2 trials: 2 completed · sweep finished/);
   });
