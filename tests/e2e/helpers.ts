@@ -3,7 +3,7 @@
 // shipped base model, and waits on the journal (polled as it grows, never a fixed sleep).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { JournalEvent } from '../../src/store/events.js';
@@ -33,6 +33,8 @@ export interface Cli {
 
 /** `finesweep <args>` in `cwd`, as a user's shell starts it (stdout and stderr are pipes, not a TTY). */
 export function finesweep(args: string[], cwd: string): Cli {
+  // A missing build would read as every command failing; say what is wrong instead.
+  if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('the CLI is not built: run `npm run build` (npm test does) first');
   const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   let stdout = '';
   let stderr = '';
