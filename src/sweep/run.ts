@@ -2,6 +2,7 @@
 // the single source of truth (state = foldTrials(events)). `runSweep` starts a sweep from a spec;
 // `resumeSweep` continues one from its directory. Decisions (what runs next, retries) are pure
 // functions of the folded state (decide.ts); this module does the I/O around them.
+import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { ResourceLimits } from 'node:worker_threads';
@@ -74,6 +75,8 @@ export async function runSweep(specPath: string, opts: RunOptions = {}): Promise
   const hash = specHash(spec);
   const dir = resolve(opts.resultsDir ?? 'results', spec.name);
   const planned = expandTrials(spec, { maxTrials: opts.maxTrials });
+  // Synthetic trial kinds (tests, benchmarks) read no model or data.
+  if (!opts.trialKind || opts.trialKind === 'train') checkInputPaths(spec, baseDir, specPath);
   const store = await JournalStore.open(dir, { create: true });
   await refuseExisting(store, hash);
   const lock = await store.lock();
@@ -87,6 +90,32 @@ export async function runSweep(specPath: string, opts: RunOptions = {}): Promise
     await lock.release();
     await store.close();
   }
+}
+
+/**
+ * A missing model or data path is found before the sweep directory exists: a typo fixed in the spec
+ * can then simply be run again (once the directory exists, an edited spec is refused).
+ */
+function checkInputPaths(spec: ResolvedSpec, baseDir: string, specPath: string): void {
+  const { model, data } = spec.task;
+  const paths: Array<[string, string | undefined, 'directory' | 'file']> = [
+    ['/task/model', model, 'directory'],
+    ['/task/data/train', data.train, 'file'],
+    ['/task/data/validation', data.validation, 'file'],
+  ];
+  const problems: string[] = [];
+  for (const [pointer, path, kind] of paths) {
+    if (path === undefined) continue;
+    const abs = resolve(baseDir, path);
+    let ok = false;
+    try {
+      ok = kind === 'directory' ? statSync(abs).isDirectory() : statSync(abs).isFile();
+    } catch {
+      ok = false;
+    }
+    if (!ok) problems.push(`${specPath}: ${pointer}: ${kind} ${abs} does not exist`);
+  }
+  if (problems.length) throw new InputError(problems);
 }
 
 /** Continue a sweep from its directory: finished trials stay finished, interrupted ones continue. */

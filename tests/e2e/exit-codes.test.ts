@@ -70,7 +70,7 @@ describe('exit codes', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
-  it('a missing data file: exit 2 naming it with a resume hint; once the file is there, resume completes the sweep', async () => {
+  it('a missing data file: exit 2 naming the field and the file before any sweep directory exists; once the file is there, run completes the sweep', async () => {
     writeSweep(dir, { name: 'nodata', learning_rate: [1e-3], workers: 1 });
     const spec = JSON.parse(readFileSync(join(dir, 'nodata.json'), 'utf8')) as { task: { data: { train: string } } };
     spec.task.data.train = 'later.jsonl';
@@ -79,14 +79,12 @@ describe('exit codes', () => {
     const r = await run(['run', 'nodata.json'], dir);
     expect(r.code).toBe(EXIT.badInput);
     expect(r.stderr).not.toMatch(STACK);
-    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe(
-      `finesweep: ${join(dir, 'later.jsonl')}: cannot read data file (ENOENT); fix it, then continue with: finesweep resume ${nodataDir}`,
-    );
-    expect(ofType(journal(nodataDir), 'trial_completed')).toHaveLength(0);
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe(`finesweep: nodata.json: /task/data/train: file ${join(dir, 'later.jsonl')} does not exist`);
+    expect(existsSync(nodataDir)).toBe(false);
 
     copyFileSync(join(dir, 'spam.jsonl'), join(dir, 'later.jsonl'));
-    const resumed = await run(['resume', nodataDir], dir);
-    expect(resumed.code).toBe(EXIT.ok);
+    const again = await run(['run', 'nodata.json'], dir);
+    expect(again.code).toBe(EXIT.ok);
     expect(ofType(journal(nodataDir), 'trial_completed')).toHaveLength(1);
   });
 });

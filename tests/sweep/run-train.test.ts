@@ -1,7 +1,7 @@
 // Real fine-tunes through the whole path (spec → pool worker threads → engine → journal), kept
 // tiny: a 2-layer d=16 model on 48 spam/ham examples.
 import { spawn } from 'node:child_process';
-import { renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/engine/backend.js';
@@ -120,22 +120,19 @@ describe('a sweep of real fine-tunes killed with SIGKILL (compiled CLI)', () => 
 });
 
 describe('a sweep whose model directory is missing', () => {
-  it('stops at the first trial with the engine\'s bad-input message; fixed, resume completes it', async () => {
+  it('is refused before its sweep directory exists, naming the field and the path; fixed, run completes it', async () => {
     const path = spec('no-model', 'cpu');
     renameSync(join(dir, 'model'), join(dir, 'model-aside'));
-    let run: Promise<unknown>;
+    const sweepDir = join(dir, 'results', 'no-model');
     try {
-      run = runSweep(path, { resultsDir: join(dir, 'results'), workers: 1 });
+      const run = runSweep(path, { resultsDir: join(dir, 'results'), workers: 1 });
       await expect(run).rejects.toBeInstanceOf(InputError);
+      await expect(run).rejects.toThrow(/\/task\/model: directory .*model does not exist/);
+      expect(existsSync(sweepDir)).toBe(false);
     } finally {
       renameSync(join(dir, 'model-aside'), join(dir, 'model'));
     }
-    await expect(run).rejects.toThrow(/model directory .*model does not exist.*; fix it, then continue with: finesweep resume .*no-model/);
-    const sweepDir = join(dir, 'results', 'no-model');
-    const events = journal(sweepDir);
-    expect(ofType(events, 'trial_failed')).toEqual([expect.objectContaining({ will_retry: true })]);
-    expect(ofType(events, 'trial_started')).toHaveLength(1);
-    const out = await resumeSweep(sweepDir);
+    const out = await runSweep(path, { resultsDir: join(dir, 'results'), workers: 1 });
     expect([...out.state.trials.values()].map((t) => t.status)).toEqual(['completed', 'completed']);
   }, SLOW);
 });
