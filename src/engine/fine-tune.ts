@@ -51,10 +51,19 @@ function disposeBatch(b: Batch): void {
   b.mask.dispose();
 }
 
-/** What shapes training: a checkpoint is resumed only by the same configuration. */
-export function fingerprint(config: TrialConfig): string {
+/**
+ * What shapes training: a checkpoint is resumed only by the same configuration on the same data.
+ * The examples (token ids and labels, after the split) count too: a data file edited in place keeps
+ * its path, and its old checkpoint must not be resumed into the new data.
+ */
+export function fingerprint(config: TrialConfig, data: Pick<TrialData, 'train' | 'validation'>): string {
   const { trialId, seed, task, params } = config;
-  return createHash('sha256').update(JSON.stringify({ trialId, seed, task, params })).digest('hex').slice(0, 16);
+  const hash = createHash('sha256').update(JSON.stringify({ trialId, seed, task, params }));
+  for (const side of [data.train, data.validation]) {
+    for (const e of side) hash.update(Int32Array.from([e.label ?? -1, ...e.ids]));
+    hash.update('|');
+  }
+  return hash.digest('hex').slice(0, 16);
 }
 
 /** The fine-tune task: the loss on a batch and its evaluation, over the model (and head). */
@@ -155,7 +164,7 @@ async function train(config: TrialConfig, opts: RunTrialOptions, parts: TrainPar
   const stepsPerEpoch = Math.ceil(data.train.length / batchSize);
   const totalSteps = stepsPerEpoch * epochs;
   const schedule = String(p.lr_schedule ?? 'linear');
-  const print = fingerprint(config);
+  const print = fingerprint(config, data);
   const result: TrialResult = { trialId: config.trialId, outcome: 'completed', epochs: [], dataReport: data.report, backend: parts.backend, seconds: 0 };
   const finish = (r: TrialResult) => ({ ...r, seconds: (performance.now() - parts.started) / 1000 });
 

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +103,16 @@ describe('resume', () => {
     expectClose(comparable(resumed), comparable(whole));
     expectClose(resumed.forgetting, whole.forgetting);
     expect(resumed.initialValLoss).toBe(whole.initialValLoss);
+  });
+
+  it('does not resume a checkpoint into a data file edited in place: it starts over', async () => {
+    const config = setup('classification', 'full');
+    expect((await runAborted(config, 3)).outcome).toBe('stopped');
+    writeFileSync(config.task.data.train, spamSlice(31, 17).join('\n') + '\n'); // same path, other rows
+    const events: TrialEvent[] = [];
+    const rerun = await run(config, (e) => events.push(e));
+    expect(events.some((e) => e.type === 'resumed')).toBe(false);
+    expect(rerun.outcome).toBe('completed');
   });
 
   it('resumes after a completed epoch, and falls back a checkpoint when the newest is corrupt', async () => {
