@@ -179,10 +179,15 @@ export class TransformerLM {
   /** Next-token logits for hidden states [N, D] → [N, V]. */
   lmLogits(hidden2d: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => {
-      const logits = this.config.tiedHead
-        ? tf.matMul(hidden2d, this.v('embed/tokens'), false, true)
-        : tf.matMul(hidden2d, this.v('lm_head/kernel'));
-      return logits.add(this.v('lm_head/bias'));
+      // The bias rides in the product as one more input row ([h | 1] · [W ; b]): its gradient then
+      // comes out of the weight product, where a separate add's gradient is a column sum over the
+      // [N, V] logits, which wasm computes by transposing them (about as slow as the product itself).
+      const [N] = hidden2d.shape;
+      const x = tf.concat([hidden2d, tf.ones([N, 1])], 1);
+      const bias = this.v('lm_head/bias');
+      return this.config.tiedHead
+        ? tf.matMul(x, tf.concat([this.v('embed/tokens'), bias.reshape([-1, 1])], 1), false, true)
+        : tf.matMul(x, tf.concat([this.v('lm_head/kernel'), bias.reshape([1, -1])], 0));
     });
   }
 
@@ -240,31 +245,40 @@ export class TransformerLM {
   }
 }
 
-/** Per-row cross-entropy of logits [N, V] against target ids [N]: logsumexp(x) − x[target].
+/** Per-row cross-entropy of logits [N, V] against target ids [N]: −log softmax(x)[target].
  * A custom gradient, (softmax − one-hot)·dy, replaces autodiff through logSumExp, whose max-gradient
  * runs a broadcasting Equal over [N, V] that alone took about a second per step on wasm; the whole
- * loss is a handful of passes over the [N, V] logits, which dominate a small model's LM step. */
+ * loss is a handful of passes over the [N, V] logits, which dominate a small model's LM step. The
+ * softmax kernel (vectorized on wasm) gives both the loss and the gradient: an Exp over the logits
+ * costs five times as much. Where a target's probability underflows float32 (its logit ~87 below the
+ * row's log-sum-exp), the loss falls back to logsumexp(x) − x[target], which stays finite. */
 export function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Tensor1D {
   const [N, V] = logits.shape;
   const f = tf.customGrad(((x: tf.Tensor2D, save: tf.GradSaveFunc) => {
     const ids = targets.toInt();
-    const max = x.max(1, true);
-    const exps = x.sub(max).exp();
-    const sums = exps.sum(1, true);
-    const flat = tf.range(0, N, 1, 'int32').mul(tf.scalar(V, 'int32')).add(ids);
-    const picked = tf.gather(x.reshape([N * V]), flat);
-    const value = sums.log().add(max).reshape([N]).sub(picked);
+    const probs = tf.softmax(x);
+    const flat = tf.range(0, N, 1, 'int32').mul(tf.scalar(V, 'int32')).add(ids) as tf.Tensor1D;
+    const picked = tf.gather(probs.reshape([N * V]), flat);
+    const value = N > 0 && picked.min().dataSync()[0]! < 1e-30 ? logSumExpLoss(x, flat) : picked.log().neg();
     // Saved tensors outlive the caller's tidy; the gradient runs after it.
-    save([exps, sums, ids]);
+    save([probs, ids]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [e, s, t] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+      const [p, t] = saved as [tf.Tensor2D, tf.Tensor1D];
       const scale = dy.reshape([N, 1]);
       // int32 oneHot then a cast: on wasm (4.22) oneHot with dtype 'float32' returns int bit patterns (1 → 1.4e-45).
-      return e.mul(scale.div(s)).sub(tf.oneHot(t, V).toFloat().mul(scale));
+      return p.mul(scale).sub(tf.oneHot(t, V).toFloat().mul(scale));
     };
     return { value, gradFunc };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return f(logits) as tf.Tensor1D;
+}
+
+/** logsumexp(x) − x[target] per row, with `flat` the targets' indices into x's N·V elements. */
+function logSumExpLoss(x: tf.Tensor2D, flat: tf.Tensor1D): tf.Tensor1D {
+  const [N, V] = x.shape;
+  const max = x.max(1, true);
+  const sums = x.sub(max).exp().sum(1, true);
+  return sums.log().add(max).reshape([N]).sub(tf.gather(x.reshape([N * V]), flat)) as tf.Tensor1D;
 }
 
 function dense(x: tf.Tensor2D, kernel: tf.Tensor, bias: tf.Tensor): tf.Tensor2D {
@@ -279,9 +293,10 @@ function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor
 }
 
 function gelu(x: tf.Tensor2D): tf.Tensor2D {
-  // tanh approximation (GPT-2): every op here has a gradient on wasm.
-  const inner = x.add(x.mul(x).mul(x).mul(0.044715)).mul(Math.sqrt(2 / Math.PI)); // x·x·x: Pow's gradient is slow
-  return x.mul(inner.tanh().add(1)).mul(0.5);
+  // tanh approximation (GPT-2), 0.5·x·(1 + tanh(z)), written as the identical x·σ(2z): wasm's Sigmoid
+  // is vectorized while its Tanh is about 15× slower, and the form needs fewer ops. z = √(2/π)·(x + 0.044715·x³).
+  const z2 = x.square().mul(0.044715).add(1).mul(x).mul(2 * Math.sqrt(2 / Math.PI)); // x²: Pow's gradient is slow
+  return x.mul(z2.sigmoid());
 }
 
 function causalBias(T: number): tf.Tensor2D {

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/engine/backend.js';
+import { cheaperTransposed } from '../../src/engine/kernels.js';
 import { TransformerLM } from '../../src/engine/model.js';
 
 beforeAll(async () => {
@@ -77,6 +78,37 @@ describe('wasm training kernels', () => {
       const k = tf.tensor3d(values(3 * 4 * 2, 5), [3, 4, 2]);
       const [gq, gk] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D, false, true).softmax().square().sum())([q, k]);
       return [tf.matMul(q, k, false, true), gq!, gk!];
+    };
+    expectClose(await on('wasm', f), await on('cpu', f));
+  });
+
+  it.each([
+    [false, false],
+    [false, true],
+    [true, false],
+    [true, true],
+  ])('multiplies and differentiates batched operands (one 2-D product per batch entry) with transposeA=%s transposeB=%s like the cpu backend', async (ta, tb) => {
+    // Batch dims [2, 3]: six products, each over its own slice of the operands' memory.
+    const f = () => {
+      const a = tf.tensor4d(values(2 * 3 * 4 * 5, 9), ta ? [2, 3, 5, 4] : [2, 3, 4, 5]);
+      const b = tf.tensor4d(values(2 * 3 * 5 * 6, 10), tb ? [2, 3, 6, 5] : [2, 3, 5, 6]);
+      const [ga, gb] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.matMul(x as tf.Tensor4D, y as tf.Tensor4D, ta, tb).square().sum())([a, b]);
+      return [tf.matMul(a, b, ta, tb), ga!, gb!];
+    };
+    expectClose(await on('wasm', f), await on('cpu', f));
+  });
+
+  it.each([
+    [true, false],
+    [true, true],
+  ])('computes a thin-by-wide transposed product as the transpose of the swapped product, like the cpu backend (transposeA=%s transposeB=%s)', async (ta, tb) => {
+    // dW = xᵀ·dy with few columns in x and many in dy: the shape where the swapped product is cheaper.
+    expect(cheaperTransposed(2, 20, 30, ta, tb)).toBe(true);
+    const f = () => {
+      const a = tf.tensor2d(values(20 * 2, 11), [20, 2]);
+      const b = tf.tensor2d(values(20 * 30, 12), tb ? [30, 20] : [20, 30]);
+      const [ga, gb] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D, ta, tb).square().sum())([a, b]);
+      return [tf.matMul(a, b, ta, tb), ga!, gb!];
     };
     expectClose(await on('wasm', f), await on('cpu', f));
   });
