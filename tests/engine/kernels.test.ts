@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/engine/backend.js';
 import { cheaperTransposed } from '../../src/engine/kernels.js';
-import { TransformerLM } from '../../src/engine/model.js';
+import { crossEntropy, TransformerLM } from '../../src/engine/model.js';
 
 beforeAll(async () => {
   await selectBackend('wasm');
@@ -120,6 +120,25 @@ describe('wasm training kernels', () => {
       return tf.fused.matMul({ a, b, transposeA: true, transposeB: true, bias: tf.tensor1d(values(5, 8)), activation: 'relu' });
     };
     expectClose(await on('wasm', f), await on('cpu', f));
+  });
+
+  it('gives the cross-entropy (from Softmax, with the log-sum-exp form where a probability underflows) the values and gradient of autodiff through logSumExp', async () => {
+    const f = (underflow: boolean) => () => {
+      // With underflow, row 0's target logit lies 200 below its max: exp(−200) is 0 in float32.
+      const x = tf.tensor2d(values(4 * 9, 13).map((v, i) => (underflow && i === 0 ? 200 : v * 3)), [4, 9]);
+      const targets = tf.tensor1d([underflow ? 1 : 0, 3, 8, 5], 'int32');
+      const w = tf.tensor1d([0.5, 1, 2, 0.25]);
+      const ours = (l: tf.Tensor) => crossEntropy(l as tf.Tensor2D, targets);
+      const reference = (l: tf.Tensor) => tf.logSumExp(l, 1).sub(l.mul(tf.oneHot(targets, 9).toFloat()).sum(1));
+      return [ours(x), tf.grad((l) => ours(l).mul(w).sum())(x), reference(x), tf.grad((l) => reference(l).mul(w).sum())(x)];
+    };
+    for (const underflow of [false, true]) {
+      for (const backend of ['wasm', 'cpu'] as const) {
+        const [value, grad, refValue, refGrad] = await on(backend, f(underflow));
+        expect(value!.every(Number.isFinite)).toBe(true);
+        expectClose([value!, grad!], [refValue!, refGrad!], 1e-5);
+      }
+    }
   });
 
   it('gives the whole transformer the same gradients on wasm as on cpu', async () => {
