@@ -1,14 +1,11 @@
 // What the reporter needs from a resolved spec, read defensively: the reporter is handed the spec
 // as stored on disk (possibly by an older version), so every field falls back to the schema default.
+import { naturalGoal, OBJECTIVE_METRICS } from '../spec/semantic.js';
+import type { Objective, ObjectiveGoal, ObjectiveMetric } from '../spec/types.js';
 import type { ParamValue } from '../store/events.js';
 
-export type ObjectiveMetric = 'val_loss' | 'val_accuracy' | 'val_f1' | 'val_perplexity' | 'train_loss';
-export type Goal = 'minimize' | 'maximize';
-
-export interface Objective {
-  metric: ObjectiveMetric;
-  goal: Goal;
-}
+export type { Objective, ObjectiveMetric };
+export type Goal = ObjectiveGoal;
 
 /** Diagnosis thresholds; defaults mirror schema/sweep.schema.json `diagnosis` (a test checks). */
 export interface Thresholds {
@@ -57,12 +54,8 @@ export interface SpecView {
   plannedTrials?: number;
 }
 
-const METRICS: readonly ObjectiveMetric[] = ['val_loss', 'val_accuracy', 'val_f1', 'val_perplexity', 'train_loss'];
 
 /** The metric's natural direction: losses and perplexity go down, accuracy and F1 go up. */
-export function naturalGoal(metric: ObjectiveMetric): Goal {
-  return metric === 'val_accuracy' || metric === 'val_f1' ? 'maximize' : 'minimize';
-}
 
 function record(x: unknown): Record<string, unknown> | undefined {
   return x !== null && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : undefined;
@@ -74,7 +67,7 @@ function isParamValue(x: unknown): x is ParamValue {
 
 export function objectiveOfSpec(spec: unknown): Objective {
   const o = record(record(spec)?.objective);
-  const metric = METRICS.includes(o?.metric as ObjectiveMetric) ? (o!.metric as ObjectiveMetric) : 'val_loss';
+  const metric = OBJECTIVE_METRICS.includes(o?.metric as ObjectiveMetric) ? (o!.metric as ObjectiveMetric) : 'val_loss';
   const goal = o?.goal === 'minimize' || o?.goal === 'maximize' ? o.goal : naturalGoal(metric);
   return { metric, goal };
 }

@@ -1,19 +1,15 @@
 // How a trial's objective is read and compared; shared by the schedulers and the TPE history.
 import type { EpochMetrics } from '../engine/types.js';
+import { naturalGoal } from '../spec/semantic.js';
+import type { Objective, ObjectiveMetric } from '../spec/types.js';
 import type { Goal } from './scheduler.js';
 
-export type ObjectiveMetric = 'val_loss' | 'val_accuracy' | 'val_f1' | 'val_perplexity' | 'train_loss';
-
-export interface Objective {
-  metric: ObjectiveMetric;
-  goal: Goal;
-}
+export type { Objective, ObjectiveMetric };
 
 /** The spec's `objective`, with the metric's natural direction when `goal` is absent. */
 export function resolveObjective(spec?: { metric: ObjectiveMetric; goal?: Goal }): Objective {
   const metric = spec?.metric ?? 'val_loss';
-  const natural: Goal = metric === 'val_accuracy' || metric === 'val_f1' ? 'maximize' : 'minimize';
-  return { metric, goal: spec?.goal ?? natural };
+  return { metric, goal: spec?.goal ?? naturalGoal(metric) };
 }
 
 /** The objective value of one epoch; a missing metric reads as NaN (the worst value). */

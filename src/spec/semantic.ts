@@ -3,6 +3,7 @@
 import { dimensionSize, qRange, toSpace, type ParameterEntry } from '../search/space.js';
 import { didYouMean } from './suggest.js';
 import { join, show, showGot, type Problem } from './problems.js';
+import type { ObjectiveGoal, ObjectiveMetric } from './types.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -31,13 +32,21 @@ export const METHODS = ['full', 'head', 'top_k'] as const;
 export const KNOWN_PARAMETERS = [...Object.keys(NUMERIC_RULES), 'method'];
 
 /** The direction in which each objective metric improves. */
-export const NATURAL_GOAL: Record<string, 'minimize' | 'maximize'> = {
+export const NATURAL_GOAL: Record<ObjectiveMetric, ObjectiveGoal> = {
   val_loss: 'minimize',
   train_loss: 'minimize',
   val_perplexity: 'minimize',
   val_accuracy: 'maximize',
   val_f1: 'maximize',
 };
+
+/** The metrics an objective may name, in the schema's order. */
+export const OBJECTIVE_METRICS = Object.keys(NATURAL_GOAL) as ObjectiveMetric[];
+
+/** A metric's natural direction (an unknown one, e.g. from a newer spec, is minimized). */
+export function naturalGoal(metric: string): ObjectiveGoal {
+  return NATURAL_GOAL[metric as ObjectiveMetric] ?? 'minimize';
+}
 
 /** Metrics that only one task type produces. */
 const METRIC_TASK: Record<string, string> = {

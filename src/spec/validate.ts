@@ -3,7 +3,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { InputError } from '../errors.js';
 import { ajvProblems } from './ajv-problems.js';
 import { formatProblem, inDocumentOrder, settle, show, type Locate, type Problem } from './problems.js';
-import { NATURAL_GOAL, nonFiniteProblems, semanticProblems } from './semantic.js';
+import { naturalGoal, nonFiniteProblems, semanticProblems } from './semantic.js';
 import { sweepSchema, type ResolvedSpec } from './types.js';
 
 let compiled: ValidateFunction | undefined;
@@ -40,6 +40,6 @@ export function validateSpec(obj: unknown, file: string, locate?: Locate): Resol
   const problems = specProblems(obj, spec);
   if (problems.length > 0) throw new InputError(problems.map((p) => formatProblem(file, p, locate)));
   const resolved = spec as ResolvedSpec & { objective: { goal?: string } };
-  resolved.objective.goal ??= NATURAL_GOAL[resolved.objective.metric] ?? 'minimize';
+  resolved.objective.goal ??= naturalGoal(resolved.objective.metric);
   return resolved;
 }
