@@ -1,13 +1,13 @@
 // What the reporter needs from a resolved spec, read defensively: the reporter is handed the spec
 // as stored on disk (possibly by an older version), so every field falls back to the schema default.
 import { naturalGoal, OBJECTIVE_METRICS } from '../spec/semantic.js';
-import type { Objective, ObjectiveGoal, ObjectiveMetric } from '../spec/types.js';
+import { sweepSchema, type Objective, type ObjectiveGoal, type ObjectiveMetric } from '../spec/types.js';
 import type { ParamValue } from '../store/events.js';
 
 export type { Objective, ObjectiveMetric };
 export type Goal = ObjectiveGoal;
 
-/** Diagnosis thresholds; defaults mirror schema/sweep.schema.json `diagnosis` (a test checks). */
+/** Diagnosis thresholds (schema/sweep.schema.json `diagnosis`). */
 export interface Thresholds {
   overfit_rise: number;
   overfit_gap: number;
@@ -16,12 +16,14 @@ export interface Thresholds {
   forgetting_rise: number;
 }
 
+// The defaults come from the schema itself, so the two cannot drift apart.
+const diagnosisSchema = sweepSchema.properties.diagnosis.properties;
 export const DEFAULT_THRESHOLDS: Thresholds = {
-  overfit_rise: 0.05,
-  overfit_gap: 0.5,
-  underfit_ratio: 0.9,
-  improving_slope: 0.01,
-  forgetting_rise: 0.1,
+  overfit_rise: diagnosisSchema.overfit_rise.default,
+  overfit_gap: diagnosisSchema.overfit_gap.default,
+  underfit_ratio: diagnosisSchema.underfit_ratio.default,
+  improving_slope: diagnosisSchema.improving_slope.default,
+  forgetting_rise: diagnosisSchema.forgetting_rise.default,
 };
 
 /** The range searched for one numeric parameter. */
