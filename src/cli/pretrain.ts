@@ -3,9 +3,8 @@
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { pretrain } from '../engine/pretrain.js';
-import type { BackendChoice } from '../engine/types.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../engine/types.js';
 
-const BACKENDS: BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
 export function registerPretrain(program: Command): void {
   program
@@ -14,7 +13,7 @@ export function registerPretrain(program: Command): void {
     .option('--out <dir>', 'model directory to write', 'models/base')
     .option('--seed <n>', 'seed for the tokenizer order, initialisation and batches', '1')
     .option('--steps <n>', 'training steps (batches of 32 × 64 tokens); the shipped model used 600', '600')
-    .option('--backend <name>', `one of ${BACKENDS.join(', ')}`, 'auto')
+    .option('--backend <name>', `one of ${BACKEND_CHOICES.join(', ')}`, 'auto')
     // Every command's help ends with examples a user can copy (tests/e2e/help.test.ts checks it).
     .addHelpText(
       'after',
@@ -27,7 +26,7 @@ Examples:
     .action(async (o: { out: string; seed: string; steps: string; backend: string }) => {
       const seed = integer(o.seed, '--seed', 0);
       const steps = integer(o.steps, '--steps', 1);
-      if (!BACKENDS.includes(o.backend as BackendChoice)) throw new InputError(`--backend: expected one of ${BACKENDS.join(', ')}, got "${o.backend}"`);
+      if (!BACKEND_CHOICES.includes(o.backend as BackendChoice)) throw new InputError(`--backend: expected one of ${BACKEND_CHOICES.join(', ')}, got "${o.backend}"`);
       const controller = new AbortController();
       const stop = () => controller.abort();
       process.once('SIGINT', stop);

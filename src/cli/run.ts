@@ -3,19 +3,18 @@
 // checkpoint at their next batch and are recorded stopped), a second one exits at once.
 import { relative } from 'node:path';
 import { Command, Option } from 'commander';
-import type { BackendChoice, TrialConfig } from '../engine/types.js';
+import { BACKEND_CHOICES, type BackendChoice, type TrialConfig } from '../engine/types.js';
 import { EXIT, InputError } from '../errors.js';
 import { renderReport, writeHtmlReport } from '../report/render.js';
 import { runSweep, type SweepOutcome, type SweepRunOptions } from '../sweep/run.js';
 import { ProgressDisplay } from './progress.js';
 import { parseMaxTrials } from './spec-input.js';
 
-const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 const TRIAL_KINDS: readonly NonNullable<TrialConfig['kind']>[] = ['train', 'noop', 'throw', 'nan', 'hang', 'exit', 'devices', 'oom'];
 
 export function parseBackend(value: string): BackendChoice {
-  if ((BACKENDS as readonly string[]).includes(value)) return value as BackendChoice;
-  throw new InputError(`--backend: expected one of ${BACKENDS.join(', ')}, got ${JSON.stringify(value)}`);
+  if ((BACKEND_CHOICES as readonly string[]).includes(value)) return value as BackendChoice;
+  throw new InputError(`--backend: expected one of ${BACKEND_CHOICES.join(', ')}, got ${JSON.stringify(value)}`);
 }
 
 export function parseWorkers(value: string): number {
@@ -88,7 +87,7 @@ export function registerRun(program: Command): void {
     .description('run a sweep: every trial of the spec on a pool of slots (one per GPU × trials_per_gpu, or CPU workers), recorded in <results>/<name>/')
     .argument('<spec>', 'path of the sweep spec (.json, .yaml or .yml)')
     .option('--results <dir>', 'results directory; the sweep goes to <dir>/<spec name>/', 'results')
-    .option('--backend <name>', `TensorFlow.js backend, overrides resources.backend (${BACKENDS.join(', ')})`, parseBackend)
+    .option('--backend <name>', `TensorFlow.js backend, overrides resources.backend (${BACKEND_CHOICES.join(', ')})`, parseBackend)
     .option('--workers <n>', 'CPU slots when there is no GPU, overrides resources.workers', parseWorkers)
     .option('--max-trials <n>', 'largest grid accepted', parseMaxTrials)
     .addOption(trialKindOption())

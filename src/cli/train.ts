@@ -3,9 +3,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, InterruptedError } from '../errors.js';
-import type { BackendChoice, EpochMetrics, TrialConfig, TrialEvent } from '../engine/types.js';
+import { BACKEND_CHOICES, type BackendChoice, type EpochMetrics, type TrialConfig, type TrialEvent } from '../engine/types.js';
 
-const BACKENDS: BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
 /**
  * Reads a TrialConfig JSON. Paths (model, data files, dir) are relative to the JSON file; omitted
@@ -35,7 +34,7 @@ export function readTrialConfig(path: string, backend?: string): TrialConfig {
   const method = task.method ?? 'full';
   if (!['full', 'head', 'top_k'].includes(method)) throw new InputError(`${path}: task.method: expected "full", "head" or "top_k", got ${JSON.stringify(method)}`);
   const chosen = (backend ?? c.backend ?? 'auto') as BackendChoice;
-  if (!BACKENDS.includes(chosen)) throw new InputError(`--backend: expected one of ${BACKENDS.join(', ')}, got "${chosen}"`);
+  if (!BACKEND_CHOICES.includes(chosen)) throw new InputError(`--backend: expected one of ${BACKEND_CHOICES.join(', ')}, got "${chosen}"`);
   if (!c.params || typeof c.params !== 'object') throw new InputError(`${path}: params: expected an object with learning_rate, batch_size, epochs`);
   const split = data.split ?? 0.2;
   if (!(split > 0 && split < 1)) throw new InputError(`${path}: task.data.split: expected a number between 0 and 1, got ${split}`);
@@ -107,7 +106,7 @@ export function registerTrain(program: Command): void {
     .command('train')
     .description('run one fine-tune trial from a trial config JSON and print per-epoch metrics (resumes from its checkpoint)')
     .requiredOption('--config <trial.json>', 'trial config (paths relative to the file)')
-    .option('--backend <name>', `override the backend: ${BACKENDS.join('|')}`)
+    .option('--backend <name>', `override the backend: ${BACKEND_CHOICES.join('|')}`)
     // Every command's help ends with examples a user can copy (tests/e2e/help.test.ts checks it).
     .addHelpText(
       'after',

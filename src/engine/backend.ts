@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { availableParallelism } from 'node:os';
 import { InputError } from '../errors.js';
-import type { BackendChoice, BackendName } from './types.js';
+import { BACKEND_ORDER, type BackendChoice, type BackendName } from './types.js';
 import { registerWasmTrainingKernels } from './kernels.js';
 
 export interface SelectedBackend {
@@ -14,7 +14,7 @@ export interface SelectedBackend {
 
 /** The tfjs backend id each finesweep backend name registers under. */
 const TFJS_ID: Record<BackendName, string> = { 'tensorflow-gpu': 'tensorflow', tensorflow: 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
-const ORDER: BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+const ORDER = BACKEND_ORDER;
 
 let active: SelectedBackend | undefined;
 // One selection at a time: two overlapping calls in one thread must not race on tf.setBackend.

@@ -5,6 +5,10 @@ export type TaskType = 'classification' | 'causal-lm';
 export type Method = 'full' | 'head' | 'top_k';
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 export type BackendChoice = 'auto' | BackendName;
+/** Every backend, in the order `auto` tries them. */
+export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+/** What `--backend` (and the spec's `resources.backend`) accepts. */
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', ...BACKEND_ORDER];
 
 /** Everything one fine-tune needs. Paths are absolute (the controller resolves them). */
 export interface TrialConfig {
