@@ -1,7 +1,7 @@
 // Scheduler decisions read straight off the journal: the call the run loop makes after each
 // epoch_ended, and the check a resumed sweep makes for stops that were decided but not written.
 import type { JournalEvent } from '../store/events.js';
-import type { Objective } from './objective.js';
+import type { Objective } from '../trial/objective.js';
 import { epochResults } from './results.js';
 import type { Decision, Scheduler } from './scheduler.js';
 

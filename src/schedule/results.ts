@@ -6,14 +6,14 @@
 // rebuilds the same list from the same journal) see exactly the same results at every decision.
 import type { JournalEvent } from '../store/events.js';
 import type { EpochResult, ScheduleQuery } from './scheduler.js';
-import { objectiveValue, type ObjectiveMetric } from './objective.js';
+import { objectiveValue } from '../trial/objective.js';
 
 /**
  * The objective of every epoch_ended event, in journal order. Kept: the first record of each
  * (trial, epoch) — a resumed or retried trial re-reporting an epoch does not count twice. Dropped:
  * epochs a trial recorded after it was stopped early (an epoch in flight when the stop was written).
  */
-export function epochResults(events: readonly JournalEvent[], metric: ObjectiveMetric): EpochResult[] {
+export function epochResults(events: readonly JournalEvent[], metric: string): EpochResult[] {
   const seen = new Set<string>();
   const stopped = new Set<string>();
   const out: EpochResult[] = [];
@@ -23,7 +23,7 @@ export function epochResults(events: readonly JournalEvent[], metric: ObjectiveM
     const key = `${e.trial_id}\u0000${e.metrics.epoch}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ trialId: e.trial_id, epoch: e.metrics.epoch, value: objectiveValue(e.metrics, metric) });
+    out.push({ trialId: e.trial_id, epoch: e.metrics.epoch, value: objectiveValue(e.metrics, metric) ?? Number.NaN });
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createScheduler, decideFromJournal, pendingStops, resolveObjective, type ScheduleSpec } from '../../src/schedule/index.js';
+import { createScheduler, decideFromJournal, pendingStops, type ScheduleSpec } from '../../src/schedule/index.js';
+import { resolveObjective } from '../../src/trial/objective.js';
 import { simulate, type RecordedTrial } from '../../src/schedule/simulate.js';
 import { Rng } from '../../src/search/rng.js';
 import type { JournalEvent, JournalEventBody } from '../../src/store/events.js';
