@@ -17,7 +17,7 @@ import type { EpochMetrics } from '../src/trial/types.js';
 import { TrialPool } from '../src/pool/pool.js';
 import { planSlots } from '../src/pool/slots.js';
 import { createScheduler } from '../src/schedule/index.js';
-import { simulate, type RecordedTrial } from '../src/schedule/simulate.js';
+import { simulate, type RecordedTrial } from './simulate.js';
 import type { FinishedTrial } from '../src/search/sampler.js';
 import { TpeSampler } from '../src/search/tpe.js';
 import { spaceOf, trialId } from '../src/sweep/expand.js';

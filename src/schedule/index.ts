@@ -26,6 +26,4 @@ export function createScheduler(spec: ScheduleSpec): Scheduler | undefined {
 
 export { AshaScheduler } from './asha.js';
 export { MedianScheduler } from './median.js';
-export { epochResults } from './results.js';
-export { decideFromJournal, pendingStops, type StopDecision } from './replay.js';
 export type { Decision, EpochResult, Scheduler, ScheduleQuery } from './scheduler.js';

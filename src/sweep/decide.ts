@@ -129,7 +129,7 @@ export function recordOfAttempt(end: AttemptEnd): AttemptRecord {
     if (!reportsMetric(all, end.metric)) {
       // Every trial of the sweep would end the same way (the trainer does not report that metric):
       // the sweep's input, not this trial's bad luck.
-      const reported = [...new Set(all.flatMap((m) => Object.keys(m).filter((k) => k !== 'epoch' && typeof m[k] === 'number')))];
+      const reported = [...new Set(all.flatMap((m) => Object.keys(m).filter((k) => k !== 'epoch' && k !== 'seconds' && typeof m[k] === 'number')))];
       return failure(
         `trial ${trialId} completed without reporting the objective metric ${JSON.stringify(end.metric)}` +
           (reported.length ? ` (it reported ${reported.join(', ')})` : ' (it reported no metric)'),

@@ -8,7 +8,7 @@ import { discoverGpus } from '../pool/gpus.js';
 import { TrialPool } from '../pool/pool.js';
 import { describeError, type TrialErrorInfo, type TrialRun } from '../pool/protocol.js';
 import { planSlots, type Slot } from '../pool/slots.js';
-import { createScheduler, decideFromJournal, pendingStops, type Scheduler } from '../schedule/index.js';
+import { createScheduler, type Scheduler } from '../schedule/index.js';
 import type { Sampler } from '../search/sampler.js';
 import type { PlannedTrial } from '../search/space.js';
 import { specHash } from '../spec/hash.js';
@@ -25,7 +25,8 @@ import { historyFromJournal } from './history.js';
 import { samplerOf, trialId } from './expand.js';
 import { objectiveOf, trialRequest } from './request.js';
 import { Recorder } from './recorder.js';
-import type { SweepOutcome, SweepRunOptions } from './session.js';
+import { decideFromJournal, pendingStops } from './replay.js';
+import type { SweepOutcome, SweepRunOptions } from './options.js';
 
 export interface Origin {
   specDir: string;

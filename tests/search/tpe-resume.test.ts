@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createScheduler, decideFromJournal } from '../../src/schedule/index.js';
+import { createScheduler } from '../../src/schedule/index.js';
+import { decideFromJournal } from '../../src/sweep/replay.js';
 import { resolveObjective } from '../../src/trial/objective.js';
 import { historyFromJournal } from '../../src/sweep/history.js';
 import { proposeNext, type TpeSpec } from '../../src/search/tpe.js';

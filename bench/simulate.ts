@@ -2,9 +2,9 @@
 // have run them: each free slot takes the next trial, each epoch takes its recorded seconds, and
 // the scheduler is asked after every epoch. Answers "what would early stopping have spent and
 // found on these curves" (bench/adaptive) and produces a journal for resume tests. Pure.
-import type { EpochMetrics } from '../trial/types.js';
-import type { JournalEvent, JournalEventBody } from '../store/events.js';
-import type { EpochResult, Scheduler } from './scheduler.js';
+import type { EpochResult, Scheduler } from '../src/schedule/scheduler.js';
+import type { JournalEvent, JournalEventBody } from '../src/store/events.js';
+import type { EpochMetrics } from '../src/trial/types.js';
 
 export interface RecordedTrial {
   id: string;
