@@ -2,9 +2,10 @@
 // step, train loss, last validation metric, ETA) under an overall bar (done/total, elapsed, ETA),
 // with finished trials scrolling above. Without a TTY (CI, a pipe): one plain line per event.
 import type { Writable } from 'node:stream';
-import type { EpochMetrics } from '../engine/types.js';
-import type { JournalEvent, Params } from '../store/events.js';
-import type { SweepProgress } from '../sweep/run.js';
+import type { EpochMetrics } from '../trial/types.js';
+import type { JournalEvent } from '../store/events.js';
+import type { Params } from '../trial/types.js';
+import type { SweepProgress } from '../sweep/session.js';
 
 interface SlotView {
   trialId: string;
@@ -234,11 +235,11 @@ export function describeParams(params: Params): string {
 }
 
 function describeMetrics(m: EpochMetrics): string {
-  const parts = [`train_loss ${num(m.train_loss)}`, `val_loss ${num(m.val_loss)}`];
+  const parts = [`train_loss ${num(m.train_loss ?? Number.NaN)}`, `val_loss ${num(m.val_loss ?? Number.NaN)}`];
   if (m.val_accuracy !== undefined) parts.push(`val_accuracy ${num(m.val_accuracy)}`);
   if (m.val_f1 !== undefined) parts.push(`val_f1 ${num(m.val_f1)}`);
   if (m.val_perplexity !== undefined) parts.push(`val_perplexity ${num(m.val_perplexity)}`);
-  return `${parts.join(', ')} (${seconds(m.seconds)})`;
+  return `${parts.join(', ')} (${seconds(m.seconds ?? 0)})`;
 }
 
 function metricOf(m: EpochMetrics, metric: string): number | undefined {
