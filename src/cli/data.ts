@@ -25,7 +25,7 @@ export class DataCheckError extends FinesweepError {
 
 /** One line per error finding, for a refusal (validate) or the end of `finesweep data`. */
 export function errorLines(report: DataCheckReport): string[] {
-  return report.findings.filter((f) => f.severity === 'error').map((f) => `${f.message}${f.examples.length ? ` (${f.examples[0]})` : ''}`);
+  return report.findings.filter((f) => f.severity === 'error').map((f) => (f.examples.length && !f.message.includes(f.examples[0]) ? `${f.message} (${f.examples[0]})` : f.message));
 }
 
 /** The shipped base model: its tokenizer and context are the default for `finesweep data`. */

@@ -8,6 +8,11 @@ import type { Finding } from '../types.js';
 export const IMBALANCE_MAJORITY = 0.9;
 export const MIN_CLASS_EXAMPLES = 10;
 
+/** A label as it is written in the file: "1" for a string, 1 for a number, true for a boolean. */
+function shown(i: Item): string {
+  return i.example.labelType === 'string' || i.example.labelType === undefined ? JSON.stringify(i.example.label) : String(i.example.label);
+}
+
 function mixedTypes(p: Prepared, items: readonly Item[]): Finding[] {
   const byType = new Map<string, Item[]>();
   for (const i of items) {
@@ -18,8 +23,9 @@ function mixedTypes(p: Prepared, items: readonly Item[]): Finding[] {
   }
   if (byType.size < 2) return [];
   // The type of the first example is the file's; the others are the odd ones out.
-  const firstType = (items[0].example.labelType ?? 'string');
-  const odd = items.filter((i) => (i.example.labelType ?? 'string') !== firstType);
+  const inFile = [...items].sort((a, b) => a.example.line - b.example.line);
+  const firstType = inFile[0].example.labelType ?? 'string';
+  const odd = inFile.filter((i) => (i.example.labelType ?? 'string') !== firstType);
   const types = [...byType].map(([t, l]) => `${t} ${int(l.length)}`).join(', ');
   const first = odd[0];
   if (p.input.coerceLabels) {
@@ -27,7 +33,7 @@ function mixedTypes(p: Prepared, items: readonly Item[]): Finding[] {
       odd.map(where), 'write every label with one JSON type')];
   }
   return [finding('mixed_label_types', 'error', odd.length,
-    `labels of ${byType.size} JSON types (${types}); first ${first.example.labelType} label at ${where(first)}: ${JSON.stringify(first.example.label)}`,
+    `labels of ${byType.size} JSON types (${types}); the first label is a ${firstType}, ${where(first)} has the ${first.example.labelType} ${shown(first)}`,
     odd.map(where), 'write every label with one JSON type (1 and "1" are one class only after coercion: --coerce-labels)')];
 }
 
