@@ -23,7 +23,9 @@ function mixedTypes(p: Prepared, items: readonly Item[]): Finding[] {
   }
   if (byType.size < 2) return [];
   // The type of the first example is the file's; the others are the odd ones out.
-  const inFile = [...items].sort((a, b) => a.example.line - b.example.line);
+  // In file order: train's lines, then a separate validation file's (a split's are all in train's file).
+  const side = (i: Item): number => (i.file === p.input.train.file ? 0 : 1);
+  const inFile = [...items].sort((a, b) => side(a) - side(b) || a.example.line - b.example.line);
   const firstType = inFile[0].example.labelType ?? 'string';
   const odd = inFile.filter((i) => (i.example.labelType ?? 'string') !== firstType);
   const types = [...byType].map(([t, l]) => `${t} ${int(l.length)}`).join(', ');
