@@ -5,8 +5,10 @@
 // Fitting a terminal (`width` set: a TTY's columns; off a TTY every column is shown): rank, trial,
 // the swept parameters, the objective, the flags and a recommendation are always kept; the other
 // columns are left out in DROP_ORDER (then any column this file does not know, last-defined first),
-// until the table fits; if it still does not, the flags (and recommendation) move to a line under
-// their row. A line under the table names what was left out and that --wide or --columns shows it.
+// until the table fits; then headers break onto two lines, parameters equal in every row go, and
+// the flags (and recommendation) move to a line under their row, which may make room to bring
+// back the last columns left out. A line under the table names what was left out and that --wide
+// or --columns shows it.
 import { InputError } from '../errors.js';
 import { adviceLines, columns, leakageLine, summaryLine, type Column } from './columns.js';
 import type { Leaderboard, LeaderboardRow } from './leaderboard.js';
@@ -141,6 +143,15 @@ export function fitColumns(
   if (!fits(shown)) {
     under = shown.filter((c) => UNDER.includes(c.key));
     shown = shown.filter((c) => !UNDER.includes(c.key));
+    // The flags' room may now hold one-line headers, then columns left out (the last left out first).
+    twoLine = false;
+    if (!fits(shown)) twoLine = true;
+    for (const c of [...dropped].reverse()) {
+      const back = all.filter((col) => shown.includes(col) || col === c);
+      if (!fits(back)) break;
+      shown = back;
+      dropped.splice(dropped.indexOf(c), 1);
+    }
   }
   return { shown, dropped, under, twoLine };
 }
@@ -191,7 +202,7 @@ export function renderTable(lb: Leaderboard, opts: TableOptions = {}): string {
   if (more > 0) tail.push(`… ${more} more (--top N, --all)`);
   if (dropped.length > 0) {
     const what = dropped.map((c) => (lb.paramColumns.includes(c.key) ? `${c.header} (${cells[0]?.[chosen.indexOf(c)] ?? ''} in every trial)` : c.header));
-    tail.push(`left out to fit ${opts.width} columns: ${what.join(', ')} (--wide shows every column, --columns a,b,c picks them)`);
+    tail.push(`left out to fit ${opts.width} columns: ${what.join(', ')} (--wide or --columns a,b,c shows them)`);
   }
   // The leaderboard's own "not shown" line is replaced by the one above.
   return [...head, body, ...tail, ...adviceLines({ ...lb, hidden: 0 })].join('\n') + '\n';
