@@ -58,11 +58,10 @@ function cellColour(c: Column, row: LeaderboardRow): Colour | undefined {
   return undefined;
 }
 
-/** Display width of a plain cell (code points; the cells are ASCII and a few symbols). */
+/** Display width of a plain cell: its UTF-16 length, exact for the cells here (ASCII and a few
+ * symbols of the Basic Multilingual Plane such as – and …), and cheap at 10,000 rows. */
 function len(s: string): number {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
+  return s.length;
 }
 
 function pad(s: string, width: number, align: Column['align']): string {
