@@ -121,9 +121,3 @@ describe('terminal leaderboard', () => {
     expect(tableLines(text).filter((l) => /│ t\d{3,}-/.test(l))).toHaveLength(10_000);
   });
 });
-
-describe.skipIf(!process.env.H16_SHOW)('show', () => {
-  it('prints', () => {
-    for (const width of [60, 80, 150]) process.stdout.write(`--- ${width}\n${renderReport({ spec, state: state(6) }, { format: 'table', table: { width } })}`);
-  });
-});
