@@ -9,6 +9,7 @@ import { EXIT, InputError } from '../errors.js';
 import { renderReport, writeHtmlReport } from '../report/render.js';
 import { runSweep, type SweepOutcome, type SweepRunOptions } from '../sweep/session.js';
 import { ProgressDisplay } from './progress.js';
+import { terminalWidth } from './report.js';
 import { parseMaxTrials } from './spec-input.js';
 
 export function parseBackend(value: string): BackendChoice {
@@ -65,7 +66,8 @@ export async function runWithProgress(sweep: (opts: SweepRunOptions) => Promise<
     progress.finish();
     const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
     const input = { spec: outcome.spec, state: outcome.state, planned: outcome.planned };
-    process.stdout.write(renderReport({ ...input, dir: outcome.dir }, { format: 'table', color }));
+    const table = { width: terminalWidth(process.stdout) };
+    process.stdout.write(renderReport({ ...input, dir: outcome.dir }, { format: 'table', color, table }));
     // The HTML report (learning curves, lr plot, heatmap) is written beside the journal at the end.
     const html = await writeHtmlReport(outcome.dir, input);
     const shown = relative(process.cwd(), html);
