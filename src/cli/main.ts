@@ -10,6 +10,7 @@ import { registerPlan } from './plan.js';
 import { registerRun } from './run.js';
 import { registerResume } from './resume.js';
 import { registerExportOptuna } from './export-optuna.js';
+import { registerDashboard } from './dashboard.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerRun(program);
   registerResume(program);
   registerExportOptuna(program);
+  registerDashboard(program);
   return program;
 }
 
