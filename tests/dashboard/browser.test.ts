@@ -147,7 +147,7 @@ describe('the dashboard in a browser', () => {
     expect(dialogs).toEqual([]);
     await page.close();
     await stop(cli);
-  });
+  }, 480_000);
 
   it('shows markup from names, labels, errors and data as text, and runs none of it', async () => {
     const root = await mkdtemp(join(tmpdir(), 'finesweep-dash-xss-'));
@@ -191,7 +191,7 @@ describe('the dashboard in a browser', () => {
     expect(all).toContain(IMG_ERROR);
     expect(all).toContain(LEAKED);
     await stop(cli);
-  });
+  }, 240_000);
 
   it('pages through a 10,000-trial leaderboard', async () => {
     const root = await mkdtemp(join(tmpdir(), 'finesweep-dash-big-'));
@@ -216,5 +216,5 @@ describe('the dashboard in a browser', () => {
     expect(problems).toEqual([]);
     await page.close();
     await stop(cli);
-  });
+  }, 240_000);
 });
