@@ -143,7 +143,7 @@ ${charts.curves.length ? `<h2>Learning curves of the top trials</h2><div class="
 function table(headers: string[], rows: string[][], rightFrom = 1): string {
   const th = headers.map((h, i) => `<th class="${i >= rightFrom ? 'r' : ''}">${e(h)}</th>`).join('');
   const tr = rows.map((r) => `<tr>${r.map((c, i) => `<td class="${i >= rightFrom ? 'r' : ''}">${e(c)}</td>`).join('')}</tr>`).join('\n');
-  return `<table><thead><tr>${th}</tr></thead><tbody>${tr}</tbody></table>`;
+  return `<table>${headers.some((h) => h) ? `<thead><tr>${th}</tr></thead>` : ''}<tbody>${tr}</tbody></table>`;
 }
 
 const METRICS: Array<keyof EpochMetrics> = ['train_loss', 'train_accuracy', 'val_loss', 'val_accuracy', 'val_f1', 'val_perplexity'];
