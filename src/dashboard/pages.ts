@@ -77,7 +77,9 @@ function flagsHtml(row: LeaderboardRow): string {
 /** The report's advice lines, with each line's trial list cut short: 10,000 ids are not advice. */
 function advice(lb: Leaderboard): string[] {
   const cut = (ids: string[]): string[] => (ids.length > 8 ? [...ids.slice(0, 8), `… ${ids.length - 8} more`] : ids);
-  return adviceLines({ ...lb, advice: lb.advice.map((a) => ({ ...a, trials: cut(a.trials) })), problems: lb.problems.slice(0, 12), hidden: 0 });
+  const more = lb.problems.length - 12;
+  const lines = adviceLines({ ...lb, advice: lb.advice.map((a) => ({ ...a, trials: cut(a.trials) })), problems: lb.problems.slice(0, 12), hidden: 0 });
+  return more > 0 ? [...lines, `… ${more} more failed, diverged or stopped trials (see their status in the leaderboard)`] : lines;
 }
 
 export function pageCount(lb: Leaderboard): number {
