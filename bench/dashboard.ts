@@ -83,7 +83,8 @@ async function delays(browser: BrowserContext, runs: number): Promise<number[]> 
       const event: JournalEvent = { seq: ++seq, time: new Date().toISOString(), type: 'epoch_ended', trial_id: id, metrics: { epoch: 3 + i, train_loss: 0.3 - 0.01 * i, val_loss: 0.35 - 0.01 * i, seconds: 2 } };
       const t0 = performance.now();
       await appendFile(join(sweep.dir, 'journal.jsonl'), JSON.stringify(event) + '\n');
-      await page.waitForFunction(`document.querySelectorAll('figure.curve svg .mark-symbol path').length > ${before}`, undefined, { polling: 'raf', timeout: 30_000 });
+      // A function, not a string: the page's CSP forbids eval. (No DOM types in this project.)
+      await page.waitForFunction((n) => (globalThis as any).document.querySelectorAll('figure.curve svg .mark-symbol path').length > n, before, { polling: 'raf', timeout: 30_000 });
       out.push(performance.now() - t0);
     }
     await page.close();
