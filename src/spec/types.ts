@@ -13,19 +13,31 @@ type Defaulted = FromSchema<typeof sweepSchema>;
 /** One entry of `parameters`: `{ value }`, `{ values }` or a distribution. */
 export type ParameterSpec = FromSchema<(typeof sweepSchema)['definitions']['parameter']>;
 
-export type ObjectiveMetric = Defaulted['objective']['metric'];
+/** A per-epoch metric: what the schedulers, TPE and the best epoch read. */
+export type ObjectiveMetric = (typeof sweepSchema)['properties']['objective']['properties']['metric']['enum'][number];
+/** A metric of a two-metric objective: a per-epoch metric, `forgetting` or `seconds`. */
+export type TermMetric = (typeof sweepSchema)['definitions']['objective_term']['properties']['metric']['enum'][number];
 export type ObjectiveGoal = 'minimize' | 'maximize';
 export interface Objective {
   metric: ObjectiveMetric;
+  goal: ObjectiveGoal;
+}
+/** One metric of a two-metric (Pareto) objective. */
+export interface ObjectiveTerm {
+  metric: TermMetric;
   goal: ObjectiveGoal;
 }
 
 /**
  * The spec after validation: defaults filled, the objective's goal resolved to the metric's natural
  * direction, and every parameter typed (the schema's open `parameters` map types extras as unknown).
+ * A two-metric objective is resolved to `objective` = its first metric (the one scalar that early
+ * stopping, TPE and the best epoch need) and `objectives` = both terms (the reporter's Pareto ranking).
  */
-export type ResolvedSpec = Omit<Defaulted, 'objective' | 'parameters'> & {
+export type ResolvedSpec = Omit<Defaulted, 'objective' | 'parameters' | '$comment'> & {
+  $comment?: string | string[];
   objective: Objective;
+  objectives?: [ObjectiveTerm, ObjectiveTerm];
   parameters: {
     learning_rate: ParameterSpec;
     batch_size: ParameterSpec;
