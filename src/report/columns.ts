@@ -116,9 +116,37 @@ export function adviceLines(lb: Leaderboard): string[] {
     ...lb.advice.map((a) => `${FLAG_LABEL[a.flag] ?? a.flag} (${idList(a.trials)}): ${a.advice}`),
     ...problemLines(lb),
     ...(paretoLine(lb) ? [paretoLine(lb)!] : []),
+    ...importanceLines(lb),
     ...lb.notes.map((n) => `note: ${n}`),
     ...(lb.hidden > 0 ? [`${lb.hidden} more trial${lb.hidden === 1 ? '' : 's'} not shown (--top)`] : []),
+    ...suggestionLines(lb),
   ];
+}
+
+/** Bars of `width` cells for a share in [0, 1], in eighths of a cell. */
+export function bar(share: number, width = 20): string {
+  const eighths = Math.round(Math.min(1, Math.max(0, share)) * width * 8);
+  const partial = ' ▏▎▍▌▋▊▉'[eighths % 8];
+  return ('█'.repeat(Math.floor(eighths / 8)) + (eighths % 8 ? partial : '')).padEnd(width, ' ');
+}
+
+/** Parameter importance as a short bar list (one line per parameter, then the strongest interaction). */
+export function importanceLines(lb: Leaderboard): string[] {
+  const imp = lb.importance;
+  if (!imp) return [];
+  const width = Math.max(...imp.params.map((p) => p.name.length));
+  return [
+    `parameter importance: share of ${lb.objective.metric}'s variance each explains (fANOVA on a random forest, ${imp.trials} trials)`,
+    ...imp.params.map((p) => `  ${p.name.padEnd(width)} ${bar(p.importance)} ${p.importance.toFixed(2)}`),
+    ...imp.interactions.slice(0, 1).map((i) => `  interaction ${i.params.join(' × ')}: ${i.importance.toFixed(2)}`),
+  ];
+}
+
+/** The suggested next sweep in two lines (suggest.ts). */
+export function suggestionLines(lb: Leaderboard): string[] {
+  if (!lb.suggestion) return [];
+  const what = lb.suggestion.length > 0 ? lb.suggestion.map((c) => `${c.parameter} ${c.from} → ${c.to}`).join(' · ') : 'no range to change';
+  return [`next sweep: ${what}`, `  finesweep suggest ${lb.dir ?? '<sweep-dir>'} --out next.yaml writes it, with the reason for each change`];
 }
 
 /** Failed, diverged and stopped trials with their reason: one line each up to ADVICE_IDS, then one line per reason. */

@@ -8,7 +8,9 @@ import { diagnoseTrial, edgeNotes, forgettingRise, sweepLeakage, type DiagnosisC
 import { divergence } from './divergence.js';
 import { frontDominators, paretoRanks, type ParetoPoint } from './pareto.js';
 import { bestEpoch, rankTrials, trialSeconds, type BestEpoch } from './rank.js';
+import { parameterImportance, type Importance } from './importance.js';
 import { recommend, type Recommendation } from './recommend.js';
+import { suggestNext, type SpecChange } from './suggest.js';
 import { viewSpec, type Objective, type ObjectiveTerm, type Thresholds } from './spec-view.js';
 
 export interface LeaderboardInput {
@@ -89,6 +91,10 @@ export interface Leaderboard {
   unproposed: number;
   completed: boolean;
   leakage: { count: number; examples: string[] };
+  /** Which parameters explain the objective (fANOVA), over every ranked trial; undefined with too few. */
+  importance?: Importance;
+  /** What `finesweep suggest` would change for the next sweep (suggest.ts), from every row. */
+  suggestion?: SpecChange[];
   /** Sweep-level notes (the best trial on the edge of a searched range). */
   notes: string[];
   /** One line per recommendation, naming the shown trials it is made to (leakage is in `leakage` too). */
@@ -234,7 +240,15 @@ export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number }
     advice.set(key, line);
   }
 
-  return {
+  const cols = paramColumns(view, trials);
+  const logScale = new Set(view.parameters.filter((p) => p.range?.log).map((p) => p.name).concat('learning_rate'));
+  const importance = parameterImportance(
+    rows.filter((r) => r.rank !== undefined && r.best).map((r) => ({ params: r.params, value: r.best!.value })),
+    cols,
+    { logScale: (n) => logScale.has(n) },
+  );
+
+  const lb: Leaderboard = {
     name: input.state.name ?? view.name,
     description: view.description,
     dir: input.dir,
@@ -244,17 +258,21 @@ export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number }
     ...(shownFront.judged >= 2
       ? { pareto: { metrics: ranking ? view.objectives! : forgettingTerms, ranks: ranking !== undefined, front: shownFront.front } }
       : {}),
-    paramColumns: paramColumns(view, trials),
+    paramColumns: cols,
     rows: shown,
     hidden: rows.length - shown.length,
     counts,
     unproposed: Math.max(0, (view.plannedTrials ?? 0) - trials.length),
     completed: input.state.completed,
     leakage,
+    ...(importance ? { importance } : {}),
     notes: edgeNotes(bestTrial, view, trials),
     advice: [...advice.values()],
     problems: shown
       .filter((r) => (r.status === 'failed' || r.status === 'diverged' || r.status === 'stopped' || r.status === 'stopped_early') && r.reason)
       .map((r) => ({ id: r.id, status: r.status, reason: r.reason! })),
   };
+  // The next sweep is judged on every trial, not on a --top cut.
+  if (input.spec !== undefined && ranked.some((r) => r.rank !== undefined)) lb.suggestion = suggestNext(input.spec, { ...lb, rows }).changes;
+  return lb;
 }
