@@ -129,19 +129,33 @@ function numericChange(name: string, r: Range, ranked: LeaderboardRow[], all: Le
     let hi = r.hi;
     const why: string[] = [];
     if (diverged.length > 0) {
-      const at = Math.min(...diverged.map((row) => num(row)!));
-      const below = all.map(num).filter((v): v is number => v !== undefined && v < at && !diverged.some((d) => num(d) === v));
-      const cap = below.length > 0 ? Math.max(...below) : at / 10;
+      let at = Infinity;
+      for (const row of diverged) at = Math.min(at, num(row)!);
+      const divergedAt = new Set(diverged.map(num));
+      let cap = -Infinity;
+      for (const row of all) {
+        const v = num(row);
+        if (v !== undefined && v < at && !divergedAt.has(v) && v > cap) cap = v;
+      }
+      if (!Number.isFinite(cap)) cap = at / 10;
       if (cap < hi) {
         hi = cap;
         why.push(`lr ${show(name, at)} diverged (${ids(diverged.filter((d) => num(d) === at))})`);
       }
     }
     // Rates where every trial underfit: the floor rises to the lowest rate that did better.
-    const tried = [...new Set(all.map(num).filter((v): v is number => v !== undefined))].sort((a, b) => a - b);
+    const byRate = new Map<number, LeaderboardRow[]>();
+    for (const row of all) {
+      const v = num(row);
+      if (v === undefined || row.status !== 'completed') continue;
+      const list = byRate.get(v);
+      if (list) list.push(row);
+      else byRate.set(v, [row]);
+    }
+    const tried = [...byRate.keys()].sort((a, b) => a - b);
     let floor: number | undefined;
     for (const v of tried) {
-      const at = all.filter((row) => num(row) === v && row.status === 'completed');
+      const at = byRate.get(v)!;
       if (at.length > 0 && at.every((row) => row.flags.some((f) => f.name === 'underfitting'))) floor = v;
       else break;
     }
