@@ -5,6 +5,7 @@ import { benchAdaptive, formatAdaptive, type AdaptiveBench } from './adaptive.js
 import { benchEngine } from './engine.js';
 import { benchJournal } from './journal.js';
 import { benchPool, formatPool } from './pool.js';
+import { benchReport, formatReport } from './report.js';
 import { benchRss } from './rss.js';
 
 const quick = process.argv.includes('--quick');
@@ -20,6 +21,9 @@ const pool = await benchPool();
 log(formatPool(pool));
 log('peak memory per slot...');
 const rss = await benchRss();
+log('report seconds per format (1,000 and 10,000 synthetic trials)...');
+const report = await benchReport();
+log(formatReport(report));
 let adaptive: AdaptiveBench | undefined;
 if (!quick) {
   log('adaptive search (random vs asha, tpe vs random)...');
@@ -41,6 +45,10 @@ if (pool.speedup) {
 }
 rows.push(['orchestration overhead per trial', `${pool.overhead.msPerTrial.toFixed(2)} ms`, `${pool.overhead.trials} noop trials through expansion, pool, fsynced journal, progress (goal ≤ 5 ms)`]);
 rows.push(['journal fsynced events/s', `${Math.round(journal.eventsPerSecond)}`, `one append at a time; ${Math.round(journal.concurrentEventsPerSecond)}/s with 8 writers (goal ≥ 1,000)`]);
+for (const f of ['table', 'md', 'csv', 'json', 'html'] as const) {
+  const [k1, k10] = report.map((r) => r.seconds[f]);
+  rows.push([`report ${f}${f === 'table' ? ' (top 20)' : ''}, 10k trials`, `${k10.toFixed(2)} s`, `1k: ${k1.toFixed(2)} s; 10k ÷ 1k ${(k10 / k1).toFixed(1)}× (goal ≤ 3 s, ≤ 10×)`]);
+}
 rows.push(['peak RSS per slot', `${rss.perSlotMiB.toFixed(0)} MiB`, `sweep process peak ${rss.oneSlotPeakMiB.toFixed(0)} MiB with 1 slot, ${rss.twoSlotPeakMiB.toFixed(0)} MiB with 2`]);
 if (adaptive) {
   rows.push([

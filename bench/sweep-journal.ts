@@ -9,6 +9,7 @@ import type { EpochMetrics } from '../src/engine/types.js';
 import { specHash } from '../src/spec/hash.js';
 import type { ResolvedSpec } from '../src/spec/types.js';
 import { validateSpec } from '../src/spec/validate.js';
+import { expandTrials } from '../src/sweep/expand.js';
 import type { JournalEvent, JournalEventBody } from '../src/store/events.js';
 
 /** mulberry32: a small seeded generator, so the same n gives the same sweep. */
@@ -59,18 +60,13 @@ export function syntheticEvents(n: number, spec: ResolvedSpec = syntheticSpec(n)
     majorityRate: 0.7,
   };
   const counts = { completed: 0, failed: 0, diverged: 0, stopped_early: 0 };
+  // The plan's own trials (ids and parameters), so `resume` recognises every one as finished.
+  const planned = expandTrials(spec, { maxTrials: Math.max(n, 10_000) });
   for (let i = 0; i < n; i++) {
-    const lr = Math.exp(Math.log(1e-7) + r() * (Math.log(10) - Math.log(1e-7)));
-    const params = {
-      learning_rate: i % 997 === 5 ? 1e-300 : lr,
-      batch_size: [8, 16, 32, 64][Math.floor(r() * 4)],
-      epochs: 1 + Math.floor(r() * 5),
-      weight_decay: r() * 0.1,
-      dropout: r() * 0.5,
-      method: ['full', 'head', 'top_k'][Math.floor(r() * 3)],
-    };
-    const id = `t${String(i).padStart(5, '0')}-${(i * 2654435761 >>> 0).toString(16).padStart(8, '0')}`;
-    bodies.push({ type: 'trial_started', trial_id: id, index: i, params, slot: i % 2, attempt: 1, from_epoch: 0 });
+    const p = planned[i];
+    const params = p.params as { learning_rate: number; batch_size: number; epochs: number; weight_decay: number; dropout: number; method: string };
+    const id = p.id;
+    bodies.push({ type: 'trial_started', trial_id: id, index: p.index, params: p.params, slot: i % 2, attempt: 1, from_epoch: 0 });
     bodies.push({ type: 'data_report', trial_id: id, report, backend: 'wasm' });
     const decades = Math.log10(params.learning_rate) + 3.5;
     const fate = r();

@@ -14,8 +14,8 @@
 // 10,000-trial report within its time budget.
 import type { ParamValue } from '../store/events.js';
 
-export const IMPORTANCE_TREES = 24;
-export const IMPORTANCE_SAMPLE = 384;
+export const IMPORTANCE_TREES = 16;
+export const IMPORTANCE_SAMPLE = 256;
 /** Fewer trials than this say nothing about importance. */
 export const IMPORTANCE_MIN_TRIALS = 6;
 const MAX_DEPTH = 16;
