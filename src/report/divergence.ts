@@ -9,7 +9,8 @@
 //      initial validation loss for causal-lm. A model that has learnt nothing scores about 1× — three
 //      times it means the weights were thrown far off, not that training was too short;
 //   3. the train loss rose by an order of magnitude: an epoch's mean above `diverge_rise` [10] × the
-//      lowest value before it (the loss before any step included);
+//      lowest value before it (the loss before any step included), and no lower than the reference
+//      loss (a rise from a memorised near-zero loss is noise);
 //   4. the final train loss ends more than DIVERGE_MARGIN (10 %) above its start (the larger of the
 //      untrained model's loss and the first epoch's mean; needs two epochs).
 // Only the train loss is read for 2-4: a validation loss that climbs is overfitting's symptom too.
@@ -62,8 +63,11 @@ export function divergence(trial: TrialState, thresholds: Thresholds, taskType: 
     }
   }
   let low = finite(trial.initialValLoss) && trial.initialValLoss > 0 ? trial.initialValLoss : Infinity;
+  // A rise from a memorised near-zero loss (0.001 → 0.02) is noise, not divergence: the risen loss
+  // must also be no better than the reference (a model that learnt nothing).
+  const floor = finite(ref) ? ref : finite(trial.initialValLoss) ? trial.initialValLoss : 0;
   for (const e of trial.epochs) {
-    if (Number.isFinite(low) && e.train_loss > thresholds.diverge_rise * low) {
+    if (Number.isFinite(low) && e.train_loss > thresholds.diverge_rise * low && e.train_loss >= floor) {
       return { name: 'diverged', epoch: e.epoch, detail: `train loss rose from ${num(low)} to ${num(e.train_loss)} at epoch ${e.epoch} (> ${thresholds.diverge_rise}×)`, advice };
     }
     if (e.train_loss > 0) low = Math.min(low, e.train_loss);

@@ -163,8 +163,12 @@ describe('divergence without a NaN', () => {
 
   it('flags a train loss that rose by an order of magnitude, and not one that only doubled', () => {
     const lm = (train: number[]) => trial('lm', epochs(train, train), { dataReport: undefined, initialValLoss: 6 });
-    // 0.4 → 5: twelve times its low, still under 3× the initial loss.
-    expect(names(diagnoseTrial(lm([2, 0.4, 5]), ctx({ taskType: 'causal-lm' })))).toEqual(['diverged']);
+    // 0.5 → 6.2: over ten times its low, back above the initial loss 6, under 3× it and under 1.1× it.
+    const flags = diagnoseTrial(lm([2, 0.5, 6.2]), ctx({ taskType: 'causal-lm' }));
+    expect(names(flags)).toEqual(['diverged']);
+    expect(flags[0].detail).toMatch(/rose from 0\.5 to 6\.2 at epoch 3/);
+    // A memorised loss that ticks up from near zero is not divergence.
+    expect(diagnoseTrial(lm([2, 0.001, 0.05]), ctx({ taskType: 'causal-lm' })).map((f) => f.name)).not.toContain('diverged');
     expect(diagnoseTrial(lm([2, 0.4, 0.8]), ctx({ taskType: 'causal-lm' })).map((f) => f.name)).not.toContain('diverged');
   });
 
