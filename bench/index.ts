@@ -6,6 +6,7 @@ import { benchDashboard, formatDashboard } from './dashboard.js';
 import { benchEngine } from './engine.js';
 import { benchJournal } from './journal.js';
 import { benchPool, formatPool } from './pool.js';
+import { benchReport, formatReport } from './report.js';
 import { benchRss } from './rss.js';
 import { benchTable, formatTable } from './table.js';
 
@@ -28,6 +29,9 @@ log(formatTable(table));
 log('dashboard (main job and 10,000 synthetic trials in chromium)...');
 const dashboard = await benchDashboard();
 log(formatDashboard(dashboard));
+log('report seconds per format (1,000 and 10,000 synthetic trials)...');
+const report = await benchReport();
+log(formatReport(report));
 let adaptive: AdaptiveBench | undefined;
 if (!quick) {
   log('adaptive search (random vs asha, tpe vs random)...');
@@ -52,6 +56,10 @@ rows.push(['journal fsynced events/s', `${Math.round(journal.eventsPerSecond)}`,
 for (const t of table) {
   const ratio = t.cliTable3Seconds !== undefined ? `; cli-table3 ${t.cliTable3Seconds.toFixed(2)} s (${(t.cliTable3Seconds / t.renderSeconds).toFixed(0)}× slower)` : '';
   rows.push([`report table --all, ${t.rows.toLocaleString('en-US')} trials`, `${(t.buildSeconds + t.renderSeconds).toFixed(2)} s`, `leaderboard ${t.buildSeconds.toFixed(2)} s + table ${t.renderSeconds.toFixed(3)} s${ratio} (goal ≤ 3 s at 10,000)`]);
+}
+for (const f of ['table', 'md', 'csv', 'json', 'html'] as const) {
+  const [k1, k10] = report.map((r) => r.seconds[f]);
+  rows.push([`report ${f}${f === 'table' ? ' (top 20)' : ''}, 10k trials`, `${k10.toFixed(2)} s`, `1k: ${k1.toFixed(2)} s; 10k ÷ 1k ${(k10 / k1).toFixed(1)}× (goal ≤ 3 s, ≤ 10×)`]);
 }
 rows.push(['peak RSS per slot', `${rss.perSlotMiB.toFixed(0)} MiB`, `sweep process peak ${rss.oneSlotPeakMiB.toFixed(0)} MiB with 1 slot, ${rss.twoSlotPeakMiB.toFixed(0)} MiB with 2`]);
 rows.push([

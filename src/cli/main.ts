@@ -12,6 +12,7 @@ import { registerResume } from './resume.js';
 import { registerData } from './data.js';
 import { registerExportOptuna } from './export-optuna.js';
 import { registerDashboard } from './dashboard.js';
+import { registerSuggest } from './suggest.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerData(program);
   registerExportOptuna(program);
   registerDashboard(program);
+  registerSuggest(program);
   return program;
 }
 

@@ -65,7 +65,8 @@ export async function reportCommand(dir: string, flags: ReportFlags): Promise<st
   const format = parseFormat(flags.format);
   const top = parseTop(flags.top);
   const sweep = await readSweep(dir);
-  const input = { spec: sweep.spec, state: sweep.state, dir, planned: plannedTrials(sweep.spec) };
+  // A finished sweep has every trial it will ever have in its journal: no plan to expand.
+  const input = { spec: sweep.spec, state: sweep.state, dir, planned: sweep.state.completed ? [] : plannedTrials(sweep.spec) };
   if (format === 'html') {
     if (flags.out) {
       await writeAtomic(resolve(flags.out), await renderReport(input, { format, top }));

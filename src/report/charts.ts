@@ -124,13 +124,21 @@ interface Cell {
  * The best objective per (learning rate, batch size), over the ranked trials: a running or failed
  * trial's best so far is not comparable with a finished one's.
  */
+/** More distinct learning rates than this (a random search) are binned by decade in the lr plots. */
+export const LR_BINS_OVER = 12;
+
 function cells(lb: Leaderboard): Cell[] {
   const byKey = new Map<string, Cell>();
   const better = (a: number, b: number): boolean => (lb.objective.goal === 'minimize' ? a < b : a > b);
+  const distinct = new Set<number>();
+  for (const r of lb.rows) if (typeof r.params.learning_rate === 'number') distinct.add(r.params.learning_rate);
+  const binned = distinct.size > LR_BINS_OVER;
   for (const r of lb.rows) {
-    const lr = r.params.learning_rate;
+    const raw = r.params.learning_rate;
     const bs = r.params.batch_size;
-    if (r.rank === undefined || !r.best || typeof lr !== 'number' || lr <= 0) continue;
+    if (r.rank === undefined || !r.best || typeof raw !== 'number' || !(raw > 0) || !Number.isFinite(raw)) continue;
+    // Binned: the decade the rate falls in (1e-4 holds [1e-4, 1e-3)).
+    const lr = binned ? 10 ** Math.floor(Math.log10(raw)) : raw;
     const key = `${lr}\u0000${String(bs)}`;
     const prev = byKey.get(key);
     if (!prev || better(r.best.value, prev.value)) {
@@ -166,7 +174,13 @@ export function heatmapSpec(lb: Leaderboard): TopLevelSpec | undefined {
   const metric = lb.objective.metric;
   const lrs = [...new Set(data.map((c) => c.lr))].sort((a, b) => a - b).map(fmtSci);
   const batches = [...new Set(data.map((c) => c.batchNum))].sort((a, b) => a - b).map(String);
-  const midpoint = (Math.min(...data.map((c) => c.value)) + Math.max(...data.map((c) => c.value))) / 2;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const c of data) {
+    if (c.value < lo) lo = c.value;
+    if (c.value > hi) hi = c.value;
+  }
+  const midpoint = (lo + hi) / 2;
   const darkIsLow = lb.objective.goal === 'minimize';
   return {
     width: Math.max(200, 80 * lrs.length),
@@ -193,10 +207,156 @@ export function heatmapSpec(lb: Leaderboard): TopLevelSpec | undefined {
   } as TopLevelSpec;
 }
 
+/** At most this many trials are drawn in the all-trials plots; beyond it a sample, said on the page. */
+export const PLOT_TRIALS = 1000;
+const PLOT_TOP = 100;
+
+/**
+ * The rows the all-trials plots draw: every ranked trial up to PLOT_TRIALS; beyond it the top
+ * PLOT_TOP and an even sample (every k-th by rank) of the rest, so the page stays small and quick.
+ */
+export function plotSample(lb: Leaderboard): { rows: LeaderboardRow[]; of: number; note?: string } {
+  const ranked = lb.rows.filter((r) => r.rank !== undefined && r.best && Number.isFinite(r.best.value));
+  if (ranked.length <= PLOT_TRIALS) return { rows: ranked, of: ranked.length };
+  const rest = ranked.slice(PLOT_TOP);
+  const k = rest.length / (PLOT_TRIALS - PLOT_TOP);
+  const sample = Array.from({ length: PLOT_TRIALS - PLOT_TOP }, (_, i) => rest[Math.floor(i * k)]);
+  return {
+    rows: [...ranked.slice(0, PLOT_TOP), ...sample],
+    of: ranked.length,
+    note: `The plots of all trials show ${PLOT_TRIALS.toLocaleString('en-US')} of the ${ranked.length.toLocaleString('en-US')} ranked trials: the top ${PLOT_TOP} and an even sample of the rest (every ${k.toFixed(1)}th by rank).`,
+  };
+}
+
+/** A parameter's value on a plot axis: numbers as they are (learning rate on a log axis), others as labels. */
+const axisValue = (v: unknown): number | string | undefined => (typeof v === 'number' ? (Number.isFinite(v) ? v : undefined) : v === undefined ? undefined : String(v));
+
+/** Parallel coordinates: one line per trial across every swept parameter and the objective, each axis scaled to its range. */
+export function parallelSpec(lb: Leaderboard, rows: readonly LeaderboardRow[]): TopLevelSpec | undefined {
+  const metric = lb.objective.metric;
+  const axes = lb.paramColumns.filter((p) => rows.some((r) => typeof r.params[p] === 'number'));
+  if (rows.length < 2 || axes.length === 0) return undefined;
+  const data: Array<Record<string, unknown>> = [];
+  const bounds = new Map<string, [number, number]>();
+  const pos = (name: string, v: number): number => (name === 'learning_rate' && v > 0 ? Math.log10(v) : v);
+  for (const name of [...axes, metric]) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const r of rows) {
+      const raw = name === metric ? r.best!.value : r.params[name];
+      if (typeof raw !== 'number' || !Number.isFinite(raw)) continue;
+      const v = pos(name, raw);
+      if (!Number.isFinite(v)) continue;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    bounds.set(name, [lo, hi]);
+  }
+  for (const r of rows) {
+    for (const name of [...axes, metric]) {
+      const raw = name === metric ? r.best!.value : r.params[name];
+      if (typeof raw !== 'number' || !Number.isFinite(raw)) continue;
+      const [lo, hi] = bounds.get(name)!;
+      const v = pos(name, raw);
+      if (!Number.isFinite(v)) continue;
+      data.push({ trial: r.id, axis: name === 'learning_rate' ? 'learning_rate (log)' : name, at: hi > lo ? (v - lo) / (hi - lo) : 0.5, value: r.best!.value });
+    }
+  }
+  const order = [...axes.map((a) => (a === 'learning_rate' ? 'learning_rate (log)' : a)), metric];
+  return {
+    width: Math.max(420, 110 * order.length),
+    height: 260,
+    title: { text: 'All trials: parameters and objective', subtitle: `one line per trial, each axis scaled to its range; colour: best ${metric}` },
+    data: { values: data },
+    mark: { type: 'line', strokeWidth: 1, opacity: 0.5 },
+    encoding: {
+      x: { field: 'axis', type: 'nominal', sort: order, title: null, axis: { labelAngle: 0, domain: false, grid: true, gridColor: '#cbd5e1' } },
+      y: { field: 'at', type: 'quantitative', title: 'scaled to each axis (min → max)', axis: { format: '.0%' }, scale: { domain: [0, 1] } },
+      detail: { field: 'trial', type: 'nominal' },
+      color: { field: 'value', type: 'quantitative', title: `best ${metric}`, scale: { scheme: 'viridis', reverse: lb.objective.goal === 'maximize' } },
+    },
+  } as TopLevelSpec;
+}
+
+/** Objective against each swept parameter, one small scatter per parameter (the learning rate on a log axis). */
+export function sliceSpecs(lb: Leaderboard, rows: readonly LeaderboardRow[]): Array<{ name: string; spec: TopLevelSpec }> {
+  const metric = lb.objective.metric;
+  return lb.paramColumns.flatMap((name) => {
+    const points = rows.flatMap((r) => {
+      const v = axisValue(r.params[name]);
+      if (v === undefined || (name === 'learning_rate' && !(typeof v === 'number' && v > 0))) return [];
+      return [{ x: v, value: r.best!.value, trial: r.id }];
+    });
+    if (points.length < 2) return [];
+    const numeric = points.every((p) => typeof p.x === 'number');
+    const log = name === 'learning_rate';
+    const spec = {
+      width: 240,
+      height: 160,
+      title: { text: `${metric} vs ${name}` },
+      data: { values: points },
+      mark: { type: 'point', filled: true, size: 30, opacity: 0.6 },
+      encoding: {
+        x: numeric
+          ? { field: 'x', type: 'quantitative', title: log ? `${name} (log)` : name, scale: log ? { type: 'log' } : { zero: false }, axis: log ? { format: '.0e', tickCount: 5 } : { tickCount: 5 } }
+          : { field: 'x', type: 'nominal', title: name, axis: { labelAngle: 0 } },
+        y: { field: 'value', type: 'quantitative', title: `best ${metric}`, scale: { zero: false } },
+        color: { value: '#2563eb' },
+      },
+    } as TopLevelSpec;
+    return [{ name, spec }];
+  });
+}
+
+/** The Pareto plot: every trial on the two metrics, the front joined and marked. */
+export function paretoSpec(lb: Leaderboard, rows: readonly LeaderboardRow[]): TopLevelSpec | undefined {
+  const p = lb.pareto;
+  if (!p) return undefined;
+  const [a, b] = p.metrics;
+  const valueOf = (r: LeaderboardRow, metric: string): number | undefined => {
+    if (metric === 'forgetting') return r.forgettingRise;
+    if (metric === 'seconds') return r.seconds;
+    if (metric === lb.objective.metric) return r.best?.value;
+    const e = r.best ? r.curve.find((c) => c.epoch === r.best!.epoch) : undefined;
+    const v = e?.[metric as keyof typeof e];
+    return typeof v === 'number' ? v : undefined;
+  };
+  const points = rows.flatMap((r) => {
+    const x = valueOf(r, a.metric);
+    const y = valueOf(r, b.metric);
+    return x !== undefined && y !== undefined && Number.isFinite(x) && Number.isFinite(y) ? [{ x, y, trial: r.id, front: r.paretoRank === 1 ? 'on the front' : 'dominated' }] : [];
+  });
+  if (points.length < 2) return undefined;
+  const front = points.filter((q) => q.front === 'on the front').sort((q, w) => q.x - w.x);
+  const label = (m: string): string => (m === 'forgetting' ? 'general-text perplexity rise' : m === 'seconds' ? 'wall time (s)' : m);
+  const enc = {
+    x: { field: 'x', type: 'quantitative', title: `${label(a.metric)} (${a.goal})`, scale: { zero: false } },
+    y: { field: 'y', type: 'quantitative', title: `${label(b.metric)} (${b.goal})`, scale: { zero: false }, ...(b.metric === 'forgetting' ? { axis: { format: '.0%' } } : {}) },
+  };
+  return {
+    width: 420,
+    height: 260,
+    title: { text: `Pareto front: ${a.metric} vs ${b.metric}`, subtitle: p.ranks ? 'the ranking: Pareto rank, then the first metric' : 'the trade-off: trials off the front scored no better and forgot more' },
+    layer: [
+      { data: { values: front }, mark: { type: 'line', color: '#16a34a', strokeWidth: 2, interpolate: 'step-after' }, encoding: enc },
+      {
+        data: { values: points },
+        mark: { type: 'point', filled: true, size: 50 },
+        encoding: { ...enc, color: { field: 'front', type: 'nominal', title: null, scale: { domain: ['on the front', 'dominated'], range: ['#16a34a', '#9ca3af'] } } },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
 export interface ReportCharts {
   curves: Array<{ id: string; svg: string }>;
   lr?: string;
   heatmap?: string;
+  parallel?: string;
+  slices: Array<{ name: string; svg: string }>;
+  pareto?: string;
+  /** Said on the page when the all-trials plots draw a sample. */
+  sampleNote?: string;
 }
 
 /** How many trials get learning curves in the report. */
@@ -205,7 +365,17 @@ export const CURVE_TRIALS = 6;
 export async function renderCharts(lb: Leaderboard): Promise<ReportCharts> {
   const withCurves = lb.rows.filter((r) => r.curve.length > 0).slice(0, CURVE_TRIALS);
   const curves = await Promise.all(withCurves.map(async (r) => ({ id: r.id, svg: await toSvg(curveSpec(r, lb)) })));
+  const sample = plotSample(lb);
   const lr = lrSpec(lb);
   const heat = heatmapSpec(lb);
-  return { curves, lr: lr && (await toSvg(lr)), heatmap: heat && (await toSvg(heat)) };
+  const par = parallelSpec(lb, sample.rows);
+  const pareto = paretoSpec(lb, sample.rows);
+  const [lrSvg, heatSvg, parSvg, paretoSvg, slices] = await Promise.all([
+    lr && toSvg(lr),
+    heat && toSvg(heat),
+    par && toSvg(par),
+    pareto && toSvg(pareto),
+    Promise.all(sliceSpecs(lb, sample.rows).map(async (x) => ({ name: x.name, svg: await toSvg(x.spec) }))),
+  ]);
+  return { curves, lr: lrSvg, heatmap: heatSvg, parallel: parSvg, slices, pareto: paretoSvg, ...(sample.note ? { sampleNote: sample.note } : {}) };
 }

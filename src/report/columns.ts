@@ -1,6 +1,6 @@
 // The leaderboard's columns, shared by the table, Markdown and CSV renderers: a display cell
 // (sensible digits) and a raw value (full precision, for CSV) per row.
-import { fmtNum, fmtParam, fmtSeconds } from './format.js';
+import { fmtNum, fmtParam, fmtPct, fmtSeconds } from './format.js';
 import type { Leaderboard, LeaderboardRow } from './leaderboard.js';
 
 export interface Column {
@@ -27,6 +27,14 @@ export const FLAG_LABEL: Record<string, string> = {
 export function flagList(row: LeaderboardRow): string {
   return row.flags.map((f) => FLAG_LABEL[f.name] ?? f.name).join(', ');
 }
+
+/** The recommendation of one row, as shown in every format. */
+export function recommendationCell(row: LeaderboardRow): string {
+  return row.recommendation?.text ?? '';
+}
+
+/** The Pareto mark: ◆ on the front. */
+export const FRONT_MARK = '◆';
 
 export function statusCell(row: LeaderboardRow): string {
   // An early stop says where it happened: the ASHA rung, or the epoch for the median rule.
@@ -60,9 +68,32 @@ export function columns(lb: Leaderboard): Column[] {
     { header: 'val loss', key: 'final_val_loss', align: 'right', cell: (r) => fmtNum(r.finalValLoss), raw: (r) => r.finalValLoss },
     { header: 'gap', key: 'gap', align: 'right', cell: (r) => fmtNum(r.gap, 3), raw: (r) => r.gap },
     { header: 'time', key: 'seconds', align: 'right', cell: (r) => fmtSeconds(r.seconds), raw: (r) => r.seconds },
+    ...(lb.rows.some((r) => r.forgettingRise !== undefined)
+      ? [{ header: 'ppl rise', key: 'forgetting_rise', align: 'right', cell: (r) => fmtPct(r.forgettingRise), raw: (r) => r.forgettingRise } satisfies Column]
+      : []),
+    ...(lb.pareto
+      ? [{ header: 'front', key: 'pareto_rank', align: 'left', cell: (r) => (r.paretoRank === 1 ? FRONT_MARK : ''), raw: (r) => r.paretoRank } satisfies Column]
+      : []),
     { header: 'status', key: 'status', align: 'left', cell: statusCell, raw: (r) => r.status },
     { header: 'flags', key: 'flags', align: 'left', cell: flagList, raw: (r) => r.flags.map((f) => f.name).join(' ') },
+    { header: 'recommendation', key: 'recommendation', align: 'left', cell: recommendationCell, raw: (r) => r.recommendation?.text },
   ];
+}
+
+/** How many trial ids an advice line names before "and N more". */
+export const ADVICE_IDS = 8;
+
+function idList(ids: readonly string[]): string {
+  if (ids.length <= ADVICE_IDS) return ids.join(', ');
+  return `${ids.slice(0, ADVICE_IDS).join(', ')} and ${(ids.length - ADVICE_IDS).toLocaleString('en-US')} more`;
+}
+
+/** The Pareto front in one line: which metrics, how many trials on it, the first few. */
+export function paretoLine(lb: Leaderboard): string | undefined {
+  if (!lb.pareto) return undefined;
+  const [a, b] = lb.pareto.metrics;
+  const what = lb.pareto.ranks ? 'ranked by Pareto rank, then' : 'shown, ranking by';
+  return `Pareto front ${FRONT_MARK} of ${a.metric} (${a.goal}) vs ${b.metric} (${b.goal}), ${what} ${a.metric}: ${idList(lb.pareto.front)}`;
 }
 
 /** The lines around the table: summary and leakage above; advice, notes and problems below. */
@@ -82,9 +113,55 @@ export function leakageLine(lb: Leaderboard): string | undefined {
 
 export function adviceLines(lb: Leaderboard): string[] {
   return [
-    ...lb.advice.map((a) => `${FLAG_LABEL[a.flag] ?? a.flag} (${a.trials.join(', ')}): ${a.advice}`),
-    ...lb.problems.map((p) => `${p.id} ${p.status.replace('_', ' ')}: ${p.reason.split('\n')[0]}`),
+    ...lb.advice.map((a) => `${FLAG_LABEL[a.flag] ?? a.flag} (${idList(a.trials)}): ${a.advice}`),
+    ...problemLines(lb),
+    ...(paretoLine(lb) ? [paretoLine(lb)!] : []),
+    ...importanceLines(lb),
     ...lb.notes.map((n) => `note: ${n}`),
     ...(lb.hidden > 0 ? [`${lb.hidden} more trial${lb.hidden === 1 ? '' : 's'} not shown (--top)`] : []),
+    ...suggestionLines(lb),
   ];
+}
+
+/** Bars of `width` cells for a share in [0, 1], in eighths of a cell. */
+export function bar(share: number, width = 20): string {
+  const eighths = Math.round(Math.min(1, Math.max(0, share)) * width * 8);
+  const partial = ' ▏▎▍▌▋▊▉'[eighths % 8];
+  return ('█'.repeat(Math.floor(eighths / 8)) + (eighths % 8 ? partial : '')).padEnd(width, ' ');
+}
+
+/** Parameter importance as a short bar list (one line per parameter, then the strongest interaction). */
+export function importanceLines(lb: Leaderboard): string[] {
+  const imp = lb.importance;
+  if (!imp) return [];
+  const width = Math.max(...imp.params.map((p) => p.name.length));
+  return [
+    `parameter importance: share of ${lb.objective.metric}'s variance each explains (fANOVA on a random forest, ${imp.trials} trials)`,
+    ...imp.params.map((p) => `  ${p.name.padEnd(width)} ${bar(p.importance)} ${p.importance.toFixed(2)}`),
+    ...imp.interactions.slice(0, 1).map((i) => `  interaction ${i.params.join(' × ')}: ${i.importance.toFixed(2)}`),
+  ];
+}
+
+/** The suggested next sweep in two lines (suggest.ts). */
+export function suggestionLines(lb: Leaderboard): string[] {
+  if (!lb.suggestion) return [];
+  const what = lb.suggestion.length > 0 ? lb.suggestion.map((c) => `${c.parameter} ${c.from} → ${c.to}`).join(' · ') : 'no range to change';
+  return [`next sweep: ${what}`, `  finesweep suggest ${lb.dir ?? '<sweep-dir>'} --out next.yaml writes it, with the reason for each change`];
+}
+
+/** Failed, diverged and stopped trials with their reason: one line each up to ADVICE_IDS, then one line per reason. */
+function problemLines(lb: Leaderboard): string[] {
+  const first = (p: Leaderboard['problems'][number]): string => p.reason.split('\n')[0];
+  if (lb.problems.length <= ADVICE_IDS) return lb.problems.map((p) => `${p.id} ${p.status.replace('_', ' ')}: ${first(p)}`);
+  const groups = new Map<string, string[]>();
+  for (const p of lb.problems) {
+    const key = `${p.status.replace('_', ' ')}\u0000${first(p).replace(/\d+/g, 'N')}`;
+    const ids = groups.get(key);
+    if (ids) ids.push(p.id);
+    else groups.set(key, [p.id]);
+  }
+  return [...groups].map(([key, ids]) => {
+    const [status, reason] = key.split('\u0000');
+    return `${status} (${idList(ids)}): ${reason}`;
+  });
 }

@@ -1,10 +1,12 @@
 // Diagnosis: the flags a careful engineer would raise looking at one trial's curves. Pure: no I/O.
-// The rules are written out in docs/diagnosis.md; keep the two in step.
+// The rules are written out in the README ("Diagnosis flags"); keep the two in step.
 import type { TrialState } from '../store/state.js';
-import type { EpochMetrics } from '../trial/types.js';
 import { bestEpoch, compareValues, objectiveValue } from './rank.js';
 import type { Objective, SearchedRange, SpecView, Thresholds } from './spec-view.js';
 import { fmtParam } from './format.js';
+import { DIVERGED_ADVICE, divergence, referenceLoss, withLosses, type LossTrial, type TaskType } from './divergence.js';
+
+export { referenceLoss, DIVERGE_MARGIN } from './divergence.js';
 
 export type FlagName = 'leakage' | 'diverged' | 'overfitting' | 'underfitting' | 'still_improving' | 'forgetting';
 
@@ -21,56 +23,22 @@ export interface Flag {
 export interface DiagnosisContext {
   objective: Objective;
   thresholds: Thresholds;
-  taskType?: 'classification' | 'causal-lm';
+  taskType?: TaskType;
   /** Train/validation examples shared by the sweep's data (any trial's data report). */
   leakage: number;
+  /** The lowest learning rate at which a trial of the sweep diverged: no trial at or above it is told to raise it. */
+  divergedLr?: number;
+  /**
+   * Where the trial stands against the sweep on objective vs forgetting: `undefined` when not judged
+   * (not ranked, or no forgetting measured), else whether it is on the Pareto front and, off the
+   * front, a trial that scored at least as well while forgetting less.
+   */
+  forgettingFront?: { onFront: boolean; dominatedBy?: { id: string; rise: number; value: number } };
 }
-
-/**
- * A loss more than this fraction above its starting value counts as diverged: a fixed margin keeps
- * the epoch-to-epoch noise of a flat curve (a learning rate far too low) from reading as divergence.
- */
-export const DIVERGE_MARGIN = 0.1;
 
 const finite = (x: number | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
 const pct = (x: number): string => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
 const num = (x: number): string => Number(x.toPrecision(4)).toString();
-
-/** Epochs that report both losses (a JSON null is a reported NaN): what the loss rules read. */
-type LossTrial = Omit<TrialState, 'epochs'> & { epochs: Array<EpochMetrics & { train_loss: number; val_loss: number }> };
-
-/** The trial, when every epoch reported train and validation loss; the loss rules need both. */
-function withLosses(trial: TrialState): LossTrial | undefined {
-  return trial.epochs.every((e) => e.train_loss !== undefined && e.val_loss !== undefined) ? (trial as unknown as LossTrial) : undefined;
-}
-
-function divergence(trial: LossTrial): Flag | undefined {
-  const advice = 'lower LR';
-  const bad = trial.epochs.find((e) => !finite(e.train_loss) || !finite(e.val_loss));
-  if (bad) {
-    // JSON has no NaN or Infinity: a journal written by JSON.stringify holds null for either.
-    const v: unknown = finite(bad.train_loss) ? bad.val_loss : bad.train_loss;
-    return { name: 'diverged', epoch: bad.epoch, detail: `loss is ${typeof v === 'number' ? String(v) : 'NaN'} at epoch ${bad.epoch}`, advice };
-  }
-  const stopped = stoppedAsDiverged(trial);
-  if (stopped) return stopped;
-  // The starting value: the larger of the untrained model's loss and the first epoch's mean train
-  // loss, so that a flat curve whose train split happens to score worse than its small validation
-  // split does not read as divergence. One epoch has no trend to judge (a NaN is caught above).
-  const last = trial.epochs.at(-1);
-  if (!last || trial.epochs.length < 2) return undefined;
-  const start = Math.max(trial.epochs[0].train_loss, finite(trial.initialValLoss) ? trial.initialValLoss : -Infinity);
-  if (last.train_loss > start * (1 + DIVERGE_MARGIN)) {
-    return { name: 'diverged', epoch: last.epoch, detail: `train loss ${num(last.train_loss)} ended above its start ${num(start)}`, advice };
-  }
-  return undefined;
-}
-
-/** The trainer stopped it as diverged after the last epoch it reported. */
-function stoppedAsDiverged(trial: TrialState): Flag | undefined {
-  if (trial.status !== 'diverged') return undefined;
-  return { name: 'diverged', epoch: trial.epochs.at(-1)?.epoch, detail: trial.reason ?? 'the engine stopped it as diverged', advice: 'lower LR' };
-}
 
 function overfitting(trial: LossTrial, ctx: DiagnosisContext): Flag | undefined {
   const epochs = trial.epochs;
@@ -97,18 +65,24 @@ function overfitting(trial: LossTrial, ctx: DiagnosisContext): Flag | undefined 
   return undefined;
 }
 
-/** The loss an untrained model would get: the class prior (classification) or the base model's initial loss. */
-export function referenceLoss(trial: TrialState, taskType: DiagnosisContext['taskType']): number | undefined {
-  const prior = trial.dataReport?.priorLoss;
-  if (taskType !== 'causal-lm' && finite(prior) && prior > 0) return prior;
-  if (finite(trial.initialValLoss)) return trial.initialValLoss;
-  return taskType === 'causal-lm' ? trial.epochs[0]?.val_loss : undefined;
+/**
+ * Underfitting's advice: raise the learning rate only below the lowest one that diverged in the
+ * sweep. At or above it a flat loss is the wreck of an unstable run (a model collapsed to the prior),
+ * so the advice is to lower it.
+ */
+function underfitAdvice(trial: LossTrial, ctx: DiagnosisContext): string {
+  const lr = trial.params.learning_rate;
+  if (ctx.divergedLr !== undefined && typeof lr === 'number') {
+    if (lr >= ctx.divergedLr) return `${DIVERGED_ADVICE} (a trial diverged at ${fmtParam('learning_rate', ctx.divergedLr)}${lr > ctx.divergedLr ? ', below this one' : ''})`;
+    return `higher LR (below ${fmtParam('learning_rate', ctx.divergedLr)}, which diverged), more epochs, unfreeze more layers`;
+  }
+  return 'higher LR, more epochs, unfreeze more layers';
 }
 
 function underfitting(trial: LossTrial, ctx: DiagnosisContext): Flag | undefined {
   const last = trial.epochs.at(-1);
   if (!last) return undefined;
-  const advice = 'higher LR, more epochs, unfreeze more layers';
+  const advice = underfitAdvice(trial, ctx);
   const ratio = ctx.thresholds.underfit_ratio;
   const ref = referenceLoss(trial, ctx.taskType);
   if (finite(ref) && last.train_loss > ratio * ref) {
@@ -136,18 +110,31 @@ function stillImproving(trial: TrialState, ctx: DiagnosisContext): Flag | undefi
   return undefined;
 }
 
-function forgetting(trial: TrialState, ctx: DiagnosisContext): Flag | undefined {
+/** General-text perplexity rise: final ÷ base − 1 (0.1 = 10 % higher), or undefined when not measured. */
+export function forgettingRise(trial: TrialState): number | undefined {
   const f = trial.forgetting;
   if (!f || !finite(f.basePerplexity) || !finite(f.finalPerplexity) || f.basePerplexity <= 0) return undefined;
-  const rise = f.finalPerplexity / f.basePerplexity - 1;
-  if (rise > ctx.thresholds.forgetting_rise) {
-    return {
-      name: 'forgetting',
-      detail: `general-text perplexity rose ${pct(rise)} (${num(f.basePerplexity)} → ${num(f.finalPerplexity)})`,
-      advice: 'lower LR, fewer epochs, freeze more',
-    };
-  }
-  return undefined;
+  return f.finalPerplexity / f.basePerplexity - 1;
+}
+
+/**
+ * Forgetting as a trade-off: a rise above `forgetting_rise` is flagged only for a trial off the
+ * Pareto front of the objective against forgetting, i.e. when another trial scored at least as well
+ * and forgot less — that forgetting bought nothing. A trial on the front is one of the sweep's
+ * trade-offs (the front is marked in every format); a trial the sweep cannot place (unranked, or the
+ * only one) is judged by the threshold alone.
+ */
+function forgetting(trial: TrialState, ctx: DiagnosisContext): Flag | undefined {
+  const rise = forgettingRise(trial);
+  const f = trial.forgetting;
+  if (rise === undefined || !f || rise <= ctx.thresholds.forgetting_rise) return undefined;
+  const front = ctx.forgettingFront;
+  if (front?.onFront) return undefined;
+  const by = front?.dominatedBy;
+  const detail = `general-text perplexity rose ${pct(rise)} (${num(f.basePerplexity)} → ${num(f.finalPerplexity)})${
+    by ? `; ${by.id} reached ${ctx.objective.metric} ${num(by.value)} with a rise of ${pct(by.rise)}` : ''
+  }`;
+  return { name: 'forgetting', detail, advice: 'lower LR, fewer epochs, freeze more' };
 }
 
 export function leakageFlag(count: number): Flag {
@@ -165,11 +152,11 @@ export function leakageFlag(count: number): Flag {
 export function diagnoseTrial(trial: TrialState, ctx: DiagnosisContext): Flag[] {
   const flags: Flag[] = [];
   if (ctx.leakage > 0) flags.push(leakageFlag(ctx.leakage));
-  // A rule that needs a loss the trainer did not report is not judged: its flag is absent, never wrong.
-  const losses = withLosses(trial);
-  const diverged = trial.epochs.length > 0 || trial.status === 'diverged' ? (losses ? divergence(losses) : stoppedAsDiverged(trial)) : undefined;
+  const diverged = trial.epochs.length > 0 || trial.status === 'diverged' ? divergence(trial, ctx.thresholds, ctx.taskType) : undefined;
   if (diverged) flags.push(diverged);
   else {
+    // A rule that needs a loss the trainer did not report is not judged: its flag is absent, never wrong.
+    const losses = withLosses(trial);
     const shape = [losses && overfitting(losses, ctx)];
     if (trial.status === 'completed') shape.push(losses && underfitting(losses, ctx), stillImproving(trial, ctx));
     for (const f of shape) if (f) flags.push(f);
@@ -211,16 +198,21 @@ function searchedRanges(view: SpecView, trials: readonly TrialState[]): Searched
   const ranges = new Map<string, SearchedRange>();
   for (const p of view.parameters) if (p.range) ranges.set(p.name, p.range);
   const described = new Set(view.parameters.map((p) => p.name));
-  const tried = new Map<string, number[]>();
+  // Linear in the trials (a 10,000-trial sweep): running bounds, no lists.
+  const tried = new Map<string, { min: number; max: number }>();
   for (const t of trials) {
-    for (const [k, v] of Object.entries(t.params)) {
-      if (described.has(k) || typeof v !== 'number') continue;
-      tried.set(k, [...(tried.get(k) ?? []), v]);
+    for (const k in t.params) {
+      const v = t.params[k];
+      if (described.has(k) || typeof v !== 'number' || !Number.isFinite(v)) continue;
+      const b = tried.get(k);
+      if (!b) tried.set(k, { min: v, max: v });
+      else {
+        if (v < b.min) b.min = v;
+        if (v > b.max) b.max = v;
+      }
     }
   }
-  for (const [name, vs] of tried) {
-    const min = Math.min(...vs);
-    const max = Math.max(...vs);
+  for (const [name, { min, max }] of tried) {
     if (max > min) ranges.set(name, { name, min, max, kind: 'values', log: false });
   }
   return [...ranges.values()];

@@ -5,9 +5,14 @@ import type { PlannedTrial } from '../search/space.js';
 import type { Params } from '../trial/types.js';
 import type { TrialStatus } from '../trial/status.js';
 import type { SweepState, TrialState } from '../store/state.js';
-import { diagnoseTrial, edgeNotes, sweepLeakage, type Flag, type FlagName } from './diagnose.js';
-import { rankTrials, trialSeconds, type BestEpoch } from './rank.js';
-import { viewSpec, type Objective, type Thresholds } from './spec-view.js';
+import { diagnoseTrial, edgeNotes, forgettingRise, sweepLeakage, type DiagnosisContext, type Flag, type FlagName } from './diagnose.js';
+import { divergence } from './divergence.js';
+import { frontDominators, paretoRanks, type ParetoPoint } from './pareto.js';
+import { bestEpoch, rankTrials, trialSeconds, type BestEpoch } from './rank.js';
+import { parameterImportance, type Importance } from './importance.js';
+import { recommend, type Recommendation } from './recommend.js';
+import { suggestNext, type SpecChange } from './suggest.js';
+import { viewSpec, type Objective, type ObjectiveTerm, type Thresholds } from './spec-view.js';
 
 export interface LeaderboardInput {
   /** The resolved spec as stored with the sweep (read defensively; may be undefined). */
@@ -33,7 +38,13 @@ export interface LeaderboardRow {
   /** Final val loss minus final train loss. */
   gap?: number;
   seconds?: number;
+  /** General-text perplexity rise, final ÷ base − 1 (undefined when not measured). */
+  forgettingRise?: number;
+  /** Pareto rank on the sweep's two metrics (`Leaderboard.pareto`); 1 = on the front. */
+  paretoRank?: number;
   flags: Flag[];
+  /** The one thing to try, from the highest-priority flag (recommend.ts); undefined with no flag. */
+  recommendation?: Recommendation;
   /** Why it failed, diverged or stopped. */
   reason?: string;
   /** The ASHA rung a trial stopped early at. */
@@ -42,10 +53,23 @@ export interface LeaderboardRow {
   curve: EpochMetrics[];
 }
 
+/** One recommendation and the shown trials it is made to. */
 export interface AdviceLine {
   flag: FlagName;
   trials: string[];
   advice: string;
+}
+
+/**
+ * The two metrics the Pareto front is drawn on: the objective's two metrics when it is a list
+ * (the ranking uses them), else the objective against forgetting (shown, not ranked by).
+ */
+export interface ParetoView {
+  metrics: [ObjectiveTerm, ObjectiveTerm];
+  /** Ranking by Pareto rank (a two-metric objective) or only marking the front. */
+  ranks: boolean;
+  /** Trials on the front, best first by the first metric. */
+  front: string[];
 }
 
 export interface Leaderboard {
@@ -53,7 +77,11 @@ export interface Leaderboard {
   description?: string;
   dir?: string;
   objective: Objective;
+  /** Both metrics of a two-metric objective. */
+  objectives?: [ObjectiveTerm, ObjectiveTerm];
   thresholds: Thresholds;
+  /** The Pareto front (undefined when fewer than two trials have both values). */
+  pareto?: ParetoView;
   /** learning_rate, batch_size, epochs, then every other swept parameter. */
   paramColumns: string[];
   rows: LeaderboardRow[];
@@ -64,15 +92,26 @@ export interface Leaderboard {
   unproposed: number;
   completed: boolean;
   leakage: { count: number; examples: string[] };
+  /** Which parameters explain the objective (fANOVA), over every ranked trial; undefined with too few. */
+  importance?: Importance;
+  /** What `finesweep suggest` would change for the next sweep (suggest.ts), from every row. */
+  suggestion?: SpecChange[];
   /** Sweep-level notes (the best trial on the edge of a searched range). */
   notes: string[];
-  /** One line per flag and advice, naming the trials it applies to (leakage is in `leakage`). */
+  /** One line per recommendation, naming the shown trials it is made to (leakage is in `leakage` too). */
   advice: AdviceLine[];
   /** Failed, diverged and stopped trials with their reason. */
   problems: Array<{ id: string; status: TrialStatus; reason: string }>;
 }
 
 const FIXED_COLUMNS = ['learning_rate', 'batch_size', 'epochs'];
+
+/** An epoch without its per-step losses (a copy only when it has them: most journals' epochs do not). */
+function withoutSteps(e: EpochMetrics): EpochMetrics {
+  if (e.steps === undefined) return e;
+  const { steps: _steps, ...rest } = e;
+  return rest;
+}
 
 function pendingTrial(p: PlannedTrial): TrialState {
   return { id: p.id, index: p.index, params: p.params, status: 'pending', attempts: 0, epochs: [] };
@@ -81,11 +120,53 @@ function pendingTrial(p: PlannedTrial): TrialState {
 function paramColumns(view: ReturnType<typeof viewSpec>, trials: readonly TrialState[]): string[] {
   const cols = [...FIXED_COLUMNS];
   for (const p of view.parameters) if (p.swept && !cols.includes(p.name)) cols.push(p.name);
-  // Parameters that vary across trials though the spec does not say so (e.g. TPE proposals).
-  const seen = new Map<string, Set<string>>();
-  for (const t of trials) for (const [k, v] of Object.entries(t.params)) seen.set(k, (seen.get(k) ?? new Set()).add(String(v)));
-  for (const [k, vs] of seen) if (vs.size > 1 && !cols.includes(k)) cols.push(k);
+  // Parameters that vary across trials though the spec does not say so (e.g. TPE proposals): one
+  // pass comparing each value with the first seen, linear in the trials.
+  const first = new Map<string, unknown>();
+  const varies = new Set<string>();
+  for (const t of trials) {
+    for (const k in t.params) {
+      if (cols.includes(k) || varies.has(k)) continue;
+      const v = t.params[k];
+      if (!first.has(k)) first.set(k, v);
+      else if (first.get(k) !== v) varies.add(k);
+    }
+  }
+  for (const k of first.keys()) if (varies.has(k)) cols.push(k);
   return cols;
+}
+
+/** A trial's value of one metric of the objective: at the first metric's best epoch, or forgetting / wall time. */
+export function termValue(trial: TrialState, term: ObjectiveTerm, objective: Objective): number | undefined {
+  if (term.metric === 'forgetting') return forgettingRise(trial);
+  if (term.metric === 'seconds') return trialSeconds(trial);
+  const best = bestEpoch(trial.epochs, objective);
+  const epoch = best ? trial.epochs.find((e) => e.epoch === best.epoch) : undefined;
+  const v = epoch?.[term.metric];
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+const oriented = (v: number | undefined, term: ObjectiveTerm): number => (v === undefined ? Number.NaN : term.goal === 'minimize' ? v : -v);
+
+/** Pareto ranks over the completed trials with a best epoch; `by`: a front trial dominating each other one. */
+function paretoOf(trials: readonly TrialState[], terms: [ObjectiveTerm, ObjectiveTerm], objective: Objective) {
+  const pool = trials.filter((t) => t.status === 'completed' && t.epochs.length > 0);
+  const values = pool.map((t) => [termValue(t, terms[0], objective), termValue(t, terms[1], objective)] as const);
+  const points: ParetoPoint[] = values.map(([a, b]) => ({ a: oriented(a, terms[0]), b: oriented(b, terms[1]) }));
+  const ranks = paretoRanks(points);
+  const dom = frontDominators(points, ranks);
+  const rank = new Map<TrialState, number>();
+  const by = new Map<TrialState, { id: string; rise: number; value: number }>();
+  pool.forEach((t, i) => {
+    if (ranks[i] !== undefined) rank.set(t, ranks[i]!);
+    const j = dom[i];
+    if (j !== undefined) by.set(t, { id: pool[j].id, value: values[j][0]!, rise: values[j][1]! });
+  });
+  const front = pool
+    .map((t, i) => ({ id: t.id, a: points[i].a, rank: ranks[i] }))
+    .filter((x) => x.rank === 1)
+    .sort((x, y) => x.a - y.a);
+  return { rank, by, front: front.map((x) => x.id), judged: rank.size };
 }
 
 export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number } = {}): Leaderboard {
@@ -95,11 +176,33 @@ export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number }
   for (const p of input.planned ?? []) if (!known.has(p.id)) trials.push(pendingTrial(p));
 
   const leakage = sweepLeakage(trials);
-  const ctx = { objective: view.objective, thresholds: view.thresholds, taskType: view.taskType, leakage: leakage.count };
-  const ranked = rankTrials(trials, view.objective);
+  const objective = view.objective;
+  const asTerm: ObjectiveTerm = { metric: objective.metric, goal: objective.goal };
+  const forgettingTerms: [ObjectiveTerm, ObjectiveTerm] = [asTerm, { metric: 'forgetting', goal: 'minimize' }];
+  // Objective against forgetting: the forgetting flag's trade-off, and the front shown for one metric.
+  const forgettingFront = paretoOf(trials, forgettingTerms, objective);
+  const ranking = view.objectives ? paretoOf(trials, view.objectives, objective) : undefined;
+  const shownFront = ranking ?? forgettingFront;
+  const ranked = rankTrials(trials, objective, ranking ? (t) => ranking.rank.get(t) : undefined);
+
+  // The lowest learning rate that diverged: no trial at or above it is told to raise it.
+  let divergedLr: number | undefined;
+  for (const t of trials) {
+    const lr = t.params.learning_rate;
+    if (typeof lr !== 'number' || !(t.epochs.length > 0 || t.status === 'diverged')) continue;
+    if ((divergedLr === undefined || lr < divergedLr) && divergence(t, view.thresholds, view.taskType)) divergedLr = lr;
+  }
+  const base: DiagnosisContext = { objective, thresholds: view.thresholds, taskType: view.taskType, leakage: leakage.count, divergedLr };
+  // Forgetting is judged against the sweep only where at least two trials can be compared.
+  const judgeFront = forgettingFront.judged >= 2;
 
   const rows: LeaderboardRow[] = ranked.map(({ trial, rank, best }) => {
     const last = trial.epochs.at(-1);
+    const onFront = forgettingFront.rank.get(trial);
+    const ctx: DiagnosisContext =
+      judgeFront && onFront !== undefined ? { ...base, forgettingFront: { onFront: onFront === 1, dominatedBy: forgettingFront.by.get(trial) } } : base;
+    const flags = diagnoseTrial(trial, ctx);
+    const paretoRank = shownFront.rank.get(trial);
     return {
       rank,
       id: trial.id,
@@ -112,10 +215,13 @@ export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number }
       finalValLoss: last?.val_loss,
       gap: last && last.val_loss !== undefined && last.train_loss !== undefined ? last.val_loss - last.train_loss : undefined,
       seconds: trialSeconds(trial),
-      flags: diagnoseTrial(trial, ctx),
+      forgettingRise: forgettingRise(trial),
+      ...(paretoRank !== undefined && shownFront.judged >= 2 ? { paretoRank } : {}),
+      flags,
+      recommendation: recommend(flags),
       reason: trial.reason,
       ...(trial.rung !== undefined ? { rung: trial.rung } : {}),
-      curve: trial.epochs.map(({ steps: _steps, ...e }) => e),
+      curve: trial.epochs.map(withoutSteps),
     };
   });
 
@@ -127,32 +233,47 @@ export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number }
 
   const advice = new Map<string, AdviceLine>();
   for (const row of shown) {
-    for (const f of row.flags) {
-      if (f.name === 'leakage') continue;
-      const key = `${f.name}\u0000${f.advice}`;
-      const line = advice.get(key) ?? { flag: f.name, trials: [], advice: f.advice };
-      line.trials.push(row.id);
-      advice.set(key, line);
-    }
+    const r = row.recommendation;
+    if (!r || r.flag === 'leakage') continue;
+    const key = `${r.flag}\u0000${r.text}`;
+    const line = advice.get(key) ?? { flag: r.flag, trials: [], advice: r.text };
+    line.trials.push(row.id);
+    advice.set(key, line);
   }
 
-  return {
+  const cols = paramColumns(view, trials);
+  const logScale = new Set(view.parameters.filter((p) => p.range?.log).map((p) => p.name).concat('learning_rate'));
+  const importance = parameterImportance(
+    rows.filter((r) => r.rank !== undefined && r.best).map((r) => ({ params: r.params, value: r.best!.value })),
+    cols,
+    { logScale: (n) => logScale.has(n) },
+  );
+
+  const lb: Leaderboard = {
     name: input.state.name ?? view.name,
     description: view.description,
     dir: input.dir,
-    objective: view.objective,
+    objective,
+    ...(view.objectives ? { objectives: view.objectives } : {}),
     thresholds: view.thresholds,
-    paramColumns: paramColumns(view, trials),
+    ...(shownFront.judged >= 2
+      ? { pareto: { metrics: ranking ? view.objectives! : forgettingTerms, ranks: ranking !== undefined, front: shownFront.front } }
+      : {}),
+    paramColumns: cols,
     rows: shown,
     hidden: rows.length - shown.length,
     counts,
     unproposed: Math.max(0, (view.plannedTrials ?? 0) - trials.length),
     completed: input.state.completed,
     leakage,
+    ...(importance ? { importance } : {}),
     notes: edgeNotes(bestTrial, view, trials),
     advice: [...advice.values()],
     problems: shown
       .filter((r) => (r.status === 'failed' || r.status === 'diverged' || r.status === 'stopped' || r.status === 'stopped_early') && r.reason)
       .map((r) => ({ id: r.id, status: r.status, reason: r.reason! })),
   };
+  // The next sweep is judged on every trial, not on a --top cut.
+  if (input.spec !== undefined && ranked.some((r) => r.rank !== undefined)) lb.suggestion = suggestNext(input.spec, { ...lb, rows }).changes;
+  return lb;
 }

@@ -3,15 +3,11 @@ import { adviceLines, columns, leakageLine, summaryLine } from './columns.js';
 import type { Leaderboard } from './leaderboard.js';
 
 /** Escapes what Markdown or an HTML-rendering viewer would interpret in a cell. */
+const MD_ESCAPES: Record<string, string> = { '\\': '\\\\', '|': '\\|', '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r\n': ' ', '\n': ' ', '\r': ' ' };
+
 export function mdEscape(text: string): string {
-  return text
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([`*_[\]#])/g, '\\$1')
-    .replace(/\r?\n/g, ' ');
+  // One pass over the text (a 10,000-row table has a quarter of a million cells).
+  return text.replace(/\r\n|[\\|&<>`*_[\]#\n\r]/g, (c) => MD_ESCAPES[c] ?? `\\${c}`);
 }
 
 export function renderMarkdown(lb: Leaderboard): string {

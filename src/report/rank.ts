@@ -59,12 +59,12 @@ export interface RankedTrial {
 const UNRANKED_ORDER: readonly TrialStatus[] = ['running', 'stopped_early', 'stopped', 'completed', 'diverged', 'failed', 'pending'];
 
 /**
- * Ranks completed trials by their best objective; ties go to the better objective at the last epoch
+ * Ranks completed trials by their best objective (by `paretoRank` first, when given); ties go to the better objective at the last epoch
  * (a result that held up), then to the shorter wall time, then to the trial index. Every other
  * trial (running, stopped, stopped early, diverged, failed, pending, or completed without a usable
  * objective) follows, grouped by status, unranked but never dropped.
  */
-export function rankTrials(trials: Iterable<TrialState>, objective: Objective): RankedTrial[] {
+export function rankTrials(trials: Iterable<TrialState>, objective: Objective, paretoRank?: (trial: TrialState) => number | undefined): RankedTrial[] {
   const ranked: RankedTrial[] = [];
   const rest: RankedTrial[] = [];
   for (const trial of trials) {
@@ -87,7 +87,12 @@ export function rankTrials(trials: Iterable<TrialState>, objective: Objective): 
     }
     return a.trial.index - b.trial.index;
   };
-  ranked.sort(byBest);
+  // A two-metric objective: Pareto rank first (a trial without both values after those with them),
+  // then the first metric at its best epoch and the usual ties.
+  if (paretoRank) {
+    const pr = new Map(ranked.map((r) => [r.trial, paretoRank(r.trial) ?? Infinity]));
+    ranked.sort((a, b) => pr.get(a.trial)! - pr.get(b.trial)! || byBest(a, b));
+  } else ranked.sort(byBest);
   ranked.forEach((r, i) => (r.rank = i + 1));
   rest.sort((a, b) => {
     const g = UNRANKED_ORDER.indexOf(a.trial.status) - UNRANKED_ORDER.indexOf(b.trial.status);

@@ -1,11 +1,11 @@
 // What the reporter needs from a resolved spec, read defensively: the reporter is handed the spec
 // as stored on disk (possibly by an older version), so every field falls back to the schema default.
 import { OBJECTIVE_METRICS } from '../spec/semantic.js';
-import { sweepSchema, type Objective, type ObjectiveMetric } from '../spec/types.js';
+import { sweepSchema, type Objective, type ObjectiveMetric, type ObjectiveTerm, type TermMetric } from '../spec/types.js';
 import { naturalGoal, type Goal } from '../trial/objective.js';
 import type { ParamValue } from '../trial/types.js';
 
-export type { Goal, Objective, ObjectiveMetric };
+export type { Goal, Objective, ObjectiveMetric, ObjectiveTerm, TermMetric };
 
 /** Diagnosis thresholds (schema/sweep.schema.json `diagnosis`). */
 export interface Thresholds {
@@ -14,6 +14,8 @@ export interface Thresholds {
   underfit_ratio: number;
   improving_slope: number;
   forgetting_rise: number;
+  diverge_ratio: number;
+  diverge_rise: number;
 }
 
 // The defaults come from the schema itself, so the two cannot drift apart.
@@ -24,6 +26,8 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   underfit_ratio: diagnosisSchema.underfit_ratio.default,
   improving_slope: diagnosisSchema.improving_slope.default,
   forgetting_rise: diagnosisSchema.forgetting_rise.default,
+  diverge_ratio: diagnosisSchema.diverge_ratio.default,
+  diverge_rise: diagnosisSchema.diverge_rise.default,
 };
 
 /** The range searched for one numeric parameter. */
@@ -50,6 +54,10 @@ export interface SpecView {
   description?: string;
   taskType?: 'classification' | 'causal-lm';
   objective: Objective;
+  /** Both metrics of a two-metric objective (ranked by Pareto rank); undefined for one metric. */
+  objectives?: [ObjectiveTerm, ObjectiveTerm];
+  /** `task.forgetting` (default on). */
+  forgetting: boolean;
   thresholds: Thresholds;
   parameters: ParameterView[];
   /** Planned number of trials for random/tpe (grid: the product of the lists). */
@@ -67,7 +75,29 @@ function isParamValue(x: unknown): x is ParamValue {
   return typeof x === 'number' || typeof x === 'string' || typeof x === 'boolean';
 }
 
+const TERM_METRICS = sweepSchema.definitions.objective_term.properties.metric.enum as readonly string[];
+
+/**
+ * The two metrics of a two-metric objective: `objectives` of a resolved spec, or `objective` as a
+ * list in a spec as written; undefined for a one-metric objective.
+ */
+export function objectivesOfSpec(spec: unknown): [ObjectiveTerm, ObjectiveTerm] | undefined {
+  const s = record(spec);
+  const list = Array.isArray(s?.objectives) ? s.objectives : Array.isArray(s?.objective) ? s.objective : undefined;
+  if (!list || list.length !== 2) return undefined;
+  const terms = list.map((t) => {
+    const r = record(t);
+    const metric = TERM_METRICS.includes(r?.metric as string) ? (r!.metric as TermMetric) : undefined;
+    if (!metric) return undefined;
+    return { metric, goal: r?.goal === 'minimize' || r?.goal === 'maximize' ? r.goal : naturalGoal(metric) } as ObjectiveTerm;
+  });
+  if (!terms[0] || !terms[1] || !OBJECTIVE_METRICS.includes(terms[0].metric as ObjectiveMetric)) return undefined;
+  return [terms[0], terms[1]];
+}
+
 export function objectiveOfSpec(spec: unknown): Objective {
+  const list = objectivesOfSpec(spec);
+  if (list) return list[0] as Objective;
   const o = record(record(spec)?.objective);
   const metric = OBJECTIVE_METRICS.includes(o?.metric as ObjectiveMetric) ? (o!.metric as ObjectiveMetric) : 'val_loss';
   const goal = o?.goal === 'minimize' || o?.goal === 'maximize' ? o.goal : naturalGoal(metric);
@@ -125,6 +155,8 @@ export function viewSpec(spec: unknown): SpecView {
     description: typeof s?.description === 'string' ? s.description : undefined,
     taskType: task?.type === 'classification' || task?.type === 'causal-lm' ? task.type : undefined,
     objective: objectiveOfSpec(spec),
+    objectives: objectivesOfSpec(spec),
+    forgetting: task?.forgetting !== false,
     thresholds: thresholdsOfSpec(spec),
     parameters,
     plannedTrials,

@@ -8,7 +8,7 @@ export const REFERENCE_END = '<!-- spec-reference:end -->';
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 function typeOf(s: Schema): string {
-  if (typeof s.$ref === 'string') return `[parameter](#a-parameter)`;
+  if (typeof s.$ref === 'string') return s.$ref.endsWith('/parameter') ? `[parameter](#a-parameter)` : `object`;
   if (Array.isArray(s.enum)) return s.enum.map((v) => `\`${JSON.stringify(v)}\``).join(', ');
   if (Array.isArray(s.anyOf)) return (s.anyOf as Schema[]).map(typeOf).join(' or ');
   if (s.type === 'array') return `list of ${typeOf((s.items as Schema | undefined) ?? {})}`;
@@ -34,10 +34,13 @@ function table(prefix: string, s: Schema): string[] {
   return lines;
 }
 
+/** An object with fields of its own (possibly one that may also be written as a list). */
+const hasFields = (p: Schema): boolean => (p.type === 'object' || (Array.isArray(p.type) && p.type.includes('object'))) && p.properties !== undefined;
+
 function section(prefix: string, name: string, s: Schema, out: string[]): void {
   out.push('', `#### \`${prefix}${name}\``, '', String(s.description ?? ''), '', ...table(`${prefix}${name}.`, s));
   for (const [child, p] of Object.entries((s.properties ?? {}) as Record<string, Schema>)) {
-    if (p.type === 'object' && p.properties !== undefined) section(`${prefix}${name}.`, child, p, out);
+    if (hasFields(p)) section(`${prefix}${name}.`, child, p, out);
   }
 }
 
@@ -54,7 +57,7 @@ export function renderSpecReference(schema: Schema): string {
     ...table('', schema),
   ];
   for (const [name, p] of Object.entries((schema.properties ?? {}) as Record<string, Schema>)) {
-    if (p.type === 'object' && p.properties !== undefined) section('', name, p, out);
+    if (hasFields(p)) section('', name, p, out);
   }
   const param = ((schema.definitions ?? {}) as Record<string, Schema>).parameter ?? {};
   out.push('', '#### A parameter', '', String(param.description ?? ''), '', ...table('', param), '');

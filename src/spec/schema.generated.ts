@@ -18,6 +18,20 @@ export const sweepSchema = {
       "type": "string",
       "description": "Path or URL of this schema, for editor completion and hover docs."
     },
+    "$comment": {
+      "description": "Notes for people, ignored by finesweep: a string or a list of lines. `finesweep suggest` writes one line here per change it made, saying why (JSON has no comments).",
+      "anyOf": [
+        {
+          "type": "string"
+        },
+        {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        }
+      ]
+    },
     "name": {
       "type": "string",
       "minLength": 1,
@@ -211,7 +225,10 @@ export const sweepSchema = {
       }
     },
     "objective": {
-      "type": "object",
+      "type": [
+        "object",
+        "array"
+      ],
       "additionalProperties": false,
       "default": {
         "metric": "val_loss",
@@ -220,7 +237,12 @@ export const sweepSchema = {
       "required": [
         "metric"
       ],
-      "description": "The metric that ranks trials, read at each trial's best epoch.",
+      "minItems": 2,
+      "maxItems": 2,
+      "items": {
+        "$ref": "#/definitions/objective_term"
+      },
+      "description": "The metric that ranks trials, read at each trial's best epoch. Or a list of two metrics (`[{\"metric\": \"val_accuracy\"}, {\"metric\": \"forgetting\"}]`), each `{ metric, goal? }`: trials are ranked by Pareto rank, then by the first metric. The first must be a per-epoch metric (below): early stopping, TPE and the best epoch use it; the second may also be `forgetting` (general-text perplexity rise, a fraction) or `seconds` (wall time).",
       "properties": {
         "metric": {
           "type": "string",
@@ -317,7 +339,19 @@ export const sweepSchema = {
           "type": "number",
           "minimum": 0,
           "default": 0.1,
-          "description": "forgetting: general-text perplexity rose by more than this fraction over the base model's."
+          "description": "forgetting: general-text perplexity rose by more than this fraction over the base model's, and the trial is off the Pareto front of the objective against forgetting (another trial scored at least as well and forgot less)."
+        },
+        "diverge_ratio": {
+          "type": "number",
+          "exclusiveMinimum": 0,
+          "default": 3,
+          "description": "diverged: an epoch's mean train loss above this multiple of the reference loss (class-prior loss; the base model's initial loss for causal-lm)."
+        },
+        "diverge_rise": {
+          "type": "number",
+          "exclusiveMinimum": 1,
+          "default": 10,
+          "description": "diverged: the train loss rose to more than this multiple of its lowest earlier value (the loss before training included): an order of magnitude by default."
         }
       }
     },
@@ -392,6 +426,37 @@ export const sweepSchema = {
     }
   },
   "definitions": {
+    "objective_term": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "metric"
+      ],
+      "description": "One metric of a two-metric objective.",
+      "properties": {
+        "metric": {
+          "type": "string",
+          "enum": [
+            "val_loss",
+            "val_accuracy",
+            "val_f1",
+            "val_perplexity",
+            "train_loss",
+            "forgetting",
+            "seconds"
+          ],
+          "description": "A per-epoch metric, or `forgetting` (general-text perplexity rise, needs `task.forgetting`) or `seconds` (the trial's wall time)."
+        },
+        "goal": {
+          "type": "string",
+          "enum": [
+            "minimize",
+            "maximize"
+          ],
+          "description": "Defaults to the metric's natural direction (forgetting and seconds: minimize)."
+        }
+      }
+    },
     "parameter": {
       "type": "object",
       "additionalProperties": false,

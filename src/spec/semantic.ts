@@ -199,19 +199,35 @@ function checkStrategy(spec: Obj, out: Problem[]): void {
   }
 }
 
-function checkObjective(spec: Obj, out: Problem[]): void {
-  const o = spec.objective;
+function checkObjectiveMetric(spec: Obj, metric: string, path: string, out: Problem[]): void {
   const task = isObj(spec.task) ? spec.task.type : undefined;
-  if (!isObj(o) || typeof o.metric !== 'string') return;
-  const needs = METRIC_TASK[o.metric];
+  const needs = METRIC_TASK[metric];
   // An unknown task type is reported by ajv; comparing against it would only add noise.
   const known = task === 'classification' || task === 'causal-lm';
   if (needs !== undefined && known && task !== needs) {
-    out.push({
-      path: '/objective/metric',
-      message: `${o.metric} needs task type "${needs}"; a "${task}" task cannot produce it`,
-    });
+    out.push({ path, message: `${metric} needs task type "${needs}"; a "${task}" task cannot produce it` });
   }
+  if (metric === 'forgetting' && isObj(spec.task) && spec.task.forgetting === false) {
+    out.push({ path, message: 'forgetting needs task.forgetting on (it is measured only then)' });
+  }
+}
+
+function checkObjective(spec: Obj, out: Problem[]): void {
+  const o = spec.objective;
+  if (Array.isArray(o)) {
+    // A two-metric objective: the first is what early stopping, TPE and the best epoch read.
+    const metrics = o.map((t) => (isObj(t) && typeof t.metric === 'string' ? t.metric : undefined));
+    metrics.forEach((m, i) => m !== undefined && checkObjectiveMetric(spec, m, `/objective/${i}/metric`, out));
+    if (metrics[0] !== undefined && !(OBJECTIVE_METRICS as string[]).includes(metrics[0])) {
+      out.push({ path: '/objective/0/metric', message: `the first metric must be one measured every epoch (${OBJECTIVE_METRICS.join(', ')}), got ${show(metrics[0])}` });
+    }
+    if (metrics.length === 2 && metrics[0] !== undefined && metrics[0] === metrics[1]) {
+      out.push({ path: '/objective/1/metric', message: `the two metrics must differ, got ${show(metrics[1])} twice` });
+    }
+    return;
+  }
+  if (!isObj(o) || typeof o.metric !== 'string') return;
+  checkObjectiveMetric(spec, o.metric, '/objective/metric', out);
 }
 
 function checkTask(raw: Obj, out: Problem[]): void {

@@ -40,7 +40,14 @@ export function validateSpec(obj: unknown, file: string, locate?: Locate): Resol
   const spec: unknown = structuredClone(obj);
   const problems = specProblems(obj, spec);
   if (problems.length > 0) throw new InputError(problems.map((p) => formatProblem(file, p, locate)));
-  const resolved = spec as ResolvedSpec & { objective: { goal?: string } };
-  resolved.objective.goal ??= naturalGoal(resolved.objective.metric);
-  return resolved;
+  const resolved = spec as ResolvedSpec & { objective: { goal?: string } | Array<{ metric: string; goal?: string }> };
+  if (Array.isArray(resolved.objective)) {
+    const terms = resolved.objective.map((t) => ({ metric: t.metric, goal: t.goal ?? naturalGoal(t.metric) })) as ResolvedSpec['objectives'] & object;
+    resolved.objectives = terms;
+    // The semantic checks made sure the first term is a per-epoch metric.
+    resolved.objective = { ...terms[0] } as ResolvedSpec['objective'];
+  } else {
+    resolved.objective.goal ??= naturalGoal((resolved.objective as { metric: string }).metric);
+  }
+  return resolved as ResolvedSpec;
 }

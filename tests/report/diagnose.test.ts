@@ -38,7 +38,7 @@ describe('diagnosis of recorded curves', () => {
     const flags = diagnoseTrial(trial('t', CURVES.divergedNaN, { status: 'diverged', reason: 'loss is NaN' }), ctx());
     expect(names(flags)).toEqual(['diverged']);
     expect(flags[0].epoch).toBe(3);
-    expect(flags[0].advice).toBe('lower LR');
+    expect(flags[0].advice).toBe('lower the learning rate');
   });
 
   it('reads a NaN the journal stored as null as divergence', () => {
@@ -145,5 +145,100 @@ describe('the edge-of-range note', () => {
     expect(low.notes).toEqual([expect.stringMatching(/lowest learning_rate searched \(2e-6\)/)]);
     const mid = buildLeaderboard({ spec, state: sweep([at(2e-6, 8, 0.5), at(1e-4, 8, 0.3)]) });
     expect(mid.notes).toEqual([]);
+  });
+});
+
+describe('divergence without a NaN', () => {
+  // The issue's 4-class trial at lr 5.0: class-prior loss 1.39, train loss 626.5 then 32.9.
+  const fourClass = (): ReturnType<typeof dataReport> => ({ ...dataReport(), priorLoss: 1.39 });
+  const blown = () => trial('lr5', epochs([626.5, 32.9], [49.9, 2.64]), { dataReport: fourClass(), params: params(5, 16, 2), initialValLoss: 1.4 });
+
+  it('flags a loss far above the class-prior loss as diverged, and tells it to lower the learning rate', () => {
+    const flags = diagnoseTrial(blown(), ctx());
+    expect(names(flags)).toEqual(['diverged']);
+    expect(flags[0].epoch).toBe(1);
+    expect(flags[0].detail).toMatch(/626\.5 at epoch 1 is 450.*× the reference loss 1\.39/);
+    expect(flags[0].advice).toBe('lower the learning rate');
+  });
+
+  it('flags a train loss that rose by an order of magnitude, and not one that only doubled', () => {
+    const lm = (train: number[]) => trial('lm', epochs(train, train), { dataReport: undefined, initialValLoss: 6 });
+    // 0.5 → 6.2: over ten times its low, back above the initial loss 6, under 3× it and under 1.1× it.
+    const flags = diagnoseTrial(lm([2, 0.5, 6.2]), ctx({ taskType: 'causal-lm' }));
+    expect(names(flags)).toEqual(['diverged']);
+    expect(flags[0].detail).toMatch(/rose from 0\.5 to 6\.2 at epoch 3/);
+    // A memorised loss that ticks up from near zero is not divergence.
+    expect(diagnoseTrial(lm([2, 0.001, 0.05]), ctx({ taskType: 'causal-lm' })).map((f) => f.name)).not.toContain('diverged');
+    expect(diagnoseTrial(lm([2, 0.4, 0.8]), ctx({ taskType: 'causal-lm' })).map((f) => f.name)).not.toContain('diverged');
+  });
+
+  it('takes its thresholds from diagnosis: (diverge_ratio, diverge_rise)', () => {
+    const t = thresholdsOfSpec({ diagnosis: { diverge_ratio: 1000, diverge_rise: 1000 } });
+    expect(t.diverge_ratio).toBe(1000);
+    expect(names(diagnoseTrial(blown(), ctx({ thresholds: t })))).not.toContain('diverged');
+  });
+
+  it('never tells a trial at or above a learning rate that diverged to raise it', () => {
+    // lr 1e-2 diverged; lr 3e-2 sat at the prior afterwards (underfitting); lr 1e-6 underfit too.
+    const collapsed = trial('lr3e-2', CURVES.underfit, { params: params(3e-2, 16, 4) });
+    const low = trial('lr1e-6', CURVES.underfit, { params: params(1e-6, 16, 4) });
+    const wreck = trial('lr1e-2', epochs([0.69, 9, 12], [0.7, 8, 9]), { params: params(1e-2, 16, 3) });
+    const lb = buildLeaderboard({ spec: {}, state: sweep([collapsed, low, wreck]) });
+    const row = (id: string) => lb.rows.find((r) => r.id === id)!;
+    expect(row('lr1e-2').recommendation).toEqual({ flag: 'diverged', text: 'lower the learning rate' });
+    for (const r of lb.rows) {
+      const lr = r.params.learning_rate as number;
+      if (lr >= 1e-2) expect(`${r.recommendation?.text} ${r.flags.map((f) => f.advice).join(' ')}`).not.toMatch(/higher LR|raise/i);
+    }
+    expect(row('lr3e-2').recommendation?.text).toMatch(/^lower the learning rate \(a trial diverged at 1e-2, below this one\)$/);
+    expect(row('lr1e-6').recommendation?.text).toBe('higher LR (below 1e-2, which diverged), more epochs, unfreeze more layers');
+  });
+});
+
+describe('one recommendation per trial', () => {
+  it('resolves contradictory flags by the documented priority', async () => {
+    const { recommend, RECOMMENDATION_PRIORITY } = await import('../../src/report/recommend.js');
+    expect(RECOMMENDATION_PRIORITY).toEqual(['diverged', 'leakage', 'overfitting', 'underfitting', 'still_improving', 'forgetting']);
+    const f = (name: string, advice: string) => ({ name, advice, detail: '' }) as Parameters<typeof recommend>[0][number];
+    expect(recommend([f('forgetting', 'freeze more'), f('still_improving', 'more epochs')])).toEqual({ flag: 'still_improving', text: 'more epochs' });
+    expect(recommend([f('forgetting', 'a'), f('overfitting', 'b'), f('leakage', 'c')])?.flag).toBe('leakage');
+    expect(recommend([])).toBeUndefined();
+  });
+
+  it('names each trial once under the table, with its recommendation', () => {
+    const forgot = { forgetting: { basePerplexity: 30, finalPerplexity: 60 } };
+    const a = trial('a', CURVES.improving, { ...forgot, params: params(1e-3, 16, 4) });
+    const b = trial('b', CURVES.overfit, { params: params(1e-2, 16, 5) });
+    const lb = buildLeaderboard({ spec: {}, state: sweep([a, b]) });
+    const named = lb.advice.flatMap((l) => l.trials);
+    expect(named.sort()).toEqual(['a', 'b']);
+  });
+});
+
+describe('forgetting as a trade-off', () => {
+  const at = (id: string, val: number, ppl: number) =>
+    trial(id, epochs([0.5, 0.3, 0.25, 0.24], [0.5, 0.4, val, val]), { forgetting: { basePerplexity: 100, finalPerplexity: ppl } });
+
+  it('flags forgetting only off the Pareto front of the objective against forgetting', () => {
+    // best forgets most (a trade-off: on the front); mid forgets less for a worse score (front);
+    // worse scores worse than best AND forgets more than mid: off the front, flagged.
+    const lb = buildLeaderboard({ spec: {}, state: sweep([at('best', 0.3, 900), at('mid', 0.33, 300), at('worse', 0.36, 800), at('kept', 0.5, 105)]) });
+    const row = (id: string) => lb.rows.find((r) => r.id === id)!;
+    expect(names(row('best').flags)).toEqual([]);
+    expect(names(row('mid').flags)).toEqual([]);
+    expect(names(row('worse').flags)).toEqual(['forgetting']);
+    expect(row('worse').flags[0].detail).toMatch(/mid reached val_loss 0\.33 with a rise of 200%/);
+    expect(lb.pareto?.front).toEqual(['best', 'mid', 'kept']);
+    expect(row('best').paretoRank).toBe(1);
+    expect(row('worse').paretoRank).toBe(2);
+    expect(row('best').forgettingRise).toBeCloseTo(8, 12);
+  });
+
+  it('ranks a two-metric objective by Pareto rank, then by the first metric', () => {
+    const spec = { objective: [{ metric: 'val_loss' }, { metric: 'forgetting' }] };
+    const lb = buildLeaderboard({ spec, state: sweep([at('worse', 0.36, 800), at('kept', 0.5, 105), at('best', 0.3, 900), at('mid', 0.33, 300)]) });
+    expect(lb.rows.map((r) => r.id)).toEqual(['best', 'mid', 'kept', 'worse']);
+    expect(lb.pareto?.ranks).toBe(true);
+    expect(lb.objectives?.map((o) => o.metric)).toEqual(['val_loss', 'forgetting']);
   });
 });

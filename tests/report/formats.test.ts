@@ -71,7 +71,7 @@ describe('leaderboard formats', () => {
     expect(lines[rowOf('t-healthy')]).toMatch(/│ +1 │ t-healthy +│ 3e-4 +│ +16 │ +5 │/);
     expect(lines[rowOf('t-running')]).toMatch(/│ +– │ t-running .*│ +2\/5 │.*running/);
     expect(text).toMatch(/^overfitting \(t-overfit\): fewer epochs \(best was epoch 2\), lower LR, more data, more regularization$/m);
-    expect(text).toMatch(/^diverged \(t-diverged\): lower LR$/m);
+    expect(text).toMatch(/^diverged \(t-diverged\): lower the learning rate$/m);
     expect(text).toMatch(/^t-diverged diverged: loss is NaN$/m);
     expect(text).toMatch(/^Sweep demo — val_loss \(minimize\) · 5 trials: 2 completed, 1 running, 1 pending, 1 diverged/);
     expect(text).not.toMatch(/\u001b\[/);
@@ -90,19 +90,20 @@ describe('leaderboard formats', () => {
     const table = text.split('\n').filter((l) => l.startsWith('|'));
     const split = (l: string) => l.slice(2, -2).split(/ (?<!\\)\| /).map((c) => c.replace(/\\(.)/g, '$1'));
     const [head, rule, ...rows] = table.map(split);
-    expect(head).toEqual(['rank', 'trial', 'lr', 'batch', 'epochs', 'method', 'best val_loss', 'best epoch', 'train loss', 'val loss', 'gap', 'time', 'status', 'flags']);
+    expect(head).toEqual(['rank', 'trial', 'lr', 'batch', 'epochs', 'method', 'best val_loss', 'best epoch', 'train loss', 'val loss', 'gap', 'time', 'status', 'flags', 'recommendation']);
     expect(rule.length).toBe(head.length);
     expect(rows.map((r) => r[1])).toEqual(['t-healthy', 't-overfit', 't-running', 't-diverged', 't-pending']);
     for (const r of rows) expect(r.length).toBe(head.length);
-    expect(rows[0]).toEqual(['1', 't-healthy', '3e-4', '16', '5', 'head, "quoted"', '0.299', '4', '0.2', '0.299', '0.099', '2m05s', 'completed', '']);
+    expect(rows[0]).toEqual(['1', 't-healthy', '3e-4', '16', '5', 'head, "quoted"', '0.299', '4', '0.2', '0.299', '0.099', '2m05s', 'completed', '', '']);
     expect(rows[1][13]).toBe('overfitting');
+    expect(rows[1][14]).toBe('fewer epochs (best was epoch 2), lower LR, more data, more regularization');
     expect(text).toContain('- overfitting (t-overfit): fewer epochs (best was epoch 2)');
   });
 
   it('csv: one record per trial with full-precision numbers, quoting what needs it', () => {
     const text = renderReport({ spec, state: state() }, { format: 'csv' });
     const [head, ...rows] = parseCsv(text);
-    expect(head).toEqual(['rank', 'trial', 'learning_rate', 'batch_size', 'epochs', 'method', 'best_val_loss', 'best_epoch', 'final_train_loss', 'final_val_loss', 'gap', 'seconds', 'status', 'flags']);
+    expect(head).toEqual(['rank', 'trial', 'learning_rate', 'batch_size', 'epochs', 'method', 'best_val_loss', 'best_epoch', 'final_train_loss', 'final_val_loss', 'gap', 'seconds', 'status', 'flags', 'recommendation']);
     expect(rows.map((r) => r[1])).toEqual(['t-healthy', 't-overfit', 't-running', 't-diverged', 't-pending']);
     const healthy = Object.fromEntries(head.map((h, i) => [h, rows[0][i]]));
     expect(healthy).toMatchObject({ rank: '1', learning_rate: '0.0003', method: 'head, "quoted"', best_val_loss: '0.299', best_epoch: '4', seconds: '125.4', status: 'completed', flags: '' });
@@ -110,6 +111,7 @@ describe('leaderboard formats', () => {
     // A value a spreadsheet would run as a formula is defused.
     expect(rows[4][5]).toBe("'=1+1");
     expect(rows[3][13]).toBe('diverged');
+    expect(rows[3][14]).toBe('lower the learning rate');
   });
 
   it('json: the leaderboard with rows, flags and curves, NaN written as a string', () => {

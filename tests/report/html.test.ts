@@ -12,6 +12,7 @@ import { foldTrials } from '../../src/store/fold.js';
 import { expandTrials } from '../../src/sweep/expand.js';
 import { dataReport } from './curves.js';
 import { demoSpec, interruptedSweep } from './sweep-fixture.js';
+import { syntheticEvents, syntheticSpec } from '../../bench/sweep-journal.js';
 
 const SCRIPT_NAME = '<script>alert(1)</script>';
 const IMG_LABEL = '<img src=x onerror="window.__pwned = 1">';
@@ -89,13 +90,19 @@ describe('the HTML report in a browser', () => {
         };
       }),
     );
-    // lr plot + heatmap + one curve chart per trial with epochs (6).
-    expect(figures.length).toBe(2 + 6);
+    // lr plot + heatmap + parallel coordinates + a slice per parameter (lr, batch, epochs) + one
+    // curve chart per trial with epochs (6).
+    expect(figures.length).toBe(2 + 1 + 3 + 6);
     for (const f of figures) {
       expect(f.width).toBeGreaterThan(100);
       expect(f.height).toBeGreaterThan(80);
     }
-    const [lr, heat, ...curves] = figures;
+    const [lr, heat, parallel, ...rest] = figures;
+    const [slices, curves] = [rest.slice(0, 3), rest.slice(3)];
+    expect(parallel.title).toBe('All trials: parameters and objective');
+    expect(parallel.lines).toBe(4); // one line per ranked trial
+    expect(slices.map((x) => x.title)).toEqual(['val_loss vs learning_rate', 'val_loss vs batch_size', 'val_loss vs epochs']);
+    for (const x of slices) expect(x.symbols).toBe(4);
     expect(lr.title).toBe('Best val_loss against learning rate');
     expect(lr.lines).toBe(2); // one line per batch size
     expect(lr.symbols).toBeGreaterThanOrEqual(4);
@@ -111,6 +118,28 @@ describe('the HTML report in a browser', () => {
     await page.screenshot({ path: 'test-output/report.png', fullPage: true });
     await page.close();
   });
+
+  it('renders a 10,000-trial sweep under 5 MB: sampled plots said so on the page, a cut table, no error', async () => {
+    const spec = syntheticSpec(10_000);
+    const state = foldTrials(syntheticEvents(10_000, spec));
+    const root = await mkdtemp(join(tmpdir(), 'finesweep-html-10k-'));
+    const path = await writeHtmlReport(root, { spec, state });
+    const html = await readFile(path);
+    expect(html.length).toBeLessThan(5 * 1024 * 1024);
+    const { page, problems } = await open(path);
+    expect(problems).toEqual([]);
+    expect(await page.locator('tbody tr').count()).toBe(500);
+    const text = await page.locator('body').innerText();
+    expect(text).toMatch(/The plots of all trials show 1,000 of the 9,\d{3} ranked trials: the top 100 and an even sample/);
+    expect(text).toMatch(/… 9,500 more trials not in this table/);
+    expect(text).toMatch(/Parameter importance/);
+    const parallel = page.locator('figure', { hasText: 'All trials: parameters and objective' });
+    expect(await parallel.locator('.mark-line path').count()).toBe(1000);
+    const pareto = page.locator('figure', { hasText: 'Pareto front' });
+    expect(await pareto.locator('.mark-symbol path').count()).toBeGreaterThan(100);
+    expect(await page.locator('figure', { hasText: /val_loss vs (learning_rate|batch_size|epochs|weight_decay|dropout|method)$/ }).count()).toBe(6);
+    await page.close();
+  }, 120_000);
 
   it('shows markup from the spec, the trials and the data as text, and runs none of it', async () => {
     const spec = demoSpec({
