@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, SweepError } from '../errors.js';
 import { REPORT_FORMATS, renderReport, writeHtmlReport, type ReportFormat } from '../report/render.js';
-import type { PlannedTrial } from '../search/space.js';
+import type { PlannedTrial } from '../trial/types.js';
 import type { ResolvedSpec } from '../spec/types.js';
 import { readSweep } from '../store/read.js';
 import { expandTrials } from '../sweep/expand.js';
