@@ -2,8 +2,9 @@
 // of the product: tests and benchmarks pass one of bench/trainers/<kind>.ts as the sweep's trainer
 // (runSweep's `trainer` option, the CLI's hidden --trainer). Each behaves like a real trainer seen
 // from outside: events, an AbortSignal honoured at "batch" boundaries, a result or a throw.
-import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { atomicWrite } from '../../src/atomic-write.js';
 import type { Trainer, TrainerRunOptions, TrialPlace, TrialRequest } from '../../src/trainers/trainer.js';
 import type { EpochMetrics, Params, TrialResult } from '../../src/trial/types.js';
 
@@ -144,8 +145,7 @@ async function readCheckpoint(dir: string): Promise<EpochMetrics[]> {
 async function writeCheckpoint(dir: string, epochs: EpochMetrics[]): Promise<void> {
   const cp = join(dir, 'checkpoint');
   await mkdir(cp, { recursive: true });
-  await writeFile(join(cp, 'state.json.tmp'), JSON.stringify({ epochs }));
-  await rename(join(cp, 'state.json.tmp'), join(cp, 'state.json'));
+  await atomicWrite(join(cp, 'state.json'), JSON.stringify({ epochs }), { durable: false });
 }
 
 async function fileExists(path: string, signal?: AbortSignal): Promise<void> {

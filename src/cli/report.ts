@@ -1,11 +1,10 @@
 // `finesweep report <sweep-dir>`: the leaderboard of a sweep, finished, running or interrupted.
-import { randomBytes } from 'node:crypto';
-import { rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { atomicWrite } from '../atomic-write.js';
 import { InputError, SweepError } from '../errors.js';
 import { REPORT_FORMATS, renderReport, writeHtmlReport, type ReportFormat } from '../report/render.js';
-import type { PlannedTrial } from '../search/space.js';
+import type { PlannedTrial } from '../trial/types.js';
 import type { ResolvedSpec } from '../spec/types.js';
 import { readSweep } from '../store/read.js';
 import { expandTrials } from '../sweep/expand.js';
@@ -48,10 +47,8 @@ function plannedTrials(spec: unknown): PlannedTrial[] {
 }
 
 async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await writeFile(tmp, text);
-    await rename(tmp, path);
+    await atomicWrite(path, text, { durable: false });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EISDIR') {

@@ -1,6 +1,6 @@
 // Shared by the commands that take a spec: load it, parse --max-trials, expand, naming the file on errors.
 import { InputError } from '../errors.js';
-import type { PlannedTrial } from '../search/space.js';
+import type { PlannedTrial } from '../trial/types.js';
 import { loadSpec, type LoadedSpec } from '../spec/load.js';
 import { DEFAULT_MAX_TRIALS, expandTrials } from '../sweep/expand.js';
 

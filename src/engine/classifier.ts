@@ -1,6 +1,6 @@
 // The classification head on the pretrained body: pooled hidden state → class logits.
 import * as tf from '@tensorflow/tfjs';
-import { mulberry32 } from './rng.js';
+import { mulberry32 } from '../rng.js';
 
 export type Pooling = 'mean' | 'last';
 

@@ -6,7 +6,7 @@ import { AdamW } from './optimizer.js';
 import { ClassificationHead, type Pooling } from './classifier.js';
 import { loadLatestCheckpoint, saveCheckpoint, type CheckpointMeta } from './checkpoint.js';
 import { loadTrialData, type Example, type TrialData } from './data/dataset.js';
-import { mixSeed, mulberry32, shuffled } from './rng.js';
+import { mixSeed, mulberry32, shuffled } from '../rng.js';
 import { ForgettingProbe } from './forgetting.js';
 import { accuracy, macroF1, newAccumulator, perplexity, stepStride, type EpochAccumulator } from './metrics.js';
 import { trainableVariables } from './freeze.js';

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../errors.js';
 import { configProblems, TransformerLM, variableShapes, type ModelConfig } from './model.js';
 import { Tokenizer } from './tokenizer.js';
-import { fsyncDir, writeFileAtomic } from './weights.js';
+import { atomicWrite, fsyncDir } from '../atomic-write.js';
 
 export const MODEL_FORMAT = 'finesweep-transformer-lm';
 export const MODEL_FORMAT_VERSION = 1;
@@ -155,16 +155,17 @@ export async function saveBaseModel(dir: string, model: TransformerLM, tokenizer
       weightsManifest: [{ paths: [FILES.weights], weights }],
       weightsSha256: sha256(bin),
     };
-    await writeFileAtomic(join(tmp, FILES.weights), [bin]);
-    await writeFileAtomic(join(tmp, FILES.model), [`${JSON.stringify(json, null, 2)}\n`]);
-    await writeFileAtomic(join(tmp, FILES.tokenizer), [`${JSON.stringify(tokenizer.toJSON())}\n`]);
-    await writeFileAtomic(join(tmp, FILES.card), [`${JSON.stringify(card, null, 2)}\n`]);
-    await writeFileAtomic(join(tmp, FILES.probe), [probeTexts.map((text) => `${JSON.stringify({ text })}\n`).join('')]);
+    await atomicWrite(join(tmp, FILES.weights), [bin]);
+    await atomicWrite(join(tmp, FILES.model), [`${JSON.stringify(json, null, 2)}\n`]);
+    await atomicWrite(join(tmp, FILES.tokenizer), [`${JSON.stringify(tokenizer.toJSON())}\n`]);
+    await atomicWrite(join(tmp, FILES.card), [`${JSON.stringify(card, null, 2)}\n`]);
+    await atomicWrite(join(tmp, FILES.probe), [probeTexts.map((text) => `${JSON.stringify({ text })}\n`).join('')]);
     const old = `${tmp}.old`;
     if (existsSync(root)) renameSync(root, old);
     renameSync(tmp, root);
     rmSync(old, { recursive: true, force: true });
-    fsyncDir(dirname(root));
+    // Some filesystems refuse fsync on a directory; the renames are still atomic there.
+    await fsyncDir(dirname(root)).catch(() => {});
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     throw err;

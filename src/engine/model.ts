@@ -4,7 +4,7 @@
 // broadcasting-matMul gradient bug), the embedding lookup is tf.gather (its gradient needs the
 // UnsortedSegmentSum kernel from kernels.ts), and dropout is seeded so a resumed run is exact.
 import * as tf from '@tensorflow/tfjs';
-import { mulberry32 } from './rng.js';
+import { mulberry32 } from '../rng.js';
 
 export interface ModelConfig {
   vocabSize: number;

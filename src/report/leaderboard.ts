@@ -1,7 +1,7 @@
 // The leaderboard: ranked trials with their diagnosis, in one format-independent structure that
 // every renderer (table, md, csv, json, html) reads. Pure: no I/O.
 import type { EpochMetrics } from '../trial/types.js';
-import type { PlannedTrial } from '../search/space.js';
+import type { PlannedTrial } from '../trial/types.js';
 import type { Params } from '../trial/types.js';
 import type { TrialStatus } from '../trial/status.js';
 import type { SweepState, TrialState } from '../store/state.js';

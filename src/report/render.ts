@@ -1,7 +1,6 @@
 // The reporter's entry points: build the leaderboard from the store's state and render one format.
-import { randomBytes } from 'node:crypto';
-import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { atomicWrite } from '../atomic-write.js';
 import { renderCsv } from './csv.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
@@ -48,8 +47,7 @@ export function renderReport(input: LeaderboardInput, opts: ReportOptions & { fo
 export async function writeHtmlReport(dir: string, input: Omit<LeaderboardInput, 'dir'>, opts: ReportOptions = {}): Promise<string> {
   const html = await renderReport({ ...input, dir }, { ...opts, format: 'html' });
   const path = join(dir, 'report.html');
-  const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, html);
-  await rename(tmp, path);
+  // Derived from the journal (the synced record): atomic, not fsynced.
+  await atomicWrite(path, html, { durable: false });
   return path;
 }

@@ -1,7 +1,7 @@
-// Random search: independent draws from each dimension with a seeded Rng.
+// Random search: independent draws from each dimension with a seeded Sfc32.
 import type { ParamValue } from '../trial/types.js';
 import { InputError } from '../errors.js';
-import { Rng } from './rng.js';
+import { Sfc32 } from '../rng.js';
 import type { Sampler } from './sampler.js';
 import { qRange, spaceSize, type Dimension } from './space.js';
 
@@ -19,7 +19,7 @@ function within(x: number, min: number, max: number): number {
 }
 
 /** One value of one dimension. log_uniform is uniform in log space; ints are ints; q_uniform gives multiples of q. */
-export function sampleDimension(d: Dimension, rng: Rng): ParamValue {
+export function sampleDimension(d: Dimension, rng: Sfc32): ParamValue {
   switch (d.kind) {
     case 'fixed':
       return d.value;
@@ -41,20 +41,20 @@ export function sampleDimension(d: Dimension, rng: Rng): ParamValue {
 }
 
 /** One point of the space: a value for every dimension, drawn in the space's order. */
-export function sampleParams(space: Dimension[], rng: Rng): Record<string, ParamValue> {
+export function sampleParams(space: Dimension[], rng: Sfc32): Record<string, ParamValue> {
   const params: Record<string, ParamValue> = {};
   for (const d of space) params[d.name] = sampleDimension(d, rng);
   return params;
 }
 
 /**
- * Random search as a Sampler: trial `index` is the index-th distinct draw of Rng(seed) (a point
+ * Random search as a Sampler: trial `index` is the index-th distinct draw of Sfc32(seed) (a point
  * drawn before is drawn again), for a sweep of `total` trials.
  */
 export class RandomSampler implements Sampler {
   readonly name = 'random';
   readonly #space: Dimension[];
-  readonly #rng: Rng;
+  readonly #rng: Sfc32;
   readonly #total: number;
   readonly #seen = new Set<string>();
   readonly #drawn: Record<string, ParamValue>[] = [];
@@ -65,7 +65,7 @@ export class RandomSampler implements Sampler {
       throw new InputError(`/strategy/trials: ${total} trials requested but the parameter space has only ${size} distinct combinations`);
     }
     this.#space = space;
-    this.#rng = new Rng(seed);
+    this.#rng = new Sfc32(seed);
     this.#total = total;
   }
 

@@ -8,13 +8,6 @@ export type Dimension =
   | { name: string; kind: 'int_uniform'; min: number; max: number }
   | { name: string; kind: 'q_uniform'; min: number; max: number; q: number };
 
-/** A trial the controller will run: a stable id, its position, its parameters. */
-export interface PlannedTrial {
-  id: string;
-  index: number;
-  params: Record<string, ParamValue>;
-}
-
 /** The parameters that every trainer knows, in the order the space (and a grid) lists them first. */
 export const LEADING_PARAMETERS = ['learning_rate', 'batch_size', 'epochs'] as const;
 

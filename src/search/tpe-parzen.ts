@@ -3,7 +3,7 @@
 // the range with sigma = the range; each kernel's sigma is the larger gap to its neighbours,
 // clipped to [range / min(100, 1 + kernels), range] ("magic clip"). Discrete dimensions (ints,
 // q_uniform) widen the range by half a step each side and score a value by the mass of its bin.
-import type { Rng } from './rng.js';
+import type { Sfc32 } from '../rng.js';
 
 const SQRT2 = Math.SQRT2;
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -53,7 +53,7 @@ export function normInv(p: number): number {
 }
 
 /** A draw of N(0,1) truncated to (lo, hi), by inverting the CDF on the side with more precision. */
-function truncStdNormal(lo: number, hi: number, rng: Rng): number {
+function truncStdNormal(lo: number, hi: number, rng: Sfc32): number {
   if (lo > 0) return -truncStdNormal(-hi, -lo, rng);
   const pLo = normCdf(lo);
   const pHi = normCdf(hi);
@@ -112,7 +112,7 @@ export class NumericParzen {
     this.weights = w.map((x) => x / total);
   }
 
-  private pick(rng: Rng): number {
+  private pick(rng: Sfc32): number {
     let u = rng.next();
     for (let k = 0; k < this.weights.length - 1; k++) {
       u -= this.weights[k];
@@ -122,7 +122,7 @@ export class NumericParzen {
   }
 
   /** One draw; a discrete dimension's draw is snapped to its grid. */
-  sample(rng: Rng): number {
+  sample(rng: Sfc32): number {
     const k = this.pick(rng);
     const mu = this.mus[k];
     const sigma = this.sigmas[k];
@@ -166,7 +166,7 @@ export class CategoricalParzen {
     this.probs = probs;
   }
 
-  sample(rng: Rng): number {
+  sample(rng: Sfc32): number {
     let u = rng.next();
     for (let c = 0; c < this.probs.length - 1; c++) {
       u -= this.probs[c];

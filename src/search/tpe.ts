@@ -5,12 +5,12 @@
 // of n_candidates draws from l that maximizes l(x) / g(x).
 //
 // A proposal is a pure function of (space, seed, index, history in journal order): its random
-// stream is Rng(deriveSeed(seed, 'tpe', index)), so a resumed sweep that rebuilds the history from
+// stream is Sfc32(deriveSeed(seed, 'tpe', index)), so a resumed sweep that rebuilds the history from
 // the journal proposes exactly what the uninterrupted one would have.
 import type { ParamValue, Params } from '../trial/types.js';
 import { loss, resolveObjective, type Goal } from '../trial/objective.js';
 import { sampleParams } from './random.js';
-import { Rng, deriveSeed } from './rng.js';
+import { Sfc32, deriveSeed } from '../rng.js';
 import type { FinishedTrial, Sampler } from './sampler.js';
 import { qRange, toSpace, type Dimension, type ParameterEntry } from './space.js';
 import { CategoricalParzen, NumericParzen } from './tpe-parzen.js';
@@ -30,12 +30,12 @@ export function gamma(n: number): number {
 }
 
 /**
- * The random draw of trial `index`: the index-th distinct draw of Rng(seed), exactly what a random
+ * The random draw of trial `index`: the index-th distinct draw of Sfc32(seed), exactly what a random
  * search of the same seed (expandTrials) plans at that index, so TPE's startup trials are the
  * ones the controller planned. A space too small for a new distinct point repeats the last draw.
  */
 export function randomDraw(space: Dimension[], seed: number, index: number): Params {
-  const rng = new Rng(seed);
+  const rng = new Sfc32(seed);
   const seen = new Set<string>();
   let params: Params = {};
   for (let drawn = 0; drawn <= index; drawn++) {
@@ -67,7 +67,7 @@ export class TpeSampler implements Sampler {
     if (index < this.opts.nStartup || history.length < this.opts.nStartup) {
       return randomDraw(this.space, this.opts.seed, index);
     }
-    const rng = new Rng(deriveSeed(this.opts.seed, 'tpe', index));
+    const rng = new Sfc32(deriveSeed(this.opts.seed, 'tpe', index));
     // Rank by objective (stable: ties keep journal order); keep journal order inside each group,
     // which the observation weights read (older trials weigh less past 25).
     const ranked = history.map((h, i) => ({ i, loss: loss(h.objective, this.opts.goal) })).sort((a, b) => a.loss - b.loss || a.i - b.i);
@@ -80,7 +80,7 @@ export class TpeSampler implements Sampler {
     return params;
   }
 
-  private proposeDimension(d: Dimension, good: readonly FinishedTrial[], bad: readonly FinishedTrial[], rng: Rng): ParamValue {
+  private proposeDimension(d: Dimension, good: readonly FinishedTrial[], bad: readonly FinishedTrial[], rng: Sfc32): ParamValue {
     if (d.kind === 'fixed') return d.value;
     if (d.kind === 'choice') {
       const indexOf = (v: ParamValue | undefined) => d.values.findIndex((c) => c === v);

@@ -2,7 +2,7 @@
 // event is in the journal, and how an attempt's end is recorded. Pure: no I/O, no clock, no
 // thread, so a resumed sweep takes exactly the decisions the interrupted one would have.
 import type { TrialErrorInfo, TrialRun } from '../pool/protocol.js';
-import type { PlannedTrial } from '../search/space.js';
+import type { PlannedTrial } from '../trial/types.js';
 import type { JournalEventBody } from '../store/events.js';
 import type { SweepState, TrialState } from '../store/state.js';
 import { reportsMetric } from '../trial/objective.js';

@@ -5,7 +5,8 @@ import { InputError } from '../errors.js';
 import { GridSampler, gridSize } from '../search/grid.js';
 import { RandomSampler } from '../search/random.js';
 import type { Sampler } from '../search/sampler.js';
-import { toSpace, type Dimension, type PlannedTrial } from '../search/space.js';
+import { toSpace, type Dimension } from '../search/space.js';
+import type { PlannedTrial } from '../trial/types.js';
 import { tpeSampler } from '../search/tpe.js';
 import { canonicalJson } from '../spec/hash.js';
 import type { ResolvedSpec, StrategyType } from '../spec/types.js';
@@ -51,7 +52,7 @@ export function trialId(index: number, total: number, params: Record<string, Par
 
 /**
  * The trials a spec plans before any result. grid: the cartesian product (learning_rate slowest,
- * see gridPoints). random: `strategy.trials` distinct draws from Rng(seed). tpe: only its first
+ * see gridPoints). random: `strategy.trials` distinct draws from Sfc32(seed). tpe: only its first
  * n_startup_trials, the same random draws; the TPE sampler proposes the rest at run time from
  * finished trials.
  */

@@ -1,7 +1,7 @@
 // What a sweep run is given (options, signals, the progress callback) and what it returns.
 import type { ResourceLimits } from 'node:worker_threads';
 import type { Slot } from '../pool/slots.js';
-import type { PlannedTrial } from '../search/space.js';
+import type { PlannedTrial } from '../trial/types.js';
 import type { ResolvedSpec } from '../spec/types.js';
 import type { JournalEvent } from '../store/events.js';
 import type { SweepState } from '../store/state.js';

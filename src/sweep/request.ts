@@ -1,7 +1,7 @@
 // What the sweep hands its trainer for one attempt of a planned trial, and the objective it ranks by.
 import { join, resolve } from 'node:path';
-import { deriveSeed } from '../search/rng.js';
-import type { PlannedTrial } from '../search/space.js';
+import { deriveSeed } from '../rng.js';
+import type { PlannedTrial } from '../trial/types.js';
 import type { Objective, ResolvedSpec } from '../spec/types.js';
 import type { TrialRequest } from '../trainers/trainer.js';
 

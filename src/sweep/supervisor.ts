@@ -10,7 +10,7 @@ import { describeError, type TrialErrorInfo, type TrialRun } from '../pool/proto
 import { planSlots, type Slot } from '../pool/slots.js';
 import { createScheduler, type Scheduler } from '../schedule/index.js';
 import type { Sampler } from '../search/sampler.js';
-import type { PlannedTrial } from '../search/space.js';
+import type { PlannedTrial } from '../trial/types.js';
 import { specHash } from '../spec/hash.js';
 import type { ResolvedSpec } from '../spec/types.js';
 import type { JournalEvent } from '../store/events.js';

@@ -6,6 +6,13 @@ export type ParamValue = number | string | boolean;
 /** A trial's hyperparameters: learning_rate, batch_size, epochs and whatever else the spec sweeps. */
 export type Params = Record<string, ParamValue>;
 
+/** A trial of the sweep's plan: a stable id, its position, its parameters. */
+export interface PlannedTrial {
+  id: string;
+  index: number;
+  params: Params;
+}
+
 /**
  * One validated epoch. `epoch` is 1-based; every other field is what the trainer reported. The
  * built-in engine reports train_loss, val_loss, seconds and its accuracy metrics; an external

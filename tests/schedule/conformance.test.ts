@@ -5,11 +5,11 @@ import { MedianScheduler } from '../../src/schedule/median.js';
 import { createScheduler } from '../../src/schedule/index.js';
 import type { EpochResult, Scheduler } from '../../src/schedule/scheduler.js';
 import { simulate } from '../../bench/simulate.js';
-import { Rng } from '../../src/search/rng.js';
+import { Sfc32 } from '../../src/rng.js';
 
 /** Results of `n` trials of 6 epochs, interleaved in a seeded random order. */
 function interleaved(n: number, seed: number): EpochResult[] {
-  const rng = new Rng(seed);
+  const rng = new Sfc32(seed);
   const next = Array.from({ length: n }, () => 1);
   const out: EpochResult[] = [];
   while (next.some((e) => e <= 6)) {

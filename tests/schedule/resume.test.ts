@@ -3,12 +3,12 @@ import { createScheduler, type ScheduleSpec } from '../../src/schedule/index.js'
 import { decideFromJournal, pendingStops } from '../../src/sweep/replay.js';
 import { resolveObjective } from '../../src/trial/objective.js';
 import { simulate, type RecordedTrial } from '../../bench/simulate.js';
-import { Rng } from '../../src/search/rng.js';
+import { Sfc32 } from '../../src/rng.js';
 import type { JournalEvent, JournalEventBody } from '../../src/store/events.js';
 
 /** Noisy decaying learning curves with per-trial speeds: a sweep of `n` trials of 9 epochs. */
 function sweepCurves(n: number, seed: number): RecordedTrial[] {
-  const rng = new Rng(seed);
+  const rng = new Sfc32(seed);
   return Array.from({ length: n }, (_, i) => {
     const floor = 0.3 + rng.next();
     const drop = 0.5 + rng.next();

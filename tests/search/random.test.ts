@@ -1,17 +1,17 @@
 // Property-style tests of random sampling over many seeds: bounds, integrality, steps, log space.
 import { describe, expect, it } from 'vitest';
 import { sampleDimension, sampleParams } from '../../src/search/random.js';
-import { Rng } from '../../src/search/rng.js';
+import { Sfc32 } from '../../src/rng.js';
 import type { Dimension } from '../../src/search/space.js';
 
 const draws = (d: Dimension, n: number, seed = 1) => {
-  const rng = new Rng(seed);
+  const rng = new Sfc32(seed);
   return Array.from({ length: n }, () => sampleDimension(d, rng) as number);
 };
 
 describe('sampleDimension', () => {
   it('keeps uniform and log_uniform draws inside [min, max] for many seeds and ranges', () => {
-    const ranges = new Rng(99);
+    const ranges = new Sfc32(99);
     for (let trial = 0; trial < 200; trial++) {
       const lo = 10 ** (-8 + 6 * ranges.next());
       const hi = lo * (1 + 1000 * ranges.next());
@@ -57,7 +57,7 @@ describe('sampleDimension', () => {
   });
 
   it('choice picks each value about equally often', () => {
-    const rng = new Rng(5);
+    const rng = new Sfc32(5);
     const counts: Record<string, number> = {};
     for (let i = 0; i < 9000; i++) {
       const v = String(sampleDimension({ name: 'method', kind: 'choice', values: ['head', 'top_k', 'full'] }, rng));
@@ -74,10 +74,10 @@ describe('sampleParams', () => {
       { name: 'batch_size', kind: 'choice', values: [8, 16] },
       { name: 'epochs', kind: 'fixed', value: 3 },
     ];
-    const a = sampleParams(space, new Rng(11));
+    const a = sampleParams(space, new Sfc32(11));
     expect(Object.keys(a)).toEqual(['learning_rate', 'batch_size', 'epochs']);
     expect(a.epochs).toBe(3);
-    expect(sampleParams(space, new Rng(11))).toEqual(a);
-    expect(sampleParams(space, new Rng(12))).not.toEqual(a);
+    expect(sampleParams(space, new Sfc32(11))).toEqual(a);
+    expect(sampleParams(space, new Sfc32(12))).not.toEqual(a);
   });
 });

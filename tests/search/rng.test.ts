@@ -1,18 +1,18 @@
 // The seeded generator everything random in a sweep derives from.
 import { describe, expect, it } from 'vitest';
-import { deriveSeed, Rng } from '../../src/search/rng.js';
+import { deriveSeed, Sfc32 } from '../../src/rng.js';
 
-describe('Rng', () => {
+describe('Sfc32', () => {
   it('gives the same stream on every machine (values from an independent Python sfc32)', () => {
-    const r = new Rng(0);
+    const r = new Sfc32(0);
     expect([r.uint32(), r.uint32(), r.uint32()]).toEqual([548183886, 1097162541, 2219297441]);
-    const r42 = new Rng(42);
+    const r42 = new Sfc32(42);
     expect([r42.uint32(), r42.uint32()]).toEqual([3825871779, 1851418855]);
   });
 
   it('repeats a stream for the same seed and differs for another', () => {
     const draw = (seed: number) => {
-      const r = new Rng(seed);
+      const r = new Sfc32(seed);
       return Array.from({ length: 50 }, () => r.next());
     };
     expect(draw(7)).toEqual(draw(7));
@@ -20,7 +20,7 @@ describe('Rng', () => {
   });
 
   it('next() is in [0, 1) with mean near 1/2', () => {
-    const r = new Rng(1);
+    const r = new Sfc32(1);
     let sum = 0;
     for (let i = 0; i < 50_000; i++) {
       const x = r.next();
@@ -31,7 +31,7 @@ describe('Rng', () => {
   });
 
   it('int(lo, hi) hits both ends and nothing outside', () => {
-    const r = new Rng(2);
+    const r = new Sfc32(2);
     const counts = new Map<number, number>();
     for (let i = 0; i < 6000; i++) {
       const k = r.int(-2, 3);
@@ -42,7 +42,7 @@ describe('Rng', () => {
   });
 
   it('normal() has mean 0 and variance 1', () => {
-    const r = new Rng(3);
+    const r = new Sfc32(3);
     const xs = Array.from({ length: 40_000 }, () => r.normal());
     const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
     const variance = xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length;
@@ -52,8 +52,8 @@ describe('Rng', () => {
   });
 
   it('refuses a seed that is not an unsigned 32-bit integer', () => {
-    for (const bad of [-1, 1.5, 2 ** 32, Number.NaN]) expect(() => new Rng(bad)).toThrow(RangeError);
-    expect(() => new Rng(2 ** 32 - 1)).not.toThrow();
+    for (const bad of [-1, 1.5, 2 ** 32, Number.NaN]) expect(() => new Sfc32(bad)).toThrow(RangeError);
+    expect(() => new Sfc32(2 ** 32 - 1)).not.toThrow();
   });
 });
 

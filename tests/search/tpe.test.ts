@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../src/search/rng.js';
+import { Sfc32 } from '../../src/rng.js';
 import { sampleParams } from '../../src/search/random.js';
 import type { FinishedTrial } from '../../src/search/sampler.js';
 import type { Dimension } from '../../src/search/space.js';
@@ -66,7 +66,7 @@ describe('TPE proposals', () => {
     { name: 'method', kind: 'choice', values: ['full', 'head', 'top_k'] },
   ];
   const history: FinishedTrial[] = Array.from({ length: 12 }, (_, i) => {
-    const params = sampleParams(space, new Rng(100 + i));
+    const params = sampleParams(space, new Sfc32(100 + i));
     return { params, objective: i % 4 === 3 ? Number.NaN : (params.dropout as number) + (params.method === 'head' ? 0 : 1) };
   });
 

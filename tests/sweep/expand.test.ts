@@ -1,7 +1,7 @@
 // Property-style tests of the controller's expansion: sizes, bounds, determinism, stable ids.
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { Rng } from '../../src/search/rng.js';
+import { Sfc32 } from '../../src/rng.js';
 import { validateSpec } from '../../src/spec/load.js';
 import type { ResolvedSpec } from '../../src/spec/types.js';
 import { expandTrials } from '../../src/sweep/expand.js';
@@ -31,7 +31,7 @@ const ID = /^t\d{3,}-[0-9a-f]{8}$/;
 
 describe('grid expansion', () => {
   it('has as many trials as the product of the value counts, all distinct, for many random grids', () => {
-    const gen = new Rng(2024);
+    const gen = new Sfc32(2024);
     for (let round = 0; round < 40; round++) {
       const counts = [1, 2, 3, 4].map(() => gen.int(1, 4));
       const values = (n: number, scale: number) => ({ values: Array.from({ length: n }, (_, i) => (i + 1) * scale) });

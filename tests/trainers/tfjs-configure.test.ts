@@ -2,8 +2,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TrialConfig } from '../../src/engine/types.js';
-import { deriveSeed } from '../../src/search/rng.js';
-import type { PlannedTrial } from '../../src/search/space.js';
+import { deriveSeed } from '../../src/rng.js';
+import type { PlannedTrial } from '../../src/trial/types.js';
 import { loadSpec, validateSpec } from '../../src/spec/load.js';
 import type { ResolvedSpec } from '../../src/spec/types.js';
 import { expandTrials } from '../../src/sweep/expand.js';

@@ -1,6 +1,6 @@
 // Seeded, stratified sampling and train/validation splits.
 import type { RawExample } from './read.js';
-import { mulberry32, mixSeed, shuffled } from '../rng.js';
+import { mulberry32, mixSeed, shuffled } from '../../rng.js';
 
 function byLabel(examples: readonly RawExample[]): RawExample[][] {
   const groups = new Map<string, RawExample[]>();

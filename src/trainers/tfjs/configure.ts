@@ -5,7 +5,7 @@ import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { BackendChoice, Method, TrialConfig } from '../../engine/types.js';
 import { InputError } from '../../errors.js';
-import { deriveSeed } from '../../search/rng.js';
+import { deriveSeed } from '../../rng.js';
 import { METHODS } from '../../spec/semantic.js';
 import type { ResolvedSpec } from '../../spec/types.js';
 import type { TrainerContext, TrialRequest } from '../trainer.js';

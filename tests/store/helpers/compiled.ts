@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import ts from 'typescript';
 
-const SOURCES = ['src/errors.ts', ...readdirSync('src/store').filter((f) => f.endsWith('.ts')).map((f) => `src/store/${f}`)];
+const SOURCES = ['src/errors.ts', 'src/atomic-write.ts', ...readdirSync('src/store').filter((f) => f.endsWith('.ts')).map((f) => `src/store/${f}`)];
 
 let built: string | undefined;
 

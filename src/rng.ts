@@ -1,5 +1,10 @@
-// A small seeded PRNG that gives the same stream on every machine: sfc32 (32-bit integer
-// arithmetic only, so no platform float differences), its state filled from the seed by splitmix32.
+// The project's two seeded generators, in one home with distinct names; both streams are kept
+// exactly, since recorded sweeps and shipped weights depend on them.
+// - Sfc32 (search: random draws, TPE, trial and data seeds via deriveSeed): sfc32, 32-bit integer
+//   arithmetic only (no platform float differences), its state filled from the seed by splitmix32.
+// - mulberry32 (the engine: weight initialisation, data order, splits, head initialisation), with
+//   mixSeed and shuffled: reproducible from a seed alone, so a resumed trial sees the same order
+//   and a re-run pretraining writes the same bytes.
 
 /** splitmix32 step: spreads even consecutive seeds (0, 1, 2...) over the whole state space. */
 function splitmix32(state: number): [next: number, out: number] {
@@ -10,7 +15,7 @@ function splitmix32(state: number): [next: number, out: number] {
   return [next, (z ^ (z >>> 15)) >>> 0];
 }
 
-export class Rng {
+export class Sfc32 {
   private a: number;
   private b: number;
   private c: number;
@@ -19,7 +24,7 @@ export class Rng {
   /** `seed`: an unsigned 32-bit integer (0 .. 4294967295). */
   constructor(seed: number) {
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-      throw new RangeError(`Rng seed must be an integer in [0, 4294967295], got ${seed}`);
+      throw new RangeError(`Sfc32 seed must be an integer in [0, 4294967295], got ${seed}`);
     }
     let s = seed | 0;
     const words: number[] = [];
@@ -52,7 +57,7 @@ export class Rng {
   /** An integer uniform in [lo, hi], both inclusive. */
   int(lo: number, hi: number): number {
     if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo > hi) {
-      throw new RangeError(`Rng.int needs integers lo <= hi, got ${lo}, ${hi}`);
+      throw new RangeError(`Sfc32.int needs integers lo <= hi, got ${lo}, ${hi}`);
     }
     return lo + Math.floor(this.next() * (hi - lo + 1));
   }
@@ -82,4 +87,40 @@ export function deriveSeed(...parts: (string | number)[]): number {
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
+}
+
+// mulberry32 and its helpers: the engine's generator.
+
+/** A stream of floats uniform in [0, 1) (mulberry32's). */
+export type RandomFn = () => number;
+
+export function mulberry32(seed: number): RandomFn {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Mixes several integers into one 32-bit seed (e.g. trial seed and epoch). */
+export function mixSeed(...parts: number[]): number {
+  let h = 0x811c9dc5;
+  for (const p of parts) {
+    h = Math.imul(h ^ (p >>> 0), 0x01000193) >>> 0;
+    h = Math.imul(h ^ (h >>> 13), 0x5bd1e995) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/** Fisher–Yates shuffle into a new array. */
+export function shuffled<T>(items: readonly T[], rng: RandomFn): T[] {
+  const out = items.slice();
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
 }
