@@ -1,7 +1,22 @@
 // `finesweep validate <spec>`: "ok" and a summary, or the problems one per line (exit 2).
 import type { Command } from 'commander';
 import { DEFAULT_MAX_TRIALS } from '../sweep/expand.js';
+import type { AnyResolvedSpec } from '../spec/types.js';
 import { parseMaxTrials, planSpec } from './spec-input.js';
+
+/** What the trials run, in one or two summary rows. */
+function taskRows(spec: AnyResolvedSpec): Array<[string, string]> {
+  const { task } = spec;
+  if (task.type === 'command') {
+    const cwd = task.cwd !== undefined ? ` (in ${task.cwd})` : '';
+    return [['task', `command ${JSON.stringify(task.command.join(' '))}${cwd}`]];
+  }
+  const data = task.data.validation !== undefined ? `validation ${task.data.validation}` : `split ${task.data.split}`;
+  return [
+    ['task', `${task.type}, method ${spec.parameters.method !== undefined ? 'swept' : task.method}, model ${task.model}`],
+    ['data', `${task.data.train} (${data})`],
+  ];
+}
 
 export function registerValidate(program: Command): void {
   program
@@ -27,15 +42,13 @@ Exit codes: 0 valid, 2 invalid (one line per problem: file:line:col: /json/point
     .action(async (file: string, opts: { maxTrials: number }) => {
       const { spec, trials } = await planSpec(file, opts.maxTrials);
       const { task, strategy } = spec;
-      const data = task.data.validation !== undefined ? `validation ${task.data.validation}` : `split ${task.data.split}`;
       const count =
         strategy.type === 'tpe'
           ? `${strategy.trials} (${trials.length} random startup trials, then TPE proposals)`
           : String(trials.length);
       const rows: Array<[string, string]> = [
         ['name', spec.name],
-        ['task', `${task.type}, method ${spec.parameters.method !== undefined ? 'swept' : task.method}, model ${task.model}`],
-        ['data', `${task.data.train} (${data})`],
+        ...taskRows(spec),
         ['strategy', strategy.type],
         ['trials', count],
         ['objective', `${spec.objective.goal} ${spec.objective.metric}`],

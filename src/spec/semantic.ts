@@ -1,6 +1,7 @@
 // Checks that JSON Schema cannot express: how parameters combine with the strategy, the task and each
 // other. Runs on the spec after ajv (defaults filled), defensively, since that spec may be invalid.
 import { dimensionSize, qRange, toSpace, type ParameterEntry } from '../search/space.js';
+import { placeholderNames } from '../trainers/command/argv.js';
 import { didYouMean } from './suggest.js';
 import { join, show, showGot, type Problem } from './problems.js';
 import type { ObjectiveGoal, ObjectiveMetric } from './types.js';
@@ -34,10 +35,10 @@ export const KNOWN_PARAMETERS = [...Object.keys(NUMERIC_RULES), 'method'];
 /** The direction in which each objective metric improves. */
 export const NATURAL_GOAL: Record<ObjectiveMetric, ObjectiveGoal> = {
   val_loss: 'minimize',
-  train_loss: 'minimize',
-  val_perplexity: 'minimize',
   val_accuracy: 'maximize',
   val_f1: 'maximize',
+  val_perplexity: 'minimize',
+  train_loss: 'minimize',
 };
 
 /** The metrics an objective may name, in the schema's order. */
@@ -166,12 +167,29 @@ function checkDistribution(name: string, p: Obj, base: string, strategy: unknown
   }
 }
 
+/** The parameters each kind of task needs: the engine its three, a command only `epochs` (the scheduler's horizon). */
+const REQUIRED_PARAMETERS = { engine: ['learning_rate', 'batch_size', 'epochs'], command: ['epochs'] } as const;
+
+const isCommand = (spec: Obj): boolean => isObj(spec.task) && spec.task.type === 'command';
+
 function checkParameters(spec: Obj, out: Problem[]): void {
   const params = spec.parameters;
   if (!isObj(params)) return;
   const strategy = isObj(spec.strategy) ? spec.strategy.type : undefined;
+  const command = isCommand(spec);
+  const type = isObj(spec.task) ? spec.task.type : undefined;
+  // With no known task type (reported on its own) the parameters it needs are unknown too.
+  const required = command ? REQUIRED_PARAMETERS.command : type === 'classification' || type === 'causal-lm' ? REQUIRED_PARAMETERS.engine : [];
+  for (const name of required) {
+    if (params[name] === undefined) out.push({ path: join('/parameters', name), message: 'required but missing', missingRequired: true });
+  }
   for (const [name, p] of Object.entries(params)) {
     const base = join('/parameters', name);
+    // A command's parameters are its program's own: only `epochs` means something to finesweep.
+    if (command) {
+      checkParameter(name === 'epochs' ? name : '', p, base, strategy, out);
+      continue;
+    }
     if (!KNOWN_PARAMETERS.includes(name)) {
       const guess = didYouMean(name, KNOWN_PARAMETERS);
       if (guess !== undefined) {
@@ -217,6 +235,21 @@ function checkObjective(spec: Obj, out: Problem[]): void {
   const o = spec.objective;
   const task = isObj(spec.task) ? spec.task.type : undefined;
   if (!isObj(o) || typeof o.metric !== 'string') return;
+  // A command's program may report any metric; whether it does is known only when a trial runs.
+  if (task === 'command') {
+    if (o.goal === undefined && !(OBJECTIVE_METRICS as readonly string[]).includes(o.metric)) {
+      out.push({ path: '/objective/goal', message: `required for the metric "${o.metric}": say whether "minimize" or "maximize" is better`, missingRequired: true });
+    }
+    return;
+  }
+  if (!(OBJECTIVE_METRICS as readonly string[]).includes(o.metric)) {
+    const guess = didYouMean(o.metric, OBJECTIVE_METRICS);
+    out.push({
+      path: '/objective/metric',
+      message: `expected one of ${OBJECTIVE_METRICS.map((m) => JSON.stringify(m)).join(', ')}, got ${show(o.metric)}${guess !== undefined ? ` (did you mean "${guess}"?)` : ''}`,
+    });
+    return;
+  }
   const needs = METRIC_TASK[o.metric];
   // An unknown task type is reported by ajv; comparing against it would only add noise.
   const known = task === 'classification' || task === 'causal-lm';
@@ -236,6 +269,25 @@ function checkTask(raw: Obj, out: Problem[]): void {
   }
 }
 
+/** Every `{name}` in a command's argv and env values must name a parameter of the sweep. */
+function checkCommand(spec: Obj, out: Problem[]): void {
+  const task = spec.task;
+  if (!isObj(task) || task.type !== 'command' || !isObj(spec.parameters)) return;
+  const names = Object.keys(spec.parameters);
+  const check = (value: unknown, path: string): void => {
+    if (typeof value !== 'string') return;
+    for (const name of placeholderNames(value)) {
+      if (names.includes(name)) continue;
+      const guess = didYouMean(name, names);
+      const hint = guess !== undefined ? ` (did you mean {${guess}}?)` : ` (parameters: ${names.join(', ')}; write {{ and }} for literal braces)`;
+      out.push({ path, message: `placeholder {${name}} names no parameter${hint}` });
+      return;
+    }
+  };
+  if (Array.isArray(task.command)) task.command.forEach((arg, i) => check(arg, join('/task/command', i)));
+  if (isObj(task.env)) for (const [k, v] of Object.entries(task.env)) check(v, join('/task/env', k));
+}
+
 /** Problems beyond the schema. `raw` is the spec as written, `spec` the same after ajv's defaults. */
 export function semanticProblems(raw: Obj, spec: Obj): Problem[] {
   const out: Problem[] = [];
@@ -243,6 +295,7 @@ export function semanticProblems(raw: Obj, spec: Obj): Problem[] {
   checkParameters(spec, out);
   checkStrategy(spec, out);
   checkObjective(spec, out);
+  checkCommand(spec, out);
   return out;
 }
 

@@ -13,18 +13,31 @@ type Defaulted = FromSchema<typeof sweepSchema>;
 /** One entry of `parameters`: `{ value }`, `{ values }` or a distribution. */
 export type ParameterSpec = FromSchema<(typeof sweepSchema)['definitions']['parameter']>;
 
-export type ObjectiveMetric = Defaulted['objective']['metric'];
+/** The spec's `task`, one of the schema's branches (keyed by `type`). */
+export type TaskSpec = Defaulted['task'];
+/** A task of the built-in TensorFlow.js engine. */
+export type EngineTaskSpec = Exclude<TaskSpec, { type: 'command' }>;
+/** A task that runs the user's program (the command trainer). */
+export type CommandTaskSpec = Extract<TaskSpec, { type: 'command' }>;
+export type TaskType = TaskSpec['type'];
+
+/** The metrics the built-in engine reports, which its objective may name. */
+export type ObjectiveMetric = 'val_loss' | 'val_accuracy' | 'val_f1' | 'val_perplexity' | 'train_loss';
 export type ObjectiveGoal = 'minimize' | 'maximize';
 export interface Objective {
   metric: ObjectiveMetric;
   goal: ObjectiveGoal;
 }
 
+type Shared = Omit<Defaulted, 'objective' | 'parameters' | 'task'>;
+
 /**
- * The spec after validation: defaults filled, the objective's goal resolved to the metric's natural
- * direction, and every parameter typed (the schema's open `parameters` map types extras as unknown).
+ * A validated spec of the built-in engine: defaults filled, the objective's goal resolved to the
+ * metric's natural direction, and every parameter typed (the schema's open `parameters` map types
+ * extras as unknown).
  */
-export type ResolvedSpec = Omit<Defaulted, 'objective' | 'parameters'> & {
+export type ResolvedSpec = Shared & {
+  task: EngineTaskSpec;
   objective: Objective;
   parameters: {
     learning_rate: ParameterSpec;
@@ -34,5 +47,14 @@ export type ResolvedSpec = Omit<Defaulted, 'objective' | 'parameters'> & {
   };
 };
 
+/** A validated spec of a command task: its objective may name any metric its program reports. */
+export type ResolvedCommandSpec = Shared & {
+  task: CommandTaskSpec;
+  objective: { metric: string; goal: ObjectiveGoal };
+  parameters: { epochs: ParameterSpec; [name: string]: ParameterSpec };
+};
+
+/** What validation returns: a spec of either kind of task. */
+export type AnyResolvedSpec = ResolvedSpec | ResolvedCommandSpec;
+
 export type StrategyType = ResolvedSpec['strategy']['type'];
-export type TaskType = ResolvedSpec['task']['type'];

@@ -4,13 +4,14 @@ import { InputError } from '../errors.js';
 import { ajvProblems } from './ajv-problems.js';
 import { formatProblem, inDocumentOrder, settle, show, type Locate, type Problem } from './problems.js';
 import { naturalGoal, nonFiniteProblems, semanticProblems } from './semantic.js';
-import { sweepSchema, type ResolvedSpec } from './types.js';
+import { sweepSchema, type AnyResolvedSpec } from './types.js';
 
 let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
-  // allErrors: report every problem at once; verbose: the failing data and schema, for messages.
-  compiled ??= new Ajv({ allErrors: true, useDefaults: true, verbose: true, allowUnionTypes: true }).compile(sweepSchema);
+  // allErrors: report every problem at once; verbose: the failing data and schema, for messages;
+  // discriminator: `task` is checked against the one branch its `type` names (and gets its defaults).
+  compiled ??= new Ajv({ allErrors: true, useDefaults: true, verbose: true, allowUnionTypes: true, discriminator: true }).compile(sweepSchema);
   return compiled;
 }
 
@@ -35,11 +36,11 @@ export function specProblems(raw: unknown, spec: unknown): Problem[] {
  * line per problem, each naming `file` (with the line and column when `locate` knows them) and the
  * JSON pointer.
  */
-export function validateSpec(obj: unknown, file: string, locate?: Locate): ResolvedSpec {
+export function validateSpec(obj: unknown, file: string, locate?: Locate): AnyResolvedSpec {
   const spec: unknown = structuredClone(obj);
   const problems = specProblems(obj, spec);
   if (problems.length > 0) throw new InputError(problems.map((p) => formatProblem(file, p, locate)));
-  const resolved = spec as ResolvedSpec & { objective: { goal?: string } };
+  const resolved = spec as AnyResolvedSpec & { objective: { goal?: string } };
   resolved.objective.goal ??= naturalGoal(resolved.objective.metric);
   return resolved;
 }
