@@ -53,7 +53,7 @@ function programProblem(program: string, cwd: string, pathVar: string | undefine
 }
 
 export function checkCommandTask(taskIn: unknown, ctx: TrainerContext): void {
-  const at = (pointer: string, message: string): string => `${ctx.specFile !== undefined ? `${ctx.specFile}: ` : ''}${pointer}: ${message}`;
+  const at = (pointer: string, message: string): string => `${ctx.specPath !== undefined ? `${ctx.specPath}: ` : ''}${pointer}: ${message}`;
   const task = asCommandTask(taskIn);
   const cwd = workingDir(task, ctx.specDir);
   if (!isDirectory(cwd)) throw new InputError(at('/task/cwd', `directory ${cwd} does not exist`));

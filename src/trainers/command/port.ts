@@ -24,6 +24,7 @@ export interface TrialResult {
   outcome: TrialOutcome;
   reason?: string;
   epochs: EpochMetrics[];
+  backend: string;
   seconds: number;
   /** A command trial that finesweep stopped: the signal that ended its program, and after how long. */
   stop?: { signal: 'SIGTERM' | 'SIGKILL'; afterS: number };
@@ -34,6 +35,7 @@ export type TrialPlace = 'thread' | 'child' | 'inline';
 export interface TrialRequest {
   trialId: string;
   seed: number;
+  sweepSeed?: number;
   params: Params;
   dir: string;
   checkpointDir: string;
@@ -50,7 +52,7 @@ export interface TrainerRunOptions {
 export interface TrainerContext {
   specDir: string;
   /** The spec file as the user named it, to prefix problems with (`file: /pointer: message`). */
-  specFile?: string;
+  specPath?: string;
   /** resources.trial_timeout_s: for a command trial, the longest silence allowed. */
   trialTimeoutS?: number;
 }

@@ -145,6 +145,8 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
     outcome,
     ...(reason !== undefined ? { reason } : {}),
     epochs,
+    // The program runs on whatever it chooses; what finesweep knows is that it was a command.
+    backend: 'command',
     seconds,
     ...(stop !== undefined ? { stop } : {}),
   });

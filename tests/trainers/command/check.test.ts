@@ -3,12 +3,12 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.js';
-import { commandTrainer } from '../../../src/trainers/command/index.js';
+import { commandTrainer } from '../../../src/trainers/command/trainer.js';
 import { FIXTURES_DIR, tempDir } from './helpers.js';
 
 const check = (task: Record<string, unknown>, specDir = FIXTURES_DIR): unknown => {
   try {
-    commandTrainer.check!({ type: 'command', ...task }, { specDir, specFile: 'sweep.json' });
+    commandTrainer.check!({ type: 'command', ...task }, { specDir, specPath: 'sweep.json' });
     return undefined;
   } catch (err) {
     return err;

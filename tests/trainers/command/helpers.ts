@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { commandTrainer } from '../../../src/trainers/command/index.js';
+import { commandTrainer } from '../../../src/trainers/command/trainer.js';
 import type { CommandTask } from '../../../src/trainers/command/config.js';
 import type { Params, TrialEvent, TrialRequest, TrialResult } from '../../../src/trainers/command/port.js';
 

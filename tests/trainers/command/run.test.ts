@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.js';
-import { commandTrainer } from '../../../src/trainers/command/index.js';
+import { commandTrainer } from '../../../src/trainers/command/trainer.js';
 import { alive, attempt, envSeen, epochsOf, FAKE_TRAINER, FIXTURES_DIR, request, waitForDeath, waitForFile } from './helpers.js';
 
 describe('command trainer: a program that runs to the end', () => {
