@@ -10,7 +10,7 @@ const dir = mkdtempSync(join(tmpdir(), 'finesweep-cli-'));
 function finesweep(...args: string[]) {
   return spawnSync(process.execPath, ['bin/finesweep.js', ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 }
-function specPath(name: string, spec: unknown): string {
+function specFile(name: string, spec: unknown): string {
   const path = join(dir, name);
   writeFileSync(path, typeof spec === 'string' ? spec : JSON.stringify(spec, null, 2));
   return path;
@@ -36,7 +36,7 @@ describe('finesweep validate', () => {
   );
 
   it('prints every problem on its own line, with its line and column, and exits 2, without a stack trace', () => {
-    const path = specPath(
+    const path = specFile(
       'bad.yaml',
       [
         'name: bad',
@@ -67,7 +67,7 @@ describe('finesweep validate', () => {
   });
 
   it('names the line and column of a YAML syntax error', () => {
-    const path = specPath('broken.yaml', 'name: x\ntask: [unclosed\n');
+    const path = specFile('broken.yaml', 'name: x\ntask: [unclosed\n');
     const r = finesweep('validate', path);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`^finesweep: ${path}:\\d+:\\d+: invalid YAML: `));
@@ -117,7 +117,7 @@ describe('finesweep plan', () => {
 
   it('refuses a grid over 10,000 trials, naming its size and --max-trials, and runs it when allowed', () => {
     const values = (n: number) => ({ values: Array.from({ length: n }, (_, i) => i + 1) });
-    const path = specPath('huge.json', { ...base, parameters: { learning_rate: { values: [1e-4, 1e-3] }, batch_size: values(101), epochs: values(50) } });
+    const path = specFile('huge.json', { ...base, parameters: { learning_rate: { values: [1e-4, 1e-3] }, batch_size: values(101), epochs: values(50) } });
     const r = finesweep('plan', path);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(

@@ -277,10 +277,10 @@ describe('runSweep with synthetic trials (real worker threads)', () => {
   it('resume refuses a sweep whose recorded spec was edited, leaving the directory untouched', async () => {
     const dir = tempDir('finesweep-run-');
     const out = await runSweep(writeSpec(dir, { learningRates: [1e-3] }), { resultsDir: join(dir, 'results'), trialKind: 'noop' });
-    const specPath = join(out.dir, 'spec.resolved.json');
-    const saved = JSON.parse(readFileSync(specPath, 'utf8'));
+    const specFile = join(out.dir, 'spec.resolved.json');
+    const saved = JSON.parse(readFileSync(specFile, 'utf8'));
     saved.spec.seed = 8;
-    writeFileSync(specPath, JSON.stringify(saved));
+    writeFileSync(specFile, JSON.stringify(saved));
     const snapshot = (): string[] => readdirSync(out.dir, { recursive: true }).map(String).sort().map((f) => {
       const p = join(out.dir, f);
       return statSync(p).isFile() ? `${f}:${readFileSync(p, 'utf8')}` : f;
