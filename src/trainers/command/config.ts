@@ -15,7 +15,8 @@ export interface CommandTask {
 }
 
 export const DEFAULT_STOP_GRACE_S = 30;
-export const METRICS_FILE = 'metrics.jsonl';
+// Not metrics.jsonl: the store keeps its own view of the journal under that name in the trial directory.
+export const METRICS_FILE = 'reported.jsonl';
 export const OUTPUT_LOG = 'output.log';
 
 export interface CommandConfig {

@@ -31,7 +31,7 @@ describe('command trainer: a program that runs to the end', () => {
       FINESWEEP_TRIAL_DIR: a.req.dir,
       FINESWEEP_CHECKPOINT_DIR: a.req.checkpointDir,
       FINESWEEP_SEED: '42',
-      FINESWEEP_METRICS: join(a.req.dir, 'metrics.jsonl'),
+      FINESWEEP_METRICS: join(a.req.dir, 'reported.jsonl'),
       CUDA_VISIBLE_DEVICES: '2',
       cwd: FIXTURES_DIR.replace(/\/$/, ''),
     });
@@ -81,7 +81,7 @@ describe('command trainer: failures', () => {
   it('a garbage line fails the attempt, naming the line', async () => {
     const a = attempt({ garbage_at: 2 });
     const err = (await a.done.catch((e: unknown) => e)) as Error;
-    expect(err.message).toMatch(/metrics\.jsonl line 2: not JSON: "loss is 0\.5, all good"/);
+    expect(err.message).toMatch(/reported\.jsonl line 2: not JSON: "loss is 0\.5, all good"/);
     expect(epochsOf(a.events).map((e) => e.epoch)).toEqual([1]);
   });
 
