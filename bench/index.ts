@@ -2,10 +2,12 @@
 // together on the same machine. `--quick` leaves out the adaptive-search benchmark (~7 min).
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { benchAdaptive, formatAdaptive, type AdaptiveBench } from './adaptive.js';
+import { benchCommand, formatCommand } from './command.js';
 import { benchEngine } from './engine.js';
 import { benchJournal } from './journal.js';
 import { benchPool, formatPool } from './pool.js';
 import { benchRss } from './rss.js';
+import { benchTable, formatTable } from './table.js';
 
 const quick = process.argv.includes('--quick');
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -18,8 +20,14 @@ const engine = await benchEngine();
 log('pool (1,000 noop trials; 8 real trials on 1 and 2 slots)...');
 const pool = await benchPool();
 log(formatPool(pool));
+log('command trials (100 of a program that reports one epoch, beside 100 noop trials)...');
+const command = await benchCommand();
+log(formatCommand(command));
 log('peak memory per slot...');
 const rss = await benchRss();
+log('terminal table (1,000 and 10,000 trials, --all)...');
+const table = benchTable();
+log(formatTable(table));
 let adaptive: AdaptiveBench | undefined;
 if (!quick) {
   log('adaptive search (random vs asha, tpe vs random)...');
@@ -40,7 +48,16 @@ if (pool.speedup) {
   rows.push(['speed-up of 2 slots over 1', `${s.speedup.toFixed(2)}×`, `${s.trials} real trials: ${s.oneSlotSeconds.toFixed(1)} s vs ${s.twoSlotSeconds.toFixed(1)} s (goal ≥ 1.7×)`]);
 }
 rows.push(['orchestration overhead per trial', `${pool.overhead.msPerTrial.toFixed(2)} ms`, `${pool.overhead.trials} noop trials through expansion, pool, fsynced journal, progress (goal ≤ 5 ms)`]);
+rows.push([
+  'command trial overhead ÷ noop trial',
+  `${(command.commandMsPerTrial / command.noopMsPerTrial).toFixed(1)}×`,
+  `${command.commandMsPerTrial.toFixed(1)} vs ${command.noopMsPerTrial.toFixed(1)} ms/trial (${command.trials} each, 2 slots, one run); the program alone ${command.spawnMs.toFixed(1)} ms`,
+]);
 rows.push(['journal fsynced events/s', `${Math.round(journal.eventsPerSecond)}`, `one append at a time; ${Math.round(journal.concurrentEventsPerSecond)}/s with 8 writers (goal ≥ 1,000)`]);
+for (const t of table) {
+  const ratio = t.cliTable3Seconds !== undefined ? `; cli-table3 ${t.cliTable3Seconds.toFixed(2)} s (${(t.cliTable3Seconds / t.renderSeconds).toFixed(0)}× slower)` : '';
+  rows.push([`report table --all, ${t.rows.toLocaleString('en-US')} trials`, `${(t.buildSeconds + t.renderSeconds).toFixed(2)} s`, `leaderboard ${t.buildSeconds.toFixed(2)} s + table ${t.renderSeconds.toFixed(3)} s${ratio} (goal ≤ 3 s at 10,000)`]);
+}
 rows.push(['peak RSS per slot', `${rss.perSlotMiB.toFixed(0)} MiB`, `sweep process peak ${rss.oneSlotPeakMiB.toFixed(0)} MiB with 1 slot, ${rss.twoSlotPeakMiB.toFixed(0)} MiB with 2`]);
 if (adaptive) {
   rows.push([

@@ -1,8 +1,7 @@
 // Shared by the commands that take a spec: load it, parse --max-trials, expand, naming the file on errors.
 import { InputError } from '../errors.js';
 import type { PlannedTrial } from '../search/space.js';
-import { loadAnySpec, type LoadedSpec } from '../spec/load.js';
-import type { AnyResolvedSpec, ResolvedSpec } from '../spec/types.js';
+import { loadSpec, type LoadedSpec } from '../spec/load.js';
 import { DEFAULT_MAX_TRIALS, expandTrials } from '../sweep/expand.js';
 
 /** commander argParser for --max-trials: a positive integer. */
@@ -14,16 +13,15 @@ export function parseMaxTrials(value: string): number {
   return n;
 }
 
-export interface PlannedSpec extends LoadedSpec<AnyResolvedSpec> {
+export interface PlannedSpec extends LoadedSpec {
   trials: PlannedTrial[];
 }
 
 /** Loads, validates and expands a spec; expansion errors are prefixed with the spec file. */
 export async function planSpec(file: string, maxTrials: number = DEFAULT_MAX_TRIALS): Promise<PlannedSpec> {
-  const loaded = await loadAnySpec(file);
+  const loaded = await loadSpec(file);
   try {
-    // Expansion reads only `parameters`, `strategy` and `seed`, which specs of every task share.
-    return { ...loaded, trials: expandTrials(loaded.spec as ResolvedSpec, { maxTrials }) };
+    return { ...loaded, trials: expandTrials(loaded.spec, { maxTrials }) };
   } catch (err) {
     if (err instanceof InputError) throw new InputError(err.problems.map((p) => `${file}: ${p}`));
     throw err;

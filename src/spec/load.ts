@@ -4,34 +4,21 @@ import { dirname, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { formatOf, locator, parseSpecText } from './parse.js';
 import type { Locate } from './problems.js';
-import type { AnyResolvedSpec, ResolvedSpec } from './types.js';
+import type { ResolvedSpec } from './types.js';
 import { validateSpec } from './validate.js';
 
 export { validateSpec };
 
-export interface LoadedSpec<Spec extends AnyResolvedSpec = ResolvedSpec> {
-  spec: Spec;
+export interface LoadedSpec {
+  spec: ResolvedSpec;
   /** Absolute path of the spec file. */
   path: string;
   /** Directory of the spec file: the spec's relative paths are relative to it. */
   baseDir: string;
 }
 
-/**
- * Loads a spec that the built-in engine runs. A command task is valid (`loadAnySpec`), but the run
- * loop of this build does not yet hand trials to the trainer registry, so it is refused here, in one
- * line, before anything is written.
- */
-export async function loadSpec(file: string): Promise<LoadedSpec> {
-  const loaded = await loadAnySpec(file);
-  if (loaded.spec.task.type === 'command') {
-    throw new InputError(`${file}: /task/type: "command" tasks can be validated and planned, but this build cannot run them yet`);
-  }
-  return loaded as LoadedSpec;
-}
-
 /** Loads and validates a spec; every problem is an InputError naming `file` (as the user wrote it). */
-export async function loadAnySpec(file: string): Promise<LoadedSpec<AnyResolvedSpec>> {
+export async function loadSpec(file: string): Promise<LoadedSpec> {
   const format = formatOf(file);
   if (format === undefined) throw new InputError(`${file}: expected a .json, .yaml or .yml spec file`);
   let text: string;

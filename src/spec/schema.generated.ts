@@ -440,7 +440,7 @@ export const sweepSchema = {
         "trial_timeout_s": {
           "type": "number",
           "exclusiveMinimum": 0,
-          "description": "Stop a trial as failed after this many seconds (a `command` trial: after this many seconds without output or a metrics line)."
+          "description": "Stop a trial as failed after this many seconds."
         }
       }
     }

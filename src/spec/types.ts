@@ -1,5 +1,6 @@
 // Types of the sweep spec, derived from the one JSON schema so the validator and the types agree.
 import type { FromSchema } from 'json-schema-to-ts';
+import type { NATURAL_GOAL, Objective as DomainObjective } from '../trial/objective.js';
 import { sweepSchema } from './schema.generated.js';
 
 export { sweepSchema };
@@ -21,40 +22,31 @@ export type EngineTaskSpec = Exclude<TaskSpec, { type: 'command' }>;
 export type CommandTaskSpec = Extract<TaskSpec, { type: 'command' }>;
 export type TaskType = TaskSpec['type'];
 
-/** The metrics the built-in engine reports, which its objective may name. */
-export type ObjectiveMetric = 'val_loss' | 'val_accuracy' | 'val_f1' | 'val_perplexity' | 'train_loss';
-export type ObjectiveGoal = 'minimize' | 'maximize';
-export interface Objective {
-  metric: ObjectiveMetric;
-  goal: ObjectiveGoal;
-}
-
-type Shared = Omit<Defaulted, 'objective' | 'parameters' | 'task'>;
+/** The metrics the built-in engine reports (a command's objective may name any other). */
+export type EngineMetric = keyof typeof NATURAL_GOAL;
+/** The metric an objective names: one of the engine's, or any a command's program reports. */
+export type ObjectiveMetric = string;
+/** The spec's objective: a metric and its goal (trial/objective.ts). */
+export type Objective = DomainObjective<ObjectiveMetric>;
 
 /**
- * A validated spec of the built-in engine: defaults filled, the objective's goal resolved to the
- * metric's natural direction, and every parameter typed (the schema's open `parameters` map types
- * extras as unknown).
+ * The spec after validation: defaults filled, the objective's goal resolved to the metric's natural
+ * direction, and every parameter typed (the schema's open `parameters` map types extras as unknown).
+ * Validation guarantees learning_rate and batch_size for an engine task (`EngineSpec`); a command
+ * task needs only epochs.
  */
-export type ResolvedSpec = Shared & {
-  task: EngineTaskSpec;
+export type ResolvedSpec = Omit<Defaulted, 'objective' | 'parameters'> & {
   objective: Objective;
   parameters: {
-    learning_rate: ParameterSpec;
-    batch_size: ParameterSpec;
     epochs: ParameterSpec;
     [name: string]: ParameterSpec;
   };
 };
 
-/** A validated spec of a command task: its objective may name any metric its program reports. */
-export type ResolvedCommandSpec = Shared & {
-  task: CommandTaskSpec;
-  objective: { metric: string; goal: ObjectiveGoal };
-  parameters: { epochs: ParameterSpec; [name: string]: ParameterSpec };
+/** A validated spec of the built-in engine. */
+export type EngineSpec = ResolvedSpec & {
+  task: EngineTaskSpec;
+  parameters: { learning_rate: ParameterSpec; batch_size: ParameterSpec };
 };
-
-/** What validation returns: a spec of either kind of task. */
-export type AnyResolvedSpec = ResolvedSpec | ResolvedCommandSpec;
 
 export type StrategyType = ResolvedSpec['strategy']['type'];

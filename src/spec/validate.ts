@@ -3,8 +3,9 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { InputError } from '../errors.js';
 import { ajvProblems } from './ajv-problems.js';
 import { formatProblem, inDocumentOrder, settle, show, type Locate, type Problem } from './problems.js';
-import { naturalGoal, nonFiniteProblems, semanticProblems } from './semantic.js';
-import { sweepSchema, type AnyResolvedSpec } from './types.js';
+import { naturalGoal } from '../trial/objective.js';
+import { nonFiniteProblems, semanticProblems } from './semantic.js';
+import { sweepSchema, type ResolvedSpec } from './types.js';
 
 let compiled: ValidateFunction | undefined;
 
@@ -36,11 +37,11 @@ export function specProblems(raw: unknown, spec: unknown): Problem[] {
  * line per problem, each naming `file` (with the line and column when `locate` knows them) and the
  * JSON pointer.
  */
-export function validateSpec(obj: unknown, file: string, locate?: Locate): AnyResolvedSpec {
+export function validateSpec(obj: unknown, file: string, locate?: Locate): ResolvedSpec {
   const spec: unknown = structuredClone(obj);
   const problems = specProblems(obj, spec);
   if (problems.length > 0) throw new InputError(problems.map((p) => formatProblem(file, p, locate)));
-  const resolved = spec as AnyResolvedSpec & { objective: { goal?: string } };
+  const resolved = spec as ResolvedSpec & { objective: { goal?: string } };
   resolved.objective.goal ??= naturalGoal(resolved.objective.metric);
   return resolved;
 }

@@ -34,8 +34,6 @@ export interface CommandConfig {
   /** The trial's `epochs` parameter, when it has one: an exit 0 before it is a failure. */
   epochs?: number;
   stopGraceS: number;
-  /** Longest silence (no output, no metrics line) before the trial is stopped as failed. */
-  silenceTimeoutS?: number;
 }
 
 export function asCommandTask(task: unknown): CommandTask {
@@ -103,6 +101,5 @@ export function configureCommand(taskIn: unknown, request: TrialRequest, ctx: Tr
     resumeEpoch: request.resumeEpoch,
     ...(typeof epochs === 'number' && Number.isInteger(epochs) && epochs >= 1 ? { epochs } : {}),
     stopGraceS: task.stop_grace_s ?? DEFAULT_STOP_GRACE_S,
-    ...(ctx.trialTimeoutS !== undefined ? { silenceTimeoutS: ctx.trialTimeoutS } : {}),
   };
 }

@@ -13,8 +13,6 @@ export interface ProgramOptions {
   env: NodeJS.ProcessEnv;
   /** Both output streams are appended here as they arrive. */
   logFile: string;
-  /** Any output at all (a sign of life, for the silence timeout). */
-  onOutput: () => void;
   /** Each complete line of stderr. */
   onStderrLine: (line: string) => void;
 }
@@ -32,12 +30,10 @@ export class Program {
     let errTail = '';
     this.#child.stdout!.on('data', (chunk: Buffer) => {
       this.#log.write(chunk);
-      opts.onOutput();
     });
     this.#child.stderr!.setEncoding('utf8');
     this.#child.stderr!.on('data', (chunk: string) => {
       this.#log.write(chunk);
-      opts.onOutput();
       const lines = (errTail + chunk).split('\n');
       errTail = lines.pop()!;
       for (const line of lines) opts.onStderrLine(line);

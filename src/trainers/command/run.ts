@@ -57,7 +57,6 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
   const onLine = (line: string): void => {
     lineNo++;
     if (ending !== undefined || line.trim() === '') return;
-    touch();
     const parsed = parseMetricsLine(line);
     const where = `${config.metricsFile} line ${lineNo}`;
     if (parsed.kind === 'garbage') {
@@ -84,17 +83,6 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
     opts.onEvent({ type: 'epoch', metrics });
   };
 
-  // The silence timer: any output or metrics line is a sign of life.
-  let silence: NodeJS.Timeout | undefined;
-  const touch = (): void => {
-    if (config.silenceTimeoutS === undefined || ending !== undefined) return;
-    clearTimeout(silence);
-    silence = setTimeout(
-      () => end({ kind: 'failure', message: `no output and no metrics for ${config.silenceTimeoutS} s (trial_timeout_s)` }),
-      config.silenceTimeoutS * 1000,
-    );
-  };
-
   // Each attempt reports into a fresh file: a retry or a resume must not re-read the last attempt's lines.
   await writeFile(config.metricsFile, '');
   const follower = new MetricsFollower(config.metricsFile, onLine, (err) => end({ kind: 'failure', message: err.message }));
@@ -108,13 +96,11 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
       cwd: config.cwd,
       env: { ...process.env, ...config.env },
       logFile: config.logFile,
-      onOutput: touch,
       onStderrLine: (line) => {
         stderrTail.push(line.length > STDERR_LINE_CHARS ? `${line.slice(0, STDERR_LINE_CHARS)}...` : line);
         if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.shift();
       },
     });
-    touch();
     // A reason to end that came before the program existed (a stop already requested).
     if (ending !== undefined && ending.kind !== 'kill' && stopped === undefined) stopped = program.stop(config.stopGraceS);
     if (opts.kill?.aborted) onKill();
@@ -129,7 +115,6 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
     if (code === 'ENOENT' || code === 'EACCES') throw new InputError(`/task/command/0: cannot start ${config.argv[0]}: ${code === 'ENOENT' ? 'not found' : 'permission denied'}`);
     throw err;
   } finally {
-    clearTimeout(silence);
     opts.signal.removeEventListener('abort', onStop);
     opts.kill?.removeEventListener('abort', onKill);
   }
@@ -139,6 +124,8 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
   const rest = await follower.finish();
   if (rest.trim() !== '') onLine(rest);
   const stop = stopped !== undefined ? await stopped : undefined;
+  const note =
+    stop === undefined ? undefined : stop.signal === 'SIGTERM' ? `it exited ${stop.afterS.toFixed(1)} s after SIGTERM` : `SIGKILL after the ${config.stopGraceS} s grace: it ignored SIGTERM`;
   const seconds = (performance.now() - t0) / 1000;
   const result = (outcome: TrialResult['outcome'], reason?: string): TrialResult => ({
     trialId: config.trialId,
@@ -148,9 +135,9 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
     // The program runs on whatever it chooses; what finesweep knows is that it was a command.
     backend: 'command',
     seconds,
-    ...(stop !== undefined ? { stop } : {}),
+    ...(stop !== undefined ? { termination: { ...stop, note: note! } } : {}),
   });
-  const how = stop === undefined ? '' : stop.signal === 'SIGTERM' ? ` (it exited ${stop.afterS.toFixed(1)} s after SIGTERM)` : ` (SIGKILL after the ${config.stopGraceS} s grace: it ignored SIGTERM)`;
+  const how = note === undefined ? '' : ` (${note})`;
 
   const fail = (message: string): never => {
     for (const line of stderrTail) opts.onEvent({ type: 'log', message: `stderr: ${line}` });

@@ -33,10 +33,10 @@ export interface Attempt {
   done: Promise<TrialResult>;
 }
 
-export function attempt(params: Params, opts: { task?: Partial<CommandTask>; req?: Partial<TrialRequest>; trialTimeoutS?: number; onEvent?: (e: TrialEvent, a: Attempt) => void } = {}): Attempt {
+export function attempt(params: Params, opts: { task?: Partial<CommandTask>; req?: Partial<TrialRequest>; onEvent?: (e: TrialEvent, a: Attempt) => void } = {}): Attempt {
   const req = request(params, opts.req);
   const task = fakeTask(opts.task);
-  const config = commandTrainer.configure(task, req, { specDir: FIXTURES_DIR, ...(opts.trialTimeoutS !== undefined ? { trialTimeoutS: opts.trialTimeoutS } : {}) });
+  const config = commandTrainer.configure(task, req, { specDir: FIXTURES_DIR });
   const a: Attempt = { req, events: [], stop: new AbortController(), kill: new AbortController(), done: undefined as unknown as Promise<TrialResult> };
   a.done = commandTrainer.run(config, {
     signal: a.stop.signal,
