@@ -3,6 +3,7 @@
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { benchAdaptive, formatAdaptive, type AdaptiveBench } from './adaptive.js';
 import { benchDashboard, formatDashboard } from './dashboard.js';
+import { benchCommand, formatCommand } from './command.js';
 import { benchEngine } from './engine.js';
 import { benchJournal } from './journal.js';
 import { benchPool, formatPool } from './pool.js';
@@ -21,6 +22,9 @@ const engine = await benchEngine();
 log('pool (1,000 noop trials; 8 real trials on 1 and 2 slots)...');
 const pool = await benchPool();
 log(formatPool(pool));
+log('command trials (100 of a program that reports one epoch, beside 100 noop trials)...');
+const command = await benchCommand();
+log(formatCommand(command));
 log('peak memory per slot...');
 const rss = await benchRss();
 log('terminal table (1,000 and 10,000 trials, --all)...');
@@ -52,6 +56,11 @@ if (pool.speedup) {
   rows.push(['speed-up of 2 slots over 1', `${s.speedup.toFixed(2)}×`, `${s.trials} real trials: ${s.oneSlotSeconds.toFixed(1)} s vs ${s.twoSlotSeconds.toFixed(1)} s (goal ≥ 1.7×)`]);
 }
 rows.push(['orchestration overhead per trial', `${pool.overhead.msPerTrial.toFixed(2)} ms`, `${pool.overhead.trials} noop trials through expansion, pool, fsynced journal, progress (goal ≤ 5 ms)`]);
+rows.push([
+  'command trial overhead ÷ noop trial',
+  `${(command.commandMsPerTrial / command.noopMsPerTrial).toFixed(1)}×`,
+  `${command.commandMsPerTrial.toFixed(1)} vs ${command.noopMsPerTrial.toFixed(1)} ms/trial (${command.trials} each, 2 slots, one run); the program alone ${command.spawnMs.toFixed(1)} ms`,
+]);
 rows.push(['journal fsynced events/s', `${Math.round(journal.eventsPerSecond)}`, `one append at a time; ${Math.round(journal.concurrentEventsPerSecond)}/s with 8 writers (goal ≥ 1,000)`]);
 for (const t of table) {
   const ratio = t.cliTable3Seconds !== undefined ? `; cli-table3 ${t.cliTable3Seconds.toFixed(2)} s (${(t.cliTable3Seconds / t.renderSeconds).toFixed(0)}× slower)` : '';

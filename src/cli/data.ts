@@ -11,7 +11,7 @@ import { EXIT, FinesweepError, InputError } from '../errors.js';
 import { checkData, exitCodeOf } from '../data/check.js';
 import { DATA_FORMATS, renderData, type DataFormat } from '../data/render.js';
 import type { CheckTask, DataCheckReport, TokenCounter } from '../data/types.js';
-import { deriveSeed } from '../search/rng.js';
+import { deriveSeed } from '../rng.js';
 
 /** The check found errors (exit 2), or warnings under --strict (exit 1); the report is already printed. */
 export class DataCheckError extends FinesweepError {

@@ -3,7 +3,8 @@ import Table from 'cli-table3';
 import type { Command } from 'commander';
 import type { ParamValue } from '../trial/types.js';
 import { specHash } from '../spec/hash.js';
-import { DEFAULT_MAX_TRIALS, spaceOf } from '../sweep/expand.js';
+import { toSpace } from '../search/space.js';
+import { DEFAULT_MAX_TRIALS } from '../sweep/expand.js';
 import { parseMaxTrials, planSpec } from './spec-input.js';
 
 /** Learning rates span decades, so they read best in scientific notation; other floats keep 4 digits. */
@@ -40,7 +41,7 @@ Examples:
         process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
         return;
       }
-      const names = spaceOf(spec).map((d) => d.name);
+      const names = toSpace(spec.parameters).map((d) => d.name);
       const table = new Table({
         head: ['#', 'id', ...names],
         style: { head: [], border: [] },

@@ -3,14 +3,29 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { renderDataTable } from '../data/render.js';
-import { deriveSeed } from '../search/rng.js';
-import type { ResolvedSpec } from '../spec/types.js';
+import { deriveSeed } from '../rng.js';
+import type { EngineSpec, ResolvedSpec } from '../spec/types.js';
 import { DEFAULT_MAX_TRIALS } from '../sweep/expand.js';
 import { errorLines, runDataCheck } from './data.js';
 import { parseMaxTrials, planSpec } from './spec-input.js';
 
+
+/** What the trials run, in one or two summary rows. */
+function taskRows(spec: ResolvedSpec): Array<[string, string]> {
+  const { task } = spec;
+  if (task.type === 'command') {
+    const cwd = task.cwd !== undefined ? ` (in ${task.cwd})` : '';
+    return [['task', `command ${JSON.stringify(task.command.join(' '))}${cwd}`]];
+  }
+  const data = task.data.validation !== undefined ? `validation ${task.data.validation}` : `split ${task.data.split}`;
+  return [
+    ['task', `${task.type}, method ${spec.parameters.method !== undefined ? 'swept' : task.method}, model ${task.model}`],
+    ['data', `${task.data.train} (${data})`],
+  ];
+}
+
 /** The dataset check on the data a spec's trials would read (same paths, split, seed and sample). */
-function checkSpecData(file: string, spec: ResolvedSpec, coerceLabels: boolean) {
+function checkSpecData(file: string, spec: EngineSpec, coerceLabels: boolean) {
   const at = (p: string): string => {
     // Named as the user would type them from here (relative to the working directory when inside it).
     const abs = isAbsolute(p) ? p : resolve(dirname(file), p);
@@ -66,21 +81,20 @@ Exit codes: 0 valid, 2 invalid (one line per problem: file:line:col: /json/point
     .action(async (file: string, opts: { maxTrials: number; data: boolean; coerceLabels?: boolean }) => {
       const { spec, trials } = await planSpec(file, opts.maxTrials);
       const { task, strategy } = spec;
-      const data = task.data.validation !== undefined ? `validation ${task.data.validation}` : `split ${task.data.split}`;
       const count =
         strategy.type === 'tpe'
           ? `${strategy.trials} (${trials.length} random startup trials, then TPE proposals)`
           : String(trials.length);
       const rows: Array<[string, string]> = [
         ['name', spec.name],
-        ['task', `${task.type}, method ${spec.parameters.method !== undefined ? 'swept' : task.method}, model ${task.model}`],
-        ['data', `${task.data.train} (${data})`],
+        ...taskRows(spec),
         ['strategy', strategy.type],
         ['trials', count],
         ['objective', `${spec.objective.goal} ${spec.objective.metric}`],
         ['seed', String(spec.seed)],
       ];
-      const report = opts.data ? checkSpecData(file, spec, opts.coerceLabels === true) : undefined;
+      // A command's program reads its own data; only the engine's data files can be checked here.
+      const report = opts.data && task.type !== 'command' ? checkSpecData(file, spec as EngineSpec, opts.coerceLabels === true) : undefined;
       const errors = report ? errorLines(report) : [];
       const head = errors.length ? `data errors: ${file}` : `ok: ${file}`;
       process.stdout.write(`${head}\n${rows.map(([k, v]) => `  ${k.padEnd(10)}${v}`).join('\n')}\n`);

@@ -5,7 +5,7 @@
 import { readdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { buildLeaderboard, type Leaderboard } from '../report/leaderboard.js';
-import type { PlannedTrial } from '../search/space.js';
+import type { PlannedTrial } from '../trial/types.js';
 import type { ResolvedSpec } from '../spec/types.js';
 import { inspectDir, readSpecFile } from '../store/layout.js';
 import type { SweepState } from '../store/state.js';

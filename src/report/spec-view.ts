@@ -91,7 +91,7 @@ export function objectivesOfSpec(spec: unknown): [ObjectiveTerm, ObjectiveTerm] 
     if (!metric) return undefined;
     return { metric, goal: r?.goal === 'minimize' || r?.goal === 'maximize' ? r.goal : naturalGoal(metric) } as ObjectiveTerm;
   });
-  if (!terms[0] || !terms[1] || !OBJECTIVE_METRICS.includes(terms[0].metric as ObjectiveMetric)) return undefined;
+  if (!terms[0] || !terms[1] || !(OBJECTIVE_METRICS as readonly string[]).includes(terms[0].metric)) return undefined;
   return [terms[0], terms[1]];
 }
 
@@ -99,7 +99,8 @@ export function objectiveOfSpec(spec: unknown): Objective {
   const list = objectivesOfSpec(spec);
   if (list) return list[0] as Objective;
   const o = record(record(spec)?.objective);
-  const metric = OBJECTIVE_METRICS.includes(o?.metric as ObjectiveMetric) ? (o!.metric as ObjectiveMetric) : 'val_loss';
+  // Any metric a command's program reports can be the objective; validation vouched for it.
+  const metric: ObjectiveMetric = typeof o?.metric === 'string' && o.metric !== '' ? o.metric : 'val_loss';
   const goal = o?.goal === 'minimize' || o?.goal === 'maximize' ? o.goal : naturalGoal(metric);
   return { metric, goal };
 }

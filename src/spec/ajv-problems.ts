@@ -101,6 +101,20 @@ function problemOf(e: ErrorObject): Problem {
       const words = PATTERN_WORDS[String(params.pattern)];
       return { path, message: `${words ?? `must match ${String(params.pattern)}`}, got ${show(e.data)}` };
     }
+    case 'discriminator': {
+      // `task` is checked against the branch its `type` names; here `type` names none.
+      const tagName = String(params.tag);
+      const tag: unknown = params.tagValue;
+      const branches = ((parent.oneOf as Schema[] | undefined) ?? []).flatMap((b) => {
+        const values = ((b.properties as Schema | undefined)?.[tagName] as Schema | undefined)?.enum;
+        return Array.isArray(values) ? values.map(String) : [];
+      });
+      const at = join(path, tagName);
+      if (tag === undefined) return { path: at, message: 'required but missing', missingRequired: true };
+      const guess = typeof tag === 'string' ? didYouMean(tag, branches) : undefined;
+      const hint = guess !== undefined ? ` (did you mean "${guess}"?)` : '';
+      return { path: at, message: `expected one of ${branches.map((b) => JSON.stringify(b)).join(', ')}, got ${show(tag)}${hint}` };
+    }
     case 'anyOf': {
       const branches = ((e.schema as Schema[] | undefined) ?? []).map(describeSchema);
       return { path, message: `expected ${orList(branches)}, got ${showGot(e.data)}` };

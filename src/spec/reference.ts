@@ -34,13 +34,20 @@ function table(prefix: string, s: Schema): string[] {
   return lines;
 }
 
-/** An object with fields of its own (possibly one that may also be written as a list). */
-const hasFields = (p: Schema): boolean => (p.type === 'object' || (Array.isArray(p.type) && p.type.includes('object'))) && p.properties !== undefined;
+/** An object with fields of its own (possibly one that may also be written as a list), or one of several shapes (`oneOf`, e.g. the kinds of `task`). */
+const hasSections = (p: Schema): boolean =>
+  (p.type === 'object' || (Array.isArray(p.type) && p.type.includes('object'))) && (p.properties !== undefined || Array.isArray(p.oneOf));
 
-function section(prefix: string, name: string, s: Schema, out: string[]): void {
-  out.push('', `#### \`${prefix}${name}\``, '', String(s.description ?? ''), '', ...table(`${prefix}${name}.`, s));
+function section(prefix: string, name: string, s: Schema, out: string[], title?: string): void {
+  if (Array.isArray(s.oneOf)) {
+    // One section per shape, each after the shape's title ("`task`: A command").
+    for (const branch of s.oneOf as Schema[]) section(prefix, name, branch, out, String(branch.title ?? ''));
+    return;
+  }
+  const heading = title !== undefined && title !== '' ? `#### \`${prefix}${name}\`: ${title.toLowerCase()}` : `#### \`${prefix}${name}\``;
+  out.push('', heading, '', String(s.description ?? ''), '', ...table(`${prefix}${name}.`, s));
   for (const [child, p] of Object.entries((s.properties ?? {}) as Record<string, Schema>)) {
-    if (hasFields(p)) section(`${prefix}${name}.`, child, p, out);
+    if (hasSections(p)) section(`${prefix}${name}.`, child, p, out);
   }
 }
 
@@ -57,7 +64,7 @@ export function renderSpecReference(schema: Schema): string {
     ...table('', schema),
   ];
   for (const [name, p] of Object.entries((schema.properties ?? {}) as Record<string, Schema>)) {
-    if (hasFields(p)) section('', name, p, out);
+    if (hasSections(p)) section('', name, p, out);
   }
   const param = ((schema.definitions ?? {}) as Record<string, Schema>).parameter ?? {};
   out.push('', '#### A parameter', '', String(param.description ?? ''), '', ...table('', param), '');

@@ -52,98 +52,156 @@ export const sweepSchema = {
     },
     "task": {
       "type": "object",
-      "additionalProperties": false,
       "required": [
-        "type",
-        "model",
-        "data"
+        "type"
       ],
-      "description": "What is fine-tuned, on which data, and how.",
-      "properties": {
-        "type": {
-          "type": "string",
-          "enum": [
-            "classification",
-            "causal-lm"
-          ],
-          "description": "`classification`: supervised fine-tuning, the pretrained body plus a new classification head. `causal-lm`: domain-specific fine-tuning, continued next-token training on domain text."
-        },
-        "model": {
-          "type": "string",
-          "minLength": 1,
-          "description": "Path of the base model directory (model.json, weights.bin, tokenizer.json, model-card.json), relative to the spec file."
-        },
-        "data": {
+      "description": "What each trial runs: a fine-tune by the built-in engine (`classification`, `causal-lm`), or your own program (`command`).",
+      "discriminator": {
+        "propertyName": "type"
+      },
+      "oneOf": [
+        {
+          "title": "The built-in engine",
           "type": "object",
           "additionalProperties": false,
           "required": [
-            "train"
+            "type",
+            "model",
+            "data"
           ],
-          "description": "Training and validation data (JSONL or CSV).",
+          "description": "Fine-tune the shipped base model with the built-in TensorFlow.js engine: what is fine-tuned, on which data, and how.",
           "properties": {
-            "train": {
+            "type": {
+              "type": "string",
+              "enum": [
+                "classification",
+                "causal-lm"
+              ],
+              "description": "`classification`: supervised fine-tuning, the pretrained body plus a new classification head. `causal-lm`: domain-specific fine-tuning, continued next-token training on domain text. (`command` runs your own program instead.)"
+            },
+            "model": {
               "type": "string",
               "minLength": 1,
-              "description": "Path of the training file (.jsonl or .csv), relative to the spec file."
+              "description": "Path of the base model directory (model.json, weights.bin, tokenizer.json, model-card.json), relative to the spec file."
             },
-            "validation": {
+            "data": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "train"
+              ],
+              "description": "Training and validation data (JSONL or CSV).",
+              "properties": {
+                "train": {
+                  "type": "string",
+                  "minLength": 1,
+                  "description": "Path of the training file (.jsonl or .csv), relative to the spec file."
+                },
+                "validation": {
+                  "type": "string",
+                  "minLength": 1,
+                  "description": "Path of a separate validation file. When absent, `split` of the training file is held out."
+                },
+                "split": {
+                  "type": "number",
+                  "exclusiveMinimum": 0,
+                  "exclusiveMaximum": 1,
+                  "default": 0.2,
+                  "description": "Fraction of the training file held out for validation (seeded and stratified by label) when `validation` is not given. Give `validation` or `split`, not both."
+                },
+                "text_field": {
+                  "type": "string",
+                  "minLength": 1,
+                  "default": "text",
+                  "description": "Name of the field (JSONL key or CSV column) that holds the text."
+                },
+                "label_field": {
+                  "type": "string",
+                  "minLength": 1,
+                  "default": "label",
+                  "description": "Name of the field that holds the label (classification only)."
+                },
+                "max_examples": {
+                  "type": "integer",
+                  "minimum": 1,
+                  "description": "Use at most this many training examples (a seeded sample), for quick sweeps."
+                },
+                "max_length": {
+                  "type": "integer",
+                  "minimum": 2,
+                  "description": "Tokens per example; longer texts are truncated (and counted in the data report). Defaults to the model's context length."
+                }
+              }
+            },
+            "method": {
               "type": "string",
-              "minLength": 1,
-              "description": "Path of a separate validation file. When absent, `split` of the training file is held out."
+              "enum": [
+                "full",
+                "head",
+                "top_k"
+              ],
+              "default": "full",
+              "description": "Which weights train: `full` (all), `head` (transfer learning: body frozen, only the head trains), `top_k` (the top `top_k` transformer blocks and the head). Can also be swept as the parameter `method`."
             },
-            "split": {
-              "type": "number",
-              "exclusiveMinimum": 0,
-              "exclusiveMaximum": 1,
-              "default": 0.2,
-              "description": "Fraction of the training file held out for validation (seeded and stratified by label) when `validation` is not given. Give `validation` or `split`, not both."
-            },
-            "text_field": {
-              "type": "string",
-              "minLength": 1,
-              "default": "text",
-              "description": "Name of the field (JSONL key or CSV column) that holds the text."
-            },
-            "label_field": {
-              "type": "string",
-              "minLength": 1,
-              "default": "label",
-              "description": "Name of the field that holds the label (classification only)."
-            },
-            "max_examples": {
+            "top_k": {
               "type": "integer",
               "minimum": 1,
-              "description": "Use at most this many training examples (a seeded sample), for quick sweeps."
+              "default": 1,
+              "description": "Number of top blocks unfrozen when `method` is `top_k`."
             },
-            "max_length": {
-              "type": "integer",
-              "minimum": 2,
-              "description": "Tokens per example; longer texts are truncated (and counted in the data report). Defaults to the model's context length."
+            "forgetting": {
+              "type": "boolean",
+              "default": true,
+              "description": "Measure catastrophic forgetting: perplexity on a held-out sample of the base model's general corpus before and after the fine-tune."
             }
           }
         },
-        "method": {
-          "type": "string",
-          "enum": [
-            "full",
-            "head",
-            "top_k"
+        {
+          "title": "A command",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "type",
+            "command"
           ],
-          "default": "full",
-          "description": "Which weights train: `full` (all), `head` (transfer learning: body frozen, only the head trains), `top_k` (the top `top_k` transformer blocks and the head). Can also be swept as the parameter `method`."
-        },
-        "top_k": {
-          "type": "integer",
-          "minimum": 1,
-          "default": 1,
-          "description": "Number of top blocks unfrozen when `method` is `top_k`."
-        },
-        "forgetting": {
-          "type": "boolean",
-          "default": true,
-          "description": "Measure catastrophic forgetting: perplexity on a held-out sample of the base model's general corpus before and after the fine-tune."
+          "description": "Run your own training program as each trial (PyTorch, Hugging Face, anything). It reports one JSON object per epoch to the file `$FINESWEEP_METRICS` (README, \"The command trainer\").",
+          "properties": {
+            "type": {
+              "type": "string",
+              "enum": [
+                "command"
+              ],
+              "description": "`command`: each trial runs `command`."
+            },
+            "command": {
+              "type": "array",
+              "minItems": 1,
+              "items": {
+                "type": "string"
+              },
+              "description": "The program and its arguments (no shell). `{name}` is replaced by the trial's value of parameter `name` (`{{` and `}}` are literal braces). A program with a `/` in it is relative to `cwd`; a bare name is looked up on PATH."
+            },
+            "cwd": {
+              "type": "string",
+              "minLength": 1,
+              "description": "Working directory of the program, relative to the spec file. Default: the spec file's directory."
+            },
+            "env": {
+              "type": "object",
+              "additionalProperties": {
+                "type": "string"
+              },
+              "description": "Extra environment variables for the program; values may hold `{name}` placeholders. finesweep sets the FINESWEEP_* variables and CUDA_VISIBLE_DEVICES itself."
+            },
+            "stop_grace_s": {
+              "type": "number",
+              "minimum": 0,
+              "default": 30,
+              "description": "How long a stopped program (early stopping, Ctrl-C, SIGTERM) may take to exit after SIGTERM to its process group, before SIGKILL."
+            }
+          }
         }
-      }
+      ]
     },
     "strategy": {
       "type": "object",
@@ -180,12 +238,7 @@ export const sweepSchema = {
     },
     "parameters": {
       "type": "object",
-      "description": "Trainer parameters to sweep. `learning_rate`, `batch_size` and `epochs` are required; any other trainer parameter (`weight_decay`, `dropout`, `warmup_ratio`, `method`, `top_k`, ...) may be added. A name close to a known one is refused as a likely typo. Trials list `learning_rate`, `batch_size`, `epochs` first, then the others by name; in a grid the first varies slowest.",
-      "required": [
-        "learning_rate",
-        "batch_size",
-        "epochs"
-      ],
+      "description": "Trainer parameters to sweep. The built-in engine needs `learning_rate`, `batch_size` and `epochs`; any other trainer parameter (`weight_decay`, `dropout`, `warmup_ratio`, `method`, `top_k`, ...) may be added, and a name close to a known one is refused as a likely typo. A `command` task needs only `epochs` (the most epochs a trial reports); its other parameters are any names its program takes, passed as given. Trials list `learning_rate`, `batch_size`, `epochs` first, then the others by name; in a grid the first varies slowest.",
       "properties": {
         "learning_rate": {
           "$ref": "#/definitions/parameter",
@@ -246,14 +299,15 @@ export const sweepSchema = {
       "properties": {
         "metric": {
           "type": "string",
-          "enum": [
+          "minLength": 1,
+          "examples": [
             "val_loss",
             "val_accuracy",
             "val_f1",
             "val_perplexity",
             "train_loss"
           ],
-          "description": "`val_accuracy` and `val_f1` (macro-F1) need `classification`; `val_perplexity` needs `causal-lm`."
+          "description": "The built-in engine: one of `val_loss`, `val_accuracy`, `val_f1`, `val_perplexity`, `train_loss` (`val_accuracy` and `val_f1` (macro-F1) need `classification`; `val_perplexity` needs `causal-lm`). A `command` task may name any metric its program reports; a trial that never reports it fails, naming it."
         },
         "goal": {
           "type": "string",

@@ -1,9 +1,10 @@
 // Checks that JSON Schema cannot express: how parameters combine with the strategy, the task and each
 // other. Runs on the spec after ajv (defaults filled), defensively, since that spec may be invalid.
 import { dimensionSize, qRange, toSpace, type ParameterEntry } from '../search/space.js';
+import { placeholderNames } from '../trainers/command/argv.js';
 import { didYouMean } from './suggest.js';
 import { join, show, showGot, type Problem } from './problems.js';
-import { sweepSchema, type ObjectiveMetric } from './types.js';
+import { sweepSchema, type EngineMetric } from './types.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -31,8 +32,8 @@ export const METHODS = ['full', 'head', 'top_k'] as const;
 /** The trainer parameters finesweep knows; other names pass to the trainer unchecked. */
 export const KNOWN_PARAMETERS = [...Object.keys(NUMERIC_RULES), 'method'];
 
-/** The metrics an objective may name (every one has a natural goal: trial/objective.ts). */
-export const OBJECTIVE_METRICS = sweepSchema.properties.objective.properties.metric.enum as readonly ObjectiveMetric[];
+/** The metrics the built-in engine reports, which its objective may name, in the schema's order. */
+export const OBJECTIVE_METRICS = sweepSchema.properties.objective.properties.metric.examples as readonly EngineMetric[];
 
 /** Metrics that only one task type produces. */
 const METRIC_TASK: Record<string, string> = {
@@ -152,12 +153,29 @@ function checkDistribution(name: string, p: Obj, base: string, strategy: unknown
   }
 }
 
+/** The parameters each kind of task needs: the engine its three, a command only `epochs` (the scheduler's horizon). */
+const REQUIRED_PARAMETERS = { engine: ['learning_rate', 'batch_size', 'epochs'], command: ['epochs'] } as const;
+
+const isCommand = (spec: Obj): boolean => isObj(spec.task) && spec.task.type === 'command';
+
 function checkParameters(spec: Obj, out: Problem[]): void {
   const params = spec.parameters;
   if (!isObj(params)) return;
   const strategy = isObj(spec.strategy) ? spec.strategy.type : undefined;
+  const command = isCommand(spec);
+  const type = isObj(spec.task) ? spec.task.type : undefined;
+  // With no known task type (reported on its own) the parameters it needs are unknown too.
+  const required = command ? REQUIRED_PARAMETERS.command : type === 'classification' || type === 'causal-lm' ? REQUIRED_PARAMETERS.engine : [];
+  for (const name of required) {
+    if (params[name] === undefined) out.push({ path: join('/parameters', name), message: 'required but missing', missingRequired: true });
+  }
   for (const [name, p] of Object.entries(params)) {
     const base = join('/parameters', name);
+    // A command's parameters are its program's own: only `epochs` means something to finesweep.
+    if (command) {
+      checkParameter(name === 'epochs' ? name : '', p, base, strategy, out);
+      continue;
+    }
     if (!KNOWN_PARAMETERS.includes(name)) {
       const guess = didYouMean(name, KNOWN_PARAMETERS);
       if (guess !== undefined) {
@@ -199,8 +217,24 @@ function checkStrategy(spec: Obj, out: Problem[]): void {
   }
 }
 
-function checkObjectiveMetric(spec: Obj, metric: string, path: string, out: Problem[]): void {
+function checkObjectiveMetric(spec: Obj, metric: string, path: string, out: Problem[], goal?: unknown): void {
   const task = isObj(spec.task) ? spec.task.type : undefined;
+  // A command's program may report any metric; whether it does is known only when a trial runs.
+  if (task === 'command') {
+    if (goal === undefined && !(OBJECTIVE_METRICS as readonly string[]).includes(metric) && metric !== 'forgetting' && metric !== 'seconds') {
+      out.push({ path: path.replace(/metric$/, 'goal'), message: `required for the metric "${metric}": say whether "minimize" or "maximize" is better`, missingRequired: true });
+    }
+    return;
+  }
+  // A list's terms are checked by the schema's enum; a single objective's metric is any string there.
+  if (path === '/objective/metric' && !(OBJECTIVE_METRICS as readonly string[]).includes(metric)) {
+    const guess = didYouMean(metric, OBJECTIVE_METRICS);
+    out.push({
+      path,
+      message: `expected one of ${OBJECTIVE_METRICS.map((m) => JSON.stringify(m)).join(', ')}, got ${show(metric)}${guess !== undefined ? ` (did you mean "${guess}"?)` : ''}`,
+    });
+    return;
+  }
   const needs = METRIC_TASK[metric];
   // An unknown task type is reported by ajv; comparing against it would only add noise.
   const known = task === 'classification' || task === 'causal-lm';
@@ -217,7 +251,7 @@ function checkObjective(spec: Obj, out: Problem[]): void {
   if (Array.isArray(o)) {
     // A two-metric objective: the first is what early stopping, TPE and the best epoch read.
     const metrics = o.map((t) => (isObj(t) && typeof t.metric === 'string' ? t.metric : undefined));
-    metrics.forEach((m, i) => m !== undefined && checkObjectiveMetric(spec, m, `/objective/${i}/metric`, out));
+    metrics.forEach((m, i) => m !== undefined && checkObjectiveMetric(spec, m, `/objective/${i}/metric`, out, isObj(o[i]) ? o[i].goal : undefined));
     if (metrics[0] !== undefined && !(OBJECTIVE_METRICS as string[]).includes(metrics[0])) {
       out.push({ path: '/objective/0/metric', message: `the first metric must be one measured every epoch (${OBJECTIVE_METRICS.join(', ')}), got ${show(metrics[0])}` });
     }
@@ -227,7 +261,7 @@ function checkObjective(spec: Obj, out: Problem[]): void {
     return;
   }
   if (!isObj(o) || typeof o.metric !== 'string') return;
-  checkObjectiveMetric(spec, o.metric, '/objective/metric', out);
+  checkObjectiveMetric(spec, o.metric, '/objective/metric', out, o.goal);
 }
 
 function checkTask(raw: Obj, out: Problem[]): void {
@@ -238,6 +272,25 @@ function checkTask(raw: Obj, out: Problem[]): void {
   }
 }
 
+/** Every `{name}` in a command's argv and env values must name a parameter of the sweep. */
+function checkCommand(spec: Obj, out: Problem[]): void {
+  const task = spec.task;
+  if (!isObj(task) || task.type !== 'command' || !isObj(spec.parameters)) return;
+  const names = Object.keys(spec.parameters);
+  const check = (value: unknown, path: string): void => {
+    if (typeof value !== 'string') return;
+    for (const name of placeholderNames(value)) {
+      if (names.includes(name)) continue;
+      const guess = didYouMean(name, names);
+      const hint = guess !== undefined ? ` (did you mean {${guess}}?)` : ` (parameters: ${names.join(', ')}; write {{ and }} for literal braces)`;
+      out.push({ path, message: `placeholder {${name}} names no parameter${hint}` });
+      return;
+    }
+  };
+  if (Array.isArray(task.command)) task.command.forEach((arg, i) => check(arg, join('/task/command', i)));
+  if (isObj(task.env)) for (const [k, v] of Object.entries(task.env)) check(v, join('/task/env', k));
+}
+
 /** Problems beyond the schema. `raw` is the spec as written, `spec` the same after ajv's defaults. */
 export function semanticProblems(raw: Obj, spec: Obj): Problem[] {
   const out: Problem[] = [];
@@ -245,6 +298,7 @@ export function semanticProblems(raw: Obj, spec: Obj): Problem[] {
   checkParameters(spec, out);
   checkStrategy(spec, out);
   checkObjective(spec, out);
+  checkCommand(spec, out);
   return out;
 }
 

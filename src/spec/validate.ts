@@ -10,8 +10,9 @@ import { sweepSchema, type ResolvedSpec } from './types.js';
 let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
-  // allErrors: report every problem at once; verbose: the failing data and schema, for messages.
-  compiled ??= new Ajv({ allErrors: true, useDefaults: true, verbose: true, allowUnionTypes: true }).compile(sweepSchema);
+  // allErrors: report every problem at once; verbose: the failing data and schema, for messages;
+  // discriminator: `task` is checked against the one branch its `type` names (and gets its defaults).
+  compiled ??= new Ajv({ allErrors: true, useDefaults: true, verbose: true, allowUnionTypes: true, discriminator: true }).compile(sweepSchema);
   return compiled;
 }
 

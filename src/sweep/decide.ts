@@ -151,11 +151,13 @@ export function recordOfAttempt(end: AttemptEnd): AttemptRecord {
     return { events: [{ type: 'trial_diverged', trial_id: trialId, epoch: Math.max(end.lastEpoch, 1), reason: run.result.reason ?? 'loss is not finite' }], awaited: 0 };
   }
   const epochNow = fromEpochOf(end.state);
+  // A stopped external program: how it ended (SIGTERM, or SIGKILL after its grace) joins the reason.
+  const how = run.ok && run.result.termination ? ` (${run.result.termination.note})` : '';
   const early = (cause: StopCause): AttemptRecord => ({
-    events: [{ type: 'trial_stopped_early', trial_id: trialId, epoch: cause.epoch ?? epochNow, ...(cause.rung !== undefined ? { rung: cause.rung } : {}), reason: cause.reason }],
+    events: [{ type: 'trial_stopped_early', trial_id: trialId, epoch: cause.epoch ?? epochNow, ...(cause.rung !== undefined ? { rung: cause.rung } : {}), reason: `${cause.reason}${how}` }],
     awaited: 0,
   });
-  if (stopCause?.kind === 'timeout') return failure(stopCause.reason);
+  if (stopCause?.kind === 'timeout') return failure(`${stopCause.reason}${how}`);
   if (run.ok) {
     // Stopped: by an early-stop decision, or by an interrupt (resume continues it).
     if (stopCause?.kind === 'early') return early(stopCause);

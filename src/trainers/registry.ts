@@ -11,6 +11,7 @@ const here = (path: string): string => new URL(`${path}.${ext}`, import.meta.url
 const TRAINERS: Readonly<Record<string, string>> = {
   classification: here('./tfjs/trainer'),
   'causal-lm': here('./tfjs/trainer'),
+  command: here('./command/trainer'),
 };
 
 /** The module URL of the trainer for a task type. */

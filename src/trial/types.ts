@@ -78,4 +78,9 @@ export interface TrialResult {
   /** What it ran on (a tfjs backend name, or the trainer's own word). */
   backend: string;
   seconds: number;
+  /**
+   * How an external program that was stopped ended (the command trainer): the signal that ended it,
+   * after how long, and the same in words for the journal ("it exited 0.2 s after SIGTERM").
+   */
+  termination?: { signal: 'SIGTERM' | 'SIGKILL'; afterS: number; note: string };
 }

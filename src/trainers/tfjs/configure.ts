@@ -7,11 +7,11 @@ import type { BackendChoice, Method, TrialConfig } from '../../engine/types.js';
 import { InputError } from '../../errors.js';
 import { deriveSeed } from '../../rng.js';
 import { METHODS } from '../../spec/semantic.js';
-import type { ResolvedSpec } from '../../spec/types.js';
+import type { EngineTaskSpec } from '../../spec/types.js';
 import type { TrainerContext, TrialRequest } from '../trainer.js';
 
 /** The spec's task, as the schema resolved it. */
-export type TfjsTask = ResolvedSpec['task'];
+export type TfjsTask = EngineTaskSpec;
 
 // The spec's list of methods is the engine's (a type error here if they drift apart).
 const ENGINE_METHODS: readonly Method[] = METHODS;

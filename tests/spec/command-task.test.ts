@@ -1,0 +1,107 @@
+// A `task.type: command` spec: what validates, and each bad input as one line naming the field.
+import { mkdtempSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { validateSpec } from '../../src/spec/load.js';
+import { run, STACK } from '../e2e/helpers.js';
+import { validSpec } from './fixtures.js';
+
+type Spec = Record<string, any>;
+
+function commandSpec(): Spec {
+  return {
+    name: 'cmd',
+    task: { type: 'command', command: ['python3', 'train.py', '--lr', '{learning_rate}', '--epochs', '{epochs}'] },
+    parameters: { learning_rate: { values: [1e-4, 1e-3] }, epochs: { value: 3 } },
+  };
+}
+
+function problemsOf(spec: unknown): string[] {
+  try {
+    validateSpec(spec, 'spec.json');
+    return [];
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return err.problems;
+  }
+}
+
+const with_ = (s: Spec, edit: (s: Spec) => unknown): Spec => (edit(s), s);
+
+describe('a command task', () => {
+  it('validates with defaults filled, needing only epochs among the parameters', () => {
+    const spec = validateSpec(commandSpec(), 'spec.json');
+    expect(spec.task).toEqual({ ...commandSpec().task, stop_grace_s: 30 });
+    expect(spec.objective).toEqual({ metric: 'val_loss', goal: 'minimize' });
+  });
+
+  it("takes any metric as the objective (with a goal), and any parameter name or value as the program's own", () => {
+    const s = with_(commandSpec(), (s) => {
+      s.objective = { metric: 'val_bleu', goal: 'maximize' };
+      s.parameters.method = { values: ['lora', 'full'] };
+      s.parameters.lr_schedule = { value: 'cosine' };
+      s.parameters.dropout = { value: 0.9 };
+      s.task.env = { HF_HOME: '/tmp/hf', RUN: 'lr-{learning_rate}' };
+      s.task.cwd = 'examples';
+      s.task.stop_grace_s = 5;
+    });
+    const spec = validateSpec(s, 'spec.json');
+    expect(spec.objective).toEqual({ metric: 'val_bleu', goal: 'maximize' });
+    expect(spec.task).toMatchObject({ cwd: 'examples', stop_grace_s: 5 });
+  });
+
+  it.each<[string, (s: Spec) => unknown, string]>([
+    ['an empty command', (s) => (s.task.command = []), '/task/command: must not be empty (give at least one value)'],
+    ['a placeholder naming no parameter', (s) => s.task.command.push('{lerning_rate}'), '/task/command/6: placeholder {lerning_rate} names no parameter (did you mean {learning_rate}?)'],
+    ['a placeholder far from any parameter', (s) => (s.task.env = { X: '{warmup}' }), '/task/env/X: placeholder {warmup} names no parameter (parameters: learning_rate, epochs; write {{ and }} for literal braces)'],
+    ['a misspelt type', (s) => (s.task.type = 'comand'), '/task/type: expected one of "classification", "causal-lm", "command", got "comand" (did you mean "command"?)'],
+    ['a misspelt key', (s) => (s.task.cwdd = 'x'), '/task/cwdd: unknown key "cwdd" (did you mean "cwd"?)'],
+    ['an engine key on a command', (s) => (s.task.model = 'x'), '/task/model: unknown key "model" (expected one of type, command, cwd, env, stop_grace_s)'],
+    ['a non-string argument', (s) => s.task.command.push(3), '/task/command/6: expected a string, got 3'],
+    ['a negative grace', (s) => (s.task.stop_grace_s = -1), '/task/stop_grace_s: must be >= 0, got -1'],
+    ['no epochs', (s) => (delete s.parameters.epochs, s.task.command.splice(4)), '/parameters/epochs: required but missing'],
+    ['fractional epochs', (s) => (s.parameters.epochs = { value: 1.5 }), '/parameters/epochs/value: epochs must be an integer >= 1, got 1.5'],
+    ['an unknown metric without a goal', (s) => (s.objective = { metric: 'val_bleu' }), '/objective/goal: required for the metric "val_bleu": say whether "minimize" or "maximize" is better'],
+  ])('refuses %s in one line naming the field', (_name, edit, expected) => {
+    expect(problemsOf(with_(commandSpec(), edit))).toEqual([`spec.json: ${expected}`]);
+  });
+
+  it('the engine keeps its own rules: its three parameters and its five metrics', () => {
+    expect(problemsOf(with_(validSpec(), (s) => delete s.parameters.learning_rate))).toEqual(['spec.json: /parameters/learning_rate: required but missing']);
+    expect(problemsOf(with_(validSpec(), (s) => (s.objective = { metric: 'val_bleu', goal: 'maximize' })))).toEqual([
+      'spec.json: /objective/metric: expected one of "val_loss", "val_accuracy", "val_f1", "val_perplexity", "train_loss", got "val_bleu"',
+    ]);
+    expect(problemsOf(with_(validSpec(), (s) => (s.task.command = ['x'])))).toEqual([
+      'spec.json: /task/command: unknown key "command" (expected one of type, model, data, method, top_k, forgetting)',
+    ]);
+  });
+});
+
+describe('a command spec through the CLI', () => {
+  it('validate says ok with what the trials run; plan lists the trials', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'finesweep-cmdspec-'));
+    writeFileSync(join(dir, 'sweep.json'), JSON.stringify(commandSpec()));
+    const ok = await run(['validate', 'sweep.json'], dir);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('task      command "python3 train.py --lr {learning_rate} --epochs {epochs}"');
+    const plan = await run(['plan', 'sweep.json', '--json'], dir);
+    expect(plan.code).toBe(0);
+    expect((JSON.parse(plan.stdout) as { count: number }).count).toBe(2);
+    expect(readdirSync(dir)).toEqual(['sweep.json']);
+  });
+
+  it('a bad command spec exits 2 with one line and writes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'finesweep-cmdspec-'));
+    writeFileSync(join(dir, 'sweep.json'), JSON.stringify(with_(commandSpec(), (s) => s.task.command.push('{bs}'))));
+    for (const cmd of ['validate', 'run']) {
+      const bad = await run([cmd, 'sweep.json'], dir);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/^finesweep: sweep\.json:\d+:\d+: \/task\/command\/6: placeholder \{bs\} names no parameter \(parameters: learning_rate, epochs; write \{\{ and \}\} for literal braces\)\n$/);
+      expect(bad.stderr).not.toMatch(STACK);
+    }
+    expect(readdirSync(dir)).toEqual(['sweep.json']);
+  });
+});
