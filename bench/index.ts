@@ -5,6 +5,7 @@ import { benchAdaptive, formatAdaptive, type AdaptiveBench } from './adaptive.js
 import { benchEngine } from './engine.js';
 import { benchJournal } from './journal.js';
 import { benchPool, formatPool } from './pool.js';
+import { benchPytorch, formatPytorch } from './pytorch.js';
 import { benchRss } from './rss.js';
 
 const quick = process.argv.includes('--quick');
@@ -15,6 +16,9 @@ log('journal...');
 const journal = await benchJournal();
 log('engine (wasm, cpu)...');
 const engine = await benchEngine();
+log('pytorch example beside the engine (one thread each)...');
+const pytorch = await benchPytorch();
+log(formatPytorch(pytorch));
 log('pool (1,000 noop trials; 8 real trials on 1 and 2 slots)...');
 const pool = await benchPool();
 log(formatPool(pool));
@@ -35,6 +39,11 @@ for (const r of engine) {
     `${r.achievedGflops.toFixed(2)} of ${r.matMulGflops.toFixed(2)} GFLOP/s; ${r.tokensPerSecond.toFixed(0)} tokens/s, ${r.examplesPerSecond.toFixed(1)} examples/s (goal ≥ 0.5)`,
   ]);
 }
+rows.push([
+  'pytorch example ÷ tfjs engine, examples/s',
+  pytorch.torchExamplesPerSecond === undefined ? 'n/a' : `${(pytorch.torchExamplesPerSecond / pytorch.tfjsExamplesPerSecond).toFixed(2)}×`,
+  `${pytorch.torchExamplesPerSecond === undefined ? pytorch.why : `${pytorch.torchExamplesPerSecond.toFixed(1)}`} vs ${pytorch.tfjsExamplesPerSecond.toFixed(1)} (wasm); same model, data, split, batch ${pytorch.batchSize}; one thread each`,
+]);
 if (pool.speedup) {
   const s = pool.speedup;
   rows.push(['speed-up of 2 slots over 1', `${s.speedup.toFixed(2)}×`, `${s.trials} real trials: ${s.oneSlotSeconds.toFixed(1)} s vs ${s.twoSlotSeconds.toFixed(1)} s (goal ≥ 1.7×)`]);
