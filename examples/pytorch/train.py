@@ -37,7 +37,10 @@ SPAM_GRID_DATA_SEED = 3466190748
 
 
 def log(message):
-    print(f"train.py: {message}", file=sys.stderr, flush=True)
+    try:
+        print(f"train.py: {message}", file=sys.stderr, flush=True)
+    except BrokenPipeError:
+        pass  # whoever read our output is gone; the metrics file and checkpoints are what count
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -143,13 +146,16 @@ def save_atomically(obj, path):
 
 def report(metrics):
     """One JSON line per epoch, appended (finesweep follows the file as it grows)."""
-    print(json.dumps(metrics), flush=True)
     path = os.environ.get("FINESWEEP_METRICS")
     if path:
         with open(path, "a", encoding="utf-8") as f:
             f.write(json.dumps(metrics) + "\n")
             f.flush()
             os.fsync(f.fileno())
+    try:
+        print(json.dumps(metrics), flush=True)
+    except BrokenPipeError:
+        pass
 
 
 def main():
@@ -157,6 +163,7 @@ def main():
     seed = env_int("FINESWEEP_SEED", args.seed)
     resume_epoch = env_int("FINESWEEP_RESUME_EPOCH", 0)
     ckpt_dir = os.environ.get("FINESWEEP_CHECKPOINT_DIR")
+    parent = os.getppid()
     torch.set_num_threads(args.threads)
     torch.manual_seed(seed)
 
@@ -216,6 +223,11 @@ def main():
         warm = None
         for b, (ids, lengths, targets) in enumerate(batches(order, args.batch_size)):
             step = epoch * steps_per_epoch + b
+            if os.getppid() != parent:
+                # finesweep runs us in our own process group, so its kill -9 does not reach us: stop
+                # here, so that a resumed sweep never has two copies writing one checkpoint.
+                log("the process that started this one has died: stopping")
+                sys.exit(1)
             for group in optimizer.param_groups:  # linear decay to 0 at the last step
                 group["lr"] = args.lr * max(0.0, 1 - step / total_steps)
             logits = model(ids, lengths)

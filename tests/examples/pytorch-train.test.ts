@@ -95,6 +95,21 @@ describe('examples/pytorch/train.py', () => {
     expect(metrics(dir)).toEqual([straight[1]]);
   });
 
+  it('stops by itself when the process that started it dies (kill -9 of a sweep does not reach it)', async () => {
+    const dir = join(work, 'orphan');
+    const env = trialEnv(dir);
+    // A shell starts the script, waits for epoch 1 and exits: the script is orphaned mid-epoch 2.
+    const quote = (a: string) => `'${a.replaceAll("'", "'\\''")}'`;
+    const script = `${PYTHON} ${ARGS.map(quote).join(' ')} 2> ${quote(join(dir, 'err.txt'))} & echo $! > ${quote(join(dir, 'pid'))}; ` +
+      `until grep -q '"epoch": 1' ${quote(env.FINESWEEP_METRICS!)} 2>/dev/null; do sleep 0.05; done`;
+    const shell = spawn('/bin/sh', ['-c', script], { env, stdio: 'ignore' });
+    await new Promise((res) => shell.on('exit', res));
+    const pid = Number(readFileSync(join(dir, 'pid'), 'utf8'));
+    while (existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ')) await new Promise((r) => setTimeout(r, 50));
+    expect(readFileSync(join(dir, 'err.txt'), 'utf8')).toContain('the process that started this one has died: stopping');
+    expect(metrics(dir).map((m) => m.epoch)).toEqual([1]);
+  });
+
   it.each([
     { args: ['--lr', '-1'], env: {}, message: /argument --lr: expected a positive float, got '-1'/ },
     { args: ['--lr', '1e-3', '--data', '/nonexistent/spam.jsonl'], env: {}, message: /\/nonexistent\/spam\.jsonl: cannot read data file/ },
