@@ -24,8 +24,8 @@ with torch.no_grad():
         if "head_seed" in req:
             clf = Classifier(lm, 2, req["head_seed"]).eval()
             out["cls_logits"] = clf(ids, torch.tensor(req["lengths"])).tolist()
-if "split" in req:
-    s = req["split"]
+out["splits"] = []
+for s in req.get("splits", []):
     train, validation = load_split(s["file"], s["fraction"], s["seed"], s.get("max_examples"))
-    out["split"] = {"train": [e["line"] for e in train], "validation": [e["line"] for e in validation]}
+    out["splits"].append({"train": [e["line"] for e in train], "validation": [e["line"] for e in validation]})
 json.dump(out, sys.stdout)
