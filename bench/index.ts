@@ -39,10 +39,13 @@ for (const r of engine) {
     `${r.achievedGflops.toFixed(2)} of ${r.matMulGflops.toFixed(2)} GFLOP/s; ${r.tokensPerSecond.toFixed(0)} tokens/s, ${r.examplesPerSecond.toFixed(1)} examples/s (goal ≥ 0.5)`,
   ]);
 }
+const torch = pytorch.torch;
 rows.push([
   'pytorch example ÷ tfjs engine, examples/s',
-  pytorch.torchExamplesPerSecond === undefined ? 'n/a' : `${(pytorch.torchExamplesPerSecond / pytorch.tfjsExamplesPerSecond).toFixed(2)}×`,
-  `${pytorch.torchExamplesPerSecond === undefined ? pytorch.why : `${pytorch.torchExamplesPerSecond.toFixed(1)}`} vs ${pytorch.tfjsExamplesPerSecond.toFixed(1)} (wasm); same model, data, split, batch ${pytorch.batchSize}; one thread each`,
+  torch ? `${(torch.wall / pytorch.tfjs.wall).toFixed(2)}×` : 'n/a',
+  torch
+    ? `${torch.wall.toFixed(1)} vs ${pytorch.tfjs.wall.toFixed(1)} (wasm); per CPU second ${torch.cpu.toFixed(1)} vs ${pytorch.tfjs.cpu.toFixed(1)}; same model, data, split, batch ${pytorch.batchSize}; one thread each`
+    : `${pytorch.why}`,
 ]);
 if (pool.speedup) {
   const s = pool.speedup;

@@ -241,13 +241,14 @@ def main():
             optimizer.step()
             loss_sum += loss.item() * len(targets)
             correct += (logits.argmax(1) == targets).sum().item()
-            if b == 0:
-                warm = time.perf_counter()  # the first step warms up: throughput is timed after it
-        trained = time.perf_counter()
+            if b == 0:  # the first step warms up: throughput is timed after it (wall and CPU time)
+                warm, warm_cpu = time.perf_counter(), time.process_time()
+        trained, trained_cpu = time.perf_counter(), time.process_time()
         timed = len(train) - min(args.batch_size, len(train))
         metrics = {"epoch": epoch + 1, "train_loss": loss_sum / len(train), "train_accuracy": correct / len(train)}
         metrics |= evaluate(model, validation, len(labels))
-        metrics |= {"seconds": time.perf_counter() - start, "examples_per_second": timed / (trained - warm) if timed else 0.0}
+        metrics |= {"seconds": time.perf_counter() - start, "examples_per_second": timed / (trained - warm) if timed else 0.0,
+                    "examples_per_cpu_second": timed / (trained_cpu - warm_cpu) if timed else 0.0}
         epoch += 1
         history.append(metrics)
         # Checkpoint before reporting: a kill between the two leaves the checkpoint ahead of the

@@ -38,7 +38,7 @@ function metrics(dir: string): Metrics[] {
 }
 
 /** The training figures, without the timings (which differ between any two runs). */
-const figures = ({ seconds: _s, examples_per_second: _e, ...rest }: Metrics) => rest;
+const figures = ({ seconds: _s, examples_per_second: _e, examples_per_cpu_second: _c, ...rest }: Metrics) => rest;
 
 /** Starts the script and SIGKILLs it as soon as epoch 1 is in its metrics file (polled, no fixed sleep). */
 async function killAfterEpoch1(dir: string): Promise<void> {
