@@ -21,8 +21,15 @@ module.exports = {
       name: 'only-tfjs-and-cli-use-the-engine',
       comment: 'src/engine/ is the TensorFlow.js library: only the tfjs trainer and the train/pretrain commands use it.',
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/(engine|trainers/tfjs|cli)/' },
+      from: { path: '^src/', pathNot: '^src/(engine|trainers/tfjs|cli|data)/' },
       to: { path: '^src/engine/' },
+    },
+    {
+      name: 'the-data-check-shares-only-the-engine-data-rules',
+      comment: 'finesweep data judges a dataset by the same normalisation the engine trains with (src/engine/data/, no tfjs): nothing else of the engine.',
+      severity: 'error',
+      from: { path: '^src/data/' },
+      to: { path: '^src/engine/', pathNot: '^src/engine/data/' },
     },
     {
       name: 'the-engine-knows-no-sweep',

@@ -2,6 +2,7 @@
 // together on the same machine. `--quick` leaves out the adaptive-search benchmark (~7 min).
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { benchAdaptive, formatAdaptive, type AdaptiveBench } from './adaptive.js';
+import { benchDashboard, formatDashboard } from './dashboard.js';
 import { benchEngine } from './engine.js';
 import { benchJournal } from './journal.js';
 import { benchPool, formatPool } from './pool.js';
@@ -28,6 +29,9 @@ const rss = await benchRss();
 log('terminal table (1,000 and 10,000 trials, --all)...');
 const table = benchTable();
 log(formatTable(table));
+log('dashboard (main job and 10,000 synthetic trials in chromium)...');
+const dashboard = await benchDashboard();
+log(formatDashboard(dashboard));
 let adaptive: AdaptiveBench | undefined;
 if (!quick) {
   log('adaptive search (random vs asha, tpe vs random)...');
@@ -62,6 +66,12 @@ for (const t of table) {
   rows.push([`report table --all, ${t.rows.toLocaleString('en-US')} trials`, `${(t.buildSeconds + t.renderSeconds).toFixed(2)} s`, `leaderboard ${t.buildSeconds.toFixed(2)} s + table ${t.renderSeconds.toFixed(3)} s${ratio} (goal ≤ 3 s at 10,000)`]);
 }
 rows.push(['peak RSS per slot', `${rss.perSlotMiB.toFixed(0)} MiB`, `sweep process peak ${rss.oneSlotPeakMiB.toFixed(0)} MiB with 1 slot, ${rss.twoSlotPeakMiB.toFixed(0)} MiB with 2`]);
+rows.push([
+  'dashboard first paint (12 / 10,000 trials)',
+  `${dashboard.main!.firstPaintMs.toFixed(0)} / ${dashboard.big.firstPaintMs.toFixed(0)} ms`,
+  `fresh server, headless chromium; plots drawn after ${dashboard.main!.chartsMs} / ${dashboard.big.chartsMs} ms (goal ≤ 2 s at 10,000)`,
+]);
+rows.push(['dashboard: epoch_ended → point on the page', `${dashboard.medianDelayMs.toFixed(0)} ms`, `median of ${dashboard.delaysMs.length} appends (fs.watch, tail, SSE, fragment, vega SVG)`]);
 if (adaptive) {
   rows.push([
     'asha trial-epochs ÷ full run',

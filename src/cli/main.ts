@@ -10,6 +10,8 @@ import { registerPlan } from './plan.js';
 import { registerRun } from './run.js';
 import { registerResume } from './resume.js';
 import { registerData } from './data.js';
+import { registerExportOptuna } from './export-optuna.js';
+import { registerDashboard } from './dashboard.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -28,6 +30,8 @@ export function buildProgram(): Command {
   registerRun(program);
   registerResume(program);
   registerData(program);
+  registerExportOptuna(program);
+  registerDashboard(program);
   return program;
 }
 

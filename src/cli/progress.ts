@@ -128,8 +128,8 @@ export class ProgressDisplay {
         return this.#ended(e.trial_id, `completed in ${seconds(e.seconds)}`, true);
       case 'trial_failed': {
         // Bad input stops the sweep at once; its trial stays due (will_retry) only so that resume
-        // runs it once the input is fixed. `bad_input` is that event's mark (see src/sweep/run.ts).
-        const badInput = (e as { bad_input?: boolean }).bad_input === true;
+        // runs it once the input is fixed. `bad_input` is that event's mark (see src/sweep/supervisor.ts).
+        const badInput = e.bad_input === true;
         const then = badInput ? '; bad input: not retried, the sweep stops' : e.will_retry ? '; will retry' : '';
         return this.#ended(e.trial_id, `failed (attempt ${e.attempt}${e.out_of_memory ? ', out of memory' : ''}): ${e.error}${then}`, !e.will_retry);
       }

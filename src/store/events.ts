@@ -19,7 +19,7 @@ export type JournalEventBody =
   | { type: 'data_report'; trial_id: string; report: DataReport; backend: string }
   | { type: 'epoch_ended'; trial_id: string; metrics: EpochMetrics }
   | { type: 'trial_completed'; trial_id: string; seconds: number; forgetting?: ForgettingReport; initial_val_loss?: number }
-  | { type: 'trial_failed'; trial_id: string; attempt: number; error: string; will_retry: boolean; out_of_memory?: boolean }
+  | { type: 'trial_failed'; trial_id: string; attempt: number; error: string; will_retry: boolean; out_of_memory?: boolean; bad_input?: boolean }
   | { type: 'trial_diverged'; trial_id: string; epoch: number; reason: string }
   | { type: 'trial_stopped'; trial_id: string; epoch: number; reason: string }
   | { type: 'trial_stopped_early'; trial_id: string; epoch: number; rung?: number; reason: string }

@@ -309,11 +309,11 @@ export class Supervisor {
   /**
    * Bad input (a model directory or data file the trainer refuses, an objective it never reports)
    * is the sweep's, not the trial's: every trial shares it. Stop the sweep and report it (exit 2);
-   * the trial stays due (will_retry), so that once the input is fixed, resume runs it again.
+   * the trial stays due (will_retry; bad_input marks why it is not retried now), so that once the input is fixed, resume runs it again.
    */
   async #badInput(trial: PlannedTrial, attempt: number, error: TrialErrorInfo): Promise<void> {
     await this.#journal.log(trial.id, `attempt ${attempt} stopped the sweep on bad input: ${error.message}`);
-    await this.#journal.append({ type: 'trial_failed', trial_id: trial.id, attempt, error: error.message, will_retry: true });
+    await this.#journal.append({ type: 'trial_failed', trial_id: trial.id, attempt, error: error.message, will_retry: true, bad_input: true });
     this.#inputError ??= error.message;
     this.#stopAll.abort('bad input');
   }

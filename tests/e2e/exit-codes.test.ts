@@ -87,4 +87,23 @@ describe('exit codes', () => {
     expect(again.code).toBe(EXIT.ok);
     expect(ofType(journal(nodataDir), 'trial_completed')).toHaveLength(1);
   });
+
+  it('a data file with a broken JSON line: the sweep stops at once with exit 2, naming the file and line, and the trial is not retried', async () => {
+    writeSweep(dir, { name: 'broken', learning_rate: [1e-3, 3e-3], workers: 1 });
+    const spec = JSON.parse(readFileSync(join(dir, 'broken.json'), 'utf8')) as { task: { data: { train: string } }; resources: Record<string, unknown> };
+    spec.task.data.train = 'broken.jsonl';
+    spec.resources.max_retries = 2;
+    writeFileSync(join(dir, 'broken.json'), JSON.stringify(spec, null, 2));
+    const lines = readFileSync(join(dir, 'spam.jsonl'), 'utf8').split('\n');
+    lines[6] = '{"text": "cut short';
+    writeFileSync(join(dir, 'broken.jsonl'), lines.join('\n'));
+    const r = await run(['run', 'broken.json'], dir);
+    expect(r.code).toBe(EXIT.badInput);
+    expect(r.stderr).not.toMatch(STACK);
+    expect(r.stderr).toMatch(/broken\.jsonl:7/);
+    expect(r.stderr + r.stdout).not.toMatch(/will retry/);
+    const events = journal(join(dir, 'results', 'broken'));
+    expect(ofType(events, 'trial_started')).toHaveLength(1);
+    expect(ofType(events, 'trial_failed')).toEqual([expect.objectContaining({ attempt: 1, bad_input: true })]);
+  });
 });
