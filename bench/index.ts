@@ -8,6 +8,7 @@ import { benchEngine } from './engine.js';
 import { benchJournal } from './journal.js';
 import { benchPool, formatPool } from './pool.js';
 import { benchReport, formatReport } from './report.js';
+import { benchPytorch, formatPytorch } from './pytorch.js';
 import { benchRss } from './rss.js';
 import { benchTable, formatTable } from './table.js';
 
@@ -19,6 +20,9 @@ log('journal...');
 const journal = await benchJournal();
 log('engine (wasm, cpu)...');
 const engine = await benchEngine();
+log('pytorch example beside the engine (one thread each)...');
+const pytorch = await benchPytorch();
+log(formatPytorch(pytorch));
 log('pool (1,000 noop trials; 8 real trials on 1 and 2 slots)...');
 const pool = await benchPool();
 log(formatPool(pool));
@@ -51,6 +55,14 @@ for (const r of engine) {
     `${r.achievedGflops.toFixed(2)} of ${r.matMulGflops.toFixed(2)} GFLOP/s; ${r.tokensPerSecond.toFixed(0)} tokens/s, ${r.examplesPerSecond.toFixed(1)} examples/s (goal ≥ 0.5)`,
   ]);
 }
+const torch = pytorch.torch;
+rows.push([
+  'pytorch example ÷ tfjs engine, examples/s',
+  torch ? `${(torch.wall / pytorch.tfjs.wall).toFixed(2)}×` : 'n/a',
+  torch
+    ? `${torch.wall.toFixed(1)} vs ${pytorch.tfjs.wall.toFixed(1)} (wasm); per CPU second ${torch.cpu.toFixed(1)} vs ${pytorch.tfjs.cpu.toFixed(1)}; same model, data, split, batch ${pytorch.batchSize}; one thread each`
+    : `${pytorch.why}`,
+]);
 if (pool.speedup) {
   const s = pool.speedup;
   rows.push(['speed-up of 2 slots over 1', `${s.speedup.toFixed(2)}×`, `${s.trials} real trials: ${s.oneSlotSeconds.toFixed(1)} s vs ${s.twoSlotSeconds.toFixed(1)} s (goal ≥ 1.7×)`]);
