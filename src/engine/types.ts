@@ -2,7 +2,9 @@
 // The engine knows nothing about sweeps; the pool and the store speak these types.
 
 export type TaskType = 'classification' | 'causal-lm';
-export type Method = 'full' | 'head' | 'top_k';
+export type Method = 'full' | 'head' | 'top_k' | 'lora';
+/** What a trial keeps after it ends: its best epoch's weights, its last epoch's, or both (resources.checkpoints.keep). */
+export type KeepPolicy = 'best' | 'last' | 'all';
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 export type BackendChoice = 'auto' | BackendName;
 /** Every backend, in the order `auto` tries them. */
@@ -33,6 +35,8 @@ export interface TrialConfig {
        * Defaults to the trial seed.
        */
       seed?: number;
+      /** Few-shot: this many training examples per class (seeded by `seed`, training side only). */
+      shots?: number;
     };
     method: Method;
     topK: number;
@@ -48,6 +52,10 @@ export interface TrialConfig {
     [name: string]: number | string | boolean | undefined;
   };
   backend: BackendChoice;
+  /** The metric whose best epoch's weights the trial keeps (default val_loss, minimized). */
+  objective?: { metric: string; goal: 'minimize' | 'maximize' };
+  /** Which weights the trial writes beside its resume checkpoint (default 'best'). */
+  keep?: KeepPolicy;
   /** The trial's own directory: checkpoint/ lives here. Created by the caller. */
   dir: string;
   /**
@@ -79,6 +87,25 @@ export interface DataReport {
   /** Loss of always predicting the class prior (classification), for the underfitting rule. */
   priorLoss?: number;
   majorityRate?: number;
+  /** Few-shot: examples per class taken from the training side, and how many it had. */
+  shots?: { perClass: number; from: number };
+  /** What trains: set by the engine once the method is applied. */
+  training?: TrainingReport;
+}
+
+export interface TrainingReport {
+  method: Method;
+  /** Scalars that train (head and adapters included) and scalars of the whole model. */
+  trainableParameters: number;
+  totalParameters: number;
+  /** Bytes of one resume checkpoint's tensors (trainable weights + AdamW moments, float32). */
+  checkpointBytes: number;
+  /** Bytes of the kept weights file (trainable weights only, float32). */
+  weightsBytes: number;
+  batchSize: number;
+  /** The batch size asked for, when the training set was smaller and the batch shrank to it. */
+  requestedBatchSize?: number;
+  lora?: { rank: number; alpha: number; targets: string[] };
 }
 
 export interface ForgettingReport {
