@@ -8,6 +8,7 @@ import { EXIT, InputError } from '../errors.js';
 import { renderReport, writeHtmlReport } from '../report/render.js';
 import { runSweep, type SweepOutcome, type SweepRunOptions } from '../sweep/run.js';
 import { ProgressDisplay } from './progress.js';
+import { diskLine } from './disk.js';
 import { parseMaxTrials } from './spec-input.js';
 
 const TRIAL_KINDS: readonly NonNullable<TrialConfig['kind']>[] = ['train', 'noop', 'throw', 'nan', 'hang', 'exit', 'devices', 'oom'];
@@ -66,6 +67,8 @@ export async function runWithProgress(sweep: (opts: SweepRunOptions) => Promise<
     const html = await writeHtmlReport(outcome.dir, input);
     const shown = relative(process.cwd(), html);
     process.stdout.write(`HTML report: ${shown.startsWith('..') ? html : shown}\n`);
+    // On stderr with the progress: stdout stays the leaderboard alone, for pipes.
+    process.stderr.write(`${diskLine(outcome.dir)}\n`);
   } finally {
     progress.finish();
     process.off('SIGINT', onInt);

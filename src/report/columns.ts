@@ -60,8 +60,19 @@ export function columns(lb: Leaderboard): Column[] {
     { header: 'val loss', key: 'final_val_loss', align: 'right', cell: (r) => fmtNum(r.finalValLoss), raw: (r) => r.finalValLoss },
     { header: 'gap', key: 'gap', align: 'right', cell: (r) => fmtNum(r.gap, 3), raw: (r) => r.gap },
     { header: 'time', key: 'seconds', align: 'right', cell: (r) => fmtSeconds(r.seconds), raw: (r) => r.seconds },
+    ...(lb.rows.some((r) => r.trainableParameters !== undefined) ? trainingColumns() : []),
     { header: 'status', key: 'status', align: 'left', cell: statusCell, raw: (r) => r.status },
     { header: 'flags', key: 'flags', align: 'left', cell: flagList, raw: (r) => r.flags.map((f) => f.name).join(' ') },
+  ];
+}
+
+/** Trainable parameters, checkpoint size and whether the trial's weights are still kept. */
+function trainingColumns(): Column[] {
+  const size = (n: number | undefined) => (n === undefined ? '' : n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n));
+  return [
+    { header: 'trainable', key: 'trainable_parameters', align: 'right', cell: (r) => size(r.trainableParameters), raw: (r) => r.trainableParameters },
+    { header: 'ckpt', key: 'checkpoint_bytes', align: 'right', cell: (r) => (r.checkpointBytes === undefined ? '' : `${size(r.checkpointBytes)}B`), raw: (r) => r.checkpointBytes },
+    { header: 'kept', key: 'kept_weights', align: 'left', cell: (r) => (r.kept === undefined ? '' : r.kept.weights ? 'weights' : '–'), raw: (r) => r.kept?.weights },
   ];
 }
 

@@ -39,6 +39,11 @@ export interface LeaderboardRow {
   rung?: number;
   /** Per-epoch metrics (without per-step losses), for the curves. */
   curve: Array<Omit<EpochMetrics, 'steps'>>;
+  /** Scalars that train and bytes of one resume checkpoint (from the data report's training part). */
+  trainableParameters?: number;
+  checkpointBytes?: number;
+  /** What stays on disk, relative to the sweep directory (the retention policy may remove either). */
+  kept?: { weights?: string; checkpoint?: string };
 }
 
 export interface AdviceLine {
@@ -87,6 +92,14 @@ function paramColumns(view: ReturnType<typeof viewSpec>, trials: readonly TrialS
   return cols;
 }
 
+/** Where a trial's kept files are, from the journal alone: what it wrote minus what was removed. */
+function keptOf(trial: TrialState): LeaderboardRow['kept'] {
+  const kept: NonNullable<LeaderboardRow['kept']> = {};
+  if (trial.epochs.length > 0 && !trial.removed?.includes('weights')) kept.weights = `trials/${trial.id}/weights/`;
+  if (!trial.removed?.includes('checkpoint')) kept.checkpoint = `trials/${trial.id}/checkpoint/`;
+  return kept;
+}
+
 export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number } = {}): Leaderboard {
   const view = viewSpec(input.spec);
   const trials = [...input.state.trials.values()];
@@ -115,6 +128,9 @@ export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number }
       reason: trial.reason,
       ...(trial.rung !== undefined ? { rung: trial.rung } : {}),
       curve: trial.epochs.map(({ steps: _steps, ...e }) => e),
+      ...(trial.dataReport?.training
+        ? { trainableParameters: trial.dataReport.training.trainableParameters, checkpointBytes: trial.dataReport.training.checkpointBytes, kept: keptOf(trial) }
+        : {}),
     };
   });
 
