@@ -43,7 +43,7 @@ describe('few-shot', () => {
   it('refuses more shots than a class has on the training side, naming the class', () => {
     const config = setup();
     expect(() => loadSplit({ ...config.task.data, shots: 20 }, 'classification', 1)).toThrow(
-      /^task\.data\.shots: shots 20 is more than class 'spam' has on the training side \(1[34]\)$/,
+      /^shots: 20 examples per class is more than class 'spam' has on the training side \(1[34]\)$/,
     );
   });
 

@@ -58,7 +58,7 @@ export function loadSplit(
   }
   // Few-shot after the split, from the training side only: validation stays the same for every k.
   const from = train.length;
-  if (data.shots !== undefined) train = sampleShots(train, data.shots, seed, 'task.data.shots');
+  if (data.shots !== undefined) train = sampleShots(train, data.shots, seed, 'shots');
   const validationFile = data.validation ?? `${data.train} (split ${data.split})`;
   return { train, validation, trainFile: data.train, validationFile, ...(data.shots !== undefined ? { shotsFrom: from } : {}) };
 }

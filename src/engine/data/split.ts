@@ -72,7 +72,7 @@ export function sampleShots(examples: readonly RawExample[], k: number, seed: nu
   byLabel(examples).forEach((group, gi) => {
     if (group.length < k) {
       const name = group[0].label === undefined ? 'the training data' : `class '${group[0].label}'`;
-      throw new InputError(`${where}: shots ${k} is more than ${name} has on the training side (${group.length})`);
+      throw new InputError(`${where}: ${k} examples per class is more than ${name} has on the training side (${group.length})`);
     }
     picked.push(...shuffled(group, mulberry32(mixSeed(seed, 0x5407, gi))).slice(0, k));
   });
