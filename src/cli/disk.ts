@@ -2,7 +2,8 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { WEIGHTS_DIR } from '../engine/kept.js';
-import { CHECKPOINT_DIR, TRIALS_DIR } from '../store/layout.js';
+import { checkpointDir } from '../engine/checkpoint.js';
+import { TRIALS_DIR } from '../store/layout.js';
 import { diskBytes } from '../retention/apply.js';
 
 export function formatBytes(n: number): string {
@@ -23,7 +24,7 @@ export function diskLine(dir: string): string {
   let weights = 0;
   let withWeights = 0;
   for (const id of ids) {
-    checkpoints += diskBytes(join(dir, TRIALS_DIR, id, CHECKPOINT_DIR));
+    checkpoints += diskBytes(checkpointDir(join(dir, TRIALS_DIR, id)));
     const w = diskBytes(join(dir, TRIALS_DIR, id, WEIGHTS_DIR));
     weights += w;
     if (w > 0) withWeights++;
