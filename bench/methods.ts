@@ -39,7 +39,7 @@ async function measure(c: TrialConfig): Promise<Row> {
   const r = await runTrial(c);
   const ckpts = readdirSync(checkpointDir(c.dir)).sort();
   const training = r.dataReport!.training!;
-  const trainSeconds = r.epochs.reduce((a, m) => a + m.seconds, 0);
+  const trainSeconds = r.epochs.reduce((a, m) => a + (m.seconds ?? 0), 0);
   const row = {
     name: c.trialId,
     best: Math.max(...r.epochs.map((m) => m.val_accuracy ?? 0)),

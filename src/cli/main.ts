@@ -9,6 +9,7 @@ import { registerValidate } from './validate.js';
 import { registerPlan } from './plan.js';
 import { registerRun } from './run.js';
 import { registerResume } from './resume.js';
+import { registerData } from './data.js';
 import { registerExport } from './export.js';
 import { registerPredict } from './predict.js';
 
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerPlan(program);
   registerRun(program);
   registerResume(program);
+  registerData(program);
   registerExport(program);
   registerPredict(program);
   return program;

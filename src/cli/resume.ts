@@ -1,13 +1,13 @@
 // `finesweep resume <sweep-dir>`: continue an interrupted sweep. Finished trials are kept, trials
 // that were running continue from their last epoch checkpoint, pending ones run.
 import type { Command } from 'commander';
-import type { BackendChoice, TrialConfig } from '../engine/types.js';
-import { resumeSweep } from '../sweep/run.js';
-import { parseWorkers, runWithProgress, trialKindOption } from './run.js';
+import type { BackendChoice } from '../engine/types.js';
+import { resumeSweep } from '../sweep/session.js';
+import { parseWorkers, runWithProgress, trainerOption } from './run.js';
 
 interface ResumeFlags {
   workers?: number;
-  trialKind?: TrialConfig['kind'];
+  trainer?: string;
   backend?: BackendChoice;
 }
 
@@ -17,7 +17,7 @@ export function registerResume(program: Command): void {
     .description('continue an interrupted sweep: completed, failed and diverged trials are kept; running ones continue from their checkpoint')
     .argument('<sweep-dir>', 'the sweep directory (<results>/<name>/) that `finesweep run` created')
     .option('--workers <n>', 'CPU slots when there is no GPU, overrides resources.workers', parseWorkers)
-    .addOption(trialKindOption())
+    .addOption(trainerOption())
     .addHelpText(
       'after',
       `
@@ -29,6 +29,6 @@ The spec is read back from <sweep-dir>/spec.resolved.json; a sweep whose spec ch
 `,
     )
     .action(async (dir: string, flags: ResumeFlags) => {
-      await runWithProgress((opts) => resumeSweep(dir, { ...opts, workers: flags.workers, trialKind: flags.trialKind }));
+      await runWithProgress((opts) => resumeSweep(dir, { ...opts, workers: flags.workers, trainer: flags.trainer }));
     });
 }

@@ -1,17 +1,17 @@
 // `finesweep run <spec>`: run a sweep to the end, with live progress and the leaderboard after.
 // This layer owns the signals: the first SIGINT/SIGTERM asks the sweep to stop gracefully (trials
 // checkpoint at their next batch and are recorded stopped), a second one exits at once.
-import { relative } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Command, Option } from 'commander';
-import { BACKEND_CHOICES, type BackendChoice, type TrialConfig } from '../engine/types.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../engine/types.js';
 import { EXIT, InputError } from '../errors.js';
 import { renderReport, writeHtmlReport } from '../report/render.js';
-import { runSweep, type SweepOutcome, type SweepRunOptions } from '../sweep/run.js';
+import { runSweep, type SweepOutcome, type SweepRunOptions } from '../sweep/session.js';
 import { ProgressDisplay } from './progress.js';
+import { terminalWidth } from './report.js';
 import { diskLine } from './disk.js';
 import { parseMaxTrials } from './spec-input.js';
-
-const TRIAL_KINDS: readonly NonNullable<TrialConfig['kind']>[] = ['train', 'noop', 'throw', 'nan', 'hang', 'exit', 'devices', 'oom'];
 
 export function parseBackend(value: string): BackendChoice {
   if ((BACKEND_CHOICES as readonly string[]).includes(value)) return value as BackendChoice;
@@ -23,14 +23,19 @@ export function parseWorkers(value: string): number {
   return Number(value);
 }
 
-function parseTrialKind(value: string): TrialConfig['kind'] {
-  if ((TRIAL_KINDS as readonly string[]).includes(value)) return value as TrialConfig['kind'];
-  throw new InputError(`--trial-kind: expected one of ${TRIAL_KINDS.join(', ')}, got ${JSON.stringify(value)}`);
+/** A trainer module given as a path (relative to the working directory) or a file: URL. */
+function parseTrainer(value: string): string {
+  if (value.startsWith('file:')) return value;
+  if (!value) throw new InputError('--trainer: expected the path of a module that default-exports a Trainer');
+  return pathToFileURL(isAbsolute(value) ? value : resolve(value)).href;
 }
 
-/** The hidden flag that tests and the benchmark use to run synthetic trials (never from a spec). */
-export function trialKindOption(): Option {
-  return new Option('--trial-kind <kind>', 'synthetic trial kind, for tests and benchmarks').argParser(parseTrialKind).hideHelp();
+/**
+ * The hidden flag that tests and the benchmarks use to run every trial with a trainer of their own
+ * (e.g. bench/trainers/noop.js, a synthetic trial) in place of the spec's task.type; never a spec.
+ */
+export function trainerOption(): Option {
+  return new Option('--trainer <module>', 'trainer module for every trial, for tests and benchmarks').argParser(parseTrainer).hideHelp();
 }
 
 /**
@@ -62,7 +67,8 @@ export async function runWithProgress(sweep: (opts: SweepRunOptions) => Promise<
     progress.finish();
     const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
     const input = { spec: outcome.spec, state: outcome.state, planned: outcome.planned };
-    process.stdout.write(renderReport({ ...input, dir: outcome.dir }, { format: 'table', color }));
+    const table = { width: terminalWidth(process.stdout) };
+    process.stdout.write(renderReport({ ...input, dir: outcome.dir }, { format: 'table', color, table }));
     // The HTML report (learning curves, lr plot, heatmap) is written beside the journal at the end.
     const html = await writeHtmlReport(outcome.dir, input);
     const shown = relative(process.cwd(), html);
@@ -81,7 +87,7 @@ interface RunFlags {
   backend?: BackendChoice;
   workers?: number;
   maxTrials?: number;
-  trialKind?: TrialConfig['kind'];
+  trainer?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -93,7 +99,7 @@ export function registerRun(program: Command): void {
     .option('--backend <name>', `TensorFlow.js backend, overrides resources.backend (${BACKEND_CHOICES.join(', ')})`, parseBackend)
     .option('--workers <n>', 'CPU slots when there is no GPU, overrides resources.workers', parseWorkers)
     .option('--max-trials <n>', 'largest grid accepted', parseMaxTrials)
-    .addOption(trialKindOption())
+    .addOption(trainerOption())
     .addHelpText(
       'after',
       `
@@ -113,7 +119,7 @@ with \`finesweep resume <results>/<name>\`. Exit codes: 0 done, 1 error, 2 bad i
           backend: flags.backend,
           workers: flags.workers,
           maxTrials: flags.maxTrials,
-          trialKind: flags.trialKind,
+          trainer: flags.trainer,
         }),
       );
     });

@@ -2,7 +2,7 @@
 // says (policy.ts) and journal each removal first (trial_files_removed), so that the journal never
 // lags the disk. The run loop calls it; it needs only the sweep directory, its state and its spec.
 import { join } from 'node:path';
-import { naturalGoal } from '../spec/semantic.js';
+import { naturalGoal } from '../trial/objective.js';
 import type { JournalEventBody } from '../store/events.js';
 import { TRIALS_DIR } from '../store/layout.js';
 import type { SweepState } from '../store/state.js';
