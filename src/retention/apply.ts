@@ -3,9 +3,11 @@
 // the two never leaves files missing without a record; removing what is already gone is harmless.
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkpointDir } from '../engine/checkpoint.js';
-import { WEIGHTS_DIR } from '../engine/kept.js';
 import { retentionDecisions, type Removal, type RetentionPolicy, type TrialFiles } from './policy.js';
+
+/** A trial directory's resume checkpoint and kept weights (the tfjs trainer's layout, engine/kept.ts). */
+const checkpointDir = (trialDir: string): string => join(trialDir, 'checkpoint');
+const WEIGHTS_DIR = 'weights';
 
 /** Bytes under a path (a file or a directory tree); 0 when it does not exist. */
 export function diskBytes(path: string): number {

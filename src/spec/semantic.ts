@@ -4,7 +4,7 @@ import { dimensionSize, qRange, toSpace, type ParameterEntry } from '../search/s
 import { didYouMean } from './suggest.js';
 import { join, show, showGot, type Problem } from './problems.js';
 import { sweepSchema, type ObjectiveMetric } from './types.js';
-import { LORA_TARGETS, parseLoraTargets } from '../engine/lora-targets.js';
+import { LORA_TARGETS, loraTargetsOf } from '../trial/lora.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -59,9 +59,7 @@ function checkValue(name: string, v: unknown, path: string, out: Problem[]): voi
     return;
   }
   if (name === 'lora_targets') {
-    try {
-      parseLoraTargets(v);
-    } catch {
+    if (loraTargetsOf(v) === undefined) {
       out.push({ path, message: `lora_targets must be a comma-separated string of ${LORA_TARGETS.join(', ')} (or attention, mlp, all), got ${show(v)}` });
     }
     return;
