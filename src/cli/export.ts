@@ -61,7 +61,8 @@ export async function exportCommand(dir: string, flags: ExportFlags): Promise<st
   const trial = sweep.state.trials.get(id)!;
   const epoch = trial.epochs.find((m) => m.epoch === row.best?.epoch);
   const report = trial.dataReport;
-  await selectBackend('auto');
+  // wasm: a forward pass needs no GPU, and loading native tfjs prints kernel warnings on stderr.
+  await selectBackend('wasm');
   const { meta, files } = await exportModel({
     baseModelDir: modelDir,
     keptPath: kept,

@@ -53,7 +53,8 @@ export async function predictCommand(modelDir: string, input: string | undefined
   if (!(Number.isFinite(temperature) && temperature >= 0)) throw new InputError(`--temperature: expected a number >= 0, got ${JSON.stringify(flags.temperature)}`);
   const seed = count('--seed', flags.seed, 0) ?? 0;
   const texts = readTexts(input, flags);
-  await selectBackend('auto');
+  // wasm: a forward pass needs no GPU, and loading native tfjs prints kernel warnings on stderr.
+  await selectBackend('wasm');
   const m = await loadExportedModel(modelDir);
   try {
     if (tokens !== undefined && m.task.taskType !== 'causal-lm') throw new InputError(`--generate: ${modelDir} is a ${m.task.taskType} model; only a causal-lm model generates text`);
