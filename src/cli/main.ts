@@ -13,6 +13,8 @@ import { registerData } from './data.js';
 import { registerExportOptuna } from './export-optuna.js';
 import { registerDashboard } from './dashboard.js';
 import { registerSuggest } from './suggest.js';
+import { registerExport } from './export.js';
+import { registerPredict } from './predict.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -34,6 +36,8 @@ export function buildProgram(): Command {
   registerExportOptuna(program);
   registerDashboard(program);
   registerSuggest(program);
+  registerExport(program);
+  registerPredict(program);
   return program;
 }
 

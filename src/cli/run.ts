@@ -10,6 +10,7 @@ import { renderReport, writeHtmlReport } from '../report/render.js';
 import { runSweep, type SweepOutcome, type SweepRunOptions } from '../sweep/session.js';
 import { ProgressDisplay } from './progress.js';
 import { terminalWidth } from './report.js';
+import { diskLine } from './disk.js';
 import { parseMaxTrials } from './spec-input.js';
 
 export function parseBackend(value: string): BackendChoice {
@@ -72,6 +73,8 @@ export async function runWithProgress(sweep: (opts: SweepRunOptions) => Promise<
     const html = await writeHtmlReport(outcome.dir, input);
     const shown = relative(process.cwd(), html);
     process.stdout.write(`HTML report: ${shown.startsWith('..') ? html : shown}\n`);
+    // On stderr with the progress: stdout stays the leaderboard alone, for pipes.
+    process.stderr.write(`${diskLine(outcome.dir)}\n`);
   } finally {
     progress.finish();
     process.off('SIGINT', onInt);

@@ -33,7 +33,7 @@ export function readTrialConfig(path: string, backend?: string): TrialConfig {
     throw new InputError(`${path}: task.type: expected "classification" or "causal-lm", got ${JSON.stringify(task.type)}`);
   }
   const method = task.method ?? 'full';
-  if (!['full', 'head', 'top_k'].includes(method)) throw new InputError(`${path}: task.method: expected "full", "head" or "top_k", got ${JSON.stringify(method)}`);
+  if (!['full', 'head', 'top_k', 'lora'].includes(method)) throw new InputError(`${path}: task.method: expected "full", "head", "top_k" or "lora", got ${JSON.stringify(method)}`);
   const chosen = (backend ?? c.backend ?? 'auto') as BackendChoice;
   if (!BACKEND_CHOICES.includes(chosen)) throw new InputError(`--backend: expected one of ${BACKEND_CHOICES.join(', ')}, got "${chosen}"`);
   if (!c.params || typeof c.params !== 'object') throw new InputError(`${path}: params: expected an object with learning_rate, batch_size, epochs`);
@@ -53,6 +53,7 @@ export function readTrialConfig(path: string, backend?: string): TrialConfig {
         labelField: data.labelField ?? 'label',
         maxExamples: data.maxExamples,
         maxLength: data.maxLength,
+        ...(data.shots !== undefined ? { shots: data.shots } : {}),
       },
       method,
       topK: task.topK ?? 1,

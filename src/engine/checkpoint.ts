@@ -23,6 +23,8 @@ export interface CheckpointMeta {
   partial?: EpochAccumulator;
   initialValLoss?: number;
   basePerplexity?: number;
+  /** The best epoch so far by the objective (its weights are in weights/best.fsw). */
+  best?: { epoch: number; value: number };
   /** Optimizer scalars (its tensors are stored beside the weights). */
   optimizer: Record<string, number>;
 }

@@ -4,17 +4,20 @@ import { createHash } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs';
 import { AdamW } from './optimizer.js';
 import { ClassificationHead, type Pooling } from './classifier.js';
-import { loadLatestCheckpoint, saveCheckpoint, type CheckpointMeta } from './checkpoint.js';
+import { rmSync } from 'node:fs';
+import { checkpointDir, loadLatestCheckpoint, saveCheckpoint, type CheckpointMeta } from './checkpoint.js';
 import { loadTrialData, type Example, type TrialData } from './data/dataset.js';
 import { mixSeed, mulberry32, shuffled } from '../rng.js';
 import { ForgettingProbe } from './forgetting.js';
 import { accuracy, macroF1, newAccumulator, perplexity, stepStride, type EpochAccumulator } from './metrics.js';
 import { trainableVariables } from './freeze.js';
 import { learningRate } from './lr-schedule.js';
+import { LoraAdapters, loraConfigOf } from './lora.js';
+import { bestWeightsPath, lastWeightsPath, readKeptMeta, saveKept, type KeptMeta } from './kept.js';
 import { InputError } from '../errors.js';
 import type { TransformerLM } from './model.js';
 import type { Tokenizer } from './tokenizer.js';
-import type { BackendName, EpochMetrics, RunTrialOptions, TrialConfig, TrialEvent, TrialResult } from './types.js';
+import type { BackendName, EpochMetrics, RunTrialOptions, TrainingReport, TrialConfig, TrialEvent, TrialResult } from './types.js';
 
 /** Examples per forward pass when evaluating (no gradients, so larger than training batches). */
 const EVAL_BATCH = 64;
@@ -117,31 +120,88 @@ export async function fineTune(config: TrialConfig, opts: RunTrialOptions, base:
   let task: Task | undefined;
   let probe: ForgettingProbe | undefined;
   let optimizer: AdamW | undefined;
+  let lora: LoraAdapters | undefined;
   try {
     const taskType = config.task.type;
-    const data = loadTrialData(config.task.data, taskType, config.seed, tokenizer, model.config.contextLength);
-    emit({ type: 'data_report', report: data.report });
+    const dataConfig = { ...config.task.data, ...shotsOf(config) };
+    const data = loadTrialData(dataConfig, taskType, config.seed, tokenizer, model.config.contextLength);
     const dropout = Number(p.dropout ?? 0);
-    const body = trainableVariables(model, taskType, config.task.method, config.task.topK);
+    const method = config.task.method;
+    let body = trainableVariables(model, taskType, method, config.task.topK);
+    if (method === 'lora') {
+      lora = new LoraAdapters(model, loraConfigOf(p), mixSeed(config.seed, 0x10a));
+      body = lora.variables();
+    }
+    let head: ClassificationHead | undefined;
     if (taskType === 'classification') {
       const pooling = (p.pooling ?? 'mean') as Pooling;
       if (pooling !== 'mean' && pooling !== 'last') throw new InputError(`params.pooling: expected "mean" or "last", got "${pooling}"`);
-      const head = new ClassificationHead(model.config.dModel, data.labels!.length, mixSeed(config.seed, 0x4ead), pooling);
+      head = new ClassificationHead(model.config.dModel, data.labels!.length, mixSeed(config.seed, 0x4ead), pooling);
       task = classificationTask(model, head, { ...body, ...head.variables() }, dropout, data.labels!.length);
     } else {
       task = causalTask(model, body, dropout);
     }
+    data.report.training = trainingReport(config, task.trainable, model.parameterCount() + (head ? head.kernel.size + head.bias.size : 0) + sizeOf(body, lora), data.train.length, lora);
+    if (data.report.training.requestedBatchSize !== undefined) {
+      data.report.warnings.push(`batch: ${data.train.length} training example(s), fewer than batch_size ${data.report.training.requestedBatchSize}; the batch shrank to ${data.train.length}`);
+    }
+    emit({ type: 'data_report', report: data.report });
     if (config.task.forgetting && probeTexts.length > 0) {
       probe = ForgettingProbe.create(model, tokenizer, probeTexts, taskType === 'classification');
     }
     optimizer = new AdamW({ weightDecay: Number(p.weight_decay ?? 0) });
-    return await train(config, opts, { data, task, optimizer, probe, pad: tokenizer.pad, backend, started });
+    const kept: Omit<KeptMeta, 'epoch' | 'value' | 'fingerprint' | 'kind'> = {
+      trialId: config.trialId,
+      taskType,
+      method,
+      metric: objectiveOf(config).metric,
+      ...(data.labels ? { labels: data.labels } : {}),
+      ...(head ? { pooling: head.pooling } : {}),
+      ...(lora ? { lora: { ...lora.config } } : {}),
+      params: Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as KeptMeta['params'],
+    };
+    return await train(config, opts, { data, task, optimizer, probe, pad: tokenizer.pad, backend, started, kept, batchSize: data.report.training.batchSize });
   } finally {
     task?.dispose();
     probe?.dispose();
     optimizer?.dispose();
+    lora?.dispose();
     model.dispose();
   }
+}
+
+/** Few-shot from the parameter `shots` (an integer, or "all" for no limit), else task.data.shots. */
+function shotsOf(config: TrialConfig): { shots?: number } {
+  const v = config.params.shots;
+  if (v === undefined) return config.task.data.shots === undefined ? {} : { shots: config.task.data.shots };
+  if (v === 'all') return { shots: undefined };
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 1) return { shots: v };
+  throw new InputError(`params.shots: expected an integer >= 1 or "all", got ${JSON.stringify(v)}`);
+}
+
+/** Parameters of the adapters (the body of a lora trial is only its adapters). */
+function sizeOf(body: Record<string, tf.Variable>, lora: LoraAdapters | undefined): number {
+  return lora ? Object.values(body).reduce((n, v) => n + v.size, 0) : 0;
+}
+
+function trainingReport(config: TrialConfig, trainable: Record<string, tf.Variable>, total: number, trainCount: number, lora?: LoraAdapters): TrainingReport {
+  const n = Object.values(trainable).reduce((a, v) => a + v.size, 0);
+  const requested = Math.floor(config.params.batch_size);
+  const batchSize = Math.max(1, Math.min(requested, trainCount));
+  return {
+    method: config.task.method,
+    trainableParameters: n,
+    totalParameters: total,
+    checkpointBytes: n * 4 * 3,
+    weightsBytes: n * 4,
+    batchSize,
+    ...(batchSize < requested ? { requestedBatchSize: requested } : {}),
+    ...(lora ? { lora: { rank: lora.config.rank, alpha: lora.config.alpha, targets: lora.config.targets } } : {}),
+  };
+}
+
+export function objectiveOf(config: TrialConfig): { metric: string; goal: 'minimize' | 'maximize' } {
+  return config.objective ?? { metric: 'val_loss', goal: 'minimize' };
 }
 
 interface TrainParts {
@@ -152,6 +212,9 @@ interface TrainParts {
   pad: number;
   backend: TrialResult['backend'];
   started: number;
+  /** What the kept weights files say about themselves. */
+  kept: Omit<KeptMeta, 'epoch' | 'value' | 'fingerprint' | 'kind'>;
+  batchSize: number;
 }
 
 async function train(config: TrialConfig, opts: RunTrialOptions, parts: TrainParts): Promise<TrialResult> {
@@ -159,7 +222,7 @@ async function train(config: TrialConfig, opts: RunTrialOptions, parts: TrainPar
   const emit = (e: TrialEvent) => opts.onEvent?.(e);
   const p = config.params;
   const classification = config.task.type === 'classification';
-  const batchSize = Math.floor(p.batch_size);
+  const batchSize = parts.batchSize;
   const epochs = Math.floor(p.epochs);
   const stepsPerEpoch = Math.ceil(data.train.length / batchSize);
   const totalSteps = stepsPerEpoch * epochs;
@@ -173,11 +236,20 @@ async function train(config: TrialConfig, opts: RunTrialOptions, parts: TrainPar
   let step = 0;
   let partial: EpochAccumulator | undefined;
   let basePerplexity: number | undefined;
-  const ckpt = await loadLatestCheckpoint(config.dir, config.trialId, print);
+  let best: { epoch: number; value: number } | undefined;
+  let ckpt = await loadLatestCheckpoint(config.dir, config.trialId, print);
+  if (ckpt?.meta.best && !(await keptMatches(bestWeightsPath(config.dir), print, ckpt.meta.best.epoch))) {
+    // The best-epoch weights went (a retention policy, a user): resuming would leave the trial
+    // without them, so it starts over rather than reporting a best epoch it cannot hand back.
+    tf.dispose(Object.values(ckpt.tensors));
+    ckpt = undefined;
+    rmSync(checkpointDir(config.dir), { recursive: true, force: true });
+    emit({ type: 'log', message: 'restarted from scratch: the checkpoint is there but its best-epoch weights are not' });
+  }
   if (ckpt) {
     for (const s of ckpt.skipped) emit({ type: 'log', message: `checkpoint skipped: ${s}` });
     restore(ckpt.tensors, ckpt.meta, task, optimizer);
-    ({ epoch, batchIndex, step, partial, basePerplexity } = ckpt.meta);
+    ({ epoch, batchIndex, step, partial, basePerplexity, best } = ckpt.meta);
     result.epochs = ckpt.meta.epochs;
     result.initialValLoss = ckpt.meta.initialValLoss;
     emit({ type: 'resumed', fromEpoch: epoch });
@@ -196,8 +268,11 @@ async function train(config: TrialConfig, opts: RunTrialOptions, parts: TrainPar
       partial: acc,
       initialValLoss: result.initialValLoss,
       basePerplexity,
+      ...(best ? { best } : {}),
       optimizer: { step: optimizer.step },
     } satisfies CheckpointMeta);
+  const objective = objectiveOf(config);
+  const keep = config.keep ?? 'best';
   const stride = stepStride(stepsPerEpoch);
 
   while (epoch < epochs) {
@@ -274,11 +349,22 @@ async function train(config: TrialConfig, opts: RunTrialOptions, parts: TrainPar
       emit({ type: 'epoch', metrics });
       return finish({ ...result, outcome: 'diverged', reason: `validation loss became ${val.loss} after epoch ${epoch}` });
     }
+    // The best epoch's weights are written before the checkpoint that records them as best.
+    const value = metrics[objective.metric as keyof EpochMetrics];
+    if (typeof value === 'number' && Number.isFinite(value) && (!best || (objective.goal === 'minimize' ? value < best.value : value > best.value))) {
+      best = { epoch, value };
+      await saveKept(bestWeightsPath(config.dir), task.trainable, { ...parts.kept, kind: 'best', epoch, value, fingerprint: print });
+    }
     // Checkpoint first, then report the epoch: a sweep journals the event at once, and a kill -9
     // between the two must leave the checkpoint ahead of the journal (resume re-records the missed
     // epoch), never the journal ahead of the checkpoint (resume would retrain an epoch it counts done).
     await checkpoint();
     emit({ type: 'epoch', metrics });
+  }
+  if (keep !== 'best') {
+    const last = result.epochs[result.epochs.length - 1];
+    const value = last?.[objective.metric as keyof EpochMetrics];
+    await saveKept(lastWeightsPath(config.dir), task.trainable, { ...parts.kept, kind: 'last', epoch, value: typeof value === 'number' ? value : NaN, fingerprint: print });
   }
   if (probe && basePerplexity !== undefined) {
     result.forgetting = { basePerplexity, finalPerplexity: probe.perplexity() };
@@ -314,6 +400,13 @@ function evaluate(task: Task, data: TrialData, pad: number, classification: bool
   const loss = lossSum / Math.max(weight, 1);
   if (!classification) return { loss };
   return { loss, accuracy: accuracy(predicted, truth), f1: macroF1(predicted, truth, data.labels!.length) };
+}
+
+/** Whether a kept weights file is there, intact, of this run, and of the given epoch or later. */
+async function keptMatches(path: string, print: string, epoch: number): Promise<boolean> {
+  const meta = await readKeptMeta(path);
+  // A newer one is from an epoch the checkpoint had not yet recorded; retraining it rewrites the file.
+  return meta !== undefined && meta.fingerprint === print && meta.epoch >= epoch;
 }
 
 function checkpointTensors(task: Task, optimizer: AdamW): Record<string, tf.Tensor> {

@@ -70,9 +70,14 @@ export function variableShapes(c: ModelConfig): Array<[string, number[]]> {
 
 let instances = 0;
 
+/** An extra term added to one weight product's output: x [N, in] → [N, out] (LoRA, lora.ts). */
+export type Adapter = (x: tf.Tensor2D) => tf.Tensor2D;
+
 export class TransformerLM {
   readonly config: ModelConfig;
   private readonly vars = new Map<string, tf.Variable>();
+  /** Product name ("block0/attn/qkv") → adapter added to x·W + b. */
+  private readonly adapters = new Map<string, Adapter>();
   private disposed = false;
 
   private constructor(config: ModelConfig, values: Map<string, tf.Tensor>) {
@@ -169,8 +174,8 @@ export class TransformerLM {
         const a = this.attention(layerNorm(x, this.v(`${p}/ln1/gamma`), this.v(`${p}/ln1/beta`)), p, B, T, bias);
         x = x.add(dropout(a));
         const h = layerNorm(x, this.v(`${p}/ln2/gamma`), this.v(`${p}/ln2/beta`));
-        const f = gelu(dense(h, this.v(`${p}/mlp/fc/kernel`), this.v(`${p}/mlp/fc/bias`)));
-        x = x.add(dropout(dense(f, this.v(`${p}/mlp/proj/kernel`), this.v(`${p}/mlp/proj/bias`))));
+        const f = gelu(this.product(h, `${p}/mlp/fc`));
+        x = x.add(dropout(this.product(f, `${p}/mlp/proj`)));
       }
       return layerNorm(x, this.v('final_norm/gamma'), this.v('final_norm/beta')).reshape([B, T, D]);
     });
@@ -206,6 +211,13 @@ export class TransformerLM {
     });
   }
 
+  /** Attaches (or, with undefined, removes) the adapter of a weight product such as "block0/attn/qkv". */
+  setAdapter(product: string, adapter: Adapter | undefined): void {
+    if (!this.vars.has(`${product}/kernel`)) throw new Error(`model has no weight product "${product}"`);
+    if (adapter) this.adapters.set(product, adapter);
+    else this.adapters.delete(product);
+  }
+
   /** Number of scalar parameters. */
   parameterCount(): number {
     let n = 0;
@@ -223,7 +235,7 @@ export class TransformerLM {
     const D = this.config.dModel;
     const H = this.config.nHeads;
     const dh = D / H;
-    const qkv = dense(x, this.v(`${p}/attn/qkv/kernel`), this.v(`${p}/attn/qkv/bias`)); // [B·T, 3D]
+    const qkv = this.product(x, `${p}/attn/qkv`); // [B·T, 3D]
     // [B·T, 3D] → three [B·H, T, dh]. A 5-D transpose is slow on wasm; split + 4-D transposes are not.
     const [q, k, v] = tf.split(qkv, 3, 1).map((t) => t.reshape([B, T, H, dh]).transpose([0, 2, 1, 3]).reshape([B * H, T, dh]) as tf.Tensor3D) as [
       tf.Tensor3D,
@@ -234,7 +246,14 @@ export class TransformerLM {
     scores = scores.reshape([B, H, T, T]).add(bias).reshape([B * H, T, T]);
     const context = tf.matMul(tf.softmax(scores), v); // [B·H, T, dh]
     const merged = context.reshape([B, H, T, dh]).transpose([0, 2, 1, 3]).reshape([B * T, D]) as tf.Tensor2D;
-    return dense(merged, this.v(`${p}/attn/out/kernel`), this.v(`${p}/attn/out/bias`));
+    return this.product(merged, `${p}/attn/out`);
+  }
+
+  /** x·W + b of a named product, plus its adapter's term when one is attached. */
+  private product(x: tf.Tensor2D, name: string): tf.Tensor2D {
+    const y = dense(x, this.v(`${name}/kernel`), this.v(`${name}/bias`));
+    const adapter = this.adapters.get(name);
+    return adapter ? y.add(adapter(x)) : y;
   }
 
   private v(name: string): tf.Variable {

@@ -2,10 +2,12 @@
 // The engine knows nothing about sweeps; only the tfjs trainer and the CLI's train/pretrain use it.
 import type { TrialEvent } from '../trial/types.js';
 
-export type { DataReport, EpochMetrics, ForgettingReport, TrialEvent, TrialOutcome, TrialResult } from '../trial/types.js';
+export type { DataReport, EpochMetrics, ForgettingReport, TrainingReport, TrialEvent, TrialOutcome, TrialResult } from '../trial/types.js';
 
 export type TaskType = 'classification' | 'causal-lm';
-export type Method = 'full' | 'head' | 'top_k';
+export type Method = 'full' | 'head' | 'top_k' | 'lora';
+/** What a trial keeps after it ends: its best epoch's weights, its last epoch's, or both (resources.checkpoints.keep). */
+export type KeepPolicy = 'best' | 'last' | 'all';
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 export type BackendChoice = 'auto' | BackendName;
 /** Every backend, in the order `auto` tries them. */
@@ -36,6 +38,8 @@ export interface TrialConfig {
        * Defaults to the trial seed.
        */
       seed?: number;
+      /** Few-shot: this many training examples per class (seeded by `seed`, training side only). */
+      shots?: number;
     };
     method: Method;
     topK: number;
@@ -51,6 +55,10 @@ export interface TrialConfig {
     [name: string]: number | string | boolean | undefined;
   };
   backend: BackendChoice;
+  /** The metric whose best epoch's weights the trial keeps (default val_loss, minimized). */
+  objective?: { metric: string; goal: 'minimize' | 'maximize' };
+  /** Which weights the trial writes beside its resume checkpoint (default 'best'). */
+  keep?: KeepPolicy;
   /** The trial's own directory: checkpoint/ lives here. Created by the caller. */
   dir: string;
 }

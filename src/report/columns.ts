@@ -74,6 +74,7 @@ export function columns(lb: Leaderboard): Column[] {
     ...(lb.pareto
       ? [{ header: 'front', key: 'pareto_rank', align: 'left', cell: (r) => (r.paretoRank === 1 ? FRONT_MARK : ''), raw: (r) => r.paretoRank } satisfies Column]
       : []),
+    ...(lb.rows.some((r) => r.trainableParameters !== undefined) ? trainingColumns() : []),
     { header: 'status', key: 'status', align: 'left', cell: statusCell, raw: (r) => r.status },
     { header: 'flags', key: 'flags', align: 'left', cell: flagList, raw: (r) => r.flags.map((f) => f.name).join(' ') },
     { header: 'recommendation', key: 'recommendation', align: 'left', cell: recommendationCell, raw: (r) => r.recommendation?.text },
@@ -94,6 +95,16 @@ export function paretoLine(lb: Leaderboard): string | undefined {
   const [a, b] = lb.pareto.metrics;
   const what = lb.pareto.ranks ? 'ranked by Pareto rank, then' : 'shown, ranking by';
   return `Pareto front ${FRONT_MARK} of ${a.metric} (${a.goal}) vs ${b.metric} (${b.goal}), ${what} ${a.metric}: ${idList(lb.pareto.front)}`;
+}
+
+/** Trainable parameters, checkpoint size and whether the trial's weights are still kept. */
+function trainingColumns(): Column[] {
+  const size = (n: number | undefined) => (n === undefined ? '' : n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n));
+  return [
+    { header: 'trainable', key: 'trainable_parameters', align: 'right', cell: (r) => size(r.trainableParameters), raw: (r) => r.trainableParameters },
+    { header: 'ckpt', key: 'checkpoint_bytes', align: 'right', cell: (r) => (r.checkpointBytes === undefined ? '' : `${size(r.checkpointBytes)}B`), raw: (r) => r.checkpointBytes },
+    { header: 'kept', key: 'kept_weights', align: 'left', cell: (r) => (r.kept === undefined ? '' : r.kept.weights ? 'weights' : '–'), raw: (r) => r.kept?.weights },
+  ];
 }
 
 /** The lines around the table: summary and leakage above; advice, notes and problems below. */

@@ -51,6 +51,11 @@ export interface LeaderboardRow {
   rung?: number;
   /** Per-epoch metrics (without per-step losses), for the curves. */
   curve: EpochMetrics[];
+  /** Scalars that train and bytes of one resume checkpoint (from the data report's training part). */
+  trainableParameters?: number;
+  checkpointBytes?: number;
+  /** What stays on disk, relative to the sweep directory (the retention policy may remove either). */
+  kept?: { weights?: string; checkpoint?: string };
 }
 
 /** One recommendation and the shown trials it is made to. */
@@ -169,6 +174,14 @@ function paretoOf(trials: readonly TrialState[], terms: [ObjectiveTerm, Objectiv
   return { rank, by, front: front.map((x) => x.id), judged: rank.size };
 }
 
+/** Where a trial's kept files are, from the journal alone: what it wrote minus what was removed. */
+function keptOf(trial: TrialState): LeaderboardRow['kept'] {
+  const kept: NonNullable<LeaderboardRow['kept']> = {};
+  if (trial.epochs.length > 0 && !trial.removed?.includes('weights')) kept.weights = `trials/${trial.id}/weights/`;
+  if (!trial.removed?.includes('checkpoint')) kept.checkpoint = `trials/${trial.id}/checkpoint/`;
+  return kept;
+}
+
 export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number } = {}): Leaderboard {
   const view = viewSpec(input.spec);
   const trials = [...input.state.trials.values()];
@@ -222,6 +235,9 @@ export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number }
       reason: trial.reason,
       ...(trial.rung !== undefined ? { rung: trial.rung } : {}),
       curve: trial.epochs.map(withoutSteps),
+      ...(trial.dataReport?.training
+        ? { trainableParameters: trial.dataReport.training.trainableParameters, checkpointBytes: trial.dataReport.training.checkpointBytes, kept: keptOf(trial) }
+        : {}),
     };
   });
 

@@ -130,6 +130,11 @@ export const sweepSchema = {
                   "type": "integer",
                   "minimum": 2,
                   "description": "Tokens per example; longer texts are truncated (and counted in the data report). Defaults to the model's context length."
+                },
+                "shots": {
+                  "type": "integer",
+                  "minimum": 1,
+                  "description": "Few-shot: train on this many examples per class, a seeded sample of the training side only (the validation split stays the same for every trial; the samples are nested: the 8 of 8 shots are among the 32 of 32). When shots × classes is smaller than `batch_size`, the batch shrinks to it (said in the data report). A class with fewer training examples is refused by name. Can also be swept as the parameter `shots`."
                 }
               }
             },
@@ -138,10 +143,11 @@ export const sweepSchema = {
               "enum": [
                 "full",
                 "head",
-                "top_k"
+                "top_k",
+                "lora"
               ],
               "default": "full",
-              "description": "Which weights train: `full` (all), `head` (transfer learning: body frozen, only the head trains), `top_k` (the top `top_k` transformer blocks and the head). Can also be swept as the parameter `method`."
+              "description": "Which weights train: `full` (all), `head` (transfer learning: body frozen, only the head trains), `top_k` (the top `top_k` transformer blocks and the head), `lora` (base frozen; low-rank adapters on `lora_targets` and the head train, see the parameters `lora_rank`, `lora_alpha`, `lora_targets`). Can also be swept as the parameter `method`."
             },
             "top_k": {
               "type": "integer",
@@ -271,6 +277,22 @@ export const sweepSchema = {
         "top_k": {
           "$ref": "#/definitions/parameter",
           "description": "Sweep the number of top blocks unfrozen under `method` `top_k` (integer >= 1; overrides `task.top_k`)."
+        },
+        "lora_alpha": {
+          "$ref": "#/definitions/parameter",
+          "description": "LoRA scale numerator: the update is (alpha / rank) · A · B (> 0; default: the rank, a scale of 1; `method` `lora` only)."
+        },
+        "shots": {
+          "$ref": "#/definitions/parameter",
+          "description": "Sweep few-shot training: examples per class (integer >= 1), or `\"all\"` for the whole training side (overrides `task.data.shots`)."
+        },
+        "lora_targets": {
+          "$ref": "#/definitions/parameter",
+          "description": "Which weight products get adapters: a comma-separated string of `q`, `k`, `v`, `o` (attention) and `fc`, `proj` (feed-forward), or `attention`, `mlp`, `all`. Default `\"q,v\"` (the LoRA paper's choice). `method` `lora` only."
+        },
+        "lora_rank": {
+          "$ref": "#/definitions/parameter",
+          "description": "LoRA rank r of the adapters A [in, r] and B [r, out] (integer >= 1; `method` `lora` only, and required there)."
         }
       },
       "additionalProperties": {
@@ -475,6 +497,35 @@ export const sweepSchema = {
           "type": "number",
           "exclusiveMinimum": 0,
           "description": "Stop a trial as failed after this many seconds."
+        },
+        "checkpoints": {
+          "type": "object",
+          "additionalProperties": false,
+          "default": {},
+          "description": "What finished trials keep on disk. A running or resumable trial keeps its resume checkpoint; a finished one keeps only the weights named by `keep` (trainable tensors, no optimizer state), and only if it ranks in the top `keep_top_trials`. Every removal is journaled (`trial_files_removed`).",
+          "properties": {
+            "keep": {
+              "type": "string",
+              "enum": [
+                "best",
+                "last",
+                "all"
+              ],
+              "default": "best",
+              "description": "`best`: the best epoch's weights by the objective (what the leaderboard ranks, and what `finesweep export` hands back); `last`: the best and the last epoch's weights; `all`: those and the resume checkpoint too (nothing removed)."
+            },
+            "keep_top_trials": {
+              "type": "integer",
+              "minimum": 1,
+              "default": 5,
+              "description": "Only the best this many trials by the objective keep their weights; the others' are removed when they rank out."
+            },
+            "max_disk_mb": {
+              "type": "number",
+              "exclusiveMinimum": 0,
+              "description": "Upper bound on the disk the kept weights of finished trials use: the lowest-ranked trials' weights go first (never the best trial's). Default: no bound."
+            }
+          }
         }
       }
     }

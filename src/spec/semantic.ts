@@ -5,6 +5,7 @@ import { placeholderNames } from '../trainers/command/argv.js';
 import { didYouMean } from './suggest.js';
 import { join, show, showGot, type Problem } from './problems.js';
 import { sweepSchema, type EngineMetric } from './types.js';
+import { LORA_TARGETS, loraTargetsOf } from '../trial/lora.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -25,12 +26,17 @@ const NUMERIC_RULES: Record<string, Rule> = {
   dropout: { integer: false, words: 'a number in [0, 1)', ok: (x) => x >= 0 && x < 1 },
   warmup_ratio: { integer: false, words: 'a number in [0, 1)', ok: (x) => x >= 0 && x < 1 },
   top_k: { integer: true, words: 'an integer >= 1', ok: (x) => x >= 1 },
+  lora_rank: { integer: true, words: 'an integer >= 1', ok: (x) => x >= 1 },
+  lora_alpha: { integer: false, words: 'a number > 0', ok: (x) => x > 0 },
 };
 
-export const METHODS = ['full', 'head', 'top_k'] as const;
+export const METHODS = ['full', 'head', 'top_k', 'lora'] as const;
+
+/** Parameters that only `method` lora reads. */
+const LORA_PARAMETERS = ['lora_rank', 'lora_alpha', 'lora_targets'];
 
 /** The trainer parameters finesweep knows; other names pass to the trainer unchecked. */
-export const KNOWN_PARAMETERS = [...Object.keys(NUMERIC_RULES), 'method'];
+export const KNOWN_PARAMETERS = [...Object.keys(NUMERIC_RULES), 'method', 'lora_targets', 'shots'];
 
 /** The metrics the built-in engine reports, which its objective may name, in the schema's order. */
 export const OBJECTIVE_METRICS = sweepSchema.properties.objective.properties.metric.examples as readonly EngineMetric[];
@@ -50,6 +56,18 @@ function checkValue(name: string, v: unknown, path: string, out: Problem[]): voi
   if (name === 'method') {
     if (!(METHODS as readonly unknown[]).includes(v)) {
       out.push({ path, message: `method must be one of ${METHODS.join(', ')}, got ${show(v)}` });
+    }
+    return;
+  }
+  if (name === 'lora_targets') {
+    if (loraTargetsOf(v) === undefined) {
+      out.push({ path, message: `lora_targets must be a comma-separated string of ${LORA_TARGETS.join(', ')} (or attention, mlp, all), got ${show(v)}` });
+    }
+    return;
+  }
+  if (name === 'shots') {
+    if (v !== 'all' && !(typeof v === 'number' && Number.isInteger(v) && v >= 1)) {
+      out.push({ path, message: `shots must be an integer >= 1 or "all", got ${show(v)}` });
     }
     return;
   }
@@ -103,8 +121,9 @@ function checkDistribution(name: string, p: Obj, base: string, strategy: unknown
     out.push({ path: at, message: 'grid takes only "value" or "values"; use strategy "random" or "tpe" for a distribution' });
     return;
   }
-  if (name === 'method') {
-    out.push({ path: at, message: `method takes "value" or "values" among ${METHODS.join(', ')}, not a distribution` });
+  if (name === 'method' || name === 'lora_targets') {
+    const among = name === 'method' ? METHODS.join(', ') : 'target lists';
+    out.push({ path: at, message: `${name} takes "value" or "values" among ${among}, not a distribution` });
     return;
   }
   const rule = NUMERIC_RULES[name];
@@ -291,6 +310,35 @@ function checkCommand(spec: Obj, out: Problem[]): void {
   if (isObj(task.env)) for (const [k, v] of Object.entries(task.env)) check(v, join('/task/env', k));
 }
 
+/** The methods a spec's trials can have: the swept `method` values, else task.method. */
+function methodsOf(spec: Obj): unknown[] {
+  const params = isObj(spec.parameters) ? spec.parameters : {};
+  const m = params.method;
+  if (isObj(m)) {
+    if (Array.isArray(m.values)) return m.values;
+    if (m.value !== undefined) return [m.value];
+  }
+  return [isObj(spec.task) ? (spec.task.method ?? 'full') : 'full'];
+}
+
+/** lora_* parameters need a lora trial; a lora trial needs lora_rank. */
+function checkLora(spec: Obj, out: Problem[]): void {
+  const params = isObj(spec.parameters) ? spec.parameters : {};
+  const methods = methodsOf(spec);
+  const swept = isObj(params.method);
+  if (!methods.includes('lora')) {
+    const where = swept ? `the parameter method takes only ${methods.map(show).join(', ')}` : `task.method is ${show(methods[0])}`;
+    for (const name of LORA_PARAMETERS) {
+      if (params[name] !== undefined) out.push({ path: join('/parameters', name), message: `${name} applies only with method "lora", but ${where}` });
+    }
+    return;
+  }
+  if (params.lora_rank === undefined) {
+    const at = swept ? '/parameters/method' : '/task/method';
+    out.push({ path: at, message: 'method "lora" needs the parameter lora_rank (e.g. { "values": [4, 8, 16] })' });
+  }
+}
+
 /** Problems beyond the schema. `raw` is the spec as written, `spec` the same after ajv's defaults. */
 export function semanticProblems(raw: Obj, spec: Obj): Problem[] {
   const out: Problem[] = [];
@@ -299,6 +347,8 @@ export function semanticProblems(raw: Obj, spec: Obj): Problem[] {
   checkStrategy(spec, out);
   checkObjective(spec, out);
   checkCommand(spec, out);
+  // LoRA is the built-in engine's method; a command's program reads its parameters as it likes.
+  if (!(isObj(spec.task) && spec.task.type === 'command')) checkLora(spec, out);
   return out;
 }
 

@@ -25,6 +25,8 @@ export type JournalEventBody =
   | { type: 'trial_stopped_early'; trial_id: string; epoch: number; rung?: number; reason: string }
   | { type: 'trial_proposed'; trial_id: string; index: number; params: Params; sampler: string }
   | { type: 'journal_repaired'; dropped_bytes: number }
+  // The retention policy (resources.checkpoints) removed a finished trial's resume checkpoint or kept weights.
+  | { type: 'trial_files_removed'; trial_id: string; what: 'checkpoint' | 'weights'; bytes: number; reason: string }
   | { type: 'sweep_completed'; completed: number; failed: number; diverged: number; stopped_early: number };
 
 export type JournalEvent = JournalEventBody & Base;

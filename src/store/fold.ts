@@ -59,6 +59,11 @@ export function applyEvent(state: SweepState, event: JournalEvent): void {
       t.backend = event.backend;
       return;
     }
+    case 'trial_files_removed': {
+      const t = trials.get(event.trial_id);
+      if (t && !t.removed?.includes(event.what)) t.removed = [...(t.removed ?? []), event.what];
+      return;
+    }
     case 'epoch_ended': {
       const t = trials.get(event.trial_id);
       if (!t) return;

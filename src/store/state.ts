@@ -27,6 +27,8 @@ export interface TrialState {
   rung?: number;
   startedAt?: string;
   endedAt?: string;
+  /** Files the retention policy removed (trial_files_removed). */
+  removed?: Array<'checkpoint' | 'weights'>;
   /** Seconds spent training, summed over attempts where known. */
   seconds?: number;
 }

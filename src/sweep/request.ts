@@ -25,6 +25,8 @@ export function trialRequest(spec: ResolvedSpec, trial: PlannedTrial, opts: Requ
     checkpointDir: join(dir, 'checkpoint'),
     resumeEpoch: opts.resumeEpoch ?? 0,
     ...(opts.gpu !== undefined ? { gpus: [opts.gpu] } : {}),
+    objective: objectiveOf(spec),
+    keep: spec.resources.checkpoints?.keep ?? 'best',
   };
 }
 

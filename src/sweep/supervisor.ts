@@ -24,6 +24,7 @@ import { attemptOf, fromEpochOf, recordOfAttempt, recordOfEvent, tally, willRetr
 import { historyFromJournal } from './history.js';
 import { samplerOf, trialId } from './expand.js';
 import { objectiveOf, trialRequest } from './request.js';
+import { applyRetention } from '../retention/sweep.js';
 import { Recorder } from './recorder.js';
 import { decideFromJournal, pendingStops } from './replay.js';
 import type { SweepOutcome, SweepRunOptions } from './options.js';
@@ -284,7 +285,20 @@ export class Supervisor {
       if (i < record.awaited) await journal.append(body);
       else void journal.append(body);
     }
+    await this.#retain();
   }
+
+  /** resources.checkpoints: what finished trials keep, each removal journaled before it happens. */
+  async #retain(): Promise<void> {
+    // One pass at a time: two slots ending together must not both remove (and journal) a file.
+    this.#retaining = this.#retaining.then(async () => {
+      await this.#journal.flush();
+      if (this.#journal.fatal !== undefined) return;
+      await applyRetention(this.#store.dir, foldTrials(await this.#store.events()), this.#spec, (body) => this.#journal.append(body));
+    });
+    await this.#retaining;
+  }
+  #retaining: Promise<void> = Promise.resolve();
 
   async #fail(trial: PlannedTrial, attempt: number, error: TrialErrorInfo): Promise<void> {
     const journal = this.#journal;

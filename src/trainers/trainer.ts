@@ -27,6 +27,10 @@ export interface TrialRequest {
   resumeEpoch: number;
   /** The slot's GPU ids (CUDA_VISIBLE_DEVICES); undefined on a CPU slot. */
   gpus?: number[];
+  /** The sweep's objective: a trainer that keeps best-epoch weights keeps them by it. */
+  objective?: { metric: string; goal: 'minimize' | 'maximize' };
+  /** resources.checkpoints.keep: which weights the trial keeps beside its resume checkpoint. */
+  keep?: 'best' | 'last' | 'all';
 }
 
 /** What a trainer is told about the sweep around a trial: where the spec is, and overrides. */

@@ -43,6 +43,26 @@ export interface DataReport {
   /** Loss of always predicting the class prior (classification), for the underfitting rule. */
   priorLoss?: number;
   majorityRate?: number;
+  /** Few-shot: examples per class taken from the training side, and how many it had. */
+  shots?: { perClass: number; from: number };
+  /** What trains: set by the trainer once the method is applied. */
+  training?: TrainingReport;
+}
+
+export interface TrainingReport {
+  /** The fine-tuning method (full, head, top_k, lora). */
+  method: string;
+  /** Scalars that train (head and adapters included) and scalars of the whole model. */
+  trainableParameters: number;
+  totalParameters: number;
+  /** Bytes of one resume checkpoint's tensors (trainable weights + AdamW moments, float32). */
+  checkpointBytes: number;
+  /** Bytes of the kept weights file (trainable weights only, float32). */
+  weightsBytes: number;
+  batchSize: number;
+  /** The batch size asked for, when the training set was smaller and the batch shrank to it. */
+  requestedBatchSize?: number;
+  lora?: { rank: number; alpha: number; targets: string[] };
 }
 
 export interface ForgettingReport {

@@ -90,8 +90,9 @@ describe('a new sweep, from validate to report', () => {
     const epochsOf = new Map(planned.map((id, i) => [id, i % 2 === 0 ? 1 : 2]));
     for (const id of planned) {
       const trial = join(sweepDir, 'trials', id);
-      expect(statSync(join(trial, 'checkpoint')).isDirectory()).toBe(true);
-      expect(readdirSync(join(trial, 'checkpoint')).length).toBeGreaterThan(0);
+      // Finished: the retention default (keep best) removed its resume checkpoint, kept its best weights.
+      expect(existsSync(join(trial, 'checkpoint'))).toBe(false);
+      expect(statSync(join(trial, 'weights', 'best.fsw')).isFile()).toBe(true);
       const metrics = readFileSync(join(trial, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { epoch: number });
       expect(metrics.map((m) => m.epoch)).toEqual(epochsOf.get(id) === 1 ? [1] : [1, 2]);
       expect(readFileSync(join(trial, 'log.txt'), 'utf8')).toMatch(/^backend /);

@@ -136,19 +136,19 @@ const cases: Array<[string, () => unknown, string]> = [
     '/parameters/learning_rate/max: Infinity is not allowed (expected a finite number)',
   ],
   [
-    'a method value outside full/head/top_k',
-    () => with_(validSpec(), (s) => (s.parameters.method = { values: ['full', 'lora'] })),
-    '/parameters/method/values/1: method must be one of full, head, top_k, got "lora"',
+    'a method value outside full/head/top_k/lora',
+    () => with_(validSpec(), (s) => (s.parameters.method = { values: ['full', 'qlora'] })),
+    '/parameters/method/values/1: method must be one of full, head, top_k, lora, got "qlora"',
   ],
   [
     'method as a distribution',
     () => with_(randomSpec(), (s) => (s.parameters.method = { distribution: 'uniform', min: 0, max: 1 })),
-    '/parameters/method/distribution: method takes "value" or "values" among full, head, top_k, not a distribution',
+    '/parameters/method/distribution: method takes "value" or "values" among full, head, top_k, lora, not a distribution',
   ],
   [
     'a misspelt task method',
     () => with_(validSpec(), (s) => (s.task.method = 'hed')),
-    '/task/method: expected one of "full", "head", "top_k", got "hed" (did you mean "head"?)',
+    '/task/method: expected one of "full", "head", "top_k", "lora", got "hed" (did you mean "head"?)',
   ],
   [
     'a string seed',

@@ -110,9 +110,9 @@ describe('finesweep plan', () => {
     const r = finesweep('plan', 'sweeps/transfer-methods.json', '--json');
     expect(r.status).toBe(0);
     const plan = JSON.parse(r.stdout) as { count: number; specHash: string; trials: Array<{ params: Record<string, unknown> }> };
-    expect(plan.count).toBe(6);
+    expect(plan.count).toBe(8);
     expect(plan.specHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(new Set(plan.trials.map((t) => t.params.method))).toEqual(new Set(['head', 'top_k', 'full']));
+    expect(new Set(plan.trials.map((t) => t.params.method))).toEqual(new Set(['head', 'top_k', 'full', 'lora']));
   });
 
   it('refuses a grid over 10,000 trials, naming its size and --max-trials, and runs it when allowed', () => {

@@ -9,7 +9,7 @@ describe('validateSpec on a valid spec', () => {
     const spec: ResolvedSpec = validateSpec(validSpec(), 'spec.json');
     expect(spec.task.data).toMatchObject({ split: 0.2, text_field: 'text', label_field: 'label' });
     expect(spec.task).toMatchObject({ method: 'full', top_k: 1, forgetting: true });
-    expect(spec.resources).toEqual({ gpus: 'auto', trials_per_gpu: 1, backend: 'auto', max_retries: 1 });
+    expect(spec.resources).toEqual({ gpus: 'auto', trials_per_gpu: 1, backend: 'auto', max_retries: 1, checkpoints: { keep: 'best', keep_top_trials: 5 } });
     expect(spec.objective).toEqual({ metric: 'val_loss', goal: 'minimize' });
     expect(spec.early_stopping).toEqual({ type: 'none', min_epochs: 1, min_trials: 3, reduction_factor: 3 });
     expect(spec.diagnosis.overfit_rise).toBe(0.05);

@@ -50,6 +50,9 @@ describe('tfjs configure', () => {
       },
       params: { learning_rate: 1e-3, batch_size: 16, epochs: 1 },
       backend: 'auto',
+      // The sweep's objective and retention: the best epoch's weights are kept by val_accuracy.
+      objective: { metric: 'val_accuracy', goal: 'maximize' },
+      keep: 'best',
       dir: join(process.cwd(), 'results/spam-grid/trials/x'),
     });
   });
@@ -67,7 +70,8 @@ describe('tfjs configure', () => {
   it('takes method (and top_k) from the parameters when they are swept', async () => {
     const { spec, baseDir } = await loadSpec('sweeps/transfer-methods.json');
     const methods = expandTrials(spec).map((t) => toTrialConfig(spec, t, { specDir: baseDir, trialDir: '/tmp/t' }));
-    expect(methods.map((c) => c.task.method)).toEqual(['head', 'top_k', 'full', 'head', 'top_k', 'full']);
+    expect(methods.map((c) => c.task.method)).toEqual(['head', 'top_k', 'full', 'lora', 'head', 'top_k', 'full', 'lora']);
+    expect(methods.every((c) => c.params.lora_rank === 8)).toBe(true);
     expect(methods.every((c) => !('method' in c.params))).toBe(true);
   });
 

@@ -3,7 +3,7 @@ import { InputError } from '../../errors.js';
 import type { DataReport, TaskType, TrialConfig } from '../types.js';
 import { readExamples, type RawExample } from './read.js';
 import { buildDataReport } from './report.js';
-import { stratifiedSample, stratifiedSplit } from './split.js';
+import { sampleShots, stratifiedSample, stratifiedSplit } from './split.js';
 
 /** What the data pipeline needs of a tokenizer (the engine's Tokenizer satisfies it). */
 export interface TokenEncoder {
@@ -37,7 +37,7 @@ export function loadSplit(
   data: DataConfig,
   task: TaskType,
   trialSeed: number,
-): { train: RawExample[]; validation: RawExample[]; trainFile: string; validationFile: string } {
+): { train: RawExample[]; validation: RawExample[]; trainFile: string; validationFile: string; shotsFrom?: number } {
   // A sweep passes its own data seed so that every trial is scored on the same validation set.
   const seed = data.seed ?? trialSeed;
   const labelField = task === 'classification' ? data.labelField : undefined;
@@ -56,7 +56,11 @@ export function loadSplit(
     const classes = new Set(train.map((e) => e.label));
     if (classes.size < 2) throw new InputError(`${data.train}: classification needs at least 2 labels in '${data.labelField}', found ${classes.size}`);
   }
-  return { train, validation, trainFile: data.train, validationFile: data.validation ?? `${data.train} (split ${data.split})` };
+  // Few-shot after the split, from the training side only: validation stays the same for every k.
+  const from = train.length;
+  if (data.shots !== undefined) train = sampleShots(train, data.shots, seed, 'shots');
+  const validationFile = data.validation ?? `${data.train} (split ${data.split})`;
+  return { train, validation, trainFile: data.train, validationFile, ...(data.shots !== undefined ? { shotsFrom: from } : {}) };
 }
 
 function tokenize(examples: readonly RawExample[], tok: TokenEncoder, maxLength: number, task: TaskType, labels?: string[]) {
@@ -99,5 +103,6 @@ export function loadTrialData(
     { file: split.validationFile, examples: split.validation, truncated: validation.truncated },
     task === 'classification',
   );
+  if (data.shots !== undefined) report.shots = { perClass: data.shots, from: split.shotsFrom! };
   return { train: train.examples, validation: validation.examples, labels, maxLength, report };
 }

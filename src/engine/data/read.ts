@@ -37,7 +37,11 @@ export function readExamples(file: string, opts: ReadOptions): RawExample[] {
     const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
     throw new InputError(`${file}: cannot read data file (${code})`);
   }
-  const format = formatOf(file);
+  return parseExamples(file, bytes, formatOf(file), opts);
+}
+
+/** Examples from bytes already read (e.g. standard input); `file` names them in errors. */
+export function parseExamples(file: string, bytes: Buffer, format: DataFormat, opts: ReadOptions): RawExample[] {
   const examples = format === 'csv' ? readCsv(file, bytes, opts) : readJsonl(file, bytes, opts);
   if (examples.length === 0) throw new InputError(`${file}: data file has no examples`);
   return examples;

@@ -1,6 +1,7 @@
 // Seeded, stratified sampling and train/validation splits.
 import type { RawExample } from './read.js';
 import { mulberry32, mixSeed, shuffled } from '../../rng.js';
+import { InputError } from '../../errors.js';
 
 function byLabel(examples: readonly RawExample[]): RawExample[][] {
   const groups = new Map<string, RawExample[]>();
@@ -57,6 +58,23 @@ export function stratifiedSample(examples: readonly RawExample[], max: number, s
   }
   groups.forEach((group, gi) => {
     picked.push(...shuffled(group, mulberry32(mixSeed(seed, 0x5a3e, gi))).slice(0, counts[gi]));
+  });
+  return fileOrder(picked);
+}
+
+/**
+ * Few-shot: `k` examples of each class, by a seeded shuffle of each class. The same seed gives
+ * nested samples (the 8 of k = 8 are among the 32 of k = 32), so a shots curve compares like with
+ * like. A class with fewer than k examples is refused, by name.
+ */
+export function sampleShots(examples: readonly RawExample[], k: number, seed: number, where: string): RawExample[] {
+  const picked: RawExample[] = [];
+  byLabel(examples).forEach((group, gi) => {
+    if (group.length < k) {
+      const name = group[0].label === undefined ? 'the training data' : `class '${group[0].label}'`;
+      throw new InputError(`${where}: ${k} examples per class is more than ${name} has on the training side (${group.length})`);
+    }
+    picked.push(...shuffled(group, mulberry32(mixSeed(seed, 0x5407, gi))).slice(0, k));
   });
   return fileOrder(picked);
 }

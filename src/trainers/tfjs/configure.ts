@@ -52,6 +52,7 @@ export function toTrialConfig(task: TfjsTask, request: TrialRequest, ctx: Traine
         labelField: data.label_field,
         ...(data.max_examples !== undefined ? { maxExamples: data.max_examples } : {}),
         ...(data.max_length !== undefined ? { maxLength: data.max_length } : {}),
+        ...(data.shots !== undefined ? { shots: data.shots } : {}),
       },
       method: method as Method,
       topK: numberParam(request, 'top_k', topK),
@@ -59,6 +60,8 @@ export function toTrialConfig(task: TfjsTask, request: TrialRequest, ctx: Traine
     },
     params,
     backend: (ctx.backend ?? 'auto') as BackendChoice,
+    ...(request.objective ? { objective: request.objective } : {}),
+    ...(request.keep ? { keep: request.keep } : {}),
     dir: resolve(request.dir),
   };
 }

@@ -1,0 +1,59 @@
+// The weights a trial keeps beside its resume checkpoint: its best epoch's (by the sweep's
+// objective) and, under keep "last" or "all", its last epoch's. Only the trainable tensors (the
+// head, the adapters, the unfrozen blocks), no optimizer state: with the base model they are the
+// whole fine-tuned model, and what `finesweep export` reads.
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type * as tf from '@tensorflow/tfjs';
+import type { Method, TaskType } from './types.js';
+import { loadTensors, saveTensors } from './weights.js';
+import type { LoraConfig } from './lora.js';
+
+/** The kept weights' directory inside a trial directory (the retention policy removes it whole). */
+export const WEIGHTS_DIR = 'weights';
+
+export interface KeptMeta {
+  kind: 'best' | 'last';
+  trialId: string;
+  /** The fingerprint of the run that wrote it (the checkpoint's). */
+  fingerprint: string;
+  taskType: TaskType;
+  method: Method;
+  epoch: number;
+  metric: string;
+  value: number;
+  labels?: string[];
+  pooling?: 'mean' | 'last';
+  lora?: LoraConfig;
+  params: Record<string, number | string | boolean>;
+}
+
+export function bestWeightsPath(trialDir: string): string {
+  return join(trialDir, WEIGHTS_DIR, 'best.fsw');
+}
+
+export function lastWeightsPath(trialDir: string): string {
+  return join(trialDir, WEIGHTS_DIR, 'last.fsw');
+}
+
+export async function saveKept(path: string, trainable: Record<string, tf.Tensor>, meta: KeptMeta): Promise<void> {
+  mkdirSync(join(path, '..'), { recursive: true });
+  await saveTensors(path, trainable, meta);
+}
+
+/** The tensors and meta of a kept file; throws TensorFileError naming the file when it is not one. */
+export async function loadKept(path: string): Promise<{ tensors: Record<string, tf.Tensor>; meta: KeptMeta }> {
+  const { tensors, meta } = await loadTensors(path);
+  return { tensors, meta: meta as KeptMeta };
+}
+
+/** The meta of a kept file, or undefined when it is missing or does not verify. */
+export async function readKeptMeta(path: string): Promise<KeptMeta | undefined> {
+  try {
+    const { tensors, meta } = await loadKept(path);
+    for (const t of Object.values(tensors)) t.dispose();
+    return meta;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,52 @@
+// The retention policy's I/O: measures each trial's files, asks policy.ts what to remove, removes it.
+// The caller journals each removal (trial_files_removed) before it happens, so that a crash between
+// the two never leaves files missing without a record; removing what is already gone is harmless.
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { retentionDecisions, type Removal, type RetentionPolicy, type TrialFiles } from './policy.js';
+
+/** A trial directory's resume checkpoint and kept weights (the tfjs trainer's layout, engine/kept.ts). */
+const checkpointDir = (trialDir: string): string => join(trialDir, 'checkpoint');
+const WEIGHTS_DIR = 'weights';
+
+/** Bytes under a path (a file or a directory tree); 0 when it does not exist. */
+export function diskBytes(path: string): number {
+  let s;
+  try {
+    s = statSync(path);
+  } catch {
+    return 0;
+  }
+  if (!s.isDirectory()) return s.size;
+  let n = 0;
+  for (const name of readdirSync(path)) n += diskBytes(join(path, name));
+  return n;
+}
+
+export interface TrialOnDisk {
+  id: string;
+  status: string;
+  best?: number;
+  dir: string;
+}
+
+export function measure(trials: readonly TrialOnDisk[]): TrialFiles[] {
+  return trials.map((t) => ({
+    id: t.id,
+    status: t.status,
+    ...(t.best !== undefined ? { best: t.best } : {}),
+    checkpointBytes: diskBytes(checkpointDir(t.dir)),
+    weightsBytes: diskBytes(join(t.dir, WEIGHTS_DIR)),
+  }));
+}
+
+/** What to remove now, measured on disk. */
+export function planRemovals(trials: readonly TrialOnDisk[], policy: RetentionPolicy, goal: 'minimize' | 'maximize'): Removal[] {
+  return retentionDecisions(measure(trials), policy, goal);
+}
+
+/** Removes one decided item of a trial directory. */
+export function removeFiles(trialDir: string, removal: Removal): void {
+  const path = removal.what === 'checkpoint' ? checkpointDir(trialDir) : join(trialDir, WEIGHTS_DIR);
+  rmSync(path, { recursive: true, force: true });
+}
