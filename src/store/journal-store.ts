@@ -12,6 +12,7 @@ import { acquireLock, type SweepLock } from './lock.js';
 import type { EventLog, LeaseOptions } from './store.js';
 import { SweepStore } from './sweep-store.js';
 import { LocalTrialFiles } from './trial-files.js';
+import { sleep } from './sleep.js';
 
 /** How often waitForEvents looks at the journal's size (one process writes it; no notifications). */
 const POLL_MS = 100;
@@ -95,17 +96,4 @@ export class JournalStore extends SweepStore {
     }
     return new JournalStore(abs);
   }
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((done) => {
-    if (signal?.aborted) return done();
-    const timer = setTimeout(finish, ms);
-    function finish(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', finish);
-      done();
-    }
-    signal?.addEventListener('abort', finish, { once: true });
-  });
 }

@@ -8,13 +8,13 @@
 // The file is created atomically — written complete under a temp name, then hard-linked into
 // place, which fails if a lock already exists — so a reader never sees a half-written lock.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { link, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SweepError } from '../errors.js';
 import { errnoOf, storeError } from './fs-errors.js';
 import { atomicWrite, fsyncDir } from './fs-util.js';
+import { judgeLease, lockedMessage, type Verdict } from './lease.js';
 import { DEFAULT_EXPIRY_MS, DEFAULT_HEARTBEAT_MS, type LeaseOptions, type LockInfo, type StoreLock } from './store.js';
 
 export const LOCK_FILE = 'lock.json';
@@ -50,7 +50,8 @@ export async function acquireLock(dir: string, opts: LeaseOptions = {}): Promise
       continue;
     }
     if (holder === undefined) continue; // released between our attempt and our read: try again
-    const verdict = judge(holder, { expiryMs, heartbeatMs }, opts.takeOver === true);
+    const timing = { expiryMs: holder.expiry_ms ?? expiryMs, heartbeatMs: holder.heartbeat_ms ?? heartbeatMs };
+    const verdict = judgeLease(holder, heartbeatAge(holder), timing, opts.takeOver === true);
     if (verdict !== 'stale') throw lockedError(dir, holder, verdict, expiryMs);
     await removeStale(dir, path, holder);
     stale = publicInfo(holder);
@@ -69,52 +70,9 @@ export function heartbeatAge(holder: LockInfo, now = Date.now()): number {
   return Math.max(0, now - Date.parse(holder.heartbeat ?? holder.since));
 }
 
-type Verdict = 'stale' | 'live' | 'fresh';
-
-/**
- * 'stale': expired, or its pid is dead on this host. 'fresh': alive beyond doubt (a heartbeat
- * within two beats), refused even with takeOver. 'live': not expired; takeOver takes it.
- */
-function judge(holder: LockFile, mine: { expiryMs: number; heartbeatMs: number }, takeOver: boolean): Verdict {
-  const age = heartbeatAge(holder);
-  if (age > (holder.expiry_ms ?? mine.expiryMs)) return 'stale';
-  if (holder.host === hostname() && holder.pid !== process.pid && pidIsDead(holder.pid)) return 'stale';
-  if (age < 2 * (holder.heartbeat_ms ?? mine.heartbeatMs)) return 'fresh';
-  return takeOver ? 'stale' : 'live';
-}
-
-/**
- * True only where this host proves the pid gone: no such process, or a zombie (killed, not yet
- * reaped: it still answers kill(pid, 0), which refused a resume right after a kill -9).
- */
-function pidIsDead(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    // EPERM: alive but someone else's process.
-    return errnoOf(err) === 'ESRCH';
-  }
-  try {
-    // /proc/<pid>/stat: "pid (comm) S ..."; comm may hold spaces or parentheses, the state follows the last ')'.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state === 'Z' || state === 'X';
-  } catch {
-    return false; // no /proc (not Linux): a live pid is taken as alive
-  }
-}
-
 function lockedError(dir: string, holder: LockFile, verdict: Verdict, expiryMs: number): SweepError {
-  const age = (heartbeatAge(holder) / 1000).toFixed(1);
-  const expiry = Math.round((holder.expiry_ms ?? expiryMs) / 1000);
-  const hint =
-    verdict === 'fresh'
-      ? 'its heartbeat is fresh, so it is alive'
-      : `if it is dead, take it over with: finesweep resume --take-over ${dir}`;
-  return new SweepError(
-    `sweep directory ${dir} is locked by pid ${holder.pid} on host ${holder.host} since ${holder.since} ` +
-      `(last heartbeat ${age} s ago, stale after ${expiry} s; ${hint})`,
-  );
+  const expiry = holder.expiry_ms ?? expiryMs;
+  return new SweepError(lockedMessage(`sweep directory ${dir}`, holder, heartbeatAge(holder), expiry, verdict, `finesweep resume --take-over ${dir}`));
 }
 
 async function readLockFile(path: string): Promise<LockFile | undefined> {
