@@ -1,16 +1,18 @@
 // `finesweep report <sweep-dir>`: the leaderboard of a sweep, finished, running or interrupted.
 import { randomBytes } from 'node:crypto';
-import { rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, SweepError } from '../errors.js';
 import { REPORT_FORMATS, renderReport, writeHtmlReport, type ReportFormat } from '../report/render.js';
 import type { PlannedTrial } from '../search/space.js';
 import type { ResolvedSpec } from '../spec/types.js';
-import { readSweep } from '../store/read.js';
+import { storageFrom } from '../store/open.js';
+import { readStoredSweep, readSweep } from '../store/read.js';
 import { expandTrials } from '../sweep/expand.js';
 
 interface ReportFlags {
+  storage?: string;
   format: string;
   top?: string;
   out?: string;
@@ -56,7 +58,14 @@ async function writeAtomic(path: string, text: string): Promise<void> {
 export async function reportCommand(dir: string, flags: ReportFlags): Promise<string> {
   const format = parseFormat(flags.format);
   const top = parseTop(flags.top);
-  const sweep = await readSweep(dir);
+  // With --storage (or FINESWEEP_STORAGE) the argument is the sweep's name in that database.
+  const storage = storageFrom(flags.storage);
+  const sweep = storage ? await readStoredSweep(storage, dir) : { ...(await readSweep(dir)), dir };
+  if (storage) {
+    // A database sweep's report.html goes beside its trial files (results/<name>/ by default).
+    dir = sweep.dir;
+    if (format === 'html' && !flags.out) await mkdir(dir, { recursive: true });
+  }
   const input = { spec: sweep.spec, state: sweep.state, dir, planned: plannedTrials(sweep.spec) };
   if (format === 'html') {
     if (flags.out) {
@@ -78,7 +87,8 @@ export function registerReport(program: Command): void {
   program
     .command('report')
     .description('Rank the trials of a sweep (finished, running or interrupted) and diagnose each one')
-    .argument('<sweep-dir>', 'the sweep directory (results/<sweep-name>)')
+    .argument('<sweep-dir>', 'the sweep directory (results/<sweep-name>), or with --storage the sweep\'s name')
+    .option('--storage <url>', 'read the sweep from this database (postgresql://user@host:port/db; default $FINESWEEP_STORAGE)')
     .option('-f, --format <format>', `output format: ${REPORT_FORMATS.join(', ')} (html writes <sweep-dir>/report.html unless --out)`, 'table')
     .option('--top <n>', 'show only the first n trials')
     .option('-o, --out <file>', 'write the report to this file instead of standard output')
@@ -90,6 +100,7 @@ Examples:
   $ finesweep report results/spam-grid
   $ finesweep report results/spam-grid --format html            # writes results/spam-grid/report.html
   $ finesweep report results/spam-grid --format csv --top 5 --out best.csv
+  $ finesweep report --storage postgresql://me@db:5432/sweeps spam-grid
 `,
     )
     .action(async (dir: string, flags: ReportFlags) => {

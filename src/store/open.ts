@@ -36,7 +36,7 @@ export function schemeOf(location: string): string {
   return m ? m[1].toLowerCase() : 'file';
 }
 
-export function openStore(location: string, opts: OpenStoreOptions = {}): Promise<Store> {
+export async function openStore(location: string, opts: OpenStoreOptions = {}): Promise<Store> {
   const scheme = schemeOf(location);
   const open = STORES[scheme];
   if (!open) {

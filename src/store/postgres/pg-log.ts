@@ -61,6 +61,7 @@ export class PgLog implements EventLog {
     let client: pg.PoolClient | undefined;
     try {
       client = await pool.connect();
+      client.on('error', ignore);
       await client.query('BEGIN');
       await ensureSchema(client, `database ${loc.database} at ${loc.hostPort}`);
       let row = await client.query<{ id: string }>('SELECT id FROM finesweep_sweeps WHERE name = $1', [name]);
@@ -75,6 +76,7 @@ export class PgLog implements EventLog {
         );
       }
       await client.query('COMMIT');
+      client.off('error', ignore);
       client.release();
       return new PgLog(loc, name, pool, row.rows[0].id, opts.reconnectMs ?? 120_000);
     } catch (err) {
@@ -243,15 +245,20 @@ export class PgLog implements EventLog {
     let attempt = 0;
     return this.withRetry(doing, async () => {
       const c = await this.pool.connect();
+      // A connection that dies while checked out emits 'error': the query in flight rejects and
+      // is retried; the event itself must not crash the process.
+      c.on('error', ignore);
       try {
         await c.query('BEGIN');
         const out = await fn(c, attempt++);
         await c.query('COMMIT');
+        c.off('error', ignore);
         c.release();
         return out;
       } catch (err) {
         await c.query('ROLLBACK').catch(() => {});
         // A broken connection is thrown away, not given back to the pool.
+        c.off('error', ignore);
         c.release(isTransient(err) ? (err as Error) : undefined);
         throw err;
       }
@@ -284,6 +291,8 @@ interface LeaseRow {
   lease_expiry_ms: number | null;
   age_ms: string | null;
 }
+
+function ignore(): void {}
 
 function leaseInfo(row: LeaseRow): LockInfo {
   return {
