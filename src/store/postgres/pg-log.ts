@@ -30,6 +30,8 @@ export interface PgLogOptions {
 interface Queued {
   body: JournalEventBody;
   idem: string;
+  /** The trial lease token this event is fenced by (a worker's events about its trial). */
+  lease?: string;
   resolve: (e: JournalEvent) => void;
   reject: (err: unknown) => void;
 }
@@ -89,10 +91,15 @@ export class PgLog implements EventLog {
     }
   }
 
-  append(body: JournalEventBody): Promise<JournalEvent> {
+  /**
+   * `lease`: the token of the trial lease the event is about. The event is written only while
+   * that lease is still the trial's (LeaseLostError otherwise: another worker took the trial),
+   * and an ending event ends the lease and sets the trial's claimable state in the same commit.
+   */
+  append(body: JournalEventBody, opts: { lease?: string } = {}): Promise<JournalEvent> {
     if (this.closed) return Promise.reject(new SweepError(`sweep ${this.name} in ${this.location} is closed`));
     return new Promise((resolve, reject) => {
-      this.queue.push({ body, idem: randomUUID(), resolve, reject });
+      this.queue.push({ body, idem: randomUUID(), resolve, reject, ...(opts.lease ? { lease: opts.lease } : {}) });
       this.draining ??= this.drain();
     });
   }
@@ -103,7 +110,11 @@ export class PgLog implements EventLog {
         const batch = this.queue.splice(0, MAX_BATCH);
         try {
           const written = await this.transaction('append events', (c, attempt) => this.writeBatch(c, batch, attempt));
-          batch.forEach((q, i) => q.resolve(written[i]));
+          batch.forEach((q, i) => {
+            const w = written[i];
+            if (w instanceof LeaseLostError) q.reject(w);
+            else q.resolve(w);
+          });
         } catch (err) {
           for (const q of batch) q.reject(err);
         }
@@ -113,12 +124,42 @@ export class PgLog implements EventLog {
     }
   }
 
-  private async writeBatch(c: pg.PoolClient, batch: Queued[], attempt: number): Promise<JournalEvent[]> {
+  private async writeBatch(c: pg.PoolClient, all: Queued[], attempt: number): Promise<Array<JournalEvent | LeaseLostError>> {
     if (attempt > 0) {
-      // The previous try may have committed before its connection dropped: if so, it is written.
-      const done = await c.query<{ body: JournalEvent }>('SELECT body FROM finesweep_events WHERE idem = ANY($1::uuid[]) ORDER BY seq', [batch.map((q) => q.idem)]);
-      if (done.rowCount === batch.length) return done.rows.map((r) => r.body);
+      // The previous try may have committed before its connection dropped: if so, it is written
+      // (a fenced event refused then is refused again below: its lease is still not its own).
+      const done = await c.query<{ idem: string; body: JournalEvent }>('SELECT idem, body FROM finesweep_events WHERE idem = ANY($1::uuid[])', [all.map((q) => q.idem)]);
+      if (done.rowCount! > 0) {
+        const byIdem = new Map(done.rows.map((r) => [r.idem, r.body]));
+        return all.map((q) => byIdem.get(q.idem) ?? new LeaseLostError(leaseLostMessage(q.body, this.name)));
+      }
     }
+    // Fencing: lock the rows of the trials whose leases are still these tokens (a claimer skips
+    // locked rows, so none can be taken between this check and the commit).
+    const tokens = [...new Set(all.flatMap((q) => (q.lease ? [q.lease] : [])))];
+    let valid = new Set<string>();
+    if (tokens.length > 0) {
+      const r = await c.query<{ lease_token: string }>('SELECT lease_token FROM finesweep_trials WHERE sweep_id = $1 AND lease_token = ANY($2::text[]) FOR UPDATE', [this.sweepId, tokens]);
+      valid = new Set(r.rows.map((row) => row.lease_token));
+    }
+    const batch = all.filter((q) => q.lease === undefined || valid.has(q.lease));
+    let events: JournalEvent[] = [];
+    if (batch.length > 0) {
+      events = await this.insertEvents(c, batch.map((q) => ({ body: q.body, idem: q.idem })));
+      for (let i = 0; i < batch.length; i++) {
+        const lease = batch[i].lease;
+        const state = lease ? endingState(events[i]) : undefined;
+        if (lease && state) {
+          await c.query(`UPDATE finesweep_trials SET state = $3, lease_token = NULL, lease_owner = NULL, lease_expiry = NULL WHERE sweep_id = $1 AND lease_token = $2`, [this.sweepId, lease, state]);
+        }
+      }
+    }
+    const written = new Map(batch.map((q, i) => [q, events[i]]));
+    return all.map((q) => written.get(q) ?? new LeaseLostError(leaseLostMessage(q.body, this.name)));
+  }
+
+  /** Take the next seqs (the sweep row's lock, held to the commit) and insert the events. */
+  async insertEvents(c: pg.ClientBase, batch: Array<{ body: JournalEventBody; idem: string }>): Promise<JournalEvent[]> {
     const next = await c.query<{ last_seq: string }>('UPDATE finesweep_sweeps SET last_seq = last_seq + $2 WHERE id = $1 RETURNING last_seq', [this.sweepId, batch.length]);
     const first = Number(next.rows[0].last_seq) - batch.length + 1;
     const time = new Date().toISOString();
@@ -293,6 +334,34 @@ interface LeaseRow {
 }
 
 function ignore(): void {}
+
+/** An event refused because the trial's lease is no longer the writer's: it must stop the trial. */
+export class LeaseLostError extends SweepError {
+  override name = 'LeaseLostError';
+}
+
+function leaseLostMessage(body: JournalEventBody, sweep: string): string {
+  const id = (body as { trial_id?: string }).trial_id ?? '?';
+  return `trial ${id} of sweep ${sweep} is no longer leased to this worker (another worker took it over); its ${body.type} event was refused`;
+}
+
+/** The claimable state a trial is left in by an event that ends its attempt (none for the others). */
+export function endingState(event: JournalEvent): string | undefined {
+  switch (event.type) {
+    case 'trial_completed':
+      return 'completed';
+    case 'trial_diverged':
+      return 'diverged';
+    case 'trial_stopped_early':
+      return 'stopped_early';
+    case 'trial_failed':
+      return event.will_retry ? 'pending' : 'failed';
+    case 'trial_stopped':
+      return 'pending'; // interrupted: any worker continues it from its checkpoint
+    default:
+      return undefined;
+  }
+}
 
 function leaseInfo(row: LeaseRow): LockInfo {
   return {
