@@ -44,6 +44,15 @@ export interface LeaseOptions {
 export const DEFAULT_HEARTBEAT_MS = 10_000;
 export const DEFAULT_EXPIRY_MS = 60_000;
 
+export interface AppendOptions {
+  lease?: string;
+}
+
+/** `lease`: the trial lease an event is fenced by (a shared log refuses it once the lease is another's). */
+export interface AppendOptions {
+  lease?: string;
+}
+
 /** (a) The event log of one sweep. */
 export interface EventLog {
   /** Where it is, for messages: a path, or a URL with its password redacted. */
@@ -55,7 +64,7 @@ export interface EventLog {
    * are recorded in the order they were called; an append retried after a dropped connection is
    * written once.
    */
-  append(event: JournalEventBody): Promise<JournalEvent>;
+  append(event: JournalEventBody, opts?: AppendOptions): Promise<JournalEvent>;
   /** Every event with seq >= fromSeq (default: all), in order. */
   events(fromSeq?: number): Promise<JournalEvent[]>;
   /** Resolve once an event with seq > afterSeq exists, or when the signal aborts. */

@@ -3,7 +3,7 @@
 import type { JournalEvent, JournalEventBody } from './events.js';
 import { applyEvent, foldTrials } from './fold.js';
 import type { SweepState } from './state.js';
-import type { EventLog, LeaseOptions, Store, StoreLock } from './store.js';
+import type { AppendOptions, EventLog, LeaseOptions, Store, StoreLock } from './store.js';
 import type { LocalTrialFiles } from './trial-files.js';
 
 export class SweepStore implements Store {
@@ -32,8 +32,8 @@ export class SweepStore implements Store {
     return this.eventLog.shared;
   }
 
-  async append(event: JournalEventBody): Promise<JournalEvent> {
-    if (this.eventLog.shared) return this.appendShared(event);
+  async append(event: JournalEventBody, opts?: AppendOptions): Promise<JournalEvent> {
+    if (this.eventLog.shared) return this.appendShared(event, opts);
     const state = await this.liveState();
     const written = await this.eventLog.append(event);
     applyEvent(state, written);
@@ -90,8 +90,8 @@ export class SweepStore implements Store {
    * append holds the sweep's sequence until it commits), so reading from the last seq seen misses
    * nothing.
    */
-  private async appendShared(event: JournalEventBody): Promise<JournalEvent> {
-    const written = await this.eventLog.append(event);
+  private async appendShared(event: JournalEventBody, opts?: AppendOptions): Promise<JournalEvent> {
+    const written = await this.eventLog.append(event, opts);
     if (written.type !== 'epoch_ended') return written;
     for (const e of await this.eventLog.events(this.seen + 1)) {
       insertBySeq(this.known, e);
