@@ -3,7 +3,13 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { errnoOf } from './fs-errors.js';
+import { SweepError } from '../errors.js';
 import type { LockInfo } from './store.js';
+
+/** An event refused because the trial's lease is no longer the writer's: it must stop the trial. */
+export class LeaseLostError extends SweepError {
+  override name = 'LeaseLostError';
+}
 
 /**
  * 'stale': expired, or its pid is dead on this host. 'fresh': alive beyond doubt (a heartbeat

@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import type pg from 'pg';
 import { FinesweepError, InputError, SweepError } from '../../errors.js';
 import type { JournalEvent, JournalEventBody } from '../events.js';
-import { judgeLease, lockedMessage } from '../lease.js';
+import { LeaseLostError, judgeLease, lockedMessage } from '../lease.js';
 import { DEFAULT_EXPIRY_MS, DEFAULT_HEARTBEAT_MS, type EventLog, type LeaseOptions, type LockInfo, type StoreLock } from '../store.js';
 import { failure, isTransient, openError } from './errors.js';
 import type { PgLocation } from './location.js';
@@ -335,10 +335,7 @@ interface LeaseRow {
 
 function ignore(): void {}
 
-/** An event refused because the trial's lease is no longer the writer's: it must stop the trial. */
-export class LeaseLostError extends SweepError {
-  override name = 'LeaseLostError';
-}
+export { LeaseLostError };
 
 function leaseLostMessage(body: JournalEventBody, sweep: string): string {
   const id = (body as { trial_id?: string }).trial_id ?? '?';
