@@ -12,7 +12,7 @@ export class SweepStore implements Store {
   /** Live fold of the log, built on the first append, for the per-trial metrics view. */
   private state: Promise<SweepState> | undefined;
   /** A shared log's events read so far (seq order), and the last seq read. */
-  private known: JournalEvent[] = [];
+  readonly known: JournalEvent[] = [];
   private seen = 0;
 
   constructor(log: EventLog, files: LocalTrialFiles) {
@@ -85,6 +85,20 @@ export class SweepStore implements Store {
   }
 
   /**
+   * A shared log's events appended since the last call (every writer's), read incrementally: a
+   * worker learns what others recorded without reading the whole log again.
+   */
+  async catchUp(): Promise<JournalEvent[]> {
+    if (!this.eventLog.shared) return none();
+    const fresh = await this.eventLog.events(this.seen + 1);
+    for (const e of fresh) {
+      insertBySeq(this.known, e);
+      this.seen = Math.max(this.seen, e.seq);
+    }
+    return fresh;
+  }
+
+  /**
    * A shared log: other processes append too (a trial's earlier attempt on another worker), so the
    * view of a trial is folded from the log read up to now. Seqs become visible in order (each
    * append holds the sweep's sequence until it commits), so reading from the last seq seen misses
@@ -93,10 +107,7 @@ export class SweepStore implements Store {
   private async appendShared(event: JournalEventBody, opts?: AppendOptions): Promise<JournalEvent> {
     const written = await this.eventLog.append(event, opts);
     if (written.type !== 'epoch_ended') return written;
-    for (const e of await this.eventLog.events(this.seen + 1)) {
-      insertBySeq(this.known, e);
-      this.seen = Math.max(this.seen, e.seq);
-    }
+    await this.catchUp();
     const id = written.trial_id;
     await this.files.writeMetrics(id, () => {
       const mine = this.known.filter((e) => (e as { trial_id?: string }).trial_id === id);
@@ -104,6 +115,11 @@ export class SweepStore implements Store {
     });
     return written;
   }
+}
+
+/** Nothing: a single-writer log needs no catching up. */
+function none(): JournalEvent[] {
+  return [];
 }
 
 function insertBySeq(list: JournalEvent[], event: JournalEvent): void {
