@@ -13,16 +13,18 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { EpochMetrics, TrialConfig } from '../src/engine/types.js';
+import type { EpochMetrics } from '../src/trial/types.js';
 import { TrialPool } from '../src/pool/pool.js';
 import { planSlots } from '../src/pool/slots.js';
 import { createScheduler } from '../src/schedule/index.js';
-import { simulate, type RecordedTrial } from '../src/schedule/simulate.js';
+import { simulate, type RecordedTrial } from './simulate.js';
 import type { FinishedTrial } from '../src/search/sampler.js';
 import { TpeSampler } from '../src/search/tpe.js';
 import { spaceOf, trialId } from '../src/sweep/expand.js';
-import { runSweep } from '../src/sweep/run.js';
-import { toTrialConfig } from '../src/sweep/trial-config.js';
+import { runSweep } from '../src/sweep/session.js';
+import { trialRequest } from '../src/sweep/request.js';
+import { loadTrainer, trainerModule } from '../src/trainers/registry.js';
+import { syntheticTrainerUrl } from './trainers/index.js';
 import { readJournal } from '../src/store/journal.js';
 import type { JournalEvent } from '../src/store/events.js';
 
@@ -111,7 +113,7 @@ function arm(curves: Curves, seconds: number, only?: (index: number) => boolean)
     if (only && !only(c.index)) continue;
     trials++;
     trialEpochs += c.metrics.length;
-    const b = finiteMin(c.metrics.map((m) => m.val_loss));
+    const b = finiteMin(c.metrics.map((m) => (m.val_loss ?? Number.NaN)));
     if (b < best) [best, bestTrial] = [b, id];
   }
   return { trials, trialEpochs, best, bestTrial, seconds };
@@ -153,7 +155,7 @@ export async function benchAdaptive(opts: AdaptiveOptions = {}): Promise<Adaptiv
       }));
       return file;
     };
-    const runOpts = { resultsDir: join(work, 'results'), workers, ...(opts.synthetic ? { trialKind: 'noop' as const } : {}) };
+    const runOpts = { resultsDir: join(work, 'results'), workers, ...(opts.synthetic ? { trainer: syntheticTrainerUrl('noop') } : {}) };
 
     log(`full: ${trials} random trials x ${epochs} epochs on ${workers} slots`);
     let t0 = performance.now();
@@ -185,9 +187,9 @@ export async function benchAdaptive(opts: AdaptiveOptions = {}): Promise<Adaptiv
     // The same rule replayed on the full run's curves, in plan order on the same number of slots.
     const recorded: RecordedTrial[] = [...fullCurves]
       .sort((a, b) => a[1].index - b[1].index)
-      .map(([id, c]) => ({ id, curve: c.metrics.map((m) => m.val_loss), seconds: c.metrics.map((m) => m.seconds), planned: epochs }));
+      .map(([id, c]) => ({ id, curve: c.metrics.map((m) => (m.val_loss ?? Number.NaN)), seconds: c.metrics.map((m) => (m.seconds ?? 0)), planned: epochs }));
     const replay = simulate(recorded, { slots: workers, metric: 'val_loss', scheduler: createScheduler({ early_stopping: { type: 'asha', min_epochs: minEpochs, reduction_factor: rf } })! });
-    const replayBest = finiteMin(replay.events.flatMap((e) => (e.type === 'epoch_ended' ? [e.metrics.val_loss] : [])));
+    const replayBest = finiteMin(replay.events.flatMap((e) => (e.type === 'epoch_ended' ? [e.metrics.val_loss ?? Number.NaN] : [])));
     const ashaReplay = { trialEpochs: replay.epochs, best: replayBest, epochRatio: replay.epochs / full.trialEpochs, bestGap: gap(replayBest), stopped: replay.stopped.size };
 
     // TPE vs random, same budget. TPE's startup trials are the random search's first draws (same
@@ -199,10 +201,12 @@ export async function benchAdaptive(opts: AdaptiveOptions = {}): Promise<Adaptiv
     const byIndex = [...fullCurves].sort((a, b) => a[1].index - b[1].index);
     const history: FinishedTrial[] = byIndex.slice(0, nStartup).map(([id, c]) => ({
       params: fullRun.planned.find((p) => p.id === id)!.params,
-      objective: finiteMin(c.metrics.map((m) => m.val_loss)),
+      objective: finiteMin(c.metrics.map((m) => (m.val_loss ?? Number.NaN))),
     }));
     const tpeCurves: Curves = new Map(byIndex.slice(0, nStartup));
     t0 = performance.now();
+    const trainerUrl = opts.synthetic ? syntheticTrainerUrl('noop') : trainerModule(resolved.task.type);
+    const trainer = await loadTrainer(trainerUrl);
     const pool = new TrialPool({ slots: planSlots({ gpus: [], workers }) });
     let next = nStartup;
     try {
@@ -212,10 +216,11 @@ export async function benchAdaptive(opts: AdaptiveOptions = {}): Promise<Adaptiv
           const id = trialId(index, trials, params, true);
           const dir = join(work, 'tpe', id);
           mkdirSync(dir, { recursive: true });
-          const config: TrialConfig = { ...toTrialConfig(resolved, { id, index, params }, { specDir: work, trialDir: dir }), ...(opts.synthetic ? { kind: 'noop' as const } : {}) };
-          const run = await pool.run(slot, config);
+          const request = trialRequest(resolved, { id, index, params }, { dir });
+          const config = trainer.configure(resolved.task, request, { specDir: work, backend: resolved.resources.backend });
+          const run = await pool.run(slot, { trainer: trainerUrl, config });
           const metrics = run.ok ? run.result.epochs : [];
-          const best = finiteMin(metrics.map((m) => m.val_loss));
+          const best = finiteMin(metrics.map((m) => (m.val_loss ?? Number.NaN)));
           history.push({ params, objective: Number.isFinite(best) ? best : Number.NaN });
           tpeCurves.set(id, { index, metrics });
           log(`  tpe trial ${index}: lr ${(params.learning_rate as number).toExponential(2)} batch ${params.batch_size} → best val_loss ${best.toFixed(4)}${run.ok ? '' : ` (failed: ${run.error.message})`}`);
@@ -230,10 +235,10 @@ export async function benchAdaptive(opts: AdaptiveOptions = {}): Promise<Adaptiv
     const random = arm(fullCurves, full.seconds);
     const curves = byIndex.map(([id, c]) => {
       const p = fullRun.planned.find((t) => t.id === id)!.params;
-      return { trial: id, learning_rate: p.learning_rate as number, batch_size: p.batch_size as number, val_loss: c.metrics.map((m) => Number(m.val_loss.toFixed(4))) };
+      return { trial: id, learning_rate: p.learning_rate as number, batch_size: p.batch_size as number, val_loss: c.metrics.map((m) => Number((m.val_loss ?? Number.NaN).toFixed(4))) };
     });
     const summary = (cs: Curves) => {
-      const bests = [...cs.values()].filter((c) => c.index >= nStartup).map((c) => finiteMin(c.metrics.map((m) => m.val_loss)));
+      const bests = [...cs.values()].filter((c) => c.index >= nStartup).map((c) => finiteMin(c.metrics.map((m) => (m.val_loss ?? Number.NaN))));
       return { best: Math.min(...bests), mean: bests.reduce((a, b) => a + b, 0) / bests.length };
     };
     const afterStartup = { tpe: summary(tpeCurves), random: summary(fullCurves) };

@@ -6,6 +6,7 @@ import { benchEngine } from './engine.js';
 import { benchJournal } from './journal.js';
 import { benchPool, formatPool } from './pool.js';
 import { benchRss } from './rss.js';
+import { benchTable, formatTable } from './table.js';
 
 const quick = process.argv.includes('--quick');
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -20,6 +21,9 @@ const pool = await benchPool();
 log(formatPool(pool));
 log('peak memory per slot...');
 const rss = await benchRss();
+log('terminal table (1,000 and 10,000 trials, --all)...');
+const table = benchTable();
+log(formatTable(table));
 let adaptive: AdaptiveBench | undefined;
 if (!quick) {
   log('adaptive search (random vs asha, tpe vs random)...');
@@ -41,6 +45,10 @@ if (pool.speedup) {
 }
 rows.push(['orchestration overhead per trial', `${pool.overhead.msPerTrial.toFixed(2)} ms`, `${pool.overhead.trials} noop trials through expansion, pool, fsynced journal, progress (goal ≤ 5 ms)`]);
 rows.push(['journal fsynced events/s', `${Math.round(journal.eventsPerSecond)}`, `one append at a time; ${Math.round(journal.concurrentEventsPerSecond)}/s with 8 writers (goal ≥ 1,000)`]);
+for (const t of table) {
+  const ratio = t.cliTable3Seconds !== undefined ? `; cli-table3 ${t.cliTable3Seconds.toFixed(2)} s (${(t.cliTable3Seconds / t.renderSeconds).toFixed(0)}× slower)` : '';
+  rows.push([`report table --all, ${t.rows.toLocaleString('en-US')} trials`, `${(t.buildSeconds + t.renderSeconds).toFixed(2)} s`, `leaderboard ${t.buildSeconds.toFixed(2)} s + table ${t.renderSeconds.toFixed(3)} s${ratio} (goal ≤ 3 s at 10,000)`]);
+}
 rows.push(['peak RSS per slot', `${rss.perSlotMiB.toFixed(0)} MiB`, `sweep process peak ${rss.oneSlotPeakMiB.toFixed(0)} MiB with 1 slot, ${rss.twoSlotPeakMiB.toFixed(0)} MiB with 2`]);
 if (adaptive) {
   rows.push([

@@ -16,7 +16,8 @@ import { selectBackend } from '../src/engine/backend.js';
 import { TransformerLM } from '../src/engine/model.js';
 import { saveBaseModel } from '../src/engine/model-io.js';
 import { Tokenizer } from '../src/engine/tokenizer.js';
-import { runSweep } from '../src/sweep/run.js';
+import { runSweep } from '../src/sweep/session.js';
+import { syntheticTrainerUrl } from './trainers/index.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), import.meta.url.includes('/dist/') ? '../..' : '..');
 
@@ -75,7 +76,7 @@ export async function benchOverhead(trials = 1000): Promise<OverheadResult> {
     writeFileSync(path, JSON.stringify(spec));
     const progress = new ProgressDisplay(nullStream(), { live: false });
     const start = performance.now();
-    const out = await runSweep(path, { resultsDir: join(dir, 'results'), trialKind: 'noop', maxTrials: lrs * batches, onProgress: progress.onProgress });
+    const out = await runSweep(path, { resultsDir: join(dir, 'results'), trainer: syntheticTrainerUrl('noop'), maxTrials: lrs * batches, onProgress: progress.onProgress });
     const seconds = (performance.now() - start) / 1000;
     const n = out.state.trials.size;
     const journalEvents = readFileSync(join(out.dir, 'journal.jsonl'), 'utf8').trim().split('\n').length;

@@ -9,6 +9,8 @@ import { registerValidate } from './validate.js';
 import { registerPlan } from './plan.js';
 import { registerRun } from './run.js';
 import { registerResume } from './resume.js';
+import { registerData } from './data.js';
+import { registerWorker } from './worker.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -26,6 +28,8 @@ export function buildProgram(): Command {
   registerPlan(program);
   registerRun(program);
   registerResume(program);
+  registerData(program);
+  registerWorker(program);
   return program;
 }
 

@@ -1,7 +1,7 @@
 // `finesweep plan <spec>`: the trials a sweep would run, as a table or (--json) for machines.
 import Table from 'cli-table3';
 import type { Command } from 'commander';
-import type { ParamValue } from '../store/events.js';
+import type { ParamValue } from '../trial/types.js';
 import { specHash } from '../spec/hash.js';
 import { DEFAULT_MAX_TRIALS, spaceOf } from '../sweep/expand.js';
 import { parseMaxTrials, planSpec } from './spec-input.js';

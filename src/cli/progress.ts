@@ -1,10 +1,14 @@
-// Progress of a running sweep. On a TTY: a live line per slot (trial, lr/batch/epochs, epoch and
-// step, train loss, last validation metric, ETA) under an overall bar (done/total, elapsed, ETA),
-// with finished trials scrolling above. Without a TTY (CI, a pipe): one plain line per event.
+// Progress of a running sweep. On a TTY: a live line per slot (trial, lr/batch, epoch and the step
+// within that epoch, train loss, last validation metric, ETA) under an overall bar (done/total,
+// elapsed, ETA), with finished trials scrolling above. Every live line fits the terminal: a slot
+// line longer than the width loses its middle, the bar shrinks to fit (one line at any width >= 60).
+// An ETA reads "…" until there is something to estimate from, and is never negative.
+// Without a TTY (CI, a pipe): one plain line per event.
 import type { Writable } from 'node:stream';
-import type { EpochMetrics } from '../engine/types.js';
-import type { JournalEvent, Params } from '../store/events.js';
-import type { SweepProgress } from '../sweep/run.js';
+import type { EpochMetrics } from '../trial/types.js';
+import type { JournalEvent } from '../store/events.js';
+import type { Params } from '../trial/types.js';
+import type { SweepProgress } from '../sweep/session.js';
 
 interface SlotView {
   trialId: string;
@@ -15,7 +19,8 @@ interface SlotView {
   stepsPerEpoch: number;
   loss?: number;
   val?: number;
-  /** Time and global step of the first step seen of this attempt: the ETA's base (model loading and a resumed trial's earlier steps excluded). */
+  /** Time and trial step (counted across epochs) of the first step seen of this attempt: the ETA's
+   * base (model loading and a resumed trial's earlier steps excluded). */
   firstStepAt?: number;
   firstStep: number;
 }
@@ -42,6 +47,8 @@ export class ProgressDisplay {
   #doneAtStart = 0;
   #startedAt = 0;
   #drawnLines = 0;
+  /** The data report's truncation is said once per sweep (every trial reads the same data). */
+  #truncationSaid = false;
   #lastDraw = 0;
   #timer: NodeJS.Timeout | undefined;
 
@@ -59,13 +66,14 @@ export class ProgressDisplay {
     const view = this.#slots.get(p.slot);
     if (!view || view.trialId !== p.trialId) return;
     if (p.event.type === 'step') {
+      // The engine counts `step` across the trial (epoch 2 of 50-step epochs starts at step 51).
       view.epoch = p.event.epoch;
       view.step = p.event.step;
       view.stepsPerEpoch = p.event.stepsPerEpoch;
       view.loss = p.event.loss;
       if (view.firstStepAt === undefined) {
         view.firstStepAt = this.#now();
-        view.firstStep = globalStep(view);
+        view.firstStep = p.event.step;
       }
       this.#scheduleDraw();
     } else if (p.event.type === 'resumed') {
@@ -111,7 +119,6 @@ export class ProgressDisplay {
         const view = this.#viewOf(e.trial_id);
         if (view) {
           view.epoch = e.metrics.epoch;
-          view.step = 0;
           view.val = metricOf(e.metrics, this.#metric);
         }
         if (!this.#live) this.#print(`${e.trial_id} epoch ${e.metrics.epoch}${view?.epochs ? `/${view.epochs}` : ''}: ${describeMetrics(e.metrics)}`);
@@ -119,8 +126,13 @@ export class ProgressDisplay {
       }
       case 'trial_completed':
         return this.#ended(e.trial_id, `completed in ${seconds(e.seconds)}`, true);
-      case 'trial_failed':
-        return this.#ended(e.trial_id, `failed (attempt ${e.attempt}${e.out_of_memory ? ', out of memory' : ''}): ${e.error}${e.will_retry ? '; will retry' : ''}`, !e.will_retry);
+      case 'trial_failed': {
+        // Bad input stops the sweep at once; its trial stays due (will_retry) only so that resume
+        // runs it once the input is fixed. `bad_input` is that event's mark (see src/sweep/run.ts).
+        const badInput = (e as { bad_input?: boolean }).bad_input === true;
+        const then = badInput ? '; bad input: not retried, the sweep stops' : e.will_retry ? '; will retry' : '';
+        return this.#ended(e.trial_id, `failed (attempt ${e.attempt}${e.out_of_memory ? ', out of memory' : ''}): ${e.error}${then}`, !e.will_retry);
+      }
       case 'trial_diverged':
         return this.#ended(e.trial_id, `diverged at epoch ${e.epoch}: ${e.reason}`, true);
       case 'trial_stopped_early':
@@ -131,6 +143,11 @@ export class ProgressDisplay {
         const r = e.report;
         const warn = r.warnings.length ? `; ${r.warnings.join('; ')}` : '';
         if (!this.#live) this.#print(`${e.trial_id} data: ${r.train.count} train, ${r.validation.count} validation, backend ${e.backend}${warn}`);
+        const cut = truncationWarning(r.train.count, r.train.truncated, r.validation.count, r.validation.truncated);
+        if (cut && !this.#truncationSaid) {
+          this.#truncationSaid = true;
+          this.#print(cut);
+        }
         return;
       }
       case 'journal_repaired':
@@ -187,40 +204,69 @@ export class ProgressDisplay {
   #draw(): void {
     if (!this.#live || this.#total === 0) return;
     this.#lastDraw = this.#now();
-    const width = Math.max(40, (this.#out.columns || 100) - 1); // 0 or unknown: a pty without a size
+    const width = liveWidth(this.#out.columns);
     const lines = [...this.#slots.entries()].sort(([a], [b]) => a - b).map(([slot, v]) => this.#slotLine(slot, v));
     lines.push(this.#overallLine(width));
-    this.#out.write(lines.map((l) => `${l.slice(0, width)}\n`).join(''));
+    this.#out.write(lines.map((l) => `${truncateMiddle(l, width)}\n`).join(''));
     this.#drawnLines = lines.length;
   }
 
   #slotLine(slot: number, v: SlotView): string {
-    const steps = v.stepsPerEpoch > 0 ? ` step ${v.step}/${v.stepsPerEpoch}` : '';
+    // Steps are counted within the epoch, so "step k/n" never exceeds n.
+    const steps = v.stepsPerEpoch > 0 ? ` step ${stepInEpoch(v)}/${v.stepsPerEpoch}` : '';
     const loss = v.loss !== undefined ? ` loss ${num(v.loss)}` : '';
     const val = v.val !== undefined ? ` ${this.#metric} ${num(v.val)}` : '';
-    let eta = '';
+    let eta = ' ETA …';
     if (v.stepsPerEpoch > 0 && v.epochs > 0 && v.firstStepAt !== undefined) {
-      const ran = globalStep(v) - v.firstStep;
-      const left = v.epochs * v.stepsPerEpoch - globalStep(v);
-      if (ran > 0) eta = ` ETA ${seconds((((this.#now() - v.firstStepAt) / 1000) * left) / ran)}`;
+      const ran = v.step - v.firstStep;
+      const left = Math.max(0, v.epochs * v.stepsPerEpoch - v.step);
+      const took = (this.#now() - v.firstStepAt) / 1000;
+      if (ran > 0 && took > 0) eta = ` ETA ${seconds((took * left) / ran)}`;
     }
-    return `  slot ${slot} ${v.trialId} ${describeParams(v.params)} epoch ${Math.max(v.epoch, 1)}/${v.epochs || '?'}${steps}${loss}${val}${eta}`;
+    const { epochs: _shown, ...params } = v.params; // "epoch k/n" already says how many
+    return `  slot ${slot} ${v.trialId} ${describeParams(params)} epoch ${Math.min(Math.max(v.epoch, 1), v.epochs || Infinity)}/${v.epochs || '?'}${steps}${loss}${val}${eta}`;
   }
 
   #overallLine(width: number): string {
-    const elapsed = (this.#now() - this.#startedAt) / 1000;
+    const elapsed = Math.max(0, (this.#now() - this.#startedAt) / 1000);
     const ranHere = this.#done - this.#doneAtStart;
-    const left = this.#total - this.#done;
-    const eta = ranHere > 0 && left > 0 ? ` ETA ${seconds((elapsed / ranHere) * left)}` : '';
+    const left = Math.max(0, this.#total - this.#done);
+    const eta = left === 0 ? '' : ranHere > 0 ? ` ETA ${seconds((elapsed / ranHere) * left)}` : ' ETA …';
     const text = ` ${this.#done}/${this.#total} trials, ${seconds(elapsed)}${eta}`;
-    const barWidth = Math.max(10, Math.min(40, width - text.length - 2));
-    const filled = this.#total ? Math.round((barWidth * this.#done) / this.#total) : 0;
+    // The bar takes what the text leaves, 10 to 40 characters; below that it goes, the text stays whole.
+    const room = width - text.length - 2;
+    if (room < 10) return text.trimStart();
+    const barWidth = Math.min(40, room);
+    const filled = this.#total ? Math.min(barWidth, Math.round((barWidth * this.#done) / this.#total)) : 0;
     return `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}]${text}`;
   }
 }
 
-function globalStep(v: SlotView): number {
-  return (v.epoch - 1) * v.stepsPerEpoch + v.step;
+/** The step within the current epoch, from the engine's step counted across the trial. */
+function stepInEpoch(v: SlotView): number {
+  return Math.min(v.stepsPerEpoch, Math.max(0, v.step - (Math.max(v.epoch, 1) - 1) * v.stepsPerEpoch));
+}
+
+/** Columns a live line may use: one less than the terminal's (a full last column wraps on some
+ * terminals); 80 when the size is unknown (0 or absent: a pty without a size). */
+export function liveWidth(columns: number | undefined): number {
+  return Math.max(20, (columns || 80) - 1);
+}
+
+/** `text` in at most `width` characters: a longer one keeps its start and end around "…". */
+export function truncateMiddle(text: string, width: number): string {
+  const chars = [...text];
+  if (chars.length <= width) return text;
+  const head = Math.ceil((width - 1) / 2);
+  const tail = width - 1 - head;
+  return `${chars.slice(0, head).join('')}…${tail > 0 ? chars.slice(chars.length - tail).join('') : ''}`;
+}
+
+/** The warning a sweep prints once when its data is cut to the context, with the share cut. */
+export function truncationWarning(trainCount: number, trainCut: number, valCount: number, valCut: number): string | undefined {
+  if (trainCut + valCut === 0) return undefined;
+  const share = (n: number, of: number): string => `${n} of ${of} (${((100 * n) / Math.max(1, of)).toFixed(1)} %)`;
+  return `warning: texts longer than the model's context are truncated: train ${share(trainCut, trainCount)}, validation ${share(valCut, valCount)}; the model sees only their start (finesweep data <file> for details)`;
 }
 
 export function describeParams(params: Params): string {
@@ -228,17 +274,17 @@ export function describeParams(params: Params): string {
   const parts = [
     `lr ${typeof lr === 'number' ? lr.toExponential(1).replace('.0e', 'e') : String(lr)}`,
     `batch ${String(params.batch_size)}`,
-    `epochs ${String(params.epochs)}`,
+    ...('epochs' in params ? [`epochs ${String(params.epochs)}`] : []),
   ];
   return parts.join(' ');
 }
 
 function describeMetrics(m: EpochMetrics): string {
-  const parts = [`train_loss ${num(m.train_loss)}`, `val_loss ${num(m.val_loss)}`];
+  const parts = [`train_loss ${num(m.train_loss ?? Number.NaN)}`, `val_loss ${num(m.val_loss ?? Number.NaN)}`];
   if (m.val_accuracy !== undefined) parts.push(`val_accuracy ${num(m.val_accuracy)}`);
   if (m.val_f1 !== undefined) parts.push(`val_f1 ${num(m.val_f1)}`);
   if (m.val_perplexity !== undefined) parts.push(`val_perplexity ${num(m.val_perplexity)}`);
-  return `${parts.join(', ')} (${seconds(m.seconds)})`;
+  return `${parts.join(', ')} (${seconds(m.seconds ?? 0)})`;
 }
 
 function metricOf(m: EpochMetrics, metric: string): number | undefined {

@@ -16,6 +16,14 @@ interface ReportFlags {
   format: string;
   top?: string;
   out?: string;
+  all?: boolean;
+  wide?: boolean;
+  columns?: string;
+}
+
+/** The terminal's width when the table goes to one (undefined off a TTY: the full table). */
+export function terminalWidth(stream: { isTTY?: boolean; columns?: number }): number | undefined {
+  return stream.isTTY === true && stream.columns ? stream.columns : undefined;
 }
 
 function parseFormat(value: string): ReportFormat {
@@ -75,7 +83,10 @@ export async function reportCommand(dir: string, flags: ReportFlags): Promise<st
     return `wrote ${await writeHtmlReport(dir, input, { top })}\n`;
   }
   const color = format === 'table' && !flags.out && process.stdout.isTTY === true && !process.env.NO_COLOR;
-  const text = renderReport(input, { format, top, color });
+  if (flags.all && top !== undefined) throw new InputError('--all and --top: give one, not both');
+  const columns = flags.columns?.split(',').map((c) => c.trim()).filter(Boolean);
+  const table = { width: flags.out ? undefined : terminalWidth(process.stdout), wide: flags.wide, columns, all: flags.all };
+  const text = renderReport(input, { format, top, color, table });
   if (flags.out) {
     await writeAtomic(resolve(flags.out), text);
     return `wrote ${flags.out}\n`;
@@ -90,7 +101,10 @@ export function registerReport(program: Command): void {
     .argument('<sweep-dir>', 'the sweep directory (results/<sweep-name>), or with --storage the sweep\'s name')
     .option('--storage <url>', 'read the sweep from this database (postgresql://user@host:port/db; default $FINESWEEP_STORAGE)')
     .option('-f, --format <format>', `output format: ${REPORT_FORMATS.join(', ')} (html writes <sweep-dir>/report.html unless --out)`, 'table')
-    .option('--top <n>', 'show only the first n trials')
+    .option('--top <n>', 'show only the first n trials (the table shows 20 unless --all)')
+    .option('--all', 'table: every trial')
+    .option('--wide', 'table: every column, even wider than the terminal')
+    .option('--columns <a,b,c>', 'table: exactly these columns (keys as in the CSV header, or table headers)')
     .option('-o, --out <file>', 'write the report to this file instead of standard output')
     // Every command's help ends with examples a user can copy (tests/e2e/help.test.ts checks it).
     .addHelpText(
@@ -101,6 +115,11 @@ Examples:
   $ finesweep report results/spam-grid --format html            # writes results/spam-grid/report.html
   $ finesweep report results/spam-grid --format csv --top 5 --out best.csv
   $ finesweep report --storage postgresql://me@db:5432/sweeps spam-grid
+  $ finesweep report results/spam-grid --all --columns rank,trial,learning_rate,best_val_accuracy,flags
+
+In a terminal the table fits its width: it keeps rank, trial, the swept parameters, the objective
+and the flags, and leaves out time, train loss, gap, best epoch, val loss and status (in that
+order) as needed, saying which; --wide shows them. Off a terminal (a pipe, a file) every column.
 `,
     )
     .action(async (dir: string, flags: ReportFlags) => {

@@ -1,16 +1,19 @@
 // `finesweep run <spec>`: run a sweep to the end, with live progress and the leaderboard after.
 // This layer owns the signals: the first SIGINT/SIGTERM asks the sweep to stop gracefully (trials
 // checkpoint at their next batch and are recorded stopped), a second one exits at once.
-import { relative } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Command, Option } from 'commander';
-import { BACKEND_CHOICES, type BackendChoice, type TrialConfig } from '../engine/types.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../engine/types.js';
 import { EXIT, InputError } from '../errors.js';
 import { renderReport, writeHtmlReport } from '../report/render.js';
-import { runSweep, type SweepOutcome, type SweepRunOptions } from '../sweep/run.js';
+import { runSweep, type SweepOutcome, type SweepRunOptions } from '../sweep/session.js';
+import { storageFrom } from '../store/open.js';
+import { createSharedSweep, workSweep } from '../sweep/shared.js';
 import { ProgressDisplay } from './progress.js';
+import { terminalWidth } from './report.js';
+import { sharedOptions, sharedRunOptions, type SharedFlags } from './worker.js';
 import { parseMaxTrials } from './spec-input.js';
-
-const TRIAL_KINDS: readonly NonNullable<TrialConfig['kind']>[] = ['train', 'noop', 'throw', 'nan', 'hang', 'exit', 'devices', 'oom'];
 
 export function parseBackend(value: string): BackendChoice {
   if ((BACKEND_CHOICES as readonly string[]).includes(value)) return value as BackendChoice;
@@ -22,14 +25,19 @@ export function parseWorkers(value: string): number {
   return Number(value);
 }
 
-function parseTrialKind(value: string): TrialConfig['kind'] {
-  if ((TRIAL_KINDS as readonly string[]).includes(value)) return value as TrialConfig['kind'];
-  throw new InputError(`--trial-kind: expected one of ${TRIAL_KINDS.join(', ')}, got ${JSON.stringify(value)}`);
+/** A trainer module given as a path (relative to the working directory) or a file: URL. */
+function parseTrainer(value: string): string {
+  if (value.startsWith('file:')) return value;
+  if (!value) throw new InputError('--trainer: expected the path of a module that default-exports a Trainer');
+  return pathToFileURL(isAbsolute(value) ? value : resolve(value)).href;
 }
 
-/** The hidden flag that tests and the benchmark use to run synthetic trials (never from a spec). */
-export function trialKindOption(): Option {
-  return new Option('--trial-kind <kind>', 'synthetic trial kind, for tests and benchmarks').argParser(parseTrialKind).hideHelp();
+/**
+ * The hidden flag that tests and the benchmarks use to run every trial with a trainer of their own
+ * (e.g. bench/trainers/noop.js, a synthetic trial) in place of the spec's task.type; never a spec.
+ */
+export function trainerOption(): Option {
+  return new Option('--trainer <module>', 'trainer module for every trial, for tests and benchmarks').argParser(parseTrainer).hideHelp();
 }
 
 /**
@@ -61,7 +69,8 @@ export async function runWithProgress(sweep: (opts: SweepRunOptions) => Promise<
     progress.finish();
     const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
     const input = { spec: outcome.spec, state: outcome.state, planned: outcome.planned };
-    process.stdout.write(renderReport({ ...input, dir: outcome.dir }, { format: 'table', color }));
+    const table = { width: terminalWidth(process.stdout) };
+    process.stdout.write(renderReport({ ...input, dir: outcome.dir }, { format: 'table', color, table }));
     // The HTML report (learning curves, lr plot, heatmap) is written beside the journal at the end.
     const html = await writeHtmlReport(outcome.dir, input);
     const shown = relative(process.cwd(), html);
@@ -73,16 +82,17 @@ export async function runWithProgress(sweep: (opts: SweepRunOptions) => Promise<
   }
 }
 
-interface RunFlags {
+interface RunFlags extends SharedFlags {
+  work: boolean;
   results: string;
   backend?: BackendChoice;
   workers?: number;
   maxTrials?: number;
-  trialKind?: TrialConfig['kind'];
+  trainer?: string;
 }
 
 export function registerRun(program: Command): void {
-  program
+  const cmd = program
     .command('run')
     .description('run a sweep: every trial of the spec on a pool of slots (one per GPU × trials_per_gpu, or CPU workers), recorded in <results>/<name>/')
     .argument('<spec>', 'path of the sweep spec (.json, .yaml or .yml)')
@@ -90,19 +100,34 @@ export function registerRun(program: Command): void {
     .option('--backend <name>', `TensorFlow.js backend, overrides resources.backend (${BACKEND_CHOICES.join(', ')})`, parseBackend)
     .option('--workers <n>', 'CPU slots when there is no GPU, overrides resources.workers', parseWorkers)
     .option('--max-trials <n>', 'largest grid accepted', parseMaxTrials)
-    .addOption(trialKindOption())
+    .addOption(trainerOption())
+    .option('--no-work', 'with --storage: only record the sweep; workers run it (finesweep worker)');
+  sharedOptions(cmd)
     .addHelpText(
       'after',
       `
 Examples:
   $ finesweep run sweeps/spam-grid.json
   $ finesweep run sweeps/spam-grid.json --results /data/sweeps --workers 2 --backend wasm
+  $ finesweep run --storage postgresql://me@db:5432/sweeps sweeps/spam-grid.json   # creates or joins, and works on it
 
 Ctrl-C stops the sweep after each running trial checkpoints (exit 130; SIGTERM: 143); continue it
 with \`finesweep resume <results>/<name>\`. Exit codes: 0 done, 1 error, 2 bad input.
 `,
     )
     .action(async (spec: string, flags: RunFlags) => {
+      const storage = storageFrom(flags.storage);
+      if (storage) {
+        // A shared sweep: recorded once; a second run of the same spec joins it as a worker.
+        const shared = sharedRunOptions(flags);
+        const name = await createSharedSweep(storage, spec, { ...shared, backend: flags.backend, maxTrials: flags.maxTrials, trainer: flags.trainer });
+        if (!flags.work) {
+          process.stdout.write(`recorded sweep ${name}; run it with: finesweep worker --storage <url> --sweep ${name}\n`);
+          return;
+        }
+        await runWithProgress((opts) => workSweep(storage, name, { ...opts, ...shared, backend: flags.backend, workers: flags.workers, trainer: flags.trainer }));
+        return;
+      }
       await runWithProgress((opts) =>
         runSweep(spec, {
           ...opts,
@@ -110,7 +135,7 @@ with \`finesweep resume <results>/<name>\`. Exit codes: 0 done, 1 error, 2 bad i
           backend: flags.backend,
           workers: flags.workers,
           maxTrials: flags.maxTrials,
-          trialKind: flags.trialKind,
+          trainer: flags.trainer,
         }),
       );
     });

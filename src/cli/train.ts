@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, InterruptedError } from '../errors.js';
-import { BACKEND_CHOICES, type BackendChoice, type EpochMetrics, type TrialConfig, type TrialEvent } from '../engine/types.js';
+import { BACKEND_CHOICES, type BackendChoice, type TrialConfig } from '../engine/types.js';
+import type { EpochMetrics, TrialEvent } from '../trial/types.js';
 
 
 /**
@@ -73,7 +74,7 @@ export function epochLine(m: EpochMetrics): string {
   parts.push(`val_loss ${fmt(m.val_loss)}`);
   if (m.val_accuracy !== undefined) parts.push(`val_acc ${fmt(m.val_accuracy)}`, `val_f1 ${fmt(m.val_f1)}`);
   if (m.val_perplexity !== undefined) parts.push(`val_ppl ${fmt(m.val_perplexity, 2)}`);
-  parts.push(`${m.seconds.toFixed(1)}s`);
+  parts.push(`${(m.seconds ?? 0).toFixed(1)}s`);
   return parts.join('  ');
 }
 

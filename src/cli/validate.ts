@@ -1,7 +1,40 @@
 // `finesweep validate <spec>`: "ok" and a summary, or the problems one per line (exit 2).
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { InputError } from '../errors.js';
+import { renderDataTable } from '../data/render.js';
+import { deriveSeed } from '../search/rng.js';
+import type { ResolvedSpec } from '../spec/types.js';
 import { DEFAULT_MAX_TRIALS } from '../sweep/expand.js';
+import { errorLines, runDataCheck } from './data.js';
 import { parseMaxTrials, planSpec } from './spec-input.js';
+
+/** The dataset check on the data a spec's trials would read (same paths, split, seed and sample). */
+function checkSpecData(file: string, spec: ResolvedSpec, coerceLabels: boolean) {
+  const at = (p: string): string => {
+    // Named as the user would type them from here (relative to the working directory when inside it).
+    const abs = isAbsolute(p) ? p : resolve(dirname(file), p);
+    const rel = relative(process.cwd(), abs);
+    return rel.startsWith('..') || rel === '' ? abs : rel;
+  };
+  const { data } = spec.task;
+  return runDataCheck({
+    task: spec.task.type,
+    model: at(spec.task.model),
+    coerceLabels,
+    data: {
+      train: at(data.train),
+      ...(data.validation !== undefined ? { validation: at(data.validation) } : {}),
+      split: data.split,
+      // As sweep/trial-config.ts derives it: the check sees the split the trials train on.
+      seed: deriveSeed(spec.seed, 'data'),
+      textField: data.text_field,
+      labelField: data.label_field,
+      ...(data.max_examples !== undefined ? { maxExamples: data.max_examples } : {}),
+      ...(data.max_length !== undefined ? { maxLength: data.max_length } : {}),
+    },
+  });
+}
 
 export function registerValidate(program: Command): void {
   program
@@ -9,6 +42,8 @@ export function registerValidate(program: Command): void {
     .description('check a sweep spec (JSON or YAML) against the schema and the semantic rules')
     .argument('<spec>', 'path of the sweep spec (.json, .yaml or .yml)')
     .option('--max-trials <n>', 'largest grid accepted', parseMaxTrials, DEFAULT_MAX_TRIALS)
+    .option('--no-data', "skip the dataset check of the spec's data (finesweep data)")
+    .option('--coerce-labels', 'dataset check: compare labels of mixed JSON types as strings instead of refusing them')
     .addHelpText(
       'after',
       `
@@ -21,10 +56,14 @@ Examples:
   $ finesweep validate bad.yaml
   finesweep: bad.yaml:11:20: /parameters/epochs/value: epochs must be an integer >= 1, got 0
 
+Then the spec's data gets the dataset check of \`finesweep data\` (--no-data to skip it): its
+findings are printed under the summary, and an error finding (a sweep on this data would be
+meaningless) refuses the spec.
+
 Exit codes: 0 valid, 2 invalid (one line per problem: file:line:col: /json/pointer: what was expected).
 `,
     )
-    .action(async (file: string, opts: { maxTrials: number }) => {
+    .action(async (file: string, opts: { maxTrials: number; data: boolean; coerceLabels?: boolean }) => {
       const { spec, trials } = await planSpec(file, opts.maxTrials);
       const { task, strategy } = spec;
       const data = task.data.validation !== undefined ? `validation ${task.data.validation}` : `split ${task.data.split}`;
@@ -41,6 +80,11 @@ Exit codes: 0 valid, 2 invalid (one line per problem: file:line:col: /json/point
         ['objective', `${spec.objective.goal} ${spec.objective.metric}`],
         ['seed', String(spec.seed)],
       ];
-      process.stdout.write(`ok: ${file}\n${rows.map(([k, v]) => `  ${k.padEnd(10)}${v}`).join('\n')}\n`);
+      const report = opts.data ? checkSpecData(file, spec, opts.coerceLabels === true) : undefined;
+      const errors = report ? errorLines(report) : [];
+      const head = errors.length ? `data errors: ${file}` : `ok: ${file}`;
+      process.stdout.write(`${head}\n${rows.map(([k, v]) => `  ${k.padEnd(10)}${v}`).join('\n')}\n`);
+      if (report) process.stdout.write(renderDataTable(report, { color: process.stdout.isTTY === true && !process.env.NO_COLOR }));
+      if (errors.length) throw new InputError(errors.map((e) => `${file}: data: ${e}`));
     });
 }

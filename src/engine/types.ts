@@ -1,5 +1,8 @@
-// The engine's contract: one trial config in, a stream of events and a result out.
-// The engine knows nothing about sweeps; the pool and the store speak these types.
+// The engine's contract: one trial config in, a stream of the domain's events and a result out.
+// The engine knows nothing about sweeps; only the tfjs trainer and the CLI's train/pretrain use it.
+import type { TrialEvent } from '../trial/types.js';
+
+export type { DataReport, EpochMetrics, ForgettingReport, TrialEvent, TrialOutcome, TrialResult } from '../trial/types.js';
 
 export type TaskType = 'classification' | 'causal-lm';
 export type Method = 'full' | 'head' | 'top_k';
@@ -50,67 +53,6 @@ export interface TrialConfig {
   backend: BackendChoice;
   /** The trial's own directory: checkpoint/ lives here. Created by the caller. */
   dir: string;
-  /**
-   * Test-only trial kinds that do no training (kept for the orchestration benchmark and fault tests):
-   * 'train' (default) runs the real fine-tune.
-   */
-  kind?: 'train' | 'noop' | 'throw' | 'nan' | 'hang' | 'exit' | 'devices' | 'oom';
-}
-
-export interface EpochMetrics {
-  epoch: number; // 1-based
-  train_loss: number;
-  train_accuracy?: number;
-  val_loss: number;
-  val_accuracy?: number;
-  val_f1?: number;
-  val_perplexity?: number;
-  /** Downsampled per-step train loss of this epoch: [globalStep, loss]. */
-  steps?: Array<[number, number]>;
-  seconds: number;
-}
-
-export interface DataReport {
-  train: { file: string; count: number; emptyTexts: number; duplicates: number; truncated: number; labels?: Record<string, number> };
-  validation: { file: string; count: number; emptyTexts: number; duplicates: number; truncated: number; labels?: Record<string, number> };
-  /** Examples whose normalized text appears in both train and validation. */
-  leakage: { count: number; examples: string[] };
-  warnings: string[];
-  /** Loss of always predicting the class prior (classification), for the underfitting rule. */
-  priorLoss?: number;
-  majorityRate?: number;
-}
-
-export interface ForgettingReport {
-  /** Perplexity of the base model on a held-out sample of its general corpus. */
-  basePerplexity: number;
-  /** The same after the fine-tune (through the body with the base LM head kept aside). */
-  finalPerplexity: number;
-}
-
-export type TrialEvent =
-  | { type: 'backend'; name: BackendName; reason: string }
-  | { type: 'data_report'; report: DataReport }
-  | { type: 'resumed'; fromEpoch: number }
-  | { type: 'step'; epoch: number; step: number; stepsPerEpoch: number; loss: number }
-  | { type: 'epoch'; metrics: EpochMetrics }
-  | { type: 'forgetting'; report: ForgettingReport }
-  | { type: 'log'; message: string };
-
-export type TrialOutcome = 'completed' | 'diverged' | 'stopped';
-
-export interface TrialResult {
-  trialId: string;
-  outcome: TrialOutcome;
-  /** Why a trial diverged or stopped. */
-  reason?: string;
-  epochs: EpochMetrics[];
-  dataReport?: DataReport;
-  forgetting?: ForgettingReport;
-  /** Loss of the model before any fine-tuning step (first validation pass), for diagnosis. */
-  initialValLoss?: number;
-  backend: BackendName;
-  seconds: number;
 }
 
 export interface RunTrialOptions {
@@ -118,7 +60,3 @@ export interface RunTrialOptions {
   onEvent?: (event: TrialEvent) => void;
 }
 
-/** Thrown for bad data or model input; carries a message that names the file (and line). */
-export class TrialInputError extends Error {
-  override name = 'TrialInputError';
-}

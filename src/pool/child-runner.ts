@@ -1,11 +1,11 @@
-// Runs one trial in a child process pinned to a GPU (CUDA_VISIBLE_DEVICES), for native tfjs
-// backends: a worker thread cannot change the environment native code reads, and tfjs-node cannot
-// load in a second thread of one process. A child that dies fails only its trial.
+// Runs one trial in a child process pinned to a GPU (CUDA_VISIBLE_DEVICES), for trainers that
+// place their trials there (native tfjs: a worker thread cannot change the environment native code
+// reads, and tfjs-node cannot load in a second thread of one process). A child that dies fails
+// only its trial.
 import { fork } from 'node:child_process';
-import type { TrialConfig, TrialEvent } from '../engine/types.js';
+import type { TrialEvent } from '../trial/types.js';
 import { childEntry } from './entries.js';
-import type { FromTrial, ToTrial } from './protocol.js';
-import type { TrialRun } from './pool.js';
+import type { FromTrial, ToTrial, TrialJob, TrialRun } from './protocol.js';
 
 export interface ChildRunOptions {
   gpu?: number;
@@ -16,7 +16,7 @@ export interface ChildRunOptions {
   kill: AbortSignal;
 }
 
-export function runInChild(config: TrialConfig, opts: ChildRunOptions): Promise<TrialRun> {
+export function runInChild(job: TrialJob, opts: ChildRunOptions): Promise<TrialRun> {
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = { ...process.env };
     if (opts.gpu !== undefined) env.CUDA_VISIBLE_DEVICES = String(opts.gpu);
@@ -45,7 +45,7 @@ export function runInChild(config: TrialConfig, opts: ChildRunOptions): Promise<
       const how = signal ? `killed by signal ${signal}` : `exited with code ${code}`;
       resolve(final ?? { ok: false, error: { name: 'Error', message: `trial process ${how}`, outOfMemory: false, input: false } });
     });
-    send({ type: 'run', config });
+    send({ type: 'run', job });
     if (opts.stop.aborted) onStop();
     if (opts.kill.aborted) onKill();
   });

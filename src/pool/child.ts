@@ -1,5 +1,5 @@
-// The child-process entry: runs one trial on a native tfjs backend (or a GPU-pinned synthetic
-// trial) in its own process, started by the slot with CUDA_VISIBLE_DEVICES=<gpu>. A crash or an
+// The child-process entry: runs one trial whose trainer asks for a process of its own (native
+// tfjs, a GPU-pinned probe), started by the slot with CUDA_VISIBLE_DEVICES=<gpu>. A crash or an
 // out-of-memory abort here ends only this process, and so only this trial.
 import type { FromTrial, ToTrial } from './protocol.js';
 import { describeError } from './protocol.js';
@@ -21,7 +21,7 @@ process.on('message', (msg: ToTrial) => {
   }
   void (async () => {
     try {
-      const result = await executeTrial(msg.config, {
+      const result = await executeTrial(msg.job, {
         signal: stop.signal,
         onEvent: (event) => void send({ type: 'event', event }),
       });

@@ -1,11 +1,11 @@
-// Runs one trial where it is called (a worker thread or a child process): a synthetic kind, or the
-// real fine-tune of the engine, loaded on demand so that synthetic trials never load tfjs.
-import type { RunTrialOptions, TrialConfig, TrialResult } from '../engine/types.js';
-import { runSynthetic } from './synthetic.js';
+// Runs one trial where it is called (a worker thread, a child process, or inline in the
+// controller): its trainer is loaded by module URL, so this place knows no trainer by name.
+import { loadTrainer } from '../trainers/registry.js';
+import type { TrainerRunOptions } from '../trainers/trainer.js';
+import type { TrialResult } from '../trial/types.js';
+import type { TrialJob } from './protocol.js';
 
-export async function executeTrial(config: TrialConfig, opts: RunTrialOptions): Promise<TrialResult> {
-  const kind = config.kind ?? 'train';
-  if (kind !== 'train') return runSynthetic(kind, config, opts);
-  const engine = await import('../engine/trial.js');
-  return engine.runTrial(config, opts);
+export async function executeTrial(job: TrialJob, opts: TrainerRunOptions): Promise<TrialResult> {
+  const trainer = await loadTrainer(job.trainer);
+  return trainer.run(job.config, opts);
 }

@@ -1,18 +1,20 @@
-// The trial pool: runs one trial at a time per slot. Trials on wasm/cpu run in piscina worker
-// threads; trials on a native tfjs backend (and GPU-pinned 'devices' trials) run in a child process
-// started with the slot's CUDA_VISIBLE_DEVICES. Events stream back as they happen; a failure of the
-// trial, its thread or its process becomes a failed TrialRun, never a failure of the pool.
-import { createRequire } from 'node:module';
+// The trial pool: runs one trial at a time per slot, where its trainer places it (trainers/): a
+// piscina worker thread, a child process started with the slot's CUDA_VISIBLE_DEVICES, or inline
+// in this thread. The pool knows trainers only by module URL. Events stream back as they happen; a
+// failure of the trial, its thread or its process becomes a failed TrialRun, never a failure of
+// the pool.
 import { MessageChannel, type ResourceLimits } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { TrialConfig, TrialEvent, TrialResult } from '../engine/types.js';
+import { loadTrainer } from '../trainers/registry.js';
+import type { Trainer, TrialPlace } from '../trainers/trainer.js';
+import type { TrialEvent } from '../trial/types.js';
 import { runInChild } from './child-runner.js';
 import { workerEntry } from './entries.js';
-import type { FromTrial, ToTrial, TrialErrorInfo, WorkerTask } from './protocol.js';
+import type { FromTrial, ToTrial, TrialJob, TrialRun, WorkerTask } from './protocol.js';
 import { describeError } from './protocol.js';
 import type { Slot } from './slots.js';
 
-export type TrialRun = { ok: true; result: TrialResult } | { ok: false; error: TrialErrorInfo };
+export type { TrialJob, TrialRun };
 
 export interface TrialPoolOptions {
   slots: Slot[];
@@ -24,11 +26,9 @@ export interface RunOnSlotOptions {
   onEvent?: (event: TrialEvent) => void;
   /** Graceful stop: the trainer's AbortSignal fires; it checkpoints and returns 'stopped'. */
   stop?: AbortSignal;
-  /** Hard stop: the thread is terminated or the process killed (second Ctrl-C, a stop that hangs). */
+  /** Hard stop: the thread is terminated, the process killed, an inline trainer told (second Ctrl-C, a stop that hangs). */
   kill?: AbortSignal;
 }
-
-export type TrialPlace = 'thread' | 'child';
 
 export class TrialPool {
   readonly slots: readonly Slot[];
@@ -50,30 +50,35 @@ export class TrialPool {
     this.#piscina.on('error', () => {});
   }
 
-  /** Where a trial on this slot runs: native tfjs and GPU-pinned device probes need a process. */
-  static placeOf(config: TrialConfig, slot: Slot): TrialPlace {
-    if (config.kind === 'devices' && slot.gpu !== undefined) return 'child';
-    if (config.backend === 'tensorflow' || config.backend === 'tensorflow-gpu') return 'child';
-    if (config.backend === 'auto' && (config.kind ?? 'train') === 'train' && nativeTfjsInstalled()) return 'child';
-    return 'thread';
+  /** Where a trial runs: its trainer's choice. */
+  static async placeOf(job: TrialJob): Promise<TrialPlace> {
+    return (await loadTrainer(job.trainer)).place(job.config);
   }
 
   /** Run one trial on a slot. A slot runs one trial at a time. */
-  async run(slot: Slot, config: TrialConfig, opts: RunOnSlotOptions = {}): Promise<TrialRun> {
+  async run(slot: Slot, job: TrialJob, opts: RunOnSlotOptions = {}): Promise<TrialRun> {
     if (this.#busy.has(slot.id)) throw new Error(`slot ${slot.id} is already running a trial`);
     this.#busy.add(slot.id);
     const onEvent = opts.onEvent ?? (() => {});
     const stop = opts.stop ?? new AbortController().signal;
     const kill = opts.kill ?? new AbortController().signal;
     try {
-      if (TrialPool.placeOf(config, slot) === 'child') return await runInChild(config, { gpu: slot.gpu, onEvent, stop, kill });
-      return await this.#runInThread(config, onEvent, stop, kill);
+      let trainer: Trainer;
+      try {
+        trainer = await loadTrainer(job.trainer);
+      } catch (err) {
+        return { ok: false, error: describeError(err) };
+      }
+      const place = trainer.place(job.config);
+      if (place === 'child') return await runInChild(job, { gpu: slot.gpu, onEvent, stop, kill });
+      if (place === 'inline') return await runInline(trainer, job, onEvent, stop, kill);
+      return await this.#runInThread(job, onEvent, stop, kill);
     } finally {
       this.#busy.delete(slot.id);
     }
   }
 
-  async #runInThread(config: TrialConfig, onEvent: (e: TrialEvent) => void, stop: AbortSignal, kill: AbortSignal): Promise<TrialRun> {
+  async #runInThread(job: TrialJob, onEvent: (e: TrialEvent) => void, stop: AbortSignal, kill: AbortSignal): Promise<TrialRun> {
     const { port1, port2 } = new MessageChannel();
     let final: TrialRun | undefined;
     // The trial's last message, or the port closing (the thread ended, even abnormally).
@@ -89,7 +94,7 @@ export class TrialPool {
     const onStop = (): void => port1.postMessage({ type: 'stop', reason: String(stop.reason ?? 'stopped') } satisfies ToTrial);
     stop.addEventListener('abort', onStop, { once: true });
     if (stop.aborted) onStop();
-    const task: WorkerTask = { config, port: port2 };
+    const task: WorkerTask = { job, port: port2 };
     let taskError: unknown;
     try {
       await this.#piscina.run(task, { transferList: [port2], signal: kill });
@@ -117,19 +122,13 @@ export class TrialPool {
   }
 }
 
-let native: boolean | undefined;
-/** Whether @tensorflow/tfjs-node(-gpu) is installed (an optional dependency; absent on most machines). */
-export function nativeTfjsInstalled(): boolean {
-  if (native === undefined) {
-    const require = createRequire(import.meta.url);
-    native = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'].some((name) => {
-      try {
-        require.resolve(name);
-        return true;
-      } catch {
-        return false;
-      }
-    });
+/** An inline trainer runs in this thread: it gets the stop and the kill signal and must honour both. */
+async function runInline(trainer: Trainer, job: TrialJob, onEvent: (e: TrialEvent) => void, stop: AbortSignal, kill: AbortSignal): Promise<TrialRun> {
+  try {
+    return { ok: true, result: await trainer.run(job.config, { signal: stop, kill, onEvent }) };
+  } catch (err) {
+    const error = describeError(err);
+    if (kill.aborted) error.message = `trial killed: ${String(kill.reason ?? 'hard stop')}`;
+    return { ok: false, error };
   }
-  return native;
 }

@@ -2,7 +2,7 @@
 // process's IPC channel). Events stream out, a stop request streams in, and exactly one final
 // message (result or error) ends the trial.
 import type { MessagePort } from 'node:worker_threads';
-import type { TrialConfig, TrialEvent, TrialResult } from '../engine/types.js';
+import type { TrialEvent, TrialResult } from '../trial/types.js';
 
 /** What a failed trial reports: plain data, so it crosses threads and processes intact. */
 export interface TrialErrorInfo {
@@ -11,7 +11,7 @@ export interface TrialErrorInfo {
   stack?: string;
   /** JS heap (ERR_WORKER_OUT_OF_MEMORY) or wasm heap exhausted: recorded as out_of_memory. */
   outOfMemory: boolean;
-  /** Bad data or model input (InputError, TrialInputError): retrying cannot help; the user must fix it. */
+  /** Bad input (InputError): retrying cannot help; the user must fix it. */
   input: boolean;
 }
 
@@ -20,11 +20,20 @@ export type FromTrial =
   | { type: 'result'; result: TrialResult }
   | { type: 'error'; error: TrialErrorInfo };
 
-export type ToTrial = { type: 'run'; config: TrialConfig } | { type: 'stop'; reason: string };
+/** How one trial run ended, seen from the pool: the trainer's result, or why there is none. */
+export type TrialRun = { ok: true; result: TrialResult } | { ok: false; error: TrialErrorInfo };
+
+/** A trial for the pool: the module URL of its trainer (see trainers/registry.ts) and its config. */
+export interface TrialJob {
+  trainer: string;
+  config: unknown;
+}
+
+export type ToTrial = { type: 'run'; job: TrialJob } | { type: 'stop'; reason: string };
 
 /** The piscina task: the trial and the port its events and stop requests travel on. */
 export interface WorkerTask {
-  config: TrialConfig;
+  job: TrialJob;
   port: MessagePort;
 }
 
@@ -40,6 +49,6 @@ export function describeError(err: unknown): TrialErrorInfo {
     message: e.message || e.name,
     stack: e.stack,
     outOfMemory: code === 'ERR_WORKER_OUT_OF_MEMORY' || OOM.test(e.message),
-    input: e.name === 'TrialInputError' || e.name === 'InputError',
+    input: e.name === 'InputError',
   };
 }

@@ -6,14 +6,14 @@ import { describeError } from './protocol.js';
 import { executeTrial } from './execute.js';
 
 export default async function runTrialTask(task: WorkerTask): Promise<void> {
-  const { config, port } = task;
+  const { job, port } = task;
   const stop = new AbortController();
   port.on('message', (msg: ToTrial) => {
     if (msg.type === 'stop') stop.abort(msg.reason);
   });
   const send = (msg: FromTrial): void => port.postMessage(msg);
   try {
-    const result = await executeTrial(config, { signal: stop.signal, onEvent: (event) => send({ type: 'event', event }) });
+    const result = await executeTrial(job, { signal: stop.signal, onEvent: (event) => send({ type: 'event', event }) });
     send({ type: 'result', result });
   } catch (err) {
     const error = describeError(err);

@@ -1,6 +1,7 @@
 // Diagnosis: the flags a careful engineer would raise looking at one trial's curves. Pure: no I/O.
 // The rules are written out in docs/diagnosis.md; keep the two in step.
 import type { TrialState } from '../store/state.js';
+import type { EpochMetrics } from '../trial/types.js';
 import { bestEpoch, compareValues, objectiveValue } from './rank.js';
 import type { Objective, SearchedRange, SpecView, Thresholds } from './spec-view.js';
 import { fmtParam } from './format.js';
@@ -35,7 +36,15 @@ const finite = (x: number | undefined): x is number => typeof x === 'number' && 
 const pct = (x: number): string => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
 const num = (x: number): string => Number(x.toPrecision(4)).toString();
 
-function divergence(trial: TrialState): Flag | undefined {
+/** Epochs that report both losses (a JSON null is a reported NaN): what the loss rules read. */
+type LossTrial = Omit<TrialState, 'epochs'> & { epochs: Array<EpochMetrics & { train_loss: number; val_loss: number }> };
+
+/** The trial, when every epoch reported train and validation loss; the loss rules need both. */
+function withLosses(trial: TrialState): LossTrial | undefined {
+  return trial.epochs.every((e) => e.train_loss !== undefined && e.val_loss !== undefined) ? (trial as unknown as LossTrial) : undefined;
+}
+
+function divergence(trial: LossTrial): Flag | undefined {
   const advice = 'lower LR';
   const bad = trial.epochs.find((e) => !finite(e.train_loss) || !finite(e.val_loss));
   if (bad) {
@@ -43,8 +52,8 @@ function divergence(trial: TrialState): Flag | undefined {
     const v: unknown = finite(bad.train_loss) ? bad.val_loss : bad.train_loss;
     return { name: 'diverged', epoch: bad.epoch, detail: `loss is ${typeof v === 'number' ? String(v) : 'NaN'} at epoch ${bad.epoch}`, advice };
   }
-  // The engine stopped it after the last epoch it reported.
-  if (trial.status === 'diverged') return { name: 'diverged', epoch: trial.epochs.at(-1)?.epoch, detail: trial.reason ?? 'the engine stopped it as diverged', advice };
+  const stopped = stoppedAsDiverged(trial);
+  if (stopped) return stopped;
   // The starting value: the larger of the untrained model's loss and the first epoch's mean train
   // loss, so that a flat curve whose train split happens to score worse than its small validation
   // split does not read as divergence. One epoch has no trend to judge (a NaN is caught above).
@@ -57,7 +66,13 @@ function divergence(trial: TrialState): Flag | undefined {
   return undefined;
 }
 
-function overfitting(trial: TrialState, ctx: DiagnosisContext): Flag | undefined {
+/** The trainer stopped it as diverged after the last epoch it reported. */
+function stoppedAsDiverged(trial: TrialState): Flag | undefined {
+  if (trial.status !== 'diverged') return undefined;
+  return { name: 'diverged', epoch: trial.epochs.at(-1)?.epoch, detail: trial.reason ?? 'the engine stopped it as diverged', advice: 'lower LR' };
+}
+
+function overfitting(trial: LossTrial, ctx: DiagnosisContext): Flag | undefined {
   const epochs = trial.epochs;
   const last = epochs.at(-1);
   if (!last || epochs.length < 2) return undefined;
@@ -90,7 +105,7 @@ export function referenceLoss(trial: TrialState, taskType: DiagnosisContext['tas
   return taskType === 'causal-lm' ? trial.epochs[0]?.val_loss : undefined;
 }
 
-function underfitting(trial: TrialState, ctx: DiagnosisContext): Flag | undefined {
+function underfitting(trial: LossTrial, ctx: DiagnosisContext): Flag | undefined {
   const last = trial.epochs.at(-1);
   if (!last) return undefined;
   const advice = 'higher LR, more epochs, unfreeze more layers';
@@ -150,11 +165,13 @@ export function leakageFlag(count: number): Flag {
 export function diagnoseTrial(trial: TrialState, ctx: DiagnosisContext): Flag[] {
   const flags: Flag[] = [];
   if (ctx.leakage > 0) flags.push(leakageFlag(ctx.leakage));
-  const diverged = trial.epochs.length > 0 || trial.status === 'diverged' ? divergence(trial) : undefined;
+  // A rule that needs a loss the trainer did not report is not judged: its flag is absent, never wrong.
+  const losses = withLosses(trial);
+  const diverged = trial.epochs.length > 0 || trial.status === 'diverged' ? (losses ? divergence(losses) : stoppedAsDiverged(trial)) : undefined;
   if (diverged) flags.push(diverged);
   else {
-    const shape = [overfitting(trial, ctx)];
-    if (trial.status === 'completed') shape.push(underfitting(trial, ctx), stillImproving(trial, ctx));
+    const shape = [losses && overfitting(losses, ctx)];
+    if (trial.status === 'completed') shape.push(losses && underfitting(losses, ctx), stillImproving(trial, ctx));
     for (const f of shape) if (f) flags.push(f);
   }
   const forgot = forgetting(trial, ctx);

@@ -1,8 +1,9 @@
 // The leaderboard: ranked trials with their diagnosis, in one format-independent structure that
 // every renderer (table, md, csv, json, html) reads. Pure: no I/O.
-import type { EpochMetrics } from '../engine/types.js';
+import type { EpochMetrics } from '../trial/types.js';
 import type { PlannedTrial } from '../search/space.js';
-import type { Params, TrialStatus } from '../store/events.js';
+import type { Params } from '../trial/types.js';
+import type { TrialStatus } from '../trial/status.js';
 import type { SweepState, TrialState } from '../store/state.js';
 import { diagnoseTrial, edgeNotes, sweepLeakage, type Flag, type FlagName } from './diagnose.js';
 import { rankTrials, trialSeconds, type BestEpoch } from './rank.js';
@@ -38,7 +39,7 @@ export interface LeaderboardRow {
   /** The ASHA rung a trial stopped early at. */
   rung?: number;
   /** Per-epoch metrics (without per-step losses), for the curves. */
-  curve: Array<Omit<EpochMetrics, 'steps'>>;
+  curve: EpochMetrics[];
 }
 
 export interface AdviceLine {
@@ -109,7 +110,7 @@ export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number }
       epochsDone: trial.epochs.length,
       finalTrainLoss: last?.train_loss,
       finalValLoss: last?.val_loss,
-      gap: last ? last.val_loss - last.train_loss : undefined,
+      gap: last && last.val_loss !== undefined && last.train_loss !== undefined ? last.val_loss - last.train_loss : undefined,
       seconds: trialSeconds(trial),
       flags: diagnoseTrial(trial, ctx),
       reason: trial.reason,

@@ -1,13 +1,14 @@
 // Ranking: trials ordered by the objective at their best epoch. Pure: no I/O.
-import type { EpochMetrics } from '../engine/types.js';
-import type { TrialStatus } from '../store/events.js';
+import type { EpochMetrics } from '../trial/types.js';
+import type { TrialStatus } from '../trial/status.js';
 import type { TrialState } from '../store/state.js';
+import { objectiveValue as valueAt } from '../trial/objective.js';
 import type { Goal, Objective } from './spec-view.js';
 
-/** The objective's value at one epoch, or undefined when the engine did not report it (or NaN/Inf). */
+/** The objective's value at one epoch, or undefined when the trainer did not report it (or NaN/Inf). */
 export function objectiveValue(epoch: EpochMetrics, objective: Objective): number | undefined {
-  const v = epoch[objective.metric];
-  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+  const v = valueAt(epoch, objective.metric);
+  return v !== undefined && Number.isFinite(v) ? v : undefined;
 }
 
 /** Negative when a is better than b under the goal. */
@@ -44,7 +45,7 @@ export function lastValue(epochs: readonly EpochMetrics[], objective: Objective)
 export function trialSeconds(trial: TrialState): number | undefined {
   if (typeof trial.seconds === 'number') return trial.seconds;
   if (trial.epochs.length === 0) return undefined;
-  return trial.epochs.reduce((s, e) => s + (Number.isFinite(e.seconds) ? e.seconds : 0), 0);
+  return trial.epochs.reduce((s, e) => s + (typeof e.seconds === 'number' && Number.isFinite(e.seconds) ? e.seconds : 0), 0);
 }
 
 export interface RankedTrial {

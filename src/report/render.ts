@@ -7,7 +7,7 @@ import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { buildLeaderboard, type LeaderboardInput } from './leaderboard.js';
 import { renderMarkdown } from './markdown.js';
-import { renderTable } from './table.js';
+import { renderTable, type TableOptions } from './table.js';
 
 export type TextFormat = 'table' | 'md' | 'csv' | 'json';
 export type ReportFormat = TextFormat | 'html';
@@ -17,6 +17,8 @@ export interface ReportOptions {
   top?: number;
   /** ANSI colours in the table (a TTY). */
   color?: boolean;
+  /** The terminal table's fit to a width, --wide, --columns and --all. */
+  table?: Omit<TableOptions, 'color' | 'top'>;
 }
 
 /**
@@ -30,7 +32,7 @@ export function renderReport(input: LeaderboardInput, opts: ReportOptions & { fo
   const lb = buildLeaderboard(input, { top: opts.top });
   switch (opts.format) {
     case 'table':
-      return renderTable(lb, { color: opts.color });
+      return renderTable(lb, { ...opts.table, color: opts.color, top: opts.top });
     case 'md':
       return renderMarkdown(lb);
     case 'csv':

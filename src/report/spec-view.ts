@@ -1,11 +1,11 @@
 // What the reporter needs from a resolved spec, read defensively: the reporter is handed the spec
 // as stored on disk (possibly by an older version), so every field falls back to the schema default.
-import { naturalGoal, OBJECTIVE_METRICS } from '../spec/semantic.js';
-import { sweepSchema, type Objective, type ObjectiveGoal, type ObjectiveMetric } from '../spec/types.js';
-import type { ParamValue } from '../store/events.js';
+import { OBJECTIVE_METRICS } from '../spec/semantic.js';
+import { sweepSchema, type Objective, type ObjectiveMetric } from '../spec/types.js';
+import { naturalGoal, type Goal } from '../trial/objective.js';
+import type { ParamValue } from '../trial/types.js';
 
-export type { Objective, ObjectiveMetric };
-export type Goal = ObjectiveGoal;
+export type { Goal, Objective, ObjectiveMetric };
 
 /** Diagnosis thresholds (schema/sweep.schema.json `diagnosis`). */
 export interface Thresholds {

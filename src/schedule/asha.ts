@@ -11,10 +11,10 @@
 // Ray Tune's AsyncHyperBand instead cuts at the (1 - 1/rf) quantile of the earlier trials' rung
 // values; both converge to "top 1/rf" as the rung fills. A trial's value at a rung is its best
 // objective up to that epoch, the same reading the leaderboard ranks by.
-import { bestLoss } from './objective.js';
+import { bestLoss, type Goal } from '../trial/objective.js';
 import { formatValue } from './median.js';
 import { curveUpTo, viewAt } from './results.js';
-import { CONTINUE, type Decision, type EpochResult, type Goal, type Scheduler, type ScheduleQuery } from './scheduler.js';
+import { CONTINUE, type Decision, type EpochResult, type Scheduler, type ScheduleQuery } from './scheduler.js';
 
 export interface AshaOptions {
   goal: Goal;

@@ -1,12 +1,12 @@
 // The scheduler a spec asks for: undefined when early stopping is off.
 import { AshaScheduler } from './asha.js';
 import { MedianScheduler } from './median.js';
-import { resolveObjective, type ObjectiveMetric } from './objective.js';
-import type { Goal, Scheduler } from './scheduler.js';
+import { resolveObjective, type Goal } from '../trial/objective.js';
+import type { Scheduler } from './scheduler.js';
 
 /** The part of a sweep spec the scheduler reads (structural, so the validated spec type fits). */
 export interface ScheduleSpec {
-  objective?: { metric: ObjectiveMetric; goal?: Goal };
+  objective?: { metric: string; goal?: Goal };
   early_stopping?: {
     type: 'none' | 'median' | 'asha';
     min_epochs?: number;
@@ -26,7 +26,4 @@ export function createScheduler(spec: ScheduleSpec): Scheduler | undefined {
 
 export { AshaScheduler } from './asha.js';
 export { MedianScheduler } from './median.js';
-export { resolveObjective, objectiveValue, type Objective, type ObjectiveMetric } from './objective.js';
-export { epochResults } from './results.js';
-export { decideFromJournal, pendingStops, type StopDecision } from './replay.js';
-export type { Decision, EpochResult, Goal, Scheduler, ScheduleQuery } from './scheduler.js';
+export type { Decision, EpochResult, Scheduler, ScheduleQuery } from './scheduler.js';

@@ -1,8 +1,8 @@
 // Median stopping rule (Optuna's MedianPruner, Ray Tune's MedianStoppingRule): stop a trial whose
 // best objective so far is worse than the median of the other trials' best-so-far at this epoch.
-import { bestLoss } from './objective.js';
+import { bestLoss, type Goal } from '../trial/objective.js';
 import { curveUpTo, viewAt } from './results.js';
-import { CONTINUE, type Decision, type EpochResult, type Goal, type Scheduler, type ScheduleQuery } from './scheduler.js';
+import { CONTINUE, type Decision, type EpochResult, type Scheduler, type ScheduleQuery } from './scheduler.js';
 
 export interface MedianOptions {
   goal: Goal;

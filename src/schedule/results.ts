@@ -4,29 +4,7 @@
 // epoch_ended events of other trials recorded in the journal BEFORE X's epoch_ended event for
 // epoch k. Journal order is the only clock, so the uninterrupted run and a resumed run (which
 // rebuilds the same list from the same journal) see exactly the same results at every decision.
-import type { JournalEvent } from '../store/events.js';
 import type { EpochResult, ScheduleQuery } from './scheduler.js';
-import { objectiveValue, type ObjectiveMetric } from './objective.js';
-
-/**
- * The objective of every epoch_ended event, in journal order. Kept: the first record of each
- * (trial, epoch) — a resumed or retried trial re-reporting an epoch does not count twice. Dropped:
- * epochs a trial recorded after it was stopped early (an epoch in flight when the stop was written).
- */
-export function epochResults(events: readonly JournalEvent[], metric: ObjectiveMetric): EpochResult[] {
-  const seen = new Set<string>();
-  const stopped = new Set<string>();
-  const out: EpochResult[] = [];
-  for (const e of events) {
-    if (e.type === 'trial_stopped_early') stopped.add(e.trial_id);
-    if (e.type !== 'epoch_ended' || stopped.has(e.trial_id)) continue;
-    const key = `${e.trial_id}\u0000${e.metrics.epoch}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ trialId: e.trial_id, epoch: e.metrics.epoch, value: objectiveValue(e.metrics, metric) });
-  }
-  return out;
-}
 
 /** What a scheduler may look at when deciding `query`. */
 export interface DecisionView {

@@ -2,8 +2,6 @@
 // epoch continues or stops early. It never invents trials (that is the sampler's job) and does no
 // I/O, so a resumed sweep fed the same journal takes the same decisions.
 
-export type Goal = 'minimize' | 'maximize';
-
 /** One recorded epoch result: the trial's objective value at that epoch, in journal order. */
 export interface EpochResult {
   trialId: string;

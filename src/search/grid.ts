@@ -1,5 +1,6 @@
 // Grid search: every combination of the `value`/`values` of each dimension.
-import type { ParamValue } from '../store/events.js';
+import type { ParamValue } from '../trial/types.js';
+import type { Sampler } from './sampler.js';
 import type { Dimension } from './space.js';
 
 /** The number of grid points (the product of the value counts). */
@@ -28,5 +29,23 @@ export function* gridPoints(space: Dimension[]): Generator<Record<string, ParamV
     let i = axes.length - 1;
     while (i >= 0 && ++at[i]! === axes[i]!.values.length) at[i--] = 0;
     if (i < 0) return;
+  }
+}
+
+/** Grid search as a Sampler: trial `index` is the index-th point of the product. */
+export class GridSampler implements Sampler {
+  readonly name = 'grid';
+  readonly #space: Dimension[];
+  #points: Record<string, ParamValue>[] | undefined;
+
+  constructor(space: Dimension[]) {
+    this.#space = space;
+  }
+
+  propose(index: number): Record<string, ParamValue> {
+    this.#points ??= [...gridPoints(this.#space)];
+    const point = this.#points[index];
+    if (!point) throw new RangeError(`grid: no trial ${index}; the grid has ${this.#points.length}`);
+    return point;
   }
 }

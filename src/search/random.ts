@@ -1,7 +1,12 @@
 // Random search: independent draws from each dimension with a seeded Rng.
-import type { ParamValue } from '../store/events.js';
-import type { Rng } from './rng.js';
-import { qRange, type Dimension } from './space.js';
+import type { ParamValue } from '../trial/types.js';
+import { InputError } from '../errors.js';
+import { Rng } from './rng.js';
+import type { Sampler } from './sampler.js';
+import { qRange, spaceSize, type Dimension } from './space.js';
+
+/** Draws of one random trial before giving up on finding a point not drawn before. */
+export const MAX_DRAW_ATTEMPTS = 100;
 
 /** Rounds away float noise (0.1 * 3 = 0.30000000000000004) so a q_uniform value reads as written. */
 function clean(x: number): number {
@@ -40,4 +45,51 @@ export function sampleParams(space: Dimension[], rng: Rng): Record<string, Param
   const params: Record<string, ParamValue> = {};
   for (const d of space) params[d.name] = sampleDimension(d, rng);
   return params;
+}
+
+/**
+ * Random search as a Sampler: trial `index` is the index-th distinct draw of Rng(seed) (a point
+ * drawn before is drawn again), for a sweep of `total` trials.
+ */
+export class RandomSampler implements Sampler {
+  readonly name = 'random';
+  readonly #space: Dimension[];
+  readonly #rng: Rng;
+  readonly #total: number;
+  readonly #seen = new Set<string>();
+  readonly #drawn: Record<string, ParamValue>[] = [];
+
+  constructor(space: Dimension[], seed: number, total: number) {
+    const size = spaceSize(space);
+    if (total > size) {
+      throw new InputError(`/strategy/trials: ${total} trials requested but the parameter space has only ${size} distinct combinations`);
+    }
+    this.#space = space;
+    this.#rng = new Rng(seed);
+    this.#total = total;
+  }
+
+  propose(index: number): Record<string, ParamValue> {
+    while (this.#drawn.length <= index) this.#drawNext();
+    return this.#drawn[index];
+  }
+
+  #drawNext(): void {
+    for (let attempts = 1; ; attempts++) {
+      const params = sampleParams(this.#space, this.#rng);
+      // sampleParams writes keys in space order, so equal points serialize equally.
+      const key = JSON.stringify(params);
+      if (!this.#seen.has(key)) {
+        this.#seen.add(key);
+        this.#drawn.push(params);
+        return;
+      }
+      if (attempts >= MAX_DRAW_ATTEMPTS) {
+        throw new InputError(
+          `/strategy/trials: could not draw trial ${this.#drawn.length + 1} of ${this.#total} distinct from the others in ` +
+            `${MAX_DRAW_ATTEMPTS} attempts; the parameter space is too small (widen it or lower trials)`,
+        );
+      }
+    }
+  }
 }

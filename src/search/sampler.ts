@@ -1,8 +1,8 @@
-// The Sampler: what to try next. It never stops a trial (that is the scheduler's job); it reads
-// only the finished trials' parameters and objectives, so its proposals are rebuilt from the
-// journal on resume.
-import type { JournalEvent, Params } from '../store/events.js';
-import { bestLoss, objectiveValue, type Objective } from '../schedule/objective.js';
+// The Sampler: what to try next. Grid, random and TPE implement it; the run loop talks to it
+// only. It never stops a trial (that is the scheduler's job); it reads only the finished trials'
+// parameters and objectives (sweep/history.ts reads them off the journal), so its proposals are
+// rebuilt from the journal on resume.
+import type { Params } from '../trial/types.js';
 
 /** A trial that finished (completed, stopped early or diverged) with the objective it reached. */
 export interface FinishedTrial {
@@ -12,53 +12,11 @@ export interface FinishedTrial {
 }
 
 export interface Sampler {
+  /** The strategy's name, recorded with each trial it proposes at run time. */
   readonly name: string;
-  /** The parameters of trial `index` (0-based), given the finished trials in journal order. */
+  /**
+   * The parameters of trial `index` (0-based), given the finished trials in journal order. Grid
+   * and random ignore the history; TPE reads it past its startup trials.
+   */
   propose(index: number, history: readonly FinishedTrial[]): Params;
-}
-
-/**
- * The history a sampler sees, read off the journal: every trial that completed, stopped early or
- * diverged, in the order those terminal events were written, with its best objective over the
- * epochs it recorded (for a trial stopped early: the best up to the epoch it was stopped at — the
- * same reading the leaderboard ranks by). Failed and user-stopped trials say nothing about their
- * parameters and are left out. `beforeSeq`: only events with a smaller seq, i.e. the history as it
- * stood when a given trial_proposed event was written.
- */
-export function historyFromJournal(events: readonly JournalEvent[], objective: Objective, beforeSeq = Infinity): FinishedTrial[] {
-  const params = new Map<string, Params>();
-  const curves = new Map<string, Map<number, number>>();
-  const out: FinishedTrial[] = [];
-  const done = new Set<string>();
-  for (const e of events) {
-    if (e.seq >= beforeSeq) break;
-    switch (e.type) {
-      case 'trial_proposed':
-      case 'trial_started':
-        if (!params.has(e.trial_id)) params.set(e.trial_id, e.params);
-        break;
-      case 'epoch_ended': {
-        if (done.has(e.trial_id)) break;
-        let curve = curves.get(e.trial_id);
-        if (!curve) curves.set(e.trial_id, (curve = new Map()));
-        if (!curve.has(e.metrics.epoch)) curve.set(e.metrics.epoch, objectiveValue(e.metrics, objective.metric));
-        break;
-      }
-      case 'trial_completed':
-      case 'trial_stopped_early':
-      case 'trial_diverged': {
-        const p = params.get(e.trial_id);
-        if (!p || done.has(e.trial_id)) break;
-        done.add(e.trial_id);
-        const last = e.type === 'trial_completed' ? Infinity : e.epoch;
-        const values = [...(curves.get(e.trial_id) ?? new Map<number, number>())].filter(([k]) => k <= last).map(([, v]) => v);
-        const best = bestLoss(values, objective.goal);
-        out.push({ params: p, objective: Number.isFinite(best) ? (objective.goal === 'minimize' ? best : -best) : Number.NaN });
-        break;
-      }
-      default:
-        break;
-    }
-  }
-  return out;
 }

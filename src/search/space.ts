@@ -1,5 +1,5 @@
 // The parameter space of a sweep: one dimension per parameter of the spec.
-import type { ParamValue } from '../store/events.js';
+import type { ParamValue } from '../trial/types.js';
 
 export type Dimension =
   | { name: string; kind: 'fixed'; value: ParamValue }

@@ -7,9 +7,8 @@
 // A proposal is a pure function of (space, seed, index, history in journal order): its random
 // stream is Rng(deriveSeed(seed, 'tpe', index)), so a resumed sweep that rebuilds the history from
 // the journal proposes exactly what the uninterrupted one would have.
-import type { ParamValue, Params } from '../store/events.js';
-import { loss, resolveObjective, type ObjectiveMetric } from '../schedule/objective.js';
-import type { Goal } from '../schedule/scheduler.js';
+import type { ParamValue, Params } from '../trial/types.js';
+import { loss, resolveObjective, type Goal } from '../trial/objective.js';
 import { sampleParams } from './random.js';
 import { Rng, deriveSeed } from './rng.js';
 import type { FinishedTrial, Sampler } from './sampler.js';
@@ -139,15 +138,19 @@ export interface TpeSpec {
   seed?: number;
   parameters: Record<string, ParameterEntry>;
   strategy?: { type: string; trials?: number; n_startup_trials?: number };
-  objective?: { metric: ObjectiveMetric; goal?: Goal };
+  objective?: { metric: string; goal?: Goal };
 }
 
-/** The run loop's call: the parameters of trial `index` of a `tpe` sweep, given the history so far. */
-export function proposeNext(spec: TpeSpec, index: number, history: readonly FinishedTrial[]): Params {
-  const sampler = new TpeSampler(toSpace(spec.parameters), {
+/** The TPE sampler of a `tpe` sweep. */
+export function tpeSampler(spec: TpeSpec): TpeSampler {
+  return new TpeSampler(toSpace(spec.parameters), {
     seed: spec.seed ?? 0,
     goal: resolveObjective(spec.objective).goal,
     nStartup: spec.strategy?.n_startup_trials ?? 5,
   });
-  return sampler.propose(index, history);
+}
+
+/** The parameters of trial `index` of a `tpe` sweep, given the history so far. */
+export function proposeNext(spec: TpeSpec, index: number, history: readonly FinishedTrial[]): Params {
+  return tpeSampler(spec).propose(index, history);
 }

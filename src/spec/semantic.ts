@@ -3,7 +3,7 @@
 import { dimensionSize, qRange, toSpace, type ParameterEntry } from '../search/space.js';
 import { didYouMean } from './suggest.js';
 import { join, show, showGot, type Problem } from './problems.js';
-import type { ObjectiveGoal, ObjectiveMetric } from './types.js';
+import { sweepSchema, type ObjectiveMetric } from './types.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -31,22 +31,8 @@ export const METHODS = ['full', 'head', 'top_k'] as const;
 /** The trainer parameters finesweep knows; other names pass to the trainer unchecked. */
 export const KNOWN_PARAMETERS = [...Object.keys(NUMERIC_RULES), 'method'];
 
-/** The direction in which each objective metric improves. */
-export const NATURAL_GOAL: Record<ObjectiveMetric, ObjectiveGoal> = {
-  val_loss: 'minimize',
-  train_loss: 'minimize',
-  val_perplexity: 'minimize',
-  val_accuracy: 'maximize',
-  val_f1: 'maximize',
-};
-
-/** The metrics an objective may name, in the schema's order. */
-export const OBJECTIVE_METRICS = Object.keys(NATURAL_GOAL) as ObjectiveMetric[];
-
-/** A metric's natural direction (an unknown one, e.g. from a newer spec, is minimized). */
-export function naturalGoal(metric: string): ObjectiveGoal {
-  return NATURAL_GOAL[metric as ObjectiveMetric] ?? 'minimize';
-}
+/** The metrics an objective may name (every one has a natural goal: trial/objective.ts). */
+export const OBJECTIVE_METRICS = sweepSchema.properties.objective.properties.metric.enum as readonly ObjectiveMetric[];
 
 /** Metrics that only one task type produces. */
 const METRIC_TASK: Record<string, string> = {

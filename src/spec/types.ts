@@ -1,5 +1,6 @@
 // Types of the sweep spec, derived from the one JSON schema so the validator and the types agree.
 import type { FromSchema } from 'json-schema-to-ts';
+import type { Objective as DomainObjective } from '../trial/objective.js';
 import { sweepSchema } from './schema.generated.js';
 
 export { sweepSchema };
@@ -14,11 +15,8 @@ type Defaulted = FromSchema<typeof sweepSchema>;
 export type ParameterSpec = FromSchema<(typeof sweepSchema)['definitions']['parameter']>;
 
 export type ObjectiveMetric = Defaulted['objective']['metric'];
-export type ObjectiveGoal = 'minimize' | 'maximize';
-export interface Objective {
-  metric: ObjectiveMetric;
-  goal: ObjectiveGoal;
-}
+/** The spec's objective: a metric the schema knows, and its goal (trial/objective.ts). */
+export type Objective = DomainObjective<ObjectiveMetric>;
 
 /**
  * The spec after validation: defaults filled, the objective's goal resolved to the metric's natural

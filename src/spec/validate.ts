@@ -3,7 +3,8 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { InputError } from '../errors.js';
 import { ajvProblems } from './ajv-problems.js';
 import { formatProblem, inDocumentOrder, settle, show, type Locate, type Problem } from './problems.js';
-import { naturalGoal, nonFiniteProblems, semanticProblems } from './semantic.js';
+import { naturalGoal } from '../trial/objective.js';
+import { nonFiniteProblems, semanticProblems } from './semantic.js';
 import { sweepSchema, type ResolvedSpec } from './types.js';
 
 let compiled: ValidateFunction | undefined;

@@ -1,9 +1,6 @@
 // The journal's event format: one JSON object a line, append-only.
 // The state of every trial is a fold over these events (see state.ts).
-import type { DataReport, EpochMetrics, ForgettingReport, BackendName, BackendChoice } from '../engine/types.js';
-
-export type ParamValue = number | string | boolean;
-export type Params = Record<string, ParamValue>;
+import type { DataReport, EpochMetrics, ForgettingReport, Params } from '../trial/types.js';
 
 interface Base {
   /** Sequence number, 1-based, strictly increasing in one journal. */
@@ -14,12 +11,12 @@ interface Base {
 
 export type JournalEventBody =
   // spec_dir: where the spec's relative paths point (resume has only the sweep directory);
-  // backend: a --backend override of the first run, kept by resume.
-  | { type: 'sweep_started'; name: string; spec_hash: string; trials: number; resumed: boolean; pid: number; host: string; spec_dir?: string; backend?: BackendChoice }
+  // backend: a --backend override of the first run (the trainer's word), kept by resume.
+  | { type: 'sweep_started'; name: string; spec_hash: string; trials: number; resumed: boolean; pid: number; host: string; spec_dir?: string; backend?: string }
   // from_epoch: epochs already done, restored from the trial's checkpoint (0 = a fresh start);
   // the fold drops recorded epochs after it, since this attempt reports them again.
   | { type: 'trial_started'; trial_id: string; index: number; params: Params; slot: number; attempt: number; gpu?: number; from_epoch: number }
-  | { type: 'data_report'; trial_id: string; report: DataReport; backend: BackendName }
+  | { type: 'data_report'; trial_id: string; report: DataReport; backend: string }
   | { type: 'epoch_ended'; trial_id: string; metrics: EpochMetrics }
   | { type: 'trial_completed'; trial_id: string; seconds: number; forgetting?: ForgettingReport; initial_val_loss?: number }
   | { type: 'trial_failed'; trial_id: string; attempt: number; error: string; will_retry: boolean; out_of_memory?: boolean }
@@ -33,4 +30,3 @@ export type JournalEventBody =
 export type JournalEvent = JournalEventBody & Base;
 export type JournalEventType = JournalEvent['type'];
 
-export type TrialStatus = 'pending' | 'running' | 'completed' | 'failed' | 'diverged' | 'stopped' | 'stopped_early';

@@ -1,6 +1,6 @@
 // The one fold from journal events to the state of a sweep and its trials. Pure: no I/O, no
 // clock. Every consumer (resume, the reporter, progress) derives state here, nowhere else.
-import type { EpochMetrics } from '../engine/types.js';
+import type { EpochMetrics } from '../trial/types.js';
 import type { JournalEvent } from './events.js';
 import type { FoldTrials, SweepState, TrialState } from './state.js';
 

@@ -9,7 +9,6 @@ export const JOURNAL_FILE = 'journal.jsonl';
 export const TRIALS_DIR = 'trials';
 export const METRICS_FILE = 'metrics.jsonl';
 export const LOG_FILE = 'log.txt';
-export const CHECKPOINT_DIR = 'checkpoint';
 
 /** Trial ids become directory names: keep them to one safe path segment. */
 const TRIAL_ID = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;

@@ -1,6 +1,7 @@
 // The state of every trial is a fold over the journal: no state is kept anywhere else.
-import type { DataReport, EpochMetrics, ForgettingReport, BackendName } from '../engine/types.js';
-import type { JournalEvent, Params, TrialStatus } from './events.js';
+import type { TrialStatus } from '../trial/status.js';
+import type { DataReport, EpochMetrics, ForgettingReport, Params } from '../trial/types.js';
+import type { JournalEvent } from './events.js';
 
 export interface TrialState {
   id: string;
@@ -15,7 +16,7 @@ export interface TrialState {
   epochs: EpochMetrics[];
   slot?: number;
   gpu?: number;
-  backend?: BackendName;
+  backend?: string;
   dataReport?: DataReport;
   forgetting?: ForgettingReport;
   initialValLoss?: number;

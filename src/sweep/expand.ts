@@ -1,21 +1,18 @@
-// The controller's first job: a validated spec in, the planned trials out. Pure: no file, clock or tfjs.
+// The controller's first job: a validated spec in, its sampler and the trials planned up front
+// out. Pure: no file, clock or trainer.
 import { createHash } from 'node:crypto';
 import { InputError } from '../errors.js';
+import { GridSampler, gridSize } from '../search/grid.js';
+import { RandomSampler } from '../search/random.js';
+import type { Sampler } from '../search/sampler.js';
+import { toSpace, type Dimension, type PlannedTrial } from '../search/space.js';
+import { tpeSampler } from '../search/tpe.js';
 import { canonicalJson } from '../spec/hash.js';
-import type { ResolvedSpec } from '../spec/types.js';
-import type { ParamValue } from '../store/events.js';
-import { gridPoints, gridSize } from '../search/grid.js';
-import { sampleParams } from '../search/random.js';
-import { Rng } from '../search/rng.js';
-import { spaceSize, toSpace, type Dimension, type PlannedTrial } from '../search/space.js';
-
-// TPE reuses random sampling for its startup trials and for candidates.
-export { sampleParams };
+import type { ResolvedSpec, StrategyType } from '../spec/types.js';
+import type { ParamValue } from '../trial/types.js';
 
 /** Grids larger than this are refused unless --max-trials allows them. */
 export const DEFAULT_MAX_TRIALS = 10_000;
-/** Draws of one random trial before giving up on finding a point not drawn before. */
-export const MAX_DRAW_ATTEMPTS = 100;
 
 export interface ExpandOptions {
   /** Largest grid accepted (default 10,000). */
@@ -25,6 +22,18 @@ export interface ExpandOptions {
 /** The parameter space of a validated spec (see toSpace for its order). */
 export function spaceOf(spec: ResolvedSpec): Dimension[] {
   return toSpace(spec.parameters);
+}
+
+/** The sampler of each strategy: a new strategy is one file in search/ plus one line here. */
+const SAMPLERS: Record<StrategyType, (spec: ResolvedSpec) => Sampler> = {
+  grid: (spec) => new GridSampler(spaceOf(spec)),
+  random: (spec) => new RandomSampler(spaceOf(spec), spec.seed, spec.strategy.trials ?? 0),
+  tpe: (spec) => tpeSampler(spec),
+};
+
+/** The sampler the run loop asks for every trial past those planned up front. */
+export function samplerOf(spec: ResolvedSpec): Sampler {
+  return SAMPLERS[spec.strategy.type](spec);
 }
 
 /**
@@ -41,9 +50,10 @@ export function trialId(index: number, total: number, params: Record<string, Par
 }
 
 /**
- * The trials a spec runs. grid: the cartesian product (learning_rate slowest, see gridPoints).
- * random: `strategy.trials` distinct draws from Rng(seed). tpe: only its first n_startup_trials
- * random draws; the TPE sampler proposes the rest at run time from finished trials.
+ * The trials a spec plans before any result. grid: the cartesian product (learning_rate slowest,
+ * see gridPoints). random: `strategy.trials` distinct draws from Rng(seed). tpe: only its first
+ * n_startup_trials, the same random draws; the TPE sampler proposes the rest at run time from
+ * finished trials.
  */
 export function expandTrials(spec: ResolvedSpec, opts: ExpandOptions = {}): PlannedTrial[] {
   const space = spaceOf(spec);
@@ -57,45 +67,17 @@ export function expandTrials(spec: ResolvedSpec, opts: ExpandOptions = {}): Plan
           `${limit.toLocaleString('en-US')}; pass --max-trials ${size} to run it anyway, or use strategy "random"`,
       );
     }
-    return [...gridPoints(space)].map((params, index) => ({ id: trialId(index, size, params, false), index, params }));
+    return plan(new GridSampler(space), size, size, false);
   }
   const total = strategy.trials;
   if (total === undefined) throw new InputError(`/strategy/trials: required for strategy "${strategy.type}"`);
   const count = strategy.type === 'tpe' ? Math.min(strategy.n_startup_trials, total) : total;
-  return drawDistinct(space, new Rng(spec.seed), count, total).map((params, index) => ({
-    id: trialId(index, total, params, true),
-    index,
-    params,
-  }));
+  return plan(new RandomSampler(space, spec.seed, total), count, total, true);
 }
 
-/** `count` draws, each different from the ones before (a repeated point is drawn again). */
-export function drawDistinct(space: Dimension[], rng: Rng, count: number, requested = count): Record<string, ParamValue>[] {
-  const size = spaceSize(space);
-  if (requested > size) {
-    throw new InputError(
-      `/strategy/trials: ${requested} trials requested but the parameter space has only ${size} distinct combinations`,
-    );
-  }
-  const seen = new Set<string>();
-  const out: Record<string, ParamValue>[] = [];
-  while (out.length < count) {
-    let attempts = 0;
-    for (;;) {
-      const params = sampleParams(space, rng);
-      const key = canonicalJson(params);
-      if (!seen.has(key)) {
-        seen.add(key);
-        out.push(params);
-        break;
-      }
-      if (++attempts >= MAX_DRAW_ATTEMPTS) {
-        throw new InputError(
-          `/strategy/trials: could not draw trial ${out.length + 1} of ${requested} distinct from the others in ` +
-            `${MAX_DRAW_ATTEMPTS} attempts; the parameter space is too small (widen it or lower trials)`,
-        );
-      }
-    }
-  }
-  return out;
+function plan(sampler: Sampler, count: number, total: number, withIndex: boolean): PlannedTrial[] {
+  return Array.from({ length: count }, (_, index) => {
+    const params = sampler.propose(index, []);
+    return { id: trialId(index, total, params, withIndex), index, params };
+  });
 }

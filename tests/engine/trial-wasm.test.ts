@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/engine/backend.js';
 import { fineTune } from '../../src/engine/fine-tune.js';
-import type { BackendName, TaskType, TrialResult } from '../../src/engine/types.js';
+import type { BackendName, TaskType } from '../../src/engine/types.js';
+import type { TrialResult } from '../../src/trial/types.js';
 import { domainSlice, spamSlice, tempDir, tinyBase, trialConfig, writeLines } from './trial-fixture.js';
 
 async function runOn(backend: BackendName, task: TaskType): Promise<TrialResult> {

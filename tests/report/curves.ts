@@ -1,7 +1,8 @@
 // Recorded learning curves (per-epoch train and val loss) that read as textbook cases, and a
 // builder for trial states, so the reporter's pure parts are tested without training anything.
-import type { DataReport, EpochMetrics } from '../../src/engine/types.js';
-import type { Params, TrialStatus } from '../../src/store/events.js';
+import type { DataReport, EpochMetrics } from '../../src/trial/types.js';
+import type { Params } from '../../src/trial/types.js';
+import type { TrialStatus } from '../../src/trial/status.js';
 import type { SweepState, TrialState } from '../../src/store/state.js';
 
 /** Loss of always predicting the prior of a balanced two-class task: ln 2. */

@@ -82,7 +82,7 @@ describe('leaderboard formats', () => {
     const text = renderReport({ spec, state: state() }, { format: 'table', top: 2 });
     expect(text).toContain('t-overfit');
     expect(text).not.toContain('t-running');
-    expect(text).toMatch(/^3 more trials not shown \(--top\)$/m);
+    expect(text).toMatch(/^… 3 more \(--top N, --all\)$/m);
   });
 
   it('md: a Markdown table that parses back to the same rows and cells', () => {

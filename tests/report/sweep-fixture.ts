@@ -3,7 +3,7 @@
 // one never started. Built from the real spec validator and trial expansion.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EpochMetrics } from '../../src/engine/types.js';
+import type { EpochMetrics } from '../../src/trial/types.js';
 import type { ResolvedSpec } from '../../src/spec/types.js';
 import { specHash } from '../../src/spec/hash.js';
 import { validateSpec } from '../../src/spec/validate.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AshaScheduler } from '../../src/schedule/asha.js';
 import { createScheduler } from '../../src/schedule/index.js';
-import { simulate, type RecordedTrial } from '../../src/schedule/simulate.js';
+import { simulate, type RecordedTrial } from '../../bench/simulate.js';
 
 // Four epochs, min_epochs 1, reduction factor 3: rungs at epochs 1 and 3.
 const curves: RecordedTrial[] = [

@@ -4,7 +4,7 @@ import { AshaScheduler } from '../../src/schedule/asha.js';
 import { MedianScheduler } from '../../src/schedule/median.js';
 import { createScheduler } from '../../src/schedule/index.js';
 import type { EpochResult, Scheduler } from '../../src/schedule/scheduler.js';
-import { simulate } from '../../src/schedule/simulate.js';
+import { simulate } from '../../bench/simulate.js';
 import { Rng } from '../../src/search/rng.js';
 
 /** Results of `n` trials of 6 epochs, interleaved in a seeded random order. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MedianScheduler } from '../../src/schedule/median.js';
 import { createScheduler } from '../../src/schedule/index.js';
-import { simulate, type RecordedTrial } from '../../src/schedule/simulate.js';
+import { simulate, type RecordedTrial } from '../../bench/simulate.js';
 
 const curves: RecordedTrial[] = [
   { id: 'A', curve: [1.0, 0.8, 0.6, 0.5] },

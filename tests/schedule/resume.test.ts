@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createScheduler, decideFromJournal, pendingStops, resolveObjective, type ScheduleSpec } from '../../src/schedule/index.js';
-import { simulate, type RecordedTrial } from '../../src/schedule/simulate.js';
+import { createScheduler, type ScheduleSpec } from '../../src/schedule/index.js';
+import { decideFromJournal, pendingStops } from '../../src/sweep/replay.js';
+import { resolveObjective } from '../../src/trial/objective.js';
+import { simulate, type RecordedTrial } from '../../bench/simulate.js';
 import { Rng } from '../../src/search/rng.js';
 import type { JournalEvent, JournalEventBody } from '../../src/store/events.js';
 

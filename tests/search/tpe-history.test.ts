@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { historyFromJournal } from '../../src/search/sampler.js';
+import { historyFromJournal } from '../../src/sweep/history.js';
 import type { JournalEvent, JournalEventBody } from '../../src/store/events.js';
 
 function journal(bodies: JournalEventBody[]): JournalEvent[] {

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createScheduler, decideFromJournal, resolveObjective } from '../../src/schedule/index.js';
-import { historyFromJournal } from '../../src/search/sampler.js';
+import { createScheduler } from '../../src/schedule/index.js';
+import { decideFromJournal } from '../../src/sweep/replay.js';
+import { resolveObjective } from '../../src/trial/objective.js';
+import { historyFromJournal } from '../../src/sweep/history.js';
 import { proposeNext, type TpeSpec } from '../../src/search/tpe.js';
-import type { JournalEvent, JournalEventBody, Params } from '../../src/store/events.js';
+import type { JournalEvent, JournalEventBody } from '../../src/store/events.js';
+import type { Params } from '../../src/trial/types.js';
 
 const spec: TpeSpec & { early_stopping: { type: 'asha'; min_epochs: number; reduction_factor: number } } = {
   seed: 21,

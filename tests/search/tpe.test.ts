@@ -6,7 +6,7 @@ import type { Dimension } from '../../src/search/space.js';
 import { TpeSampler, gamma, proposeNext, randomDraw } from '../../src/search/tpe.js';
 import { expandTrials } from '../../src/sweep/expand.js';
 import type { ResolvedSpec } from '../../src/spec/types.js';
-import type { Params } from '../../src/store/events.js';
+import type { Params } from '../../src/trial/types.js';
 
 const lrSpace: Dimension[] = [{ name: 'learning_rate', kind: 'log_uniform', min: 1e-6, max: 1 }];
 /** A known 1-D objective: minimal at lr = 1e-3, measured in decades. */

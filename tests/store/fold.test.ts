@@ -1,6 +1,6 @@
 // The fold from recorded journal events to the state of a sweep: pure, so no disk here.
 import { describe, expect, it } from 'vitest';
-import type { EpochMetrics } from '../../src/engine/types.js';
+import type { EpochMetrics } from '../../src/trial/types.js';
 import type { JournalEvent, JournalEventBody } from '../../src/store/events.js';
 import { foldTrials } from '../../src/store/fold.js';
 

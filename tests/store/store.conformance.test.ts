@@ -6,7 +6,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { InputError, SweepError } from '../../src/errors.js';
-import type { EpochMetrics } from '../../src/engine/types.js';
+import type { EpochMetrics } from '../../src/trial/types.js';
 import type { JournalEventBody } from '../../src/store/events.js';
 import { foldTrials } from '../../src/store/fold.js';
 import { JournalStore } from '../../src/store/journal-store.js';

@@ -4,7 +4,8 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resumeSweep, runSweep } from '../../src/sweep/run.js';
+import { resumeSweep, runSweep } from '../../src/sweep/session.js';
+import { syntheticTrainerUrl } from '../../bench/trainers/index.js';
 import { tempDir } from '../pool/helpers.js';
 import { countBy, journal, ofType, writeSpec } from './sweep-helpers.js';
 
@@ -13,7 +14,7 @@ let lines: string[];
 
 beforeAll(async () => {
   const dir = tempDir('finesweep-cuts-');
-  const out = await runSweep(writeSpec(dir, { learningRates: [1e-3, 1e-2], epochs: 2 }), { resultsDir: join(dir, 'results'), trialKind: 'noop' });
+  const out = await runSweep(writeSpec(dir, { learningRates: [1e-3, 1e-2], epochs: 2 }), { resultsDir: join(dir, 'results'), trainer: syntheticTrainerUrl('noop') });
   finished = out.dir;
   lines = readFileSync(join(finished, 'journal.jsonl'), 'utf8').split('\n').filter(Boolean);
 });
@@ -38,7 +39,7 @@ describe.each([
     expect(k).toBeGreaterThan(0);
     const text = lines.slice(0, k).join('\n') + '\n' + (torn ? lines[k].slice(0, torn) : '');
     writeFileSync(join(copy, 'journal.jsonl'), text);
-    const out = await resumeSweep(copy, { trialKind: 'noop' });
+    const out = await resumeSweep(copy, { trainer: syntheticTrainerUrl('noop') });
     const events = journal(copy);
     const completed = ofType(events, 'trial_completed');
     expect(completed).toHaveLength(4);

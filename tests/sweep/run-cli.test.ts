@@ -9,6 +9,8 @@ import { tempDir } from '../pool/helpers.js';
 import { journal, ofType, writeSpec } from './sweep-helpers.js';
 
 const CLI = resolve(import.meta.dirname, '../../bin/finesweep.js');
+/** A synthetic trainer as the compiled CLI loads it (bench/trainers/, built into dist/). */
+const built = (kind: string): string => resolve(import.meta.dirname, `../../dist/bench/trainers/${kind}.js`);
 
 interface Cli {
   child: ChildProcess;
@@ -46,7 +48,7 @@ describe('finesweep run / resume (compiled CLI, real processes)', () => {
     const gate = join(dir, 'gate');
     writeSpec(dir, { name: 'killed', epochs: 3, extra: { gate_file: { value: gate } } });
     const sweepDir = join(dir, 'results', 'killed');
-    const run = cli(['run', 'killed.json', '--trial-kind', 'noop'], dir);
+    const run = cli(['run', 'killed.json', '--trainer', built('noop')], dir);
     // Two trials finished epoch 1 and wait at the gate mid-sweep: kill -9 the controller.
     await journalUntil(sweepDir, run, epochsEnded(2));
     run.child.kill('SIGKILL');
@@ -56,7 +58,7 @@ describe('finesweep run / resume (compiled CLI, real processes)', () => {
     const running = ofType(before, 'trial_started').map((e) => e.trial_id);
 
     writeFileSync(gate, '');
-    const resumed = await cli(['resume', sweepDir, '--trial-kind', 'noop'], dir).done;
+    const resumed = await cli(['resume', sweepDir, '--trainer', built('noop')], dir).done;
     expect(resumed.stderr).toContain('resuming sweep killed');
     expect(resumed.code).toBe(0);
     const events = journal(sweepDir);
@@ -74,7 +76,7 @@ describe('finesweep run / resume (compiled CLI, real processes)', () => {
     const gate = join(dir, 'gate');
     writeSpec(dir, { name: 'ctrlc', epochs: 2, extra: { gate_file: { value: gate } } });
     const sweepDir = join(dir, 'results', 'ctrlc');
-    const run = cli(['run', 'ctrlc.json', '--trial-kind', 'noop'], dir);
+    const run = cli(['run', 'ctrlc.json', '--trainer', built('noop')], dir);
     await journalUntil(sweepDir, run, epochsEnded(2));
     run.child.kill('SIGINT');
     const out = await run.done;
@@ -83,7 +85,7 @@ describe('finesweep run / resume (compiled CLI, real processes)', () => {
     expect(ofType(journal(sweepDir), 'trial_stopped')).toHaveLength(2);
 
     writeFileSync(gate, '');
-    const resumed = await cli(['resume', sweepDir, '--trial-kind', 'noop'], dir).done;
+    const resumed = await cli(['resume', sweepDir, '--trainer', built('noop')], dir).done;
     expect(resumed.code).toBe(0);
     expect(ofType(journal(sweepDir), 'trial_completed')).toHaveLength(6);
   });
@@ -92,7 +94,7 @@ describe('finesweep run / resume (compiled CLI, real processes)', () => {
     const dir = tempDir('finesweep-cli-');
     writeSpec(dir, { name: 'term', learningRates: [1e-3] });
     const sweepDir = join(dir, 'results', 'term');
-    const run = cli(['run', 'term.json', '--trial-kind', 'hang'], dir);
+    const run = cli(['run', 'term.json', '--trainer', built('hang')], dir);
     await journalUntil(sweepDir, run, (e) => ofType(e, 'trial_started').length === 2);
     run.child.kill('SIGTERM');
     const out = await run.done;
@@ -104,7 +106,7 @@ describe('finesweep run / resume (compiled CLI, real processes)', () => {
     const dir = tempDir('finesweep-cli-');
     writeSpec(dir, { name: 'twice', learningRates: [1e-3], extra: { ignore_stop: { value: true } } });
     const sweepDir = join(dir, 'results', 'twice');
-    const run = cli(['run', 'twice.json', '--trial-kind', 'hang'], dir);
+    const run = cli(['run', 'twice.json', '--trainer', built('hang')], dir);
     await journalUntil(sweepDir, run, (e) => ofType(e, 'trial_started').length === 2);
     run.child.kill('SIGINT');
     // The first Ctrl-C is acknowledged; the trials ignore the stop, so only a second one ends the run.
@@ -113,7 +115,7 @@ describe('finesweep run / resume (compiled CLI, real processes)', () => {
     const out = await run.done;
     expect(out.code).toBe(130);
     expect(ofType(journal(sweepDir), 'trial_stopped')).toHaveLength(0);
-    const resumed = await cli(['resume', sweepDir, '--trial-kind', 'noop'], dir).done;
+    const resumed = await cli(['resume', sweepDir, '--trainer', built('noop')], dir).done;
     expect(resumed.code).toBe(0);
     expect(ofType(journal(sweepDir), 'trial_completed')).toHaveLength(2);
   });
@@ -122,9 +124,9 @@ describe('finesweep run / resume (compiled CLI, real processes)', () => {
     const dir = tempDir('finesweep-cli-');
     writeSpec(dir, { name: 'two', learningRates: [1e-3] });
     const sweepDir = join(dir, 'results', 'two');
-    const first = cli(['run', 'two.json', '--trial-kind', 'hang'], dir);
+    const first = cli(['run', 'two.json', '--trainer', built('hang')], dir);
     await journalUntil(sweepDir, first, (e) => ofType(e, 'trial_started').length === 2);
-    const second = await cli(['resume', sweepDir, '--trial-kind', 'noop'], dir).done;
+    const second = await cli(['resume', sweepDir, '--trainer', built('noop')], dir).done;
     expect(second.code).not.toBe(0);
     expect(second.stderr).toContain(String(first.child.pid));
     first.child.kill('SIGINT');
@@ -148,7 +150,7 @@ describe('finesweep run / resume (compiled CLI, real processes)', () => {
     const dir = tempDir('finesweep-cli-');
     writeSpec(dir, { name: 'full' });
     const sweepDir = join(dir, 'results', 'full');
-    const limited = spawn('bash', ['-c', `ulimit -f 2; exec "${process.execPath}" "${CLI}" run full.json --trial-kind noop`], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    const limited = spawn('bash', ['-c', `ulimit -f 2; exec "${process.execPath}" "${CLI}" run full.json --trainer "${built('noop')}"`], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     limited.stderr.on('data', (d) => (stderr += d));
     const code = await new Promise<number | null>((res) => limited.on('close', (c) => res(c)));
@@ -157,7 +159,7 @@ describe('finesweep run / resume (compiled CLI, real processes)', () => {
     const partial = journal(sweepDir);
     expect(partial.length).toBeGreaterThan(0);
     expect(ofType(partial, 'sweep_completed')).toHaveLength(0);
-    const resumed = await cli(['resume', sweepDir, '--trial-kind', 'noop'], dir).done;
+    const resumed = await cli(['resume', sweepDir, '--trainer', built('noop')], dir).done;
     expect(resumed.code).toBe(0);
     const completed = ofType(journal(sweepDir), 'trial_completed').map((e) => e.trial_id);
     expect(completed).toHaveLength(6);

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ProgressDisplay } from '../../src/cli/progress.js';
 import type { JournalEvent, JournalEventBody } from '../../src/store/events.js';
-import type { SweepProgress } from '../../src/sweep/run.js';
+import type { SweepProgress } from '../../src/sweep/session.js';
 
 class Capture extends Writable {
   text = '';
@@ -63,17 +63,17 @@ describe('sweep progress', () => {
     p(journal({ type: 'trial_started', trial_id: 't1', index: 0, params, slot: 0, gpu: 0, attempt: 1, from_epoch: 0 }));
     p(journal({ type: 'epoch_ended', trial_id: 't1', metrics: { epoch: 1, train_loss: 0.6, val_loss: 0.55, seconds: 4 } }));
     clock.t += 1000;
-    p({ type: 'trial', trialId: 't1', slot: 0, params, event: { type: 'step', epoch: 2, step: 1, stepsPerEpoch: 10, loss: 0.5 } });
+    p({ type: 'trial', trialId: 't1', slot: 0, params, event: { type: 'step', epoch: 2, step: 11, stepsPerEpoch: 10, loss: 0.5 } });
     clock.t += 3000;
-    p({ type: 'trial', trialId: 't1', slot: 0, params, event: { type: 'step', epoch: 2, step: 4, stepsPerEpoch: 10, loss: 0.45 } });
+    p({ type: 'trial', trialId: 't1', slot: 0, params, event: { type: 'step', epoch: 2, step: 14, stepsPerEpoch: 10, loss: 0.45 } });
     // The step redraw is throttled onto a timer: wait for the text it writes.
     await new Promise<void>((resolve) => {
       const check = (): void => (out.text.includes('step 4/10') ? resolve() : void setImmediate(check));
       check();
     });
     expect(out.text).toContain('running sweep s: 4 trials, 2 slots on GPU 0, 1, in /r/s');
-    // 3 steps took 3 s, 6 steps are left: ETA 6 s.
-    expect(out.text).toMatch(/slot 0 t1 lr 1e-3 batch 16 epochs 2 epoch 2\/2 step 4\/10 loss 0\.4500 val_loss 0\.5500 ETA 6\.0 s/);
+    // The engine counts steps across the trial (step 14 is step 4 of epoch 2); 3 steps took 3 s, 6 are left: ETA 6 s.
+    expect(out.text).toMatch(/slot 0 t1 lr 1e-3 batch 16 epoch 2\/2 step 4\/10 loss 0\.4500 val_loss 0\.5500 ETA 6\.0 s/);
     expect(out.text).toMatch(/\[\.+\] 0\/4 trials, 4\.0 s/);
     p(journal({ type: 'trial_completed', trial_id: 't1', seconds: 8 }));
     // The live block (slot line + bar) is erased in place, the finished trial printed above, the bar redrawn.

@@ -8,7 +8,7 @@ import { selectBackend } from '../../src/engine/backend.js';
 import { saveBaseModel } from '../../src/engine/model-io.js';
 import { InputError, InterruptedError } from '../../src/errors.js';
 import { foldTrials } from '../../src/store/fold.js';
-import { resumeSweep, runSweep } from '../../src/sweep/run.js';
+import { resumeSweep, runSweep } from '../../src/sweep/session.js';
 import type { SweepState } from '../../src/store/state.js';
 import { spamSlice, tinyBase, writeLines } from '../engine/trial-fixture.js';
 import { tempDir } from '../pool/helpers.js';

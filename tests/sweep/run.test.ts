@@ -2,14 +2,15 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSyn
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError, InterruptedError } from '../../src/errors.js';
-import { resumeSweep, runSweep, type SweepProgress } from '../../src/sweep/run.js';
+import { resumeSweep, runSweep, type SweepProgress } from '../../src/sweep/session.js';
+import { syntheticTrainerUrl } from '../../bench/trainers/index.js';
 import { tempDir } from '../pool/helpers.js';
 import { countBy, journal, ofType, writeSpec } from './sweep-helpers.js';
 
 describe('runSweep with synthetic trials (real worker threads)', () => {
   it('runs every trial once on the free slots and completes the sweep', async () => {
     const dir = tempDir('finesweep-run-');
-    const out = await runSweep(writeSpec(dir), { resultsDir: join(dir, 'results'), trialKind: 'noop' });
+    const out = await runSweep(writeSpec(dir), { resultsDir: join(dir, 'results'), trainer: syntheticTrainerUrl('noop') });
     const events = journal(out.dir);
     expect(ofType(events, 'sweep_started')).toHaveLength(1);
     const started = ofType(events, 'trial_started');
@@ -30,7 +31,7 @@ describe('runSweep with synthetic trials (real worker threads)', () => {
     const dir = tempDir('finesweep-run-');
     const out = await runSweep(writeSpec(dir, { learningRates: [1e-3], resources: { max_retries: 2 } }), {
       resultsDir: join(dir, 'results'),
-      trialKind: 'throw',
+      trainer: syntheticTrainerUrl('throw'),
     });
     const events = journal(out.dir);
     const failed = ofType(events, 'trial_failed');
@@ -45,7 +46,7 @@ describe('runSweep with synthetic trials (real worker threads)', () => {
 
   it('records a NaN loss as diverged without a retry', async () => {
     const dir = tempDir('finesweep-run-');
-    const out = await runSweep(writeSpec(dir, { learningRates: [1e-3] }), { resultsDir: join(dir, 'results'), trialKind: 'nan' });
+    const out = await runSweep(writeSpec(dir, { learningRates: [1e-3] }), { resultsDir: join(dir, 'results'), trainer: syntheticTrainerUrl('nan') });
     const events = journal(out.dir);
     expect(ofType(events, 'trial_diverged')).toHaveLength(2);
     expect(ofType(events, 'trial_started')).toHaveLength(2);
@@ -55,7 +56,7 @@ describe('runSweep with synthetic trials (real worker threads)', () => {
 
   it('fails only the trial whose worker thread exits, retrying it once by default', async () => {
     const dir = tempDir('finesweep-run-');
-    const out = await runSweep(writeSpec(dir, { learningRates: [1e-3], batchSizes: [8] }), { resultsDir: join(dir, 'results'), trialKind: 'exit' });
+    const out = await runSweep(writeSpec(dir, { learningRates: [1e-3], batchSizes: [8] }), { resultsDir: join(dir, 'results'), trainer: syntheticTrainerUrl('exit') });
     const failed = ofType(journal(out.dir), 'trial_failed');
     expect(failed.map((e) => [e.attempt, e.will_retry])).toEqual([[1, true], [2, false]]);
     expect(failed[0].error).toMatch(/exited with code: 3/);
@@ -64,7 +65,7 @@ describe('runSweep with synthetic trials (real worker threads)', () => {
   it('stops a hanging trial after trial_timeout_s as failed', async () => {
     const dir = tempDir('finesweep-run-');
     const spec = writeSpec(dir, { learningRates: [1e-3], batchSizes: [8], resources: { trial_timeout_s: 0.2, max_retries: 0 } });
-    const out = await runSweep(spec, { resultsDir: join(dir, 'results'), trialKind: 'hang' });
+    const out = await runSweep(spec, { resultsDir: join(dir, 'results'), trainer: syntheticTrainerUrl('hang') });
     const failed = ofType(journal(out.dir), 'trial_failed');
     expect(failed).toEqual([expect.objectContaining({ error: 'timed out after 0.2 s', will_retry: false })]);
   });
@@ -72,7 +73,7 @@ describe('runSweep with synthetic trials (real worker threads)', () => {
   it('records a worker thread out of JS heap as out_of_memory', async () => {
     const dir = tempDir('finesweep-run-');
     const spec = writeSpec(dir, { learningRates: [1e-3], batchSizes: [8], resources: { max_retries: 0 } });
-    const out = await runSweep(spec, { resultsDir: join(dir, 'results'), trialKind: 'oom', resourceLimits: { maxOldGenerationSizeMb: 48 } });
+    const out = await runSweep(spec, { resultsDir: join(dir, 'results'), trainer: syntheticTrainerUrl('oom'), resourceLimits: { maxOldGenerationSizeMb: 48 } });
     expect(ofType(journal(out.dir), 'trial_failed')).toEqual([expect.objectContaining({ out_of_memory: true })]);
     expect(out.state.trials.values().next().value?.outOfMemory).toBe(true);
   });
@@ -81,16 +82,16 @@ describe('runSweep with synthetic trials (real worker threads)', () => {
     const dir = tempDir('finesweep-run-');
     const results = join(dir, 'results');
     const spec = writeSpec(dir, { learningRates: [1e-3] });
-    const out = await runSweep(spec, { resultsDir: results, trialKind: 'noop' });
+    const out = await runSweep(spec, { resultsDir: results, trainer: syntheticTrainerUrl('noop') });
     const snapshot = (): string[] =>
       readdirSync(out.dir, { recursive: true }).map(String).sort().map((f) => {
         const p = join(out.dir, f);
         return statSync(p).isFile() ? `${f}:${readFileSync(p, 'utf8')}` : f;
       });
     const before = snapshot();
-    await expect(runSweep(spec, { resultsDir: results, trialKind: 'noop' })).rejects.toThrow(/finesweep resume .*synthetic/);
+    await expect(runSweep(spec, { resultsDir: results, trainer: syntheticTrainerUrl('noop') })).rejects.toThrow(/finesweep resume .*synthetic/);
     writeSpec(dir, { learningRates: [1e-3, 3e-3] });
-    const changed = runSweep(spec, { resultsDir: results, trialKind: 'noop' });
+    const changed = runSweep(spec, { resultsDir: results, trainer: syntheticTrainerUrl('noop') });
     await expect(changed).rejects.toBeInstanceOf(InputError);
     await expect(changed).rejects.toThrow(/spec changed since the sweep started \(hash [0-9a-f]+ ≠ [0-9a-f]+\)/);
     expect(snapshot()).toEqual(before);
@@ -106,7 +107,7 @@ describe('runSweep with synthetic trials (real worker threads)', () => {
       // Both slots hold a trial that finished epoch 1 and waits at the gate: interrupt now.
       if (p.type === 'journal' && p.event.type === 'epoch_ended' && ++firstEpochs === 2) interrupt.abort('SIGINT');
     };
-    const run = runSweep(spec, { resultsDir: join(dir, 'results'), trialKind: 'noop', signal: interrupt.signal, onProgress });
+    const run = runSweep(spec, { resultsDir: join(dir, 'results'), trainer: syntheticTrainerUrl('noop'), signal: interrupt.signal, onProgress });
     await expect(run).rejects.toBeInstanceOf(InterruptedError);
     await expect(run).rejects.toThrow(/interrupted; resume with: finesweep resume .*synthetic/);
     const sweepDir = join(dir, 'results', 'synthetic');
@@ -115,7 +116,7 @@ describe('runSweep with synthetic trials (real worker threads)', () => {
     expect(stopped.every((e) => e.epoch === 1)).toBe(true);
 
     writeFileSync(gate, '');
-    const out = await resumeSweep(sweepDir, { trialKind: 'noop' });
+    const out = await resumeSweep(sweepDir, { trainer: syntheticTrainerUrl('noop') });
     const events = journal(sweepDir);
     const completed = ofType(events, 'trial_completed');
     expect(completed).toHaveLength(6);
@@ -129,7 +130,7 @@ describe('runSweep with synthetic trials (real worker threads)', () => {
   it('resumes after a torn last journal line', async () => {
     const dir = tempDir('finesweep-run-');
     const spec = writeSpec(dir, { learningRates: [1e-3] });
-    const out = await runSweep(spec, { resultsDir: join(dir, 'results'), trialKind: 'noop' });
+    const out = await runSweep(spec, { resultsDir: join(dir, 'results'), trainer: syntheticTrainerUrl('noop') });
     // Cut the journal in the middle of its second trial_completed line, as a crash mid-write would.
     const path = join(out.dir, 'journal.jsonl');
     const text = readFileSync(path, 'utf8');
@@ -137,7 +138,7 @@ describe('runSweep with synthetic trials (real worker threads)', () => {
     const cut = lines.findIndex((l, i) => l.includes('"trial_completed"') && i > lines.findIndex((m) => m.includes('"trial_completed"')));
     const kept = lines.slice(0, cut).join('\n') + '\n' + lines[cut].slice(0, 25);
     writeFileSync(path, kept);
-    await resumeSweep(out.dir, { trialKind: 'noop' });
+    await resumeSweep(out.dir, { trainer: syntheticTrainerUrl('noop') });
     const events = journal(out.dir);
     expect(ofType(events, 'journal_repaired')).toHaveLength(1);
     expect(ofType(events, 'trial_completed')).toHaveLength(2);
@@ -159,7 +160,7 @@ describe('runSweep with synthetic trials (real worker threads)', () => {
       extra: { marker_file: { value: marker }, hold_starts: { value: 4 } },
     });
     const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
-    const out = await runSweep(spec, { resultsDir: join(dir, 'results'), trialKind: 'devices', env });
+    const out = await runSweep(spec, { resultsDir: join(dir, 'results'), trainer: syntheticTrainerUrl('devices'), env });
     const events = journal(out.dir);
     const started = ofType(events, 'trial_started');
     expect(new Set(started.map((e) => e.slot))).toEqual(new Set([0, 1, 2, 3]));
@@ -199,7 +200,7 @@ describe('runSweep with synthetic trials (real worker threads)', () => {
       resources: { gpus: [0], max_retries: 0 },
       extra: { marker_file: { value: marker }, hold_starts: { value: 99 } },
     });
-    const run = runSweep(spec, { resultsDir: join(dir, 'results'), trialKind: 'devices' });
+    const run = runSweep(spec, { resultsDir: join(dir, 'results'), trainer: syntheticTrainerUrl('devices') });
     let pid = 0;
     while (!pid) {
       const start = readFileSync(marker, 'utf8').split('\n').find((l) => l.startsWith('start '));
@@ -221,7 +222,7 @@ describe('runSweep with synthetic trials (real worker threads)', () => {
     spec.strategy = { type: 'tpe', trials: 7, n_startup_trials: 3 };
     spec.parameters.learning_rate = { distribution: 'log_uniform', min: 1e-5, max: 1e-1 };
     writeFileSync(path, JSON.stringify(spec));
-    const out = await runSweep(path, { resultsDir: join(dir, 'results'), trialKind: 'noop' });
+    const out = await runSweep(path, { resultsDir: join(dir, 'results'), trainer: syntheticTrainerUrl('noop') });
     const events = journal(out.dir);
     const proposed = ofType(events, 'trial_proposed');
     expect(proposed.map((e) => e.index)).toEqual([3, 4, 5, 6]);
@@ -229,7 +230,7 @@ describe('runSweep with synthetic trials (real worker threads)', () => {
     expect(ofType(events, 'sweep_started')[0].trials).toBe(7);
     expect(ofType(events, 'sweep_completed')).toEqual([expect.objectContaining({ completed: 7 })]);
     // A resume of the finished sweep finds the proposed trials in the journal and runs nothing.
-    await resumeSweep(out.dir, { trialKind: 'noop' });
+    await resumeSweep(out.dir, { trainer: syntheticTrainerUrl('noop') });
     expect(ofType(journal(out.dir), 'trial_started')).toHaveLength(7);
   });
 
@@ -239,7 +240,7 @@ describe('runSweep with synthetic trials (real worker threads)', () => {
     const spec = JSON.parse(readFileSync(path, 'utf8'));
     spec.early_stopping = { type: 'asha', min_epochs: 1, reduction_factor: 2 };
     writeFileSync(path, JSON.stringify(spec));
-    const out = await runSweep(path, { resultsDir: join(dir, 'results'), trialKind: 'noop' });
+    const out = await runSweep(path, { resultsDir: join(dir, 'results'), trainer: syntheticTrainerUrl('noop') });
     const events = journal(out.dir);
     const early = ofType(events, 'trial_stopped_early');
     expect(early.length).toBeGreaterThan(0);
@@ -260,14 +261,14 @@ describe('runSweep with synthetic trials (real worker threads)', () => {
     const stop = new AbortController();
     const run = runSweep(spec, {
       resultsDir: join(dir, 'results'),
-      trialKind: 'throw',
+      trainer: syntheticTrainerUrl('throw'),
       signal: stop.signal,
       onProgress: (p) => p.type === 'journal' && p.event.type === 'trial_failed' && stop.abort('SIGINT'),
     });
     await expect(run).rejects.toBeInstanceOf(InterruptedError);
     const sweepDir = join(dir, 'results', 'synthetic');
     expect(ofType(journal(sweepDir), 'trial_failed')).toEqual([expect.objectContaining({ attempt: 1, will_retry: true })]);
-    const out = await resumeSweep(sweepDir, { trialKind: 'noop' });
+    const out = await resumeSweep(sweepDir, { trainer: syntheticTrainerUrl('noop') });
     const events = journal(sweepDir);
     expect(ofType(events, 'trial_started').map((e) => e.attempt)).toEqual([1, 2]);
     expect(ofType(events, 'trial_completed')).toHaveLength(1);
@@ -276,7 +277,7 @@ describe('runSweep with synthetic trials (real worker threads)', () => {
 
   it('resume refuses a sweep whose recorded spec was edited, leaving the directory untouched', async () => {
     const dir = tempDir('finesweep-run-');
-    const out = await runSweep(writeSpec(dir, { learningRates: [1e-3] }), { resultsDir: join(dir, 'results'), trialKind: 'noop' });
+    const out = await runSweep(writeSpec(dir, { learningRates: [1e-3] }), { resultsDir: join(dir, 'results'), trainer: syntheticTrainerUrl('noop') });
     const specFile = join(out.dir, 'spec.resolved.json');
     const saved = JSON.parse(readFileSync(specFile, 'utf8'));
     saved.spec.seed = 8;
@@ -286,7 +287,7 @@ describe('runSweep with synthetic trials (real worker threads)', () => {
       return statSync(p).isFile() ? `${f}:${readFileSync(p, 'utf8')}` : f;
     });
     const before = snapshot();
-    const resumed = resumeSweep(out.dir, { trialKind: 'noop' });
+    const resumed = resumeSweep(out.dir, { trainer: syntheticTrainerUrl('noop') });
     await expect(resumed).rejects.toBeInstanceOf(InputError);
     await expect(resumed).rejects.toThrow(/spec changed since the sweep started \(hash [0-9a-f]+ ≠ [0-9a-f]+\)/);
     expect(snapshot()).toEqual(before);

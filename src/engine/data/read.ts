@@ -8,6 +8,8 @@ export interface RawExample {
   text: string;
   /** The label as a string (classification only). */
   label?: string;
+  /** The label's JSON type in the file ('string', 'number', 'boolean'): the dataset check refuses mixed types. */
+  labelType?: 'string' | 'number' | 'boolean';
   /** 1-based line of the example in its file, for error messages and reports. */
   line: number;
 }
@@ -102,7 +104,7 @@ function toExample(file: string, line: number, row: Record<string, unknown>, opt
   if (!(opts.labelField in row)) throw new InputError(`${file}:${line}: missing label field '${opts.labelField}'`);
   const label = row[opts.labelField];
   if (typeof label === 'string' || typeof label === 'boolean' || (typeof label === 'number' && Number.isFinite(label))) {
-    return { text, label: String(label), line };
+    return { text, label: String(label), labelType: typeof label as 'string' | 'number' | 'boolean', line };
   }
   throw new InputError(
     `${file}:${line}: label field '${opts.labelField}' has unknown label type ${typeName(label)}; expected a string, number or boolean`,

@@ -5,7 +5,8 @@
 // holder's appends (PgLog.append's `lease`): once taken over, the old holder's events are refused.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { JournalEvent, Params } from '../events.js';
+import type { JournalEvent } from '../events.js';
+import type { Params } from '../../trial/types.js';
 import { DEFAULT_EXPIRY_MS, DEFAULT_HEARTBEAT_MS } from '../store.js';
 import { LeaseLostError, type PgLog } from './pg-log.js';
 

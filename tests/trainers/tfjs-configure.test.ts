@@ -1,12 +1,31 @@
-// From a planned trial to the engine's TrialConfig.
+// The tfjs trainer's configure: from a planned trial (the sweep's request) to the engine's TrialConfig.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { TrialConfig } from '../../src/engine/types.js';
 import { deriveSeed } from '../../src/search/rng.js';
+import type { PlannedTrial } from '../../src/search/space.js';
 import { loadSpec, validateSpec } from '../../src/spec/load.js';
+import type { ResolvedSpec } from '../../src/spec/types.js';
 import { expandTrials } from '../../src/sweep/expand.js';
-import { objectiveOf, toTrialConfig } from '../../src/sweep/trial-config.js';
+import { objectiveOf, trialRequest } from '../../src/sweep/request.js';
+import tfjs from '../../src/trainers/tfjs/trainer.js';
 
-describe('toTrialConfig', () => {
+/** What the sweep does for one trial: its request, then the trainer's configure. */
+function toTrialConfig(spec: ResolvedSpec, trial: PlannedTrial, opts: { specDir: string; trialDir: string; backend?: string }): TrialConfig {
+  return tfjs.configure(spec.task, trialRequest(spec, trial, { dir: opts.trialDir }), { specDir: opts.specDir, backend: opts.backend ?? spec.resources.backend });
+}
+
+describe('the tfjs trainer', () => {
+  it('runs wasm/cpu trials in a worker thread and native backends in a process of their own', () => {
+    const config = (backend: TrialConfig['backend']) => ({ backend }) as TrialConfig;
+    expect(tfjs.place(config('wasm'))).toBe('thread');
+    expect(tfjs.place(config('cpu'))).toBe('thread');
+    expect(tfjs.place(config('tensorflow'))).toBe('child');
+    expect(tfjs.place(config('tensorflow-gpu'))).toBe('child');
+  });
+});
+
+describe('tfjs configure', () => {
   it('resolves the spec paths against its directory and fills every field', async () => {
     const { spec, baseDir } = await loadSpec('sweeps/spam-grid.json');
     const trial = expandTrials(spec)[4]!;

@@ -2,10 +2,9 @@
 // have run them: each free slot takes the next trial, each epoch takes its recorded seconds, and
 // the scheduler is asked after every epoch. Answers "what would early stopping have spent and
 // found on these curves" (bench/adaptive) and produces a journal for resume tests. Pure.
-import type { EpochMetrics } from '../engine/types.js';
-import type { JournalEvent, JournalEventBody } from '../store/events.js';
-import type { ObjectiveMetric } from './objective.js';
-import type { EpochResult, Scheduler } from './scheduler.js';
+import type { EpochResult, Scheduler } from '../src/schedule/scheduler.js';
+import type { JournalEvent, JournalEventBody } from '../src/store/events.js';
+import type { EpochMetrics } from '../src/trial/types.js';
 
 export interface RecordedTrial {
   id: string;
@@ -29,7 +28,7 @@ export interface SimulationResult {
 
 export function simulate(
   trials: readonly RecordedTrial[],
-  opts: { slots: number; metric: ObjectiveMetric; scheduler?: Scheduler },
+  opts: { slots: number; metric: string; scheduler?: Scheduler },
 ): SimulationResult {
   const events: JournalEvent[] = [];
   const push = (body: JournalEventBody) => events.push({ ...body, seq: events.length + 1, time: new Date(0).toISOString() } as JournalEvent);

@@ -1,9 +1,8 @@
-// Scheduler decisions read straight off the journal: the call the run loop makes after each
+// Scheduler decisions read straight off the journal (the schedulers themselves read only numbers): the call the run loop makes after each
 // epoch_ended, and the check a resumed sweep makes for stops that were decided but not written.
+import type { Decision, EpochResult, Scheduler } from '../schedule/scheduler.js';
 import type { JournalEvent } from '../store/events.js';
-import type { Objective } from './objective.js';
-import { epochResults } from './results.js';
-import type { Decision, Scheduler } from './scheduler.js';
+import { objectiveValue, type Objective } from '../trial/objective.js';
 
 /**
  * Decide for trial `trialId` after its epoch `epoch` (of `maxEpochs`) is in `events`. Pure: the
@@ -60,6 +59,26 @@ export function pendingStops(scheduler: Scheduler, objective: Objective, events:
       decided.add(r.trialId);
       out.push({ trialId: r.trialId, epoch: d.epoch, ...(d.rung !== undefined ? { rung: d.rung } : {}), reason: d.reason });
     }
+  }
+  return out;
+}
+
+/**
+ * The objective of every epoch_ended event, in journal order. Kept: the first record of each
+ * (trial, epoch) — a resumed or retried trial re-reporting an epoch does not count twice. Dropped:
+ * epochs a trial recorded after it was stopped early (an epoch in flight when the stop was written).
+ */
+export function epochResults(events: readonly JournalEvent[], metric: string): EpochResult[] {
+  const seen = new Set<string>();
+  const stopped = new Set<string>();
+  const out: EpochResult[] = [];
+  for (const e of events) {
+    if (e.type === 'trial_stopped_early') stopped.add(e.trial_id);
+    if (e.type !== 'epoch_ended' || stopped.has(e.trial_id)) continue;
+    const key = `${e.trial_id}\u0000${e.metrics.epoch}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ trialId: e.trial_id, epoch: e.metrics.epoch, value: objectiveValue(e.metrics, metric) ?? Number.NaN });
   }
   return out;
 }

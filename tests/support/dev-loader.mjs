@@ -1,5 +1,5 @@
-// Development only: module hooks that let a worker thread or child process load this package's
-// TypeScript sources directly (tests run from src/; the published package runs the compiled
+// Tests only: module hooks that let a worker thread or child process load this package's
+// TypeScript sources directly (tests run from src/ and load test trainers from bench/; the published package runs the compiled
 // dist/*.js and never loads this). Uses the TypeScript compiler's transpileModule (a devDependency).
 import { readFile } from 'node:fs/promises';
 import ts from 'typescript';

@@ -1,14 +1,46 @@
-// Synthetic trial kinds: no training, for the orchestration benchmark and the fault tests. Selected
-// by TrialConfig.kind, which a run option sets (never a user spec). Each behaves like the engine
-// seen from outside: events, an AbortSignal honoured at "batch" boundaries, a result or a throw.
+// Synthetic trainers: no training, for the orchestration benchmark and the fault tests. Not part
+// of the product: tests and benchmarks pass one of bench/trainers/<kind>.ts as the sweep's trainer
+// (runSweep's `trainer` option, the CLI's hidden --trainer). Each behaves like a real trainer seen
+// from outside: events, an AbortSignal honoured at "batch" boundaries, a result or a throw.
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EpochMetrics, RunTrialOptions, TrialConfig, TrialResult } from '../engine/types.js';
+import type { Trainer, TrainerRunOptions, TrialPlace, TrialRequest } from '../../src/trainers/trainer.js';
+import type { EpochMetrics, Params, TrialResult } from '../../src/trial/types.js';
 
-export type SyntheticKind = Exclude<NonNullable<TrialConfig['kind']>, 'train'>;
+export const SYNTHETIC_KINDS = ['noop', 'throw', 'nan', 'hang', 'exit', 'devices', 'oom'] as const;
+export type SyntheticKind = (typeof SYNTHETIC_KINDS)[number];
 
-export async function runSynthetic(kind: SyntheticKind, config: TrialConfig, opts: RunTrialOptions): Promise<TrialResult> {
-  switch (kind) {
+export interface SyntheticConfig {
+  kind: SyntheticKind;
+  trialId: string;
+  params: Params;
+  /** The trial directory (checkpoint/ inside it). */
+  dir: string;
+  /** Where it runs: a GPU-pinned 'devices' trial needs a process of its own; a test may ask for one. */
+  place?: TrialPlace;
+}
+
+/** The synthetic trainer of one kind (bench/trainers/<kind>.ts default-exports it). */
+export function syntheticTrainer(kind: SyntheticKind): Trainer<SyntheticConfig> {
+  return {
+    name: `synthetic-${kind}`,
+    place: (config) => config.place ?? 'thread',
+    configure: (_task: unknown, request: TrialRequest): SyntheticConfig => ({
+      kind,
+      trialId: request.trialId,
+      params: request.params,
+      dir: request.dir,
+      ...(kind === 'devices' && request.gpus ? { place: 'child' as const } : {}),
+    }),
+    run: (config, opts) => runSynthetic(config, opts),
+  };
+}
+
+type TrialConfig = SyntheticConfig;
+type RunTrialOptions = { signal?: AbortSignal; kill?: AbortSignal; onEvent?: TrainerRunOptions['onEvent'] };
+
+export async function runSynthetic(config: SyntheticConfig, opts: RunTrialOptions): Promise<TrialResult> {
+  switch (config.kind) {
     case 'noop':
       return noop(config, opts);
     case 'throw':
@@ -18,7 +50,9 @@ export async function runSynthetic(kind: SyntheticKind, config: TrialConfig, opt
       return nan(config, opts);
     case 'hang':
       // params.ignore_stop: a trial stuck where it never reaches a batch boundary (only a kill ends it).
-      await aborted(config.params.ignore_stop === true ? undefined : opts.signal);
+      // An inline trial also ends on the hard stop (threads and processes are killed instead).
+      await Promise.race([aborted(config.params.ignore_stop === true ? undefined : opts.signal), aborted(opts.kill)]);
+      if (opts.kill?.aborted) throw new Error(`synthetic trial ${config.trialId} killed: ${String(opts.kill.reason)}`);
       return result(config, 'stopped', [], String(opts.signal?.reason ?? 'stopped'));
     case 'exit':
       // In a worker thread this ends the thread only; in a child process, the process.
@@ -31,13 +65,13 @@ export async function runSynthetic(kind: SyntheticKind, config: TrialConfig, opt
 }
 
 /** A deterministic pseudo-loss from the parameters: best near lr 1e-3, slightly worse for big batches. */
-export function noopLoss(params: TrialConfig['params'], epoch: number): number {
-  const lr = Math.log10(params.learning_rate);
-  return 0.5 + (lr + 3) ** 2 * 0.1 + params.batch_size / 1000 + 0.2 / epoch;
+export function noopLoss(params: Params, epoch: number): number {
+  const lr = Math.log10(Number(params.learning_rate));
+  return 0.5 + (lr + 3) ** 2 * 0.1 + Number(params.batch_size) / 1000 + 0.2 / epoch;
 }
 
 async function noop(config: TrialConfig, opts: RunTrialOptions): Promise<TrialResult> {
-  const epochs = Math.max(1, Math.floor(config.params.epochs));
+  const epochs = Math.max(1, Math.floor(Number(config.params.epochs)));
   const gate = typeof config.params.gate_file === 'string' ? config.params.gate_file : undefined;
   // A multi-epoch synthetic trial keeps a checkpoint (the epochs reached, with their metrics, as
   // the engine's does) so that resume can be shown; its result lists every epoch, restored ones too.

@@ -1,0 +1,34 @@
+// What the sweep hands its trainer for one attempt of a planned trial, and the objective it ranks by.
+import { join, resolve } from 'node:path';
+import { deriveSeed } from '../search/rng.js';
+import type { PlannedTrial } from '../search/space.js';
+import type { Objective, ResolvedSpec } from '../spec/types.js';
+import type { TrialRequest } from '../trainers/trainer.js';
+
+export interface RequestOptions {
+  /** The trial's own directory (absolute, or relative to the working directory). */
+  dir: string;
+  /** The last epoch the journal recorded for the trial. */
+  resumeEpoch?: number;
+  /** The slot's GPU. */
+  gpu?: number;
+}
+
+export function trialRequest(spec: ResolvedSpec, trial: PlannedTrial, opts: RequestOptions): TrialRequest {
+  const dir = resolve(opts.dir);
+  return {
+    trialId: trial.id,
+    seed: deriveSeed(spec.seed, trial.id),
+    sweepSeed: spec.seed,
+    params: trial.params,
+    dir,
+    checkpointDir: join(dir, 'checkpoint'),
+    resumeEpoch: opts.resumeEpoch ?? 0,
+    ...(opts.gpu !== undefined ? { gpus: [opts.gpu] } : {}),
+  };
+}
+
+/** The metric that ranks trials and whether lower or higher is better. */
+export function objectiveOf(spec: ResolvedSpec): Objective {
+  return { metric: spec.objective.metric, goal: spec.objective.goal };
+}

@@ -1,0 +1,356 @@
+// The supervisor: one run of a sweep's trials on a pool of slots (a first run or a resume). Each
+// slot takes the next trial as soon as it is free; this module owns the timers (stop, kill,
+// timeout) and the journal writes, and asks decide.ts what each event and each ending means.
+// The store is the single source of truth (state = foldTrials(events)).
+import { hostname } from 'node:os';
+import { InputError, InterruptedError, SweepError } from '../errors.js';
+import { discoverGpus } from '../pool/gpus.js';
+import { TrialPool } from '../pool/pool.js';
+import { describeError, type TrialErrorInfo, type TrialRun } from '../pool/protocol.js';
+import { planSlots, type Slot } from '../pool/slots.js';
+import { createScheduler, type Scheduler } from '../schedule/index.js';
+import type { Sampler } from '../search/sampler.js';
+import type { PlannedTrial } from '../search/space.js';
+import { specHash } from '../spec/hash.js';
+import type { ResolvedSpec } from '../spec/types.js';
+import type { JournalEvent } from '../store/events.js';
+import { foldTrials } from '../store/fold.js';
+import type { SweepState } from '../store/state.js';
+import type { Store } from '../store/store.js';
+import type { Trainer, TrialRequest } from '../trainers/trainer.js';
+import type { Objective } from '../trial/objective.js';
+import type { ForgettingReport, TrialEvent } from '../trial/types.js';
+import { attemptOf, fromEpochOf, recordOfAttempt, recordOfEvent, tally, willRetry, workToDo, type StopCause, type TrialWork } from './decide.js';
+import { historyFromJournal } from './history.js';
+import { samplerOf, trialId } from './expand.js';
+import { objectiveOf, trialRequest } from './request.js';
+import { Recorder } from './recorder.js';
+import { decideFromJournal, pendingStops } from './replay.js';
+import type { ClaimedWork, SweepOutcome, SweepRunOptions } from './options.js';
+
+export interface Origin {
+  specDir: string;
+  backend?: string;
+  resumed: boolean;
+}
+
+/** The trainer of the sweep: its module URL (for the pool) and the loaded module (to configure). */
+export interface SweepTrainer {
+  trainerUrl: string;
+  trainer: Trainer;
+}
+
+export class Supervisor {
+  readonly #store: Store;
+  readonly #spec: ResolvedSpec;
+  readonly #objective: Objective;
+  /** The trials of the plan: expanded from the spec, plus those the sampler proposed (tpe). */
+  readonly #planned: PlannedTrial[];
+  /** How many trials the sweep runs in all (tpe proposes the ones past its startup trials). */
+  readonly #target: number;
+  readonly #sampler: Sampler;
+  readonly #trainer: SweepTrainer;
+  readonly #origin: Origin;
+  readonly #opts: SweepRunOptions;
+  readonly #journal: Recorder;
+  readonly #queue: TrialWork[] = [];
+  readonly #wakeups: Array<() => void> = [];
+  readonly #scheduler: Scheduler | undefined;
+  readonly #stopAll = new AbortController();
+  #running = 0;
+  /** The first bad-input message a trial reported: the sweep stops and reports it. */
+  #inputError: string | undefined;
+
+  constructor(store: Store, spec: ResolvedSpec, planned: readonly PlannedTrial[], events: JournalEvent[], trainer: SweepTrainer, origin: Origin, opts: SweepRunOptions) {
+    this.#store = store;
+    this.#spec = spec;
+    this.#objective = objectiveOf(spec);
+    this.#planned = [...planned];
+    // Trials a sampler proposed in an earlier run are part of the plan now (recorded in the journal).
+    const known = new Set(planned.map((t) => t.id));
+    const proposed = [...foldTrials(events).trials.values()].filter((t) => !known.has(t.id)).sort((a, b) => a.index - b.index);
+    for (const t of proposed) this.#planned.push({ id: t.id, index: t.index, params: t.params });
+    this.#target = spec.strategy.type === 'tpe' ? Math.max(spec.strategy.trials ?? 0, this.#planned.length) : this.#planned.length;
+    this.#sampler = samplerOf(spec);
+    this.#trainer = trainer;
+    this.#origin = origin;
+    this.#opts = opts;
+    this.#journal = new Recorder(store, events, {
+      onEvent: (event) => opts.onProgress?.({ type: 'journal', event }),
+      onFatal: () => this.#stopAll.abort('store failure'),
+    });
+    this.#scheduler = createScheduler(spec);
+  }
+
+  async run(): Promise<SweepOutcome> {
+    const opts = this.#opts;
+    const journal = this.#journal;
+    if (this.#scheduler) {
+      // An early stop decided (from the recorded epochs) but not written before a crash: write it
+      // now rather than train that trial further; the same journal always gives the same decisions.
+      for (const stop of pendingStops(this.#scheduler, this.#objective, journal.events)) {
+        void journal.append({ type: 'trial_stopped_early', trial_id: stop.trialId, epoch: stop.epoch, ...(stop.rung !== undefined ? { rung: stop.rung } : {}), reason: stop.reason });
+      }
+      await journal.flush();
+      if (journal.fatal !== undefined) throw asSweepError(journal.fatal, this.#store.dir);
+    }
+    const initial = foldTrials(journal.events);
+    this.#queue.push(...workToDo(this.#planned, initial));
+    const done = this.#planned.length - this.#queue.length;
+    if (this.#queue.length === 0 && this.#planned.length >= this.#target && initial.completed) return this.#outcome(initial);
+
+    const resources = this.#spec.resources;
+    const gpus = await discoverGpus(resources.gpus as 0 | 'auto' | number[] | undefined, opts.env);
+    const slots = planSlots({ gpus, trialsPerGpu: resources.trials_per_gpu, workers: opts.workers ?? resources.workers });
+    await journal.append({
+      type: 'sweep_started',
+      name: this.#spec.name,
+      spec_hash: specHash(this.#spec),
+      trials: this.#target,
+      resumed: this.#origin.resumed,
+      pid: process.pid,
+      host: hostname(),
+      spec_dir: this.#origin.specDir,
+      ...(this.#origin.backend ? { backend: this.#origin.backend } : {}),
+    });
+    opts.onProgress?.({ type: 'plan', dir: this.#store.dir, name: this.#spec.name, total: this.#target, done, slots, resumed: this.#origin.resumed, metric: this.#objective.metric });
+
+    const interrupt = (): void => this.#stopAll.abort(opts.signal?.reason ?? 'interrupted');
+    opts.signal?.addEventListener('abort', interrupt, { once: true });
+    if (opts.signal?.aborted) interrupt();
+    const pool = new TrialPool({ slots, resourceLimits: opts.resourceLimits });
+    try {
+      await Promise.all(slots.map((slot) => this.#slotLoop(pool, slot)));
+    } finally {
+      opts.signal?.removeEventListener('abort', interrupt);
+      await journal.flush();
+      await pool.close();
+    }
+    if (journal.fatal !== undefined) throw asSweepError(journal.fatal, this.#store.dir);
+    if (this.#inputError !== undefined) {
+      throw new InputError(`${this.#inputError}; fix it, then continue with: finesweep resume ${this.#store.dir}`);
+    }
+    if (opts.signal?.aborted) {
+      const reason = String(opts.signal.reason);
+      throw new InterruptedError(`interrupted; resume with: finesweep resume ${this.#store.dir}`, reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
+    }
+    // The end state is read back from the store, not from memory.
+    const state = foldTrials(await this.#store.events());
+    const t = tally(this.#planned, state);
+    if (t.open === 0 && this.#planned.length >= this.#target && !state.completed) {
+      await journal.append({ type: 'sweep_completed', completed: t.completed, failed: t.failed, diverged: t.diverged, stopped_early: t.stopped_early });
+      return this.#outcome(foldTrials(await this.#store.events()));
+    }
+    return this.#outcome(state);
+  }
+
+  #outcome(state: SweepState): SweepOutcome {
+    return { dir: this.#store.dir, spec: this.#spec, planned: this.#planned, state };
+  }
+
+  /** A slot takes the next trial as soon as it is free; it ends when no trial is left or due. */
+  async #slotLoop(pool: TrialPool, slot: Slot): Promise<void> {
+    for (;;) {
+      if (this.#stopAll.signal.aborted) return;
+      const work = this.#opts.claim ? await this.#claim(slot) : this.#queue.shift() ?? this.#propose();
+      if (work) {
+        this.#running++;
+        try {
+          await this.#runTrial(pool, slot, work);
+        } finally {
+          this.#running--;
+          this.#wake();
+        }
+        continue;
+      }
+      // Nothing queued: a running trial may still fail and be retried, so wait for that (a
+      // shared sweep's claim already waited for due work until none was open).
+      if (this.#running === 0 || this.#opts.claim) return;
+      await new Promise<void>((resolve) => this.#wakeups.push(resolve));
+    }
+  }
+
+  /**
+   * The next trial of a sampler that proposes at run time (tpe), from the trials finished so far;
+   * recorded as trial_proposed, so a resume knows it. Undefined when the plan is complete.
+   */
+  #propose(): TrialWork | undefined {
+    if (this.#planned.length >= this.#target) return undefined;
+    const index = this.#planned.length;
+    const history = historyFromJournal(this.#journal.events, this.#objective);
+    const params = this.#sampler.propose(index, history);
+    const trial: PlannedTrial = { id: trialId(index, this.#target, params, true), index, params };
+    this.#planned.push(trial);
+    void this.#journal.append({ type: 'trial_proposed', trial_id: trial.id, index, params, sampler: this.#sampler.name });
+    return { trial, attempt: 1 };
+  }
+
+  /** A shared sweep's next trial: what other workers recorded about it is known before it starts. */
+  async #claim(slot: Slot): Promise<(TrialWork & Partial<ClaimedWork>) | undefined> {
+    const claimed = await this.#opts.claim!(slot);
+    if (claimed) this.#journal.remember(claimed.history);
+    return claimed;
+  }
+
+  #wake(): void {
+    for (const resolve of this.#wakeups.splice(0)) resolve();
+  }
+
+  async #runTrial(pool: TrialPool, slot: Slot, work: TrialWork & Partial<ClaimedWork>): Promise<void> {
+    try {
+      await this.#runAttempt(pool, slot, work);
+    } finally {
+      await work.done?.();
+    }
+  }
+
+  async #runAttempt(pool: TrialPool, slot: Slot, work: TrialWork & Partial<ClaimedWork>): Promise<void> {
+    const { trial, attempt } = work;
+    const journal = this.#journal;
+    const fromEpoch = work.fromEpoch ?? fromEpochOf(journal.trialState(trial.id));
+    // Not awaited: the journal keeps call order, so this line precedes every event of the trial;
+    // a crash before it is durable leaves the trial pending, and its checkpoint still resumes it.
+    void journal.append({
+      type: 'trial_started',
+      trial_id: trial.id,
+      index: trial.index,
+      params: trial.params,
+      slot: slot.id,
+      attempt,
+      ...(slot.gpu !== undefined ? { gpu: slot.gpu } : {}),
+      from_epoch: fromEpoch,
+    });
+    let config: unknown;
+    try {
+      const request: TrialRequest = trialRequest(this.#spec, trial, { dir: this.#store.trialDir(trial.id), resumeEpoch: fromEpoch, gpu: slot.gpu });
+      config = this.#trainer.trainer.configure(this.#spec.task, request, { specDir: this.#origin.specDir, backend: this.#origin.backend ?? this.#spec.resources.backend });
+    } catch (err) {
+      await journal.flush();
+      return this.#fail(trial, attempt, describeError(err));
+    }
+
+    // Stop (graceful) on interrupt, timeout or an early-stop decision; kill on a hard stop or a
+    // stop that does not reach a batch boundary within the grace period.
+    const stop = new AbortController();
+    const kill = new AbortController();
+    let stopCause: StopCause | undefined;
+    let ended = false;
+    const graceMs = this.#opts.stopGraceMs ?? 60_000;
+    let graceTimer: NodeJS.Timeout | undefined;
+    const stopFor = (cause: StopCause): void => {
+      // A decision that lands after the trial ended (an early stop on its last epoch) changes nothing.
+      if (ended || stop.signal.aborted) return;
+      stopCause = cause;
+      stop.abort(cause.reason);
+      graceTimer = setTimeout(() => kill.abort(`no stop after ${graceMs / 1000} s`), graceMs);
+      graceTimer.unref();
+    };
+    const onInterrupt = (): void => stopFor({ kind: 'interrupt', reason: 'interrupted' });
+    const onKill = (): void => kill.abort(this.#opts.kill?.reason ?? 'killed');
+    // A shared sweep's trial whose lease was taken over: another worker runs it now.
+    const onLost = (): void => kill.abort('lease lost');
+    work.lost?.addEventListener('abort', onLost, { once: true });
+    this.#stopAll.signal.addEventListener('abort', onInterrupt, { once: true });
+    this.#opts.kill?.addEventListener('abort', onKill, { once: true });
+    if (this.#stopAll.signal.aborted) onInterrupt();
+    const timeoutS = this.#spec.resources.trial_timeout_s;
+    const timeout = timeoutS ? setTimeout(() => stopFor({ kind: 'timeout', reason: `timed out after ${timeoutS} s` }), timeoutS * 1000) : undefined;
+    timeout?.unref();
+
+    let backend = 'wasm';
+    let forgetting: ForgettingReport | undefined;
+    let lastEpoch = fromEpoch;
+    const onEvent = (event: TrialEvent): void => {
+      this.#opts.onProgress?.({ type: 'trial', trialId: trial.id, slot: slot.id, params: trial.params, event });
+      if (event.type === 'backend') backend = event.name;
+      else if (event.type === 'forgetting') forgetting = event.report;
+      else if (event.type === 'step') lastEpoch = Math.max(lastEpoch, event.epoch - 1);
+      else if (event.type === 'epoch') lastEpoch = Math.max(lastEpoch, event.metrics.epoch);
+      const record = recordOfEvent(trial.id, event, backend);
+      if (record.log !== undefined) void journal.log(trial.id, record.log);
+      if (record.journal) {
+        const written = journal.append(record.journal);
+        if (event.type === 'epoch') void written.then(() => this.#schedule(trial, event.metrics.epoch, stopFor));
+      }
+    };
+
+    let run: TrialRun;
+    try {
+      run = await pool.run(slot, { trainer: this.#trainer.trainerUrl, config }, { stop: stop.signal, kill: kill.signal, onEvent });
+    } finally {
+      ended = true;
+      clearTimeout(timeout);
+      clearTimeout(graceTimer);
+      this.#stopAll.signal.removeEventListener('abort', onInterrupt);
+      this.#opts.kill?.removeEventListener('abort', onKill);
+      work.lost?.removeEventListener('abort', onLost);
+    }
+    if (work.lost?.aborted) return; // nothing more to record: the trial is another worker's now
+    // Every event the trial sent was issued before its end; wait for them to be durable first.
+    await journal.flush();
+    if (journal.fatal !== undefined) return;
+
+    const record = recordOfAttempt({
+      trialId: trial.id,
+      run,
+      stopCause,
+      killed: this.#opts.kill?.aborted === true,
+      lastEpoch,
+      state: journal.trialState(trial.id),
+      forgetting,
+      metric: this.#objective.metric,
+    });
+    if (record.failure) return this.#fail(trial, attempt, record.failure);
+    for (const [i, body] of record.events.entries()) {
+      if (i < record.awaited) await journal.append(body);
+      else void journal.append(body);
+    }
+  }
+
+  async #fail(trial: PlannedTrial, attempt: number, error: TrialErrorInfo): Promise<void> {
+    const journal = this.#journal;
+    if (error.input) return this.#badInput(trial, attempt, error);
+    const maxRetries = this.#spec.resources.max_retries ?? 1;
+    const retry = willRetry(attempt, maxRetries, error.input);
+    await journal.log(trial.id, `attempt ${attempt} failed${error.outOfMemory ? ' (out of memory)' : ''}: ${error.stack ?? error.message}`);
+    await journal.append({
+      type: 'trial_failed',
+      trial_id: trial.id,
+      attempt,
+      error: error.message,
+      will_retry: retry,
+      ...(error.outOfMemory ? { out_of_memory: true } : {}),
+    });
+    // A shared sweep's retry is due in the store (trial_failed made it pending): any worker claims it.
+    if (retry && !this.#stopAll.signal.aborted && !this.#opts.claim) {
+      this.#queue.push({ trial, attempt: attemptOf(journal.trialState(trial.id)) });
+      this.#wake();
+    }
+  }
+
+  /**
+   * Bad input (a model directory or data file the trainer refuses, an objective it never reports)
+   * is the sweep's, not the trial's: every trial shares it. Stop the sweep and report it (exit 2);
+   * the trial stays due (will_retry), so that once the input is fixed, resume runs it again.
+   */
+  async #badInput(trial: PlannedTrial, attempt: number, error: TrialErrorInfo): Promise<void> {
+    await this.#journal.log(trial.id, `attempt ${attempt} stopped the sweep on bad input: ${error.message}`);
+    await this.#journal.append({ type: 'trial_failed', trial_id: trial.id, attempt, error: error.message, will_retry: true });
+    this.#inputError ??= error.message;
+    this.#stopAll.abort('bad input');
+  }
+
+  /** After an epoch is durable, ask the early-stopping scheduler (if any) whether the trial goes on. */
+  #schedule(trial: PlannedTrial, epoch: number, stopFor: (c: StopCause) => void): void {
+    if (!this.#scheduler) return;
+    const maxEpochs = Number(trial.params.epochs);
+    const decision = decideFromJournal(this.#scheduler, this.#objective, this.#journal.events, { trialId: trial.id, epoch, maxEpochs });
+    if (decision.action === 'stop') stopFor({ kind: 'early', epoch: decision.epoch, rung: decision.rung, reason: decision.reason });
+  }
+}
+
+function asSweepError(err: unknown, dir: string): Error {
+  if (err instanceof SweepError || err instanceof InputError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new SweepError(`cannot record the sweep in ${dir}: ${message}`);
+}

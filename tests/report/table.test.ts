@@ -1,0 +1,123 @@
+// The terminal leaderboard: fits a terminal's width by leaving out lower-value columns (and saying
+// so), keeps what a reader needs, shows the top 20 by default, colours only when asked.
+import { describe, expect, it } from 'vitest';
+import { buildLeaderboard } from '../../src/report/leaderboard.js';
+import { renderReport } from '../../src/report/render.js';
+import { DROP_ORDER, renderTable } from '../../src/report/table.js';
+import { CURVES, params, sweep, trial } from './curves.js';
+
+const spec = {
+  name: 'wide',
+  task: { type: 'classification' },
+  objective: { metric: 'val_accuracy', goal: 'maximize' },
+  parameters: {
+    learning_rate: { values: [1e-5, 3e-4, 1e-3] },
+    batch_size: { values: [8, 16] },
+    epochs: { value: 5 },
+    weight_decay: { values: [0, 0.01] },
+    warmup_ratio: { values: [0, 0.1] },
+  },
+};
+
+/** The main job's shape: three swept parameters, ranked on val_loss. */
+const grid = {
+  name: 'grid',
+  task: { type: 'classification' },
+  objective: { metric: 'val_loss', goal: 'minimize' },
+  parameters: { learning_rate: { values: [1e-5, 3e-4, 1e-3] }, batch_size: { values: [8, 16] }, epochs: { values: [3, 5] } },
+};
+
+const curves = [CURVES.overfit, CURVES.healthy, CURVES.divergedNaN];
+
+function state(n: number, wide = true) {
+  return sweep(
+    Array.from({ length: n }, (_, i) =>
+      trial(`t${String(i).padStart(3, '0')}-${(0x10000000 + i).toString(16)}`, curves[i % 3], {
+        params: params([1e-5, 3e-4, 1e-3][i % 3], [8, 16][i % 2], 5, wide ? { weight_decay: [0, 0.01][i % 2], warmup_ratio: 0.1 } : {}),
+        ...(i % 3 === 2 ? { status: 'diverged' as const, reason: 'loss is NaN' } : {}),
+      }),
+    ),
+  );
+}
+const gridState = (n: number) => state(n, false);
+
+const visible = (line: string): number => [...line.replace(/\u001b\[[0-9;]*m/g, '')].length;
+const tableLines = (text: string): string[] => text.split('\n').filter((l) => /^[┌├└│]/.test(l));
+/** The header's lines (one, or two when headers are broken to narrow the table) joined. */
+const headerOf = (text: string): string => {
+  const lines = tableLines(text);
+  return lines.slice(1, lines.findIndex((l) => l.startsWith('├'))).join('\n');
+};
+
+describe('terminal leaderboard', () => {
+  it('off a TTY (no width) shows every column, like before', () => {
+    const text = renderReport({ spec, state: state(6) }, { format: 'table' });
+    expect(text).toMatch(/│ rank │ trial +│ lr +│ batch │ epochs │ weight_decay │ warmup_ratio │ best val_accuracy │ best epoch │ train loss │ val loss │ gap +│ time +│ status +│ flags +│/);
+    expect(text).not.toMatch(/left out to fit/);
+  });
+
+  it.each([60, 80, 100, 150])('at %i columns every table line fits and keeps rank, trial, parameters, objective and flags', (width) => {
+    const text = renderReport({ spec: grid, state: gridState(6) }, { format: 'table', table: { width } });
+    for (const line of tableLines(text)) expect(visible(line), line).toBeLessThanOrEqual(width);
+    const header = headerOf(text);
+    for (const h of ['rank', 'trial', 'lr', 'batch', 'epochs', 'val_loss']) expect(header).toContain(h);
+    // The flags stay: in their column, or on a line under the row.
+    expect(text).toMatch(/overfitting/);
+    if (/left out to fit/.test(text)) expect(text).toMatch(new RegExp(`left out to fit ${width} columns: .* \\(--wide or --columns a,b,c shows them\\)`));
+  });
+
+  it('leaves out columns in the documented order', () => {
+    const lb = buildLeaderboard({ spec: grid, state: gridState(6) });
+    const full = tableLines(renderTable(lb))[0].length;
+    // Just too narrow for the full table: only the first column of DROP_ORDER goes.
+    const text = renderTable(lb, { width: full - 1 });
+    expect(text).toMatch(/^left out to fit \d+ columns: time \(--wide/m);
+    expect(DROP_ORDER[0]).toBe('seconds');
+    const narrow = renderTable(lb, { width: 80 });
+    const said = /left out to fit 80 columns: (.*) \(--wide/.exec(narrow)![1].split(', ');
+    const headers: Record<string, string> = { seconds: 'time', final_train_loss: 'train loss', gap: 'gap', best_epoch: 'best epoch', final_val_loss: 'val loss', status: 'status' };
+    expect(said).toEqual(DROP_ORDER.slice(0, said.length).map((k) => headers[k]));
+  });
+
+  it('then breaks headers onto two lines, leaves out parameters that are the same in every trial, and moves the flags under their row', () => {
+    const text = renderReport({ spec, state: state(6) }, { format: 'table', table: { width: 80 } });
+    for (const line of tableLines(text)) expect(visible(line), line).toBeLessThanOrEqual(80);
+    expect(headerOf(text)).toMatch(/│ weight_ │ best +│\n│ .*│ decay +│ val_accuracy │/);
+    expect(headerOf(text)).not.toContain('flags');
+    expect(text).toMatch(/^│ ↳ overfitting +│$/m);
+    expect(text).toMatch(/left out to fit 80 columns: .*, warmup_ratio \(0\.1 in every trial\) \(--wide/);
+  });
+
+  it('--wide and --columns override the fit', () => {
+    const wide = renderReport({ spec, state: state(6) }, { format: 'table', table: { width: 60, wide: true } });
+    expect(headerOf(wide)).toContain('time');
+    const picked = renderReport({ spec, state: state(6) }, { format: 'table', table: { width: 60, columns: ['rank', 'trial', 'best_val_accuracy'] } });
+    expect(tableLines(picked)[1]).toMatch(/^│ rank │ trial +│ best val_accuracy │$/);
+    expect(() => renderReport({ spec, state: state(6) }, { format: 'table', table: { columns: ['nope'] } })).toThrow(/--columns: unknown column "nope"/);
+  });
+
+  it('shows the top 20 by default and says how many more there are; --all shows every row', () => {
+    const text = renderReport({ spec, state: state(45) }, { format: 'table' });
+    expect(tableLines(text).filter((l) => /│ t\d{3,}-/.test(l))).toHaveLength(20);
+    expect(text).toMatch(/^… 25 more \(--top N, --all\)$/m);
+    const all = renderReport({ spec, state: state(45) }, { format: 'table', table: { all: true } });
+    expect(tableLines(all).filter((l) => /│ t\d{3,}-/.test(l))).toHaveLength(45);
+    expect(all).not.toMatch(/more \(--top N/);
+  });
+
+  it('colours statuses and flags only when asked', () => {
+    const plain = renderReport({ spec, state: state(6) }, { format: 'table', table: { width: 200 } });
+    expect(plain).not.toMatch(/\u001b\[/);
+    const coloured = renderReport({ spec, state: state(6) }, { format: 'table', color: true, table: { width: 200, wide: true } });
+    expect(coloured).toMatch(/\u001b\[32mcompleted/);
+    expect(coloured).toMatch(/\u001b\[31mdiverged/);
+    expect(coloured).toMatch(/\u001b\[33moverfitting/);
+    // Colours do not change the layout.
+    expect(coloured.replace(/\u001b\[[0-9;]*m/g, '')).toBe(renderReport({ spec, state: state(6) }, { format: 'table', table: { width: 200, wide: true } }));
+  });
+
+  it('renders 10,000 rows with --all', () => {
+    const text = renderReport({ spec, state: state(10_000) }, { format: 'table', table: { all: true } });
+    expect(tableLines(text).filter((l) => /│ t\d{3,}-/.test(l))).toHaveLength(10_000);
+  });
+});
