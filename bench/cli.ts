@@ -56,7 +56,7 @@ export function benchCli(trials = 3000): CliBench {
     const path = join(dir, 'cli-overhead.json');
     writeFileSync(path, JSON.stringify(spec));
     const start = performance.now();
-    const r = spawnSync(process.execPath, [join(ROOT, 'bin/finesweep.js'), 'run', path, '--results', join(dir, 'results'), '--workers', '1', '--trial-kind', 'noop', '--max-trials', String(lrs * batches)], {
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/finesweep.js'), 'run', path, '--results', join(dir, 'results'), '--workers', '1', '--trainer', join(ROOT, 'dist/bench/trainers/noop.js'), '--max-trials', String(lrs * batches)], {
       cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 256 * 1024 * 1024,
     });
     const seconds = (performance.now() - start) / 1000;

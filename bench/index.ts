@@ -2,11 +2,13 @@
 // together on the same machine. `--quick` leaves out the adaptive-search benchmark (~7 min).
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { benchAdaptive, formatAdaptive, type AdaptiveBench } from './adaptive.js';
+import { benchCli, formatCli } from './cli.js';
 import { benchEngine } from './engine.js';
 import { benchJournal } from './journal.js';
 import { benchPool, formatPool } from './pool.js';
 import { benchRss } from './rss.js';
 import { benchTable, formatTable } from './table.js';
+import { benchWorkers, formatWorkers } from './workers.js';
 
 const quick = process.argv.includes('--quick');
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -24,6 +26,12 @@ const rss = await benchRss();
 log('terminal table (1,000 and 10,000 trials, --all)...');
 const table = benchTable();
 log(formatTable(table));
+log('CLI overhead (3,000 noop trials through finesweep run, one worker, no TTY)...');
+const cliRun = benchCli();
+log(formatCli(cliRun));
+log('shared sweeps on PostgreSQL (1, 2, 4 worker processes; lease take-over after kill -9)...');
+const workers = await benchWorkers();
+log(formatWorkers(workers));
 let adaptive: AdaptiveBench | undefined;
 if (!quick) {
   log('adaptive search (random vs asha, tpe vs random)...');
@@ -50,6 +58,13 @@ for (const t of table) {
   rows.push([`report table --all, ${t.rows.toLocaleString('en-US')} trials`, `${(t.buildSeconds + t.renderSeconds).toFixed(2)} s`, `leaderboard ${t.buildSeconds.toFixed(2)} s + table ${t.renderSeconds.toFixed(3)} s${ratio} (goal ≤ 3 s at 10,000)`]);
 }
 rows.push(['peak RSS per slot', `${rss.perSlotMiB.toFixed(0)} MiB`, `sweep process peak ${rss.oneSlotPeakMiB.toFixed(0)} MiB with 1 slot, ${rss.twoSlotPeakMiB.toFixed(0)} MiB with 2`]);
+rows.push(['CLI overhead per trial', `${cliRun.msPerTrial.toFixed(2)} ms`, `${cliRun.trials} noop trials through finesweep run, 1 worker, no TTY; ${cliRun.trialDirs} trial directories left (goal ≤ 2.7 ms, Optuna's journal file)`]);
+{
+  const one = workers.postgres[0];
+  const four = workers.postgres.at(-1)!;
+  rows.push(['PostgreSQL: 4 workers ÷ 1 worker throughput', `${(four.trialsPerSecond / one.trialsPerSecond).toFixed(2)}×`, `${workers.trials} noop trials; ${one.msPerTrial.toFixed(1)} ms a trial on 1 worker, file journal ${workers.journal.msPerTrial.toFixed(1)} ms (goal ≥ 3×, ≤ 5 ms)`]);
+  rows.push(['lease take-over after kill -9', `${workers.takeOverSeconds.toFixed(1)} s`, `lease ${workers.leaseSeconds} s, heartbeat ${workers.heartbeatSeconds} s (goal ≤ lease + heartbeat)`]);
+}
 if (adaptive) {
   rows.push([
     'asha trial-epochs ÷ full run',

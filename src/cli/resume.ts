@@ -6,7 +6,7 @@ import { resumeSweep } from '../sweep/session.js';
 import { storageFrom } from '../store/open.js';
 import { workSweep } from '../sweep/shared.js';
 import { parseWorkers, runWithProgress, trainerOption } from './run.js';
-import { sharedOptions, sharedRunOptions, type SharedFlags } from './worker.js';
+import { sharedOptions, sharedRunOptions, type SharedFlags } from './shared-options.js';
 
 interface ResumeFlags extends SharedFlags {
   takeOver?: boolean;

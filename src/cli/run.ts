@@ -12,7 +12,7 @@ import { storageFrom } from '../store/open.js';
 import { createSharedSweep, workSweep } from '../sweep/shared.js';
 import { ProgressDisplay } from './progress.js';
 import { terminalWidth } from './report.js';
-import { sharedOptions, sharedRunOptions, type SharedFlags } from './worker.js';
+import { sharedOptions, sharedRunOptions, type SharedFlags } from './shared-options.js';
 import { parseMaxTrials } from './spec-input.js';
 
 export function parseBackend(value: string): BackendChoice {

@@ -4,7 +4,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { EpochMetrics } from '../engine/types.js';
+import type { EpochMetrics } from '../trial/types.js';
 import { storeError } from './fs-errors.js';
 import { atomicWrite } from './fs-util.js';
 import { LOG_FILE, METRICS_FILE, TRIALS_DIR, checkTrialId } from './layout.js';
