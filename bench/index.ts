@@ -4,6 +4,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { benchAdaptive, formatAdaptive, type AdaptiveBench } from './adaptive.js';
 import { benchDashboard, formatDashboard } from './dashboard.js';
 import { benchCommand, formatCommand } from './command.js';
+import { benchCli, formatCli } from './cli.js';
 import { benchEngine } from './engine.js';
 import { benchJournal } from './journal.js';
 import { benchPool, formatPool } from './pool.js';
@@ -11,6 +12,7 @@ import { benchReport, formatReport } from './report.js';
 import { benchPytorch, formatPytorch } from './pytorch.js';
 import { benchRss } from './rss.js';
 import { benchTable, formatTable } from './table.js';
+import { benchWorkers, formatWorkers } from './workers.js';
 
 const quick = process.argv.includes('--quick');
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -40,6 +42,12 @@ log(formatDashboard(dashboard));
 log('report seconds per format (1,000 and 10,000 synthetic trials)...');
 const report = await benchReport();
 log(formatReport(report));
+log('CLI overhead (3,000 noop trials through finesweep run, one worker, no TTY)...');
+const cliRun = benchCli();
+log(formatCli(cliRun));
+log('shared sweeps on PostgreSQL (1, 2, 4 worker processes; lease take-over after kill -9)...');
+const workers = await benchWorkers();
+log(formatWorkers(workers));
 let adaptive: AdaptiveBench | undefined;
 if (!quick) {
   log('adaptive search (random vs asha, tpe vs random)...');
@@ -89,6 +97,13 @@ rows.push([
   `fresh server, headless chromium; plots drawn after ${dashboard.main!.chartsMs} / ${dashboard.big.chartsMs} ms (goal ≤ 2 s at 10,000)`,
 ]);
 rows.push(['dashboard: epoch_ended → point on the page', `${dashboard.medianDelayMs.toFixed(0)} ms`, `median of ${dashboard.delaysMs.length} appends (fs.watch, tail, SSE, fragment, vega SVG)`]);
+rows.push(['CLI overhead per trial', `${cliRun.msPerTrial.toFixed(2)} ms`, `${cliRun.trials} noop trials through finesweep run, 1 worker, no TTY; ${cliRun.trialDirs} trial directories left (goal ≤ 2.7 ms, Optuna's journal file)`]);
+{
+  const one = workers.postgres[0];
+  const four = workers.postgres.at(-1)!;
+  rows.push(['PostgreSQL: 4 workers ÷ 1 worker throughput', `${(four.trialsPerSecond / one.trialsPerSecond).toFixed(2)}×`, `${workers.trials} noop trials; ${one.msPerTrial.toFixed(1)} ms a trial on 1 worker, file journal ${workers.journal.msPerTrial.toFixed(1)} ms (goal ≥ 3×, ≤ 5 ms)`]);
+  rows.push(['lease take-over after kill -9', `${workers.takeOverSeconds.toFixed(1)} s`, `lease ${workers.leaseSeconds} s, heartbeat ${workers.heartbeatSeconds} s (goal ≤ lease + heartbeat)`]);
+}
 if (adaptive) {
   rows.push([
     'asha trial-epochs ÷ full run',

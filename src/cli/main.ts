@@ -15,6 +15,7 @@ import { registerDashboard } from './dashboard.js';
 import { registerSuggest } from './suggest.js';
 import { registerExport } from './export.js';
 import { registerPredict } from './predict.js';
+import { registerWorker } from './worker.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerSuggest(program);
   registerExport(program);
   registerPredict(program);
+  registerWorker(program);
   return program;
 }
 

@@ -1,4 +1,5 @@
 // `finesweep report <sweep-dir>`: the leaderboard of a sweep, finished, running or interrupted.
+import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { atomicWrite } from '../atomic-write.js';
@@ -6,10 +7,12 @@ import { InputError, SweepError } from '../errors.js';
 import { REPORT_FORMATS, renderReport, writeHtmlReport, type ReportFormat } from '../report/render.js';
 import type { PlannedTrial } from '../trial/types.js';
 import type { ResolvedSpec } from '../spec/types.js';
-import { readSweep } from '../store/read.js';
+import { storageFrom } from '../store/open.js';
+import { readStoredSweep, readSweep } from '../store/read.js';
 import { expandTrials } from '../sweep/expand.js';
 
 interface ReportFlags {
+  storage?: string;
   format: string;
   top?: string;
   out?: string;
@@ -61,7 +64,14 @@ async function writeAtomic(path: string, text: string): Promise<void> {
 export async function reportCommand(dir: string, flags: ReportFlags): Promise<string> {
   const format = parseFormat(flags.format);
   const top = parseTop(flags.top);
-  const sweep = await readSweep(dir);
+  // With --storage (or FINESWEEP_STORAGE) the argument is the sweep's name in that database.
+  const storage = storageFrom(flags.storage);
+  const sweep = storage ? await readStoredSweep(storage, dir) : { ...(await readSweep(dir)), dir };
+  if (storage) {
+    // A database sweep's report.html goes beside its trial files (results/<name>/ by default).
+    dir = sweep.dir;
+    if (format === 'html' && !flags.out) await mkdir(dir, { recursive: true });
+  }
   // A finished sweep has every trial it will ever have in its journal: no plan to expand.
   const input = { spec: sweep.spec, state: sweep.state, dir, planned: sweep.state.completed ? [] : plannedTrials(sweep.spec) };
   if (format === 'html') {
@@ -87,7 +97,8 @@ export function registerReport(program: Command): void {
   program
     .command('report')
     .description('Rank the trials of a sweep (finished, running or interrupted) and diagnose each one')
-    .argument('<sweep-dir>', 'the sweep directory (results/<sweep-name>)')
+    .argument('<sweep-dir>', 'the sweep directory (results/<sweep-name>), or with --storage the sweep\'s name')
+    .option('--storage <url>', 'read the sweep from this database (postgresql://user@host:port/db; default $FINESWEEP_STORAGE)')
     .option('-f, --format <format>', `output format: ${REPORT_FORMATS.join(', ')} (html writes <sweep-dir>/report.html unless --out)`, 'table')
     .option('--top <n>', 'show only the first n trials (the table shows 20 unless --all)')
     .option('--all', 'table: every trial')
@@ -102,6 +113,7 @@ Examples:
   $ finesweep report results/spam-grid
   $ finesweep report results/spam-grid --format html            # writes results/spam-grid/report.html
   $ finesweep report results/spam-grid --format csv --top 5 --out best.csv
+  $ finesweep report --storage postgresql://me@db:5432/sweeps spam-grid
   $ finesweep report results/spam-grid --all --columns rank,trial,learning_rate,best_val_accuracy,flags
 
 In a terminal the table fits its width: it keeps rank, trial, the swept parameters, the objective

@@ -3,32 +3,46 @@
 import type { Command } from 'commander';
 import type { BackendChoice } from '../engine/types.js';
 import { resumeSweep } from '../sweep/session.js';
+import { storageFrom } from '../store/open.js';
+import { workSweep } from '../sweep/shared.js';
 import { parseWorkers, runWithProgress, trainerOption } from './run.js';
+import { sharedOptions, sharedRunOptions, type SharedFlags } from './shared-options.js';
 
-interface ResumeFlags {
+interface ResumeFlags extends SharedFlags {
+  takeOver?: boolean;
   workers?: number;
   trainer?: string;
   backend?: BackendChoice;
 }
 
 export function registerResume(program: Command): void {
-  program
+  const cmd = program
     .command('resume')
     .description('continue an interrupted sweep: completed, failed and diverged trials are kept; running ones continue from their checkpoint')
-    .argument('<sweep-dir>', 'the sweep directory (<results>/<name>/) that `finesweep run` created')
+    .argument('<sweep-dir>', 'the sweep directory (<results>/<name>/) that `finesweep run` created, or with --storage the sweep\'s name')
+    .option('--take-over', 'take over the lock of a controller known to be dead without waiting for its lease to expire (refused while its heartbeat is fresh)')
     .option('--workers <n>', 'CPU slots when there is no GPU, overrides resources.workers', parseWorkers)
-    .addOption(trainerOption())
+    .addOption(trainerOption());
+  sharedOptions(cmd)
     .addHelpText(
       'after',
       `
 Examples:
   $ finesweep run sweeps/spam-grid.json      # interrupted by Ctrl-C, kill -9 or a crash
   $ finesweep resume results/spam-grid
+  $ finesweep resume --take-over results/spam-grid   # its controller was killed; do not wait for the lease
+  $ finesweep resume --storage postgresql://me@db:5432/sweeps spam-grid
 
 The spec is read back from <sweep-dir>/spec.resolved.json; a sweep whose spec changed is refused.
 `,
     )
     .action(async (dir: string, flags: ResumeFlags) => {
-      await runWithProgress((opts) => resumeSweep(dir, { ...opts, workers: flags.workers, trainer: flags.trainer }));
+      const storage = storageFrom(flags.storage);
+      if (storage) {
+        const shared = sharedRunOptions(flags);
+        await runWithProgress((opts) => workSweep(storage, dir, { ...opts, ...shared, workers: flags.workers, trainer: flags.trainer }));
+        return;
+      }
+      await runWithProgress((opts) => resumeSweep(dir, { ...opts, workers: flags.workers, trainer: flags.trainer, takeOver: flags.takeOver }));
     });
 }

@@ -8,9 +8,12 @@ import { BACKEND_CHOICES, type BackendChoice } from '../engine/types.js';
 import { EXIT, InputError } from '../errors.js';
 import { renderReport, writeHtmlReport } from '../report/render.js';
 import { runSweep, type SweepOutcome, type SweepRunOptions } from '../sweep/session.js';
+import { storageFrom } from '../store/open.js';
+import { createSharedSweep, workSweep } from '../sweep/shared.js';
 import { ProgressDisplay } from './progress.js';
 import { terminalWidth } from './report.js';
 import { diskLine } from './disk.js';
+import { sharedOptions, sharedRunOptions, type SharedFlags } from './shared-options.js';
 import { parseMaxTrials } from './spec-input.js';
 
 export function parseBackend(value: string): BackendChoice {
@@ -82,7 +85,8 @@ export async function runWithProgress(sweep: (opts: SweepRunOptions) => Promise<
   }
 }
 
-interface RunFlags {
+interface RunFlags extends SharedFlags {
+  work: boolean;
   results: string;
   backend?: BackendChoice;
   workers?: number;
@@ -91,7 +95,7 @@ interface RunFlags {
 }
 
 export function registerRun(program: Command): void {
-  program
+  const cmd = program
     .command('run')
     .description('run a sweep: every trial of the spec on a pool of slots (one per GPU × trials_per_gpu, or CPU workers), recorded in <results>/<name>/')
     .argument('<spec>', 'path of the sweep spec (.json, .yaml or .yml)')
@@ -100,18 +104,33 @@ export function registerRun(program: Command): void {
     .option('--workers <n>', 'CPU slots when there is no GPU, overrides resources.workers', parseWorkers)
     .option('--max-trials <n>', 'largest grid accepted', parseMaxTrials)
     .addOption(trainerOption())
+    .option('--no-work', 'with --storage: only record the sweep; workers run it (finesweep worker)');
+  sharedOptions(cmd)
     .addHelpText(
       'after',
       `
 Examples:
   $ finesweep run sweeps/spam-grid.json
   $ finesweep run sweeps/spam-grid.json --results /data/sweeps --workers 2 --backend wasm
+  $ finesweep run --storage postgresql://me@db:5432/sweeps sweeps/spam-grid.json   # creates or joins, and works on it
 
 Ctrl-C stops the sweep after each running trial checkpoints (exit 130; SIGTERM: 143); continue it
 with \`finesweep resume <results>/<name>\`. Exit codes: 0 done, 1 error, 2 bad input.
 `,
     )
     .action(async (spec: string, flags: RunFlags) => {
+      const storage = storageFrom(flags.storage);
+      if (storage) {
+        // A shared sweep: recorded once; a second run of the same spec joins it as a worker.
+        const shared = sharedRunOptions(flags);
+        const name = await createSharedSweep(storage, spec, { ...shared, backend: flags.backend, maxTrials: flags.maxTrials, trainer: flags.trainer });
+        if (!flags.work) {
+          process.stdout.write(`recorded sweep ${name}; run it with: finesweep worker --storage <url> --sweep ${name}\n`);
+          return;
+        }
+        await runWithProgress((opts) => workSweep(storage, name, { ...opts, ...shared, backend: flags.backend, workers: flags.workers, trainer: flags.trainer }));
+        return;
+      }
       await runWithProgress((opts) =>
         runSweep(spec, {
           ...opts,

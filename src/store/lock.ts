@@ -1,44 +1,81 @@
-// One controller at a time per sweep directory: `lock.json` holds the owner (pid, host, since).
-// It is created atomically — written complete under a temp name, then hard-linked into place,
-// which fails if a lock already exists — so a reader never sees a half-written lock. A lock
-// whose pid is dead on this host is stale (the controller was killed) and is taken over.
+// One controller at a time per sweep directory: `lock.json` is a lease. It holds the owner (pid,
+// host, a random token) and a heartbeat the owner renews while it lives (every 10 s by default).
+// A pid says nothing across hosts, after a container restart (pids are reused) or in the instant
+// after kill -9, so a lease is stale when its heartbeat is older than its expiry (60 s by default),
+// whatever its pid or host; on this host, a pid that no longer exists is stale at once.
+// `takeOver` (resume --take-over) replaces a lease whose holder the user knows is dead without
+// waiting for the expiry, but never one whose heartbeat is fresh (younger than two heartbeats).
+// The file is created atomically — written complete under a temp name, then hard-linked into
+// place, which fails if a lock already exists — so a reader never sees a half-written lock.
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { link, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SweepError } from '../errors.js';
 import { errnoOf, storeError } from './fs-errors.js';
-import { fsyncDir } from './fs-util.js';
-import type { LockInfo, StoreLock } from './store.js';
+import { atomicWrite, fsyncDir } from './fs-util.js';
+import { judgeLease, lockedMessage, type Verdict } from './lease.js';
+import { DEFAULT_EXPIRY_MS, DEFAULT_HEARTBEAT_MS, type LeaseOptions, type LockInfo, type StoreLock } from './store.js';
 
 export const LOCK_FILE = 'lock.json';
 
 /** A held lock; release() leaves alone a lock that is no longer ours. */
 export type SweepLock = StoreLock;
 
-/** Take the lock of a sweep directory, or throw a SweepError naming the live holder. */
-export async function acquireLock(dir: string): Promise<SweepLock> {
+/** What lock.json holds: the holder, and the timing it promised (so a reader judges it by its own). */
+interface LockFile extends LockInfo {
+  heartbeat_ms?: number;
+  expiry_ms?: number;
+}
+
+/** Take the lease of a sweep directory, or throw a SweepError naming the live holder. */
+export async function acquireLock(dir: string, opts: LeaseOptions = {}): Promise<SweepLock> {
+  const heartbeatMs = opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+  const expiryMs = opts.expiryMs ?? DEFAULT_EXPIRY_MS;
   const path = join(dir, LOCK_FILE);
-  const info: LockInfo = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
-  const body = JSON.stringify(info) + '\n';
+  const now = new Date().toISOString();
+  const info: LockInfo = { pid: process.pid, host: hostname(), since: now, heartbeat: now, token: randomBytes(8).toString('hex') };
+  const body = lockBody(info, heartbeatMs, expiryMs);
   // Bounded: each round either wins, meets a live holder (throws), or removes one stale lock.
   let stale: LockInfo | undefined;
   for (let round = 0; round < 10; round++) {
-    if (await createExclusive(dir, path, body)) return ownedLock(path, info, stale);
-    const holder = await readLock(path);
-    if (holder === undefined) continue; // released between our attempt and our read: try again
-    if (!isStale(holder)) {
-      throw new SweepError(
-        `sweep directory ${dir} is locked by pid ${holder.pid} on host ${holder.host} since ${holder.since}`,
-      );
+    if (await createExclusive(dir, path, body)) return heldLock(dir, path, info, stale, heartbeatMs, expiryMs);
+    let holder: LockFile | undefined;
+    try {
+      holder = await readLockFile(path);
+    } catch (err) {
+      // Not a finesweep lock: only a user who knows no controller runs may replace it.
+      if (!opts.takeOver) throw err;
+      await removeStale(dir, path, undefined);
+      continue;
     }
+    if (holder === undefined) continue; // released between our attempt and our read: try again
+    const timing = { expiryMs: holder.expiry_ms ?? expiryMs, heartbeatMs: holder.heartbeat_ms ?? heartbeatMs };
+    const verdict = judgeLease(holder, heartbeatAge(holder), timing, opts.takeOver === true);
+    if (verdict !== 'stale') throw lockedError(dir, holder, verdict, expiryMs);
     await removeStale(dir, path, holder);
-    stale = holder;
+    stale = publicInfo(holder);
   }
   throw new SweepError(`could not take the lock of sweep directory ${dir}: it keeps changing hands`);
 }
 
 /** Who holds the lock, or undefined if nobody does. Never takes it. */
 export async function readLock(path: string): Promise<LockInfo | undefined> {
+  const file = await readLockFile(path);
+  return file ? publicInfo(file) : undefined;
+}
+
+/** Milliseconds since the holder's last heartbeat (a legacy lock: since it was taken). */
+export function heartbeatAge(holder: LockInfo, now = Date.now()): number {
+  return Math.max(0, now - Date.parse(holder.heartbeat ?? holder.since));
+}
+
+function lockedError(dir: string, holder: LockFile, verdict: Verdict, expiryMs: number): SweepError {
+  const expiry = holder.expiry_ms ?? expiryMs;
+  return new SweepError(lockedMessage(`sweep directory ${dir}`, holder, heartbeatAge(holder), expiry, verdict, `finesweep resume --take-over ${dir}`));
+}
+
+async function readLockFile(path: string): Promise<LockFile | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -47,26 +84,33 @@ export async function readLock(path: string): Promise<LockInfo | undefined> {
     throw storeError('read lock', path, err);
   }
   try {
-    const v = JSON.parse(text) as Partial<LockInfo>;
-    if (typeof v.pid === 'number' && typeof v.host === 'string' && typeof v.since === 'string') {
-      return { pid: v.pid, host: v.host, since: v.since };
+    const v = JSON.parse(text) as Partial<LockFile>;
+    const timeOk = (t: unknown): boolean => t === undefined || (typeof t === 'string' && !Number.isNaN(Date.parse(t)));
+    if (typeof v.pid === 'number' && typeof v.host === 'string' && typeof v.since === 'string' && timeOk(v.since) && timeOk(v.heartbeat)) {
+      return v as LockFile;
     }
   } catch {
     // fall through: a lock file we did not write
   }
-  throw new SweepError(`lock file ${path} is not a finesweep lock (expected {pid, host, since}); remove it if no controller runs`);
+  throw new SweepError(
+    `lock file ${path} is not a finesweep lock (expected {pid, host, since, heartbeat}); ` +
+      `remove it, or use finesweep resume --take-over, if no controller runs`,
+  );
 }
 
-function isStale(holder: LockInfo): boolean {
-  if (holder.host !== hostname()) return false; // cannot see processes on another host
-  if (holder.pid === process.pid) return false;
-  try {
-    process.kill(holder.pid, 0);
-    return false;
-  } catch (err) {
-    // EPERM: alive but someone else's process.
-    return errnoOf(err) === 'ESRCH';
-  }
+function publicInfo(file: LockFile): LockInfo {
+  return {
+    pid: file.pid,
+    host: file.host,
+    since: file.since,
+    ...(file.heartbeat !== undefined ? { heartbeat: file.heartbeat } : {}),
+    ...(file.token !== undefined ? { token: file.token } : {}),
+  };
+}
+
+function lockBody(info: LockInfo, heartbeatMs: number, expiryMs: number): string {
+  const file: LockFile = { ...info, heartbeat_ms: heartbeatMs, expiry_ms: expiryMs };
+  return JSON.stringify(file) + '\n';
 }
 
 async function createExclusive(dir: string, path: string, body: string): Promise<boolean> {
@@ -99,7 +143,7 @@ async function createExclusive(dir: string, path: string, body: string): Promise
  * rename (atomic, only one taker wins), check that what was moved is the stale lock we judged,
  * and put it back if it is not.
  */
-async function removeStale(dir: string, path: string, stale: LockInfo): Promise<void> {
+async function removeStale(dir: string, path: string, stale: LockFile | undefined): Promise<void> {
   const aside = join(dir, `.${LOCK_FILE}.stale.${process.pid}.${Math.random().toString(36).slice(2)}`);
   try {
     await rename(path, aside);
@@ -107,33 +151,56 @@ async function removeStale(dir: string, path: string, stale: LockInfo): Promise<
     if (errnoOf(err) === 'ENOENT') return; // another taker moved it first
     throw storeError('take over stale lock', path, err);
   }
-  let moved: LockInfo | undefined;
+  let moved: LockFile | undefined;
   try {
-    moved = await readLock(aside);
+    moved = await readLockFile(aside);
   } catch {
     moved = undefined;
   }
-  if (moved && !sameLock(moved, stale)) {
+  if (moved && !(stale && sameHolder(moved, stale))) {
     // We moved a lock that another taker had just created: give it back.
     await link(aside, path).catch(() => {});
   }
   await unlink(aside).catch(() => {});
 }
 
-function sameLock(a: LockInfo, b: LockInfo): boolean {
+function sameHolder(a: LockInfo, b: LockInfo): boolean {
+  if (a.token !== undefined || b.token !== undefined) return a.token === b.token;
   return a.pid === b.pid && a.host === b.host && a.since === b.since;
 }
 
-function ownedLock(path: string, info: LockInfo, tookOverFrom: LockInfo | undefined): SweepLock {
+function heldLock(dir: string, path: string, info: LockInfo, tookOverFrom: LockInfo | undefined, heartbeatMs: number, expiryMs: number): SweepLock {
+  const lost = new AbortController();
   let released = false;
+  let beating: Promise<void> = Promise.resolve();
+  const beat = async (): Promise<void> => {
+    const holder = await readLockFile(path).catch(() => undefined);
+    if (released) return;
+    if (!holder || !sameHolder(holder, info)) {
+      // Someone took it over (we were frozen past the expiry): stop renewing, tell the owner.
+      clearInterval(timer);
+      lost.abort(new SweepError(`lost the lock of sweep directory ${dir}: another controller took it over`));
+      return;
+    }
+    info.heartbeat = new Date().toISOString();
+    // Not durable: a heartbeat lost in a power cut only makes the lease look older, never younger.
+    await atomicWrite(path, lockBody(info, heartbeatMs, expiryMs), { durable: false }).catch(() => {});
+  };
+  const timer = setInterval(() => {
+    beating = beating.then(beat, beat);
+  }, heartbeatMs);
+  timer.unref();
   return {
     info,
     ...(tookOverFrom ? { tookOverFrom } : {}),
+    lost: lost.signal,
     async release() {
       if (released) return;
       released = true;
-      const holder = await readLock(path).catch(() => undefined);
-      if (holder && sameLock(holder, info)) await unlink(path).catch(() => {});
+      clearInterval(timer);
+      await beating.catch(() => {});
+      const holder = await readLockFile(path).catch(() => undefined);
+      if (holder && sameHolder(holder, info)) await unlink(path).catch(() => {});
     },
   };
 }

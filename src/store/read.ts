@@ -6,6 +6,7 @@ import type { JournalEvent } from './events.js';
 import { foldTrials } from './fold.js';
 import { readJournal } from './journal.js';
 import { JOURNAL_FILE, SPEC_FILE, inspectDir, notASweep, readSpecFile } from './layout.js';
+import { openStore } from './open.js';
 import type { SweepState } from './state.js';
 
 export interface SweepRecord {
@@ -23,4 +24,17 @@ export async function readSweep(dir: string): Promise<SweepRecord> {
   if (!resolved) throw new InputError(`not a sweep directory: ${dir} (no ${SPEC_FILE} in it)`);
   const { events } = await readJournal(join(abs, JOURNAL_FILE));
   return { spec: resolved.spec, hash: resolved.hash, events, state: foldTrials(events) };
+}
+
+/** The same record from any store location (a database sweep by its name); the store is closed after. */
+export async function readStoredSweep(location: string, name: string): Promise<SweepRecord & { dir: string }> {
+  const store = await openStore(location, { sweep: name });
+  try {
+    const resolved = await store.readSpec();
+    if (!resolved) throw new InputError(`sweep ${JSON.stringify(name)} in ${store.location} has no resolved spec yet (its first run has not started)`);
+    const events = await store.events();
+    return { spec: resolved.spec, hash: resolved.hash, events, state: foldTrials(events), dir: store.dir };
+  } finally {
+    await store.close();
+  }
 }

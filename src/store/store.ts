@@ -1,42 +1,95 @@
-// The storage interface: what is recorded. The journal in the sweep directory is the embedded
-// default (journal-store.ts); a database store for multi-machine sweeps can implement the same.
+// The Store port: what is recorded about a sweep, in two parts.
+// (a) The event log: events with a per-sweep sequence number, the resolved spec, and the lease of
+//     the one controller. Implementations: the journal file in the sweep directory
+//     (journal-log.ts) and PostgreSQL (postgres/pg-log.ts) for sweeps across machines.
+// (b) Trial files: checkpoints, logs and the per-epoch metrics view, in a directory that may be
+//     local or on a shared disk (trial-files.ts).
+// A Store is the two together (sweep-store.ts); openStore(location) picks the log by scheme.
 import type { JournalEvent, JournalEventBody } from './events.js';
 
+/** Who holds a lease, and when it last proved to be alive. */
 export interface LockInfo {
   pid: number;
   host: string;
   since: string;
+  /** ISO time of the holder's last heartbeat (a lock file of an older finesweep: its `since`). */
+  heartbeat?: string;
+  /** Random per holder: tells two holders with the same pid and host apart (a reused pid). */
+  token?: string;
 }
 
-/** A held one-controller lock. */
+/** A held lease of the one controller of a sweep, renewed by heartbeat until released. */
 export interface StoreLock {
   readonly info: LockInfo;
-  /** The stale lock (its pid dead) this one replaced, if any: worth a line to the user. */
+  /** The stale lease (heartbeat expired, or its pid dead on this host) this one replaced. */
   readonly tookOverFrom?: LockInfo;
-  /** Remove the lock if it is still ours. */
+  /** Aborted if the lease is lost (another holder took it over while this one was frozen). */
+  readonly lost: AbortSignal;
+  /** Stop the heartbeat and remove the lease if it is still ours. */
   release(): Promise<void>;
 }
 
-export interface Store {
-  /** The sweep directory (results/<sweep-name>/). */
-  readonly dir: string;
+export interface LeaseOptions {
+  /** How often the holder renews its heartbeat (default 10 s). */
+  heartbeatMs?: number;
+  /** A heartbeat older than this is stale, whoever wrote it (default 60 s). */
+  expiryMs?: number;
   /**
-   * Append one event: assigns seq and time, makes it durable (fsync) before resolving. Concurrent
-   * appends are recorded in the order they were called; no need to chain them.
+   * Take over a lease whose holder is known dead (`resume --take-over`) without waiting for its
+   * expiry; still refused while its heartbeat is fresh (younger than two heartbeats).
    */
-  append(event: JournalEventBody): Promise<JournalEvent>;
-  /** Every event in order. A torn last line is ignored; a corrupt middle line throws (line, offset). */
-  events(): Promise<JournalEvent[]>;
+  takeOver?: boolean;
+}
+
+export const DEFAULT_HEARTBEAT_MS = 10_000;
+export const DEFAULT_EXPIRY_MS = 60_000;
+
+export interface AppendOptions {
+  lease?: string;
+}
+
+/** `lease`: the trial lease an event is fenced by (a shared log refuses it once the lease is another's). */
+export interface AppendOptions {
+  lease?: string;
+}
+
+/** (a) The event log of one sweep. */
+export interface EventLog {
+  /** Where it is, for messages: a path, or a URL with its password redacted. */
+  readonly location: string;
+  /** True where other processes may append to the same sweep at the same time (a database). */
+  readonly shared: boolean;
+  /**
+   * Append one event: assigns seq and time, makes it durable before resolving. Concurrent appends
+   * are recorded in the order they were called; an append retried after a dropped connection is
+   * written once.
+   */
+  append(event: JournalEventBody, opts?: AppendOptions): Promise<JournalEvent>;
+  /** Every event with seq >= fromSeq (default: all), in order. */
+  events(fromSeq?: number): Promise<JournalEvent[]>;
+  /** Resolve once an event with seq > afterSeq exists, or when the signal aborts. */
+  waitForEvents(afterSeq: number, signal?: AbortSignal): Promise<void>;
+  /** The resolved spec as written at the sweep's first run, with its hash; undefined if none. */
+  readSpec(): Promise<{ spec: unknown; hash: string } | undefined>;
+  /** Write the resolved spec (first run only). */
+  writeSpec(spec: unknown, hash: string): Promise<void>;
+  /** Take the one-controller lease; throws SweepError naming a live holder (pid, host, heartbeat age). */
+  lock(opts?: LeaseOptions): Promise<StoreLock>;
+  /** Finish pending writes and release connections or files. */
+  close(): Promise<void>;
+}
+
+/** (b) The files of a sweep's trials. */
+export interface TrialFiles {
+  /** The directory holding trials/<id>/ (the sweep directory of the file journal). */
+  readonly dir: string;
   /** The directory of one trial (checkpoint/, metrics.jsonl, log.txt), created on demand. */
   trialDir(trialId: string): string;
   /** Append one line to the trial's log.txt. */
   log(trialId: string, line: string): Promise<void>;
-  /** The resolved spec as written at the sweep's first run, with its hash; undefined if none. */
-  readSpec(): Promise<{ spec: unknown; hash: string } | undefined>;
-  /** Write the resolved spec atomically (first run only). */
-  writeSpec(spec: unknown, hash: string): Promise<void>;
-  /** Take the one-controller lock; throws SweepError naming the holder (pid, host) if it is alive. */
-  lock(): Promise<StoreLock>;
-  /** Finish pending writes and release open files (the lock is released separately). */
-  close(): Promise<void>;
+}
+
+export interface Store extends EventLog, TrialFiles {
+  /** Every event in order. A torn last line is ignored; a corrupt middle line throws (line, offset). */
+  events(fromSeq?: number): Promise<JournalEvent[]>;
 }

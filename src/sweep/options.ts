@@ -34,6 +34,27 @@ export interface SweepRunOptions {
   resourceLimits?: ResourceLimits;
   /** How long a stopped trial may take to reach its next batch before it is killed (default 60 s). */
   stopGraceMs?: number;
+  /**
+   * A shared sweep (`finesweep worker`, shared.ts): each free slot claims its next trial here
+   * instead of taking it from the local plan; undefined ends the slot.
+   */
+  claim?: (slot: Slot) => Promise<ClaimedWork | undefined>;
+  /** resume --take-over: take the lock of a controller known dead before its lease expires. */
+  takeOver?: boolean;
+}
+
+/** A trial claimed on a shared sweep, with its lease. */
+export interface ClaimedWork {
+  trial: PlannedTrial;
+  attempt: number;
+  /** The sweep's events when it was claimed (other workers' attempts of this trial among them). */
+  history: readonly JournalEvent[];
+  /** The epoch this attempt starts after; 0 where its checkpoint is not in this worker's trial files. */
+  fromEpoch: number;
+  /** Aborted when the lease is lost: the trial is killed, nothing more is recorded about it. */
+  lost: AbortSignal;
+  /** The attempt is over: stop renewing the lease. */
+  done(): Promise<void>;
 }
 
 export interface RunOptions extends SweepRunOptions {

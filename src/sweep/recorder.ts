@@ -2,6 +2,7 @@
 // arrive together), an in-memory copy of the journal in seq order with each trial's events beside
 // it, per-trial log lines in order, and a flush that waits for all of it to be durable.
 import type { JournalEvent, JournalEventBody } from '../store/events.js';
+import { LeaseLostError } from '../store/lease.js';
 import { foldTrials } from '../store/fold.js';
 import type { TrialState } from '../store/state.js';
 import type { Store } from '../store/store.js';
@@ -21,6 +22,7 @@ export class Recorder {
   /** The journal's events per trial: folding them gives that trial's state without a full fold. */
   readonly #byTrial = new Map<string, JournalEvent[]>();
   readonly #pending = new Set<Promise<unknown>>();
+  readonly #seqs = new Set<number>();
   readonly #logs = new Map<string, Promise<void>>();
   #fatal: unknown;
 
@@ -55,6 +57,9 @@ export class Recorder {
         return event;
       },
       (err: unknown) => {
+        // A shared sweep refused an event of a trial whose lease was taken over: that trial stops
+        // (its lost signal), the sweep goes on.
+        if (err instanceof LeaseLostError) return undefined;
         if (this.#fatal === undefined) {
           this.#fatal = err;
           this.#hooks.onFatal?.(err);
@@ -87,7 +92,13 @@ export class Recorder {
     return next;
   }
 
+  /** Events other writers appended to a shared sweep (known ones are skipped). */
+  remember(events: readonly JournalEvent[]): void {
+    for (const e of events) if (!this.#seqs.has(e.seq)) this.#remember(e);
+  }
+
   #remember(event: JournalEvent): void {
+    this.#seqs.add(event.seq);
     insertBySeq(this.events, event);
     const id = (event as { trial_id?: string }).trial_id;
     if (id === undefined) return;

@@ -53,7 +53,7 @@ export async function resumeSweep(dir: string, opts: SweepRunOptions = {}): Prom
     if (hash !== saved.hash) throw specChanged(saved.hash, hash, dir);
     const trainerUrl = opts.trainer ?? trainerModule(spec.task.type);
     const trainer = await loadTrainer(trainerUrl);
-    const lock = await store.lock();
+    const lock = await store.lock({ takeOver: opts.takeOver });
     try {
       const events = await store.events();
       const first = events.find((e): e is Extract<JournalEvent, { type: 'sweep_started' }> => e.type === 'sweep_started');

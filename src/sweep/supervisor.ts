@@ -27,7 +27,7 @@ import { objectiveOf, trialRequest } from './request.js';
 import { applyRetention } from '../retention/sweep.js';
 import { Recorder } from './recorder.js';
 import { decideFromJournal, pendingStops } from './replay.js';
-import type { SweepOutcome, SweepRunOptions } from './options.js';
+import type { ClaimedWork, SweepOutcome, SweepRunOptions } from './options.js';
 
 export interface Origin {
   specDir: string;
@@ -153,7 +153,7 @@ export class Supervisor {
   async #slotLoop(pool: TrialPool, slot: Slot): Promise<void> {
     for (;;) {
       if (this.#stopAll.signal.aborted) return;
-      const work = this.#queue.shift() ?? this.#propose();
+      const work = this.#opts.claim ? await this.#claim(slot) : this.#queue.shift() ?? this.#propose();
       if (work) {
         this.#running++;
         try {
@@ -164,8 +164,9 @@ export class Supervisor {
         }
         continue;
       }
-      // Nothing queued: a running trial may still fail and be retried, so wait for that.
-      if (this.#running === 0) return;
+      // Nothing queued: a running trial may still fail and be retried, so wait for that (a
+      // shared sweep's claim already waited for due work until none was open).
+      if (this.#running === 0 || this.#opts.claim) return;
       await new Promise<void>((resolve) => this.#wakeups.push(resolve));
     }
   }
@@ -185,14 +186,29 @@ export class Supervisor {
     return { trial, attempt: 1 };
   }
 
+  /** A shared sweep's next trial: what other workers recorded about it is known before it starts. */
+  async #claim(slot: Slot): Promise<(TrialWork & Partial<ClaimedWork>) | undefined> {
+    const claimed = await this.#opts.claim!(slot);
+    if (claimed) this.#journal.remember(claimed.history);
+    return claimed;
+  }
+
   #wake(): void {
     for (const resolve of this.#wakeups.splice(0)) resolve();
   }
 
-  async #runTrial(pool: TrialPool, slot: Slot, work: TrialWork): Promise<void> {
+  async #runTrial(pool: TrialPool, slot: Slot, work: TrialWork & Partial<ClaimedWork>): Promise<void> {
+    try {
+      await this.#runAttempt(pool, slot, work);
+    } finally {
+      await work.done?.();
+    }
+  }
+
+  async #runAttempt(pool: TrialPool, slot: Slot, work: TrialWork & Partial<ClaimedWork>): Promise<void> {
     const { trial, attempt } = work;
     const journal = this.#journal;
-    const fromEpoch = fromEpochOf(journal.trialState(trial.id));
+    const fromEpoch = work.fromEpoch ?? fromEpochOf(journal.trialState(trial.id));
     // Not awaited: the journal keeps call order, so this line precedes every event of the trial;
     // a crash before it is durable leaves the trial pending, and its checkpoint still resumes it.
     void journal.append({
@@ -232,6 +248,9 @@ export class Supervisor {
     };
     const onInterrupt = (): void => stopFor({ kind: 'interrupt', reason: 'interrupted' });
     const onKill = (): void => kill.abort(this.#opts.kill?.reason ?? 'killed');
+    // A shared sweep's trial whose lease was taken over: another worker runs it now.
+    const onLost = (): void => kill.abort('lease lost');
+    work.lost?.addEventListener('abort', onLost, { once: true });
     this.#stopAll.signal.addEventListener('abort', onInterrupt, { once: true });
     this.#opts.kill?.addEventListener('abort', onKill, { once: true });
     if (this.#stopAll.signal.aborted) onInterrupt();
@@ -265,7 +284,9 @@ export class Supervisor {
       clearTimeout(graceTimer);
       this.#stopAll.signal.removeEventListener('abort', onInterrupt);
       this.#opts.kill?.removeEventListener('abort', onKill);
+      work.lost?.removeEventListener('abort', onLost);
     }
+    if (work.lost?.aborted) return; // nothing more to record: the trial is another worker's now
     // Every event the trial sent was issued before its end; wait for them to be durable first.
     await journal.flush();
     if (journal.fatal !== undefined) return;
@@ -314,7 +335,8 @@ export class Supervisor {
       will_retry: retry,
       ...(error.outOfMemory ? { out_of_memory: true } : {}),
     });
-    if (retry && !this.#stopAll.signal.aborted) {
+    // A shared sweep's retry is due in the store (trial_failed made it pending): any worker claims it.
+    if (retry && !this.#stopAll.signal.aborted && !this.#opts.claim) {
       this.#queue.push({ trial, attempt: attemptOf(journal.trialState(trial.id)) });
       this.#wake();
     }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { run } from './helpers.js';
 
-const COMMANDS = ['validate', 'plan', 'run', 'resume', 'report', 'train', 'pretrain', 'data', 'export-optuna', 'dashboard'];
+const COMMANDS = ['validate', 'plan', 'run', 'resume', 'report', 'train', 'pretrain', 'data', 'export-optuna', 'dashboard', 'suggest', 'export', 'predict', 'worker'];
 
 describe('finesweep <command> --help', () => {
   it.each(COMMANDS)('%s --help exits 0 and shows an example', async (command) => {

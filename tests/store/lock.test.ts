@@ -1,4 +1,5 @@
-// Two controllers on one sweep directory, in real processes.
+// The sweep directory's lock is a lease: two controllers on one directory, in real processes, and
+// every way a holder can be dead or alive (issue 12 §5).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
@@ -8,7 +9,7 @@ import { SweepError } from '../../src/errors.js';
 import { JournalStore } from '../../src/store/journal-store.js';
 import { acquireLock, readLock } from '../../src/store/lock.js';
 import { childScript, compiledStore } from './helpers/compiled.js';
-import { exited, waitForFile } from './helpers/wait.js';
+import { exited, waitFor, waitForFile } from './helpers/wait.js';
 
 function sweepDir(): string {
   return mkdtempSync(join(tmpdir(), 'finesweep-lock-'));
@@ -20,21 +21,32 @@ function deadPid(): number {
   return Number(r.stdout);
 }
 
-describe('the sweep lock', () => {
-  it('refuses a second controller in another process, naming its pid and host, and takes over once it is killed', async () => {
-    const root = compiledStore();
+const ago = (ms: number): string => new Date(Date.now() - ms).toISOString();
+
+function writeLock(dir: string, lock: Record<string, unknown>): void {
+  writeFileSync(join(dir, 'lock.json'), JSON.stringify(lock));
+}
+
+/** A child that takes the lock (heartbeat every `beat` ms), writes `marker`, and reports a lost lease. */
+function holderScript(): string {
+  const root = compiledStore();
+  return childScript('hold-lock', `
+    import { writeFileSync } from 'node:fs';
+    import { JournalStore } from '${root}/src/store/journal-store.js';
+    const [dir, marker, beat, expiry] = process.argv.slice(2);
+    const store = await JournalStore.open(dir, { create: true });
+    const lock = await store.lock({ heartbeatMs: Number(beat), expiryMs: Number(expiry) });
+    lock.lost.addEventListener('abort', () => writeFileSync(marker + '.lost', String(lock.lost.reason.message)));
+    writeFileSync(marker, String(process.pid));
+    setInterval(() => {}, 1000); // hold it until killed
+  `);
+}
+
+describe('the sweep lock (a lease)', () => {
+  it('refuses a second controller in another process, naming its pid, host and heartbeat age, and takes over once it is killed', async () => {
     const dir = sweepDir();
     const marker = join(dir, 'holding');
-    const script = childScript('hold-lock', `
-      import { writeFileSync } from 'node:fs';
-      import { JournalStore } from '${root}/src/store/journal-store.js';
-      const [dir, marker] = process.argv.slice(2);
-      const store = await JournalStore.open(dir, { create: true });
-      await store.lock();
-      writeFileSync(marker, 'x');
-      setInterval(() => {}, 1000); // hold it until killed
-    `);
-    const child = spawn(process.execPath, [script, dir, marker], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [holderScript(), dir, marker, '10000', '60000'], { stdio: 'ignore' });
     await waitForFile(marker, child);
 
     const store = await JournalStore.open(dir, { create: true });
@@ -42,7 +54,7 @@ describe('the sweep lock', () => {
     expect(err).toBeInstanceOf(SweepError);
     expect((err as SweepError).exitCode).toBe(1);
     expect((err as Error).message).toMatch(
-      new RegExp(`^sweep directory ${dir} is locked by pid ${child.pid} on host ${hostname()} since \\d{4}-\\d\\d-\\d\\dT`),
+      new RegExp(`^sweep directory ${dir} is locked by pid ${child.pid} on host ${hostname()} since \\d{4}-\\d\\d-\\d\\dT\\S+ \\(last heartbeat \\d+\\.\\d s ago, stale after 60 s; its heartbeat is fresh, so it is alive\\)$`),
     );
 
     child.kill('SIGKILL');
@@ -50,32 +62,134 @@ describe('the sweep lock', () => {
     const lock = await store.lock(); // its pid is dead now: the stale lock is taken over
     expect(await readLock(join(dir, 'lock.json'))).toEqual(lock.info);
     expect(lock.info.pid).toBe(process.pid);
+    expect(lock.tookOverFrom?.pid).toBe(child.pid);
     await lock.release();
     expect(existsSync(join(dir, 'lock.json'))).toBe(false);
     await store.close();
   });
 
-  it('takes over a stale lock left by a process that has exited', async () => {
+  it('takes over at once after a kill -9 whose pid still answers (a zombie not yet reaped), heartbeat fresh or not', async () => {
     const dir = sweepDir();
-    const pid = deadPid();
-    writeFileSync(join(dir, 'lock.json'), JSON.stringify({ pid, host: hostname(), since: '2026-01-01T00:00:00.000Z' }));
+    const marker = join(dir, 'holding');
+    // The holder's parent is `sleep`, which never reaps it: after kill -9 it stays a zombie.
+    const sh = spawn('sh', ['-c', `"${process.execPath}" "${holderScript()}" "${dir}" "${marker}" 10000 60000 & exec sleep 600`], { stdio: 'ignore' });
+    try {
+      await waitForFile(marker, sh);
+      const pid = Number(readFileSync(marker, 'utf8'));
+      process.kill(pid, 'SIGKILL');
+      await waitFor(() => /\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')), `pid ${pid} to become a zombie`);
+      expect(() => process.kill(pid, 0)).not.toThrow(); // it still answers
+      const lock = await acquireLock(dir);
+      expect(lock.tookOverFrom?.pid).toBe(pid);
+      await lock.release();
+    } finally {
+      sh.kill('SIGKILL');
+      await exited(sh);
+    }
+  });
+
+  it('takes over a lock whose pid is alive but is not a finesweep controller (a pid reused after a container restart) once its heartbeat is expired', async () => {
+    const dir = sweepDir();
+    writeLock(dir, { pid: 1, host: hostname(), since: '2026-01-01T00:00:00.000Z' }); // an older finesweep's lock: no heartbeat
     const lock = await acquireLock(dir);
-    expect(JSON.parse(readFileSync(join(dir, 'lock.json'), 'utf8'))).toEqual({ pid: process.pid, host: hostname(), since: lock.info.since });
-    expect(lock.tookOverFrom).toEqual({ pid, host: hostname(), since: '2026-01-01T00:00:00.000Z' });
+    expect(lock.tookOverFrom).toEqual({ pid: 1, host: hostname(), since: '2026-01-01T00:00:00.000Z' });
+    const file = JSON.parse(readFileSync(join(dir, 'lock.json'), 'utf8'));
+    expect(file).toMatchObject({ pid: process.pid, host: hostname(), since: lock.info.since, heartbeat: lock.info.heartbeat, heartbeat_ms: 10000, expiry_ms: 60000 });
+    expect(file.token).toMatch(/^[0-9a-f]{16}$/);
     await lock.release();
   });
 
-  it('never takes over a lock held on another host (its pid cannot be checked from here)', async () => {
+  it('takes over a lock written on another host (a pod rescheduled, a shared disk) once its heartbeat is expired', async () => {
+    const dir = sweepDir();
+    writeLock(dir, { pid: 4242, host: 'old-pod-7f9c', since: ago(3_600_000), heartbeat: ago(61_000), token: 'aaaa' });
+    const lock = await acquireLock(dir);
+    expect(lock.tookOverFrom).toMatchObject({ pid: 4242, host: 'old-pod-7f9c' });
+    await lock.release();
+  });
+
+  it('refuses a lock on another host whose heartbeat is not expired, saying its age and how to take it over', async () => {
+    const dir = sweepDir();
+    writeLock(dir, { pid: 4242, host: 'gpu-node-7', since: '2026-01-01T00:00:00.000Z', heartbeat: ago(30_000), token: 'bbbb' });
+    const err = await acquireLock(dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SweepError);
+    expect((err as Error).message).toMatch(new RegExp(
+      `^sweep directory ${dir} is locked by pid 4242 on host gpu-node-7 since 2026-01-01T00:00:00.000Z ` +
+        `\\(last heartbeat 3\\d\\.\\d s ago, stale after 60 s; if it is dead, take it over with: finesweep resume --take-over ${dir}\\)$`,
+    ));
+    expect(JSON.parse(readFileSync(join(dir, 'lock.json'), 'utf8')).token).toBe('bbbb'); // untouched
+  });
+
+  it('judges a lock by the expiry its holder wrote, not the reader’s', async () => {
+    const dir = sweepDir();
+    writeLock(dir, { pid: 4242, host: 'gpu-node-7', since: ago(200_000), heartbeat: ago(90_000), token: 'cccc', heartbeat_ms: 30_000, expiry_ms: 180_000 });
+    await expect(acquireLock(dir)).rejects.toThrow(/stale after 180 s/);
+    const taken = await acquireLock(dir, { takeOver: true }); // 90 s > two of its 30 s beats
+    expect(taken.tookOverFrom?.token).toBe('cccc');
+    await taken.release();
+  });
+
+  it('takes over with takeOver (resume --take-over) a holder known dead before its expiry, but refuses while its heartbeat is fresh', async () => {
+    const dir = sweepDir();
+    writeLock(dir, { pid: 4242, host: 'gpu-node-7', since: ago(100_000), heartbeat: ago(5_000), token: 'dddd' });
+    const fresh = await acquireLock(dir, { takeOver: true }).catch((e: unknown) => e);
+    expect((fresh as Error).message).toMatch(/last heartbeat \d\.\d s ago, stale after 60 s; its heartbeat is fresh, so it is alive\)$/);
+    expect(JSON.parse(readFileSync(join(dir, 'lock.json'), 'utf8')).token).toBe('dddd');
+
+    writeLock(dir, { pid: 4242, host: 'gpu-node-7', since: ago(100_000), heartbeat: ago(25_000), token: 'eeee' });
+    await expect(acquireLock(dir)).rejects.toThrow(/if it is dead, take it over/);
+    const lock = await acquireLock(dir, { takeOver: true });
+    expect(lock.tookOverFrom?.token).toBe('eeee');
+    await lock.release();
+  });
+
+  it('renews its heartbeat while the holder lives', async () => {
+    const dir = sweepDir();
+    const lock = await acquireLock(dir, { heartbeatMs: 20, expiryMs: 1000 });
+    const first = lock.info.heartbeat;
+    await waitFor(() => JSON.parse(readFileSync(join(dir, 'lock.json'), 'utf8')).heartbeat !== first, 'a renewed heartbeat');
+    const file = JSON.parse(readFileSync(join(dir, 'lock.json'), 'utf8'));
+    expect(Date.parse(file.heartbeat)).toBeGreaterThan(Date.parse(first!));
+    expect(file.token).toBe(lock.info.token);
+    expect(file.since).toBe(lock.info.since);
+    await lock.release();
+    expect(existsSync(join(dir, 'lock.json'))).toBe(false);
+  });
+
+  it('takes over a holder frozen (SIGSTOP) past its expiry; continued, the old holder learns it lost the lease and leaves the new one alone', async () => {
+    const dir = sweepDir();
+    const marker = join(dir, 'holding');
+    const child = spawn(process.execPath, [holderScript(), dir, marker, '50', '400'], { stdio: 'ignore' });
+    try {
+      await waitForFile(marker, child);
+      child.kill('SIGSTOP');
+      // Refused while the frozen holder's last heartbeat is younger than its expiry, then taken.
+      let lock: Awaited<ReturnType<typeof acquireLock>> | undefined;
+      await waitFor(async () => (lock = await acquireLock(dir).catch(() => undefined)) !== undefined, 'the frozen lease to expire');
+      expect(lock!.tookOverFrom?.pid).toBe(child.pid);
+      child.kill('SIGCONT');
+      await waitForFile(marker + '.lost', child);
+      expect(readFileSync(marker + '.lost', 'utf8')).toMatch(/^lost the lock of sweep directory .*: another controller took it over$/);
+      expect((await readLock(join(dir, 'lock.json')))?.token).toBe(lock!.info.token);
+      await lock!.release();
+    } finally {
+      child.kill('SIGKILL');
+      await exited(child);
+    }
+  });
+
+  it('takes over a stale lock left by a process that has exited', async () => {
     const dir = sweepDir();
     const pid = deadPid();
-    writeFileSync(join(dir, 'lock.json'), JSON.stringify({ pid, host: 'gpu-node-7', since: '2026-01-01T00:00:00.000Z' }));
-    await expect(acquireLock(dir)).rejects.toThrow(`sweep directory ${dir} is locked by pid ${pid} on host gpu-node-7 since 2026-01-01T00:00:00.000Z`);
+    writeLock(dir, { pid, host: hostname(), since: ago(1000), heartbeat: ago(1000) });
+    const lock = await acquireLock(dir);
+    expect(lock.tookOverFrom).toMatchObject({ pid, host: hostname() });
+    await lock.release();
   });
 
   it('lets exactly one of several processes racing for a stale lock win', async () => {
     const root = compiledStore();
     const dir = sweepDir();
-    writeFileSync(join(dir, 'lock.json'), JSON.stringify({ pid: deadPid(), host: hostname(), since: '2026-01-01T00:00:00.000Z' }));
+    writeLock(dir, { pid: deadPid(), host: hostname(), since: '2026-01-01T00:00:00.000Z' });
     const script = childScript('race-lock', `
       import { writeFileSync } from 'node:fs';
       import { acquireLock } from '${root}/src/store/lock.js';
@@ -95,18 +209,22 @@ describe('the sweep lock', () => {
     await Promise.all(children.map(exited));
   });
 
-  it('releases only a lock that is still its own', async () => {
+  it('releases only a lock that is still its own, and says so through `lost` at its next heartbeat', async () => {
     const dir = sweepDir();
-    const lock = await acquireLock(dir);
-    const other = { pid: deadPid(), host: hostname(), since: '2026-01-01T00:00:00.000Z' };
-    writeFileSync(join(dir, 'lock.json'), JSON.stringify(other)); // someone else's now
+    const lock = await acquireLock(dir, { heartbeatMs: 20 });
+    const other = { pid: deadPid(), host: hostname(), since: '2026-01-01T00:00:00.000Z', heartbeat: new Date().toISOString(), token: 'ffff' };
+    writeLock(dir, other); // someone else's now
+    await waitFor(() => lock.lost.aborted, 'the lost lease to be noticed');
     await lock.release();
     expect(await readLock(join(dir, 'lock.json'))).toEqual(other);
   });
 
-  it('refuses a lock file it cannot read as a lock, saying what to do', async () => {
+  it('refuses a lock file it cannot read as a lock, saying what to do; takeOver replaces it', async () => {
     const dir = sweepDir();
     writeFileSync(join(dir, 'lock.json'), 'hello');
-    await expect(acquireLock(dir)).rejects.toThrow(/lock file .*lock\.json is not a finesweep lock.*remove it if no controller runs/);
+    await expect(acquireLock(dir)).rejects.toThrow(/lock file .*lock\.json is not a finesweep lock.*remove it, or use finesweep resume --take-over, if no controller runs/);
+    const lock = await acquireLock(dir, { takeOver: true });
+    expect(lock.tookOverFrom).toBeUndefined();
+    await lock.release();
   });
 });

@@ -1,22 +1,51 @@
-// One suite for the Store interface, run against every implementation (today the journal in the
-// sweep directory; a database store joins the list below and must pass the same tests).
+// One suite for the Store interface, run against every implementation: the journal in the sweep
+// directory, and PostgreSQL (a real server this file starts; the sweep is named after the
+// directory, which holds its trial files).
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { InputError, SweepError } from '../../src/errors.js';
 import type { EpochMetrics } from '../../src/trial/types.js';
 import type { JournalEventBody } from '../../src/store/events.js';
 import { foldTrials } from '../../src/store/fold.js';
 import { JournalStore } from '../../src/store/journal-store.js';
+import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
+import { startPostgres, type PgCluster } from '../helpers/postgres.js';
 
 interface Implementation {
   name: string;
   open(dir: string, opts?: { create?: boolean }): Promise<Store>;
+  /** How it refuses a sweep that does not exist (a missing directory; one without a journal). */
+  missing(dir: string): RegExp;
+  empty: RegExp;
 }
 
-const implementations: Implementation[] = [{ name: 'JournalStore', open: (dir, opts) => JournalStore.open(dir, opts) }];
+let cluster: Promise<PgCluster> | undefined;
+afterAll(async () => {
+  if (cluster) await (await cluster).stop();
+});
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const unknownSweep = /^unknown sweep ".*" in postgresql:\/\/finesweep_admin:\*\*\*@127\.0\.0\.1:\d+\/finesweep( |$)/;
+
+const implementations: Implementation[] = [
+  {
+    name: 'JournalStore',
+    open: (dir, opts) => JournalStore.open(dir, opts),
+    missing: (dir) => new RegExp(`^${escape(`not a sweep directory: ${dir} (it does not exist)`)}$`),
+    empty: /^not a sweep directory: .*no spec\.resolved\.json or journal\.jsonl/,
+  },
+  {
+    name: 'PostgreSQL',
+    async open(dir, opts) {
+      cluster ??= startPostgres();
+      return openStore((await cluster).url(), { ...opts, sweep: dir, trialFiles: dir });
+    },
+    missing: () => unknownSweep,
+    empty: unknownSweep,
+  },
+];
 
 const opened: Store[] = [];
 afterEach(async () => {
@@ -86,7 +115,7 @@ describe.each(implementations)('the $name store', (impl) => {
     const dir = freshDir();
     const err = await impl.open(dir).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
-    expect((err as Error).message).toBe(`not a sweep directory: ${dir} (it does not exist)`);
+    expect((err as Error).message).toMatch(impl.missing(dir));
     expect(existsSync(dir)).toBe(false);
   });
 
@@ -94,7 +123,7 @@ describe.each(implementations)('the $name store', (impl) => {
     const dir = mkdtempSync(join(tmpdir(), 'finesweep-store-'));
     const err = await impl.open(dir).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
-    expect((err as Error).message).toMatch(/^not a sweep directory: .*no spec\.resolved\.json or journal\.jsonl/);
+    expect((err as Error).message).toMatch(impl.empty);
   });
 
   it('writes the resolved spec with its hash and reads it back; none before', async () => {
@@ -134,7 +163,7 @@ describe.each(implementations)('the $name store', (impl) => {
     const err = await other.lock().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SweepError);
     expect((err as Error).message).toMatch(
-      new RegExp(`^sweep directory .* is locked by pid ${process.pid} on host ${hostname()} since \\d{4}-`),
+      new RegExp(`^sweep .* is locked by pid ${process.pid} on host ${hostname()} since \\d{4}-`),
     );
     await held.release();
     const again = await other.lock();
@@ -184,5 +213,43 @@ describe.each(implementations)('the $name store', (impl) => {
       ['t0', 'completed'], ['t1', 'failed'], ['t2', 'pending'],
     ]);
     expect(state.trials.get('t1')?.reason).toBe('boom');
+  });
+
+  it('reads the events from a sequence number on', async () => {
+    const store = await open(freshDir(), { create: true });
+    for (let i = 0; i < 5; i++) await store.append(started(`t${i}`, i));
+    expect((await store.events(4)).map((e) => e.seq)).toEqual([4, 5]);
+    expect(await store.events(6)).toEqual([]);
+    expect((await store.events()).length).toBe(5);
+  });
+
+  it('waits for an event another writer appends, returns at once if one is there, and stops on abort', async () => {
+    const dir = freshDir();
+    const store = await open(dir, { create: true });
+    await store.append(started('t0', 0));
+    await store.waitForEvents(0); // seq 1 exists already
+    const waiting = store.waitForEvents(1);
+    const other = await open(dir);
+    await other.append(started('t1', 1));
+    await waiting;
+    expect((await store.events(2)).map((e) => e.seq)).toEqual([2]);
+    const abort = new AbortController();
+    const idle = store.waitForEvents(2, abort.signal);
+    abort.abort();
+    await idle;
+  });
+
+  it('renews the lease of its holder and takes over one whose heartbeat has expired', async () => {
+    const dir = freshDir();
+    const store = await open(dir, { create: true });
+    const other = await open(dir, { create: true });
+    const held = await store.lock({ heartbeatMs: 20, expiryMs: 150 });
+    expect(held.lost.aborted).toBe(false);
+    // While it beats, a second holder is refused however long it tries; a released lease is free.
+    await expect(other.lock()).rejects.toThrow(/is locked by pid/);
+    await held.release();
+    const again = await other.lock();
+    expect(again.tookOverFrom).toBeUndefined();
+    await again.release();
   });
 });

@@ -11,6 +11,15 @@ export async function waitForFile(path: string, child?: ChildProcess, limitMs = 
   }
 }
 
+/** Poll a condition (a state another process reaches) until it holds; fail after `limitMs`. */
+export async function waitFor(cond: () => boolean | Promise<boolean>, what: string, limitMs = 60_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 export function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   if (child.exitCode !== null || child.signalCode !== null) {
     return Promise.resolve({ code: child.exitCode, signal: child.signalCode });

@@ -1,0 +1,132 @@
+// Shared sweeps on PostgreSQL (issue 12 figures): synthetic-trial throughput with 1, 2 and 4
+// worker processes beside the file journal's `finesweep run`, per-trial overhead, and the time a
+// trial's lease takes to be taken over after kill -9 of its worker. A throwaway cluster (fsync on)
+// is started for the run. Runnable alone: `npm run build && node dist/bench/workers.js`.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { openStore } from '../src/store/open.js';
+import { startPostgres, type PgCluster } from '../tests/helpers/postgres.js';
+
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), import.meta.url.includes('/dist/') ? '../..' : '..');
+const CLI = join(ROOT, 'bin/finesweep.js');
+const NOOP = join(ROOT, 'dist/bench/trainers/noop.js');
+
+export interface WorkersBench {
+  trials: number;
+  journal: Run;
+  postgres: Array<Run & { workers: number }>;
+  takeOverSeconds: number;
+  leaseSeconds: number;
+  heartbeatSeconds: number;
+}
+
+interface Run {
+  seconds: number;
+  trialsPerSecond: number;
+  msPerTrial: number;
+  /** CPU seconds of the finesweep processes per wall second: the cores they kept busy (the server's not counted). */
+  cores: number;
+}
+
+/** User + system CPU seconds of this process's reaped children (from /proc). */
+function childCpu(): number {
+  const f = readFileSync('/proc/self/stat', 'utf8');
+  const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return (Number(rest[13]) + Number(rest[14])) / 100; // cutime, cstime (fields 16, 17)
+}
+
+function cli(args: string[], cwd: string): Promise<number | null> {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: 'ignore' });
+  return new Promise((res) => child.on('close', (code) => res(code)));
+}
+
+function spec(dir: string, name: string, trials: number, extra: Record<string, unknown> = {}): string {
+  const batches = 10;
+  const spec = {
+    name,
+    task: { type: 'classification', model: 'model', data: { train: 'train.jsonl' } },
+    parameters: {
+      learning_rate: { values: Array.from({ length: Math.ceil(trials / batches) }, (_, i) => 1e-5 * 1.1 ** i) },
+      batch_size: { values: Array.from({ length: batches }, (_, i) => i + 1) },
+      epochs: { value: 1 },
+      ...extra,
+    },
+    resources: { gpus: 0, workers: 1 },
+  };
+  const path = join(dir, `${name}.json`);
+  writeFileSync(path, JSON.stringify(spec));
+  return path;
+}
+
+async function timed(f: () => Promise<unknown>, trials: number): Promise<Run> {
+  const cpu0 = childCpu();
+  const t0 = performance.now();
+  await f();
+  const seconds = (performance.now() - t0) / 1000;
+  return { seconds, trialsPerSecond: trials / seconds, msPerTrial: (seconds * 1000) / trials, cores: (childCpu() - cpu0) / seconds };
+}
+
+async function events(pg: PgCluster, name: string, dir: string) {
+  const store = await openStore(pg.url(), { sweep: name, trialFiles: dir });
+  try {
+    return await store.events();
+  } finally {
+    await store.close();
+  }
+}
+
+export async function benchWorkers(trials = 400): Promise<WorkersBench> {
+  const dir = mkdtempSync(join(tmpdir(), 'finesweep-bench-workers-'));
+  const pg = await startPostgres({ durable: true });
+  try {
+    const journal = await timed(() => cli(['run', spec(dir, 'journal', trials), '--trainer', NOOP, '--workers', '1', '--results', join(dir, 'results')], dir), trials);
+    const postgres: WorkersBench['postgres'] = [];
+    for (const workers of [1, 2, 4]) {
+      const name = `pg-${workers}`;
+      await cli(['run', '--storage', pg.url(), spec(dir, name, trials), '--no-work', '--trainer', NOOP], dir);
+      const files = join(dir, name);
+      mkdirSync(files);
+      const run = await timed(() => Promise.all(Array.from({ length: workers }, () => cli(['worker', '--storage', pg.url(), '--sweep', name, '--workers', '1', '--trainer', NOOP, '--trial-files', files], dir))), trials);
+      postgres.push({ workers, ...run });
+    }
+    // Take-over: a long trial on worker A; kill -9 A after its first epoch; B (already polling) takes it.
+    const heartbeat = 1;
+    const lease = 5;
+    await cli(['run', '--storage', pg.url(), spec(dir, 'takeover', 1, { epochs: { value: 3 }, pause_ms: { value: 2000 } }), '--no-work', '--trainer', NOOP], dir);
+    const files = join(dir, 'takeover');
+    mkdirSync(files);
+    const args = ['worker', '--storage', pg.url(), '--sweep', 'takeover', '--workers', '1', '--trainer', NOOP, '--trial-files', files, '--heartbeat', String(heartbeat), '--lease', String(lease)];
+    const a = spawn(process.execPath, [CLI, ...args], { cwd: dir, stdio: 'ignore' });
+    while (!(await events(pg, 'takeover', files)).some((e) => e.type === 'epoch_ended')) await new Promise((r) => setTimeout(r, 50));
+    const b = spawn(process.execPath, [CLI, ...args], { cwd: dir, stdio: 'ignore' });
+    a.kill('SIGKILL');
+    const killedAt = performance.now();
+    while ((await events(pg, 'takeover', files)).filter((e) => e.type === 'trial_started').length < 2) await new Promise((r) => setTimeout(r, 50));
+    const takeOverSeconds = (performance.now() - killedAt) / 1000;
+    await new Promise((r) => b.on('close', r));
+    return { trials, journal, postgres, takeOverSeconds, leaseSeconds: lease, heartbeatSeconds: heartbeat };
+  } finally {
+    await pg.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function formatWorkers(b: WorkersBench): string {
+  const one = b.postgres[0];
+  const lines = [
+    `${b.trials} noop trials, 1 slot a process, on ${availableParallelism()} cores (load average ${loadavg()[0].toFixed(1)}):`,
+    `  file journal, 1 process: ${b.journal.seconds.toFixed(1)} s, ${b.journal.trialsPerSecond.toFixed(1)} trials/s, ${b.journal.msPerTrial.toFixed(1)} ms a trial, ${b.journal.cores.toFixed(2)} cores busy`,
+    ...b.postgres.map((r) => `  PostgreSQL, ${r.workers} worker${r.workers > 1 ? 's' : ''}: ${r.seconds.toFixed(1)} s, ${r.trialsPerSecond.toFixed(1)} trials/s (${(r.trialsPerSecond / one.trialsPerSecond).toFixed(2)}× one worker), ${r.msPerTrial.toFixed(1)} ms a trial, ${r.cores.toFixed(2)} cores busy (server not counted)`),
+    `  lease take-over after kill -9: ${b.takeOverSeconds.toFixed(1)} s (lease ${b.leaseSeconds} s + heartbeat ${b.heartbeatSeconds} s = ${b.leaseSeconds + b.heartbeatSeconds} s)`,
+  ];
+  return lines.join('\n');
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  console.log(formatWorkers(await benchWorkers(Number(process.argv[2] ?? 400))));
+}

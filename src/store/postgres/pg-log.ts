@@ -1,0 +1,377 @@
+// The event log of a sweep in PostgreSQL: the resolved spec and the one-controller lease on the
+// sweep's row, events in an append-only table with a per-sweep sequence. Appends are queued and
+// written in call order, those that arrive together in one short transaction; each event carries
+// an idempotency key, so a batch retried after a dropped connection (it may have committed) is
+// never written twice. Connection losses are retried with backoff up to `reconnectMs`.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type pg from 'pg';
+import { FinesweepError, InputError, SweepError } from '../../errors.js';
+import type { JournalEvent, JournalEventBody } from '../events.js';
+import { LeaseLostError, judgeLease, lockedMessage } from '../lease.js';
+import { DEFAULT_EXPIRY_MS, DEFAULT_HEARTBEAT_MS, type EventLog, type LeaseOptions, type LockInfo, type StoreLock } from '../store.js';
+import { failure, isTransient, openError } from './errors.js';
+import type { PgLocation } from './location.js';
+import { acquirePool, releasePool } from './pool.js';
+import { ensureSchema } from './schema.js';
+import { sleep } from '../sleep.js';
+
+const MAX_BATCH = 500;
+const POLL_MS = 100;
+
+export interface PgLogOptions {
+  create?: boolean;
+  /** Connections of this process's pool (poolSizeFor(slots)). */
+  poolSize?: number;
+  /** How long to keep retrying a lost connection before the sweep fails (default 120 s). */
+  reconnectMs?: number;
+}
+
+interface Queued {
+  body: JournalEventBody;
+  idem: string;
+  /** The trial lease token this event is fenced by (a worker's events about its trial). */
+  lease?: string;
+  resolve: (e: JournalEvent) => void;
+  reject: (err: unknown) => void;
+}
+
+export class PgLog implements EventLog {
+  readonly shared = true;
+  readonly location: string;
+  readonly name: string;
+  readonly loc: PgLocation;
+  readonly pool: pg.Pool;
+  readonly sweepId: string;
+  readonly reconnectMs: number;
+  private queue: Queued[] = [];
+  private draining: Promise<void> | undefined;
+  private closed = false;
+
+  private constructor(loc: PgLocation, name: string, pool: pg.Pool, sweepId: string, reconnectMs: number) {
+    this.loc = loc;
+    this.location = loc.shown;
+    this.name = name;
+    this.pool = pool;
+    this.sweepId = sweepId;
+    this.reconnectMs = reconnectMs;
+  }
+
+  /** Connect, create or check the schema, and find (or with `create`, make) the sweep's row. */
+  static async open(loc: PgLocation, name: string, opts: PgLogOptions = {}): Promise<PgLog> {
+    const pool = acquirePool(loc, opts.poolSize ?? 4);
+    let client: pg.PoolClient | undefined;
+    try {
+      client = await pool.connect();
+      client.on('error', ignore);
+      await client.query('BEGIN');
+      await ensureSchema(client, `database ${loc.database} at ${loc.hostPort}`);
+      let row = await client.query<{ id: string }>('SELECT id FROM finesweep_sweeps WHERE name = $1', [name]);
+      if (row.rowCount === 0 && opts.create) {
+        row = await client.query<{ id: string }>('INSERT INTO finesweep_sweeps (name) VALUES ($1) RETURNING id', [name]);
+      }
+      if (row.rowCount === 0) {
+        const known = await client.query<{ name: string }>('SELECT name FROM finesweep_sweeps ORDER BY created_at DESC LIMIT 5');
+        const list = known.rows.map((r) => r.name);
+        throw new InputError(
+          `unknown sweep ${JSON.stringify(name)} in ${loc.shown}` + (list.length ? ` (it holds: ${list.join(', ')})` : ' (it holds no sweep yet; start one with finesweep run --storage)'),
+        );
+      }
+      await client.query('COMMIT');
+      client.off('error', ignore);
+      client.release();
+      return new PgLog(loc, name, pool, row.rows[0].id, opts.reconnectMs ?? 120_000);
+    } catch (err) {
+      if (client) {
+        await client.query('ROLLBACK').catch(() => {});
+        client.release(true);
+      }
+      await releasePool(loc);
+      throw openError(err, loc);
+    }
+  }
+
+  /**
+   * `lease`: the token of the trial lease the event is about. The event is written only while
+   * that lease is still the trial's (LeaseLostError otherwise: another worker took the trial),
+   * and an ending event ends the lease and sets the trial's claimable state in the same commit.
+   */
+  append(body: JournalEventBody, opts: { lease?: string } = {}): Promise<JournalEvent> {
+    if (this.closed) return Promise.reject(new SweepError(`sweep ${this.name} in ${this.location} is closed`));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ body, idem: randomUUID(), resolve, reject, ...(opts.lease ? { lease: opts.lease } : {}) });
+      this.draining ??= this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        try {
+          const written = await this.transaction('append events', (c, attempt) => this.writeBatch(c, batch, attempt));
+          batch.forEach((q, i) => {
+            const w = written[i];
+            if (w instanceof LeaseLostError) q.reject(w);
+            else q.resolve(w);
+          });
+        } catch (err) {
+          for (const q of batch) q.reject(err);
+        }
+      }
+    } finally {
+      this.draining = undefined;
+    }
+  }
+
+  private async writeBatch(c: pg.PoolClient, all: Queued[], attempt: number): Promise<Array<JournalEvent | LeaseLostError>> {
+    if (attempt > 0) {
+      // The previous try may have committed before its connection dropped: if so, it is written
+      // (a fenced event refused then is refused again below: its lease is still not its own).
+      const done = await c.query<{ idem: string; body: JournalEvent }>('SELECT idem, body FROM finesweep_events WHERE idem = ANY($1::uuid[])', [all.map((q) => q.idem)]);
+      if (done.rowCount! > 0) {
+        const byIdem = new Map(done.rows.map((r) => [r.idem, r.body]));
+        return all.map((q) => byIdem.get(q.idem) ?? new LeaseLostError(leaseLostMessage(q.body, this.name)));
+      }
+    }
+    // Fencing: lock the rows of the trials whose leases are still these tokens (a claimer skips
+    // locked rows, so none can be taken between this check and the commit).
+    const tokens = [...new Set(all.flatMap((q) => (q.lease ? [q.lease] : [])))];
+    let valid = new Set<string>();
+    if (tokens.length > 0) {
+      const r = await c.query<{ lease_token: string }>('SELECT lease_token FROM finesweep_trials WHERE sweep_id = $1 AND lease_token = ANY($2::text[]) FOR UPDATE', [this.sweepId, tokens]);
+      valid = new Set(r.rows.map((row) => row.lease_token));
+    }
+    const batch = all.filter((q) => q.lease === undefined || valid.has(q.lease));
+    let events: JournalEvent[] = [];
+    if (batch.length > 0) {
+      events = await this.insertEvents(c, batch.map((q) => ({ body: q.body, idem: q.idem })));
+      for (let i = 0; i < batch.length; i++) {
+        const lease = batch[i].lease;
+        const state = lease ? endingState(events[i]) : undefined;
+        if (lease && state) {
+          await c.query(`UPDATE finesweep_trials SET state = $3, lease_token = NULL, lease_owner = NULL, lease_expiry = NULL WHERE sweep_id = $1 AND lease_token = $2`, [this.sweepId, lease, state]);
+        }
+      }
+    }
+    const written = new Map(batch.map((q, i) => [q, events[i]]));
+    return all.map((q) => written.get(q) ?? new LeaseLostError(leaseLostMessage(q.body, this.name)));
+  }
+
+  /** Take the next seqs (the sweep row's lock, held to the commit) and insert the events. */
+  async insertEvents(c: pg.ClientBase, batch: Array<{ body: JournalEventBody; idem: string }>): Promise<JournalEvent[]> {
+    const next = await c.query<{ last_seq: string }>('UPDATE finesweep_sweeps SET last_seq = last_seq + $2 WHERE id = $1 RETURNING last_seq', [this.sweepId, batch.length]);
+    const first = Number(next.rows[0].last_seq) - batch.length + 1;
+    const time = new Date().toISOString();
+    const events = batch.map((q, i) => stamp(q.body, first + i, time));
+    await c.query(
+      `INSERT INTO finesweep_events (sweep_id, seq, idem, type, trial_id, body)
+       SELECT $1, * FROM unnest($2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::json[])`,
+      [
+        this.sweepId,
+        events.map((e) => e.seq),
+        batch.map((q) => q.idem),
+        events.map((e) => e.type),
+        events.map((e) => (e as { trial_id?: string }).trial_id ?? null),
+        events.map((e) => JSON.stringify(e)),
+      ],
+    );
+    return events;
+  }
+
+  async events(fromSeq = 1): Promise<JournalEvent[]> {
+    const r = await this.query<{ body: JournalEvent }>('read events', 'SELECT body FROM finesweep_events WHERE sweep_id = $1 AND seq >= $2 ORDER BY seq', [this.sweepId, fromSeq]);
+    return r.rows.map((row) => row.body);
+  }
+
+  /** Polls the sweep's sequence (one indexed row) rather than holding a LISTEN connection per waiter. */
+  async waitForEvents(afterSeq: number, signal?: AbortSignal): Promise<void> {
+    while (!signal?.aborted) {
+      const r = await this.query<{ last_seq: string }>('read events', 'SELECT last_seq FROM finesweep_sweeps WHERE id = $1', [this.sweepId]);
+      if (Number(r.rows[0].last_seq) > afterSeq) return;
+      await sleep(POLL_MS, signal);
+    }
+  }
+
+  async readSpec(): Promise<{ spec: unknown; hash: string } | undefined> {
+    const r = await this.query<{ spec: unknown; spec_hash: string | null }>('read the spec', 'SELECT spec, spec_hash FROM finesweep_sweeps WHERE id = $1', [this.sweepId]);
+    const row = r.rows[0];
+    return row.spec === null || row.spec_hash === null ? undefined : { spec: row.spec, hash: row.spec_hash };
+  }
+
+  async writeSpec(spec: unknown, hash: string): Promise<void> {
+    await this.query('write the spec', 'UPDATE finesweep_sweeps SET spec = $2, spec_hash = $3 WHERE id = $1', [this.sweepId, JSON.stringify(spec), hash]);
+  }
+
+  async lock(opts: LeaseOptions = {}): Promise<StoreLock> {
+    const heartbeatMs = opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+    const expiryMs = opts.expiryMs ?? DEFAULT_EXPIRY_MS;
+    const token = randomBytes(8).toString('hex');
+    const taken = await this.transaction('take the sweep lease', async (c) => {
+      const r = await c.query<LeaseRow>(
+        `SELECT lease_pid, lease_host, lease_since, lease_token, lease_heartbeat, lease_heartbeat_ms, lease_expiry_ms,
+                extract(epoch FROM now() - lease_heartbeat) * 1000 AS age_ms
+           FROM finesweep_sweeps WHERE id = $1 FOR UPDATE`,
+        [this.sweepId],
+      );
+      const row = r.rows[0];
+      let tookOverFrom: LockInfo | undefined;
+      if (row.lease_token !== null) {
+        const holder = leaseInfo(row);
+        const age = Number(row.age_ms);
+        const timing = { expiryMs: row.lease_expiry_ms ?? expiryMs, heartbeatMs: row.lease_heartbeat_ms ?? heartbeatMs };
+        const verdict = judgeLease(holder, age, timing, opts.takeOver === true);
+        if (verdict !== 'stale') {
+          throw new SweepError(lockedMessage(`sweep ${this.name} in ${this.location}`, holder, age, timing.expiryMs, verdict, `finesweep resume --take-over --storage ${this.location} ${this.name}`));
+        }
+        tookOverFrom = holder;
+      }
+      const set = await c.query<{ since: Date; heartbeat: Date }>(
+        `UPDATE finesweep_sweeps SET lease_pid = $2, lease_host = $3, lease_since = now(), lease_token = $4, lease_heartbeat = now(),
+                lease_heartbeat_ms = $5, lease_expiry_ms = $6
+          WHERE id = $1 RETURNING lease_since AS since, lease_heartbeat AS heartbeat`,
+        [this.sweepId, process.pid, hostname(), token, heartbeatMs, expiryMs],
+      );
+      return { tookOverFrom, since: set.rows[0].since.toISOString(), heartbeat: set.rows[0].heartbeat.toISOString() };
+    });
+    const info: LockInfo = { pid: process.pid, host: hostname(), since: taken.since, heartbeat: taken.heartbeat, token };
+    const lost = new AbortController();
+    let released = false;
+    let beating: Promise<void> = Promise.resolve();
+    const beat = async (): Promise<void> => {
+      if (released) return;
+      try {
+        const r = await this.pool.query<{ heartbeat: Date }>(
+          'UPDATE finesweep_sweeps SET lease_heartbeat = now() WHERE id = $1 AND lease_token = $2 RETURNING lease_heartbeat AS heartbeat',
+          [this.sweepId, token],
+        );
+        if (r.rowCount === 0 && !released) {
+          clearInterval(timer);
+          lost.abort(new SweepError(`lost the lease of sweep ${this.name} in ${this.location}: another controller took it over`));
+        } else if (r.rows[0]) {
+          info.heartbeat = r.rows[0].heartbeat.toISOString();
+        }
+      } catch {
+        // A dropped connection: the next beat tries again; past the expiry the lease may be lost.
+      }
+    };
+    const timer = setInterval(() => {
+      beating = beating.then(beat);
+    }, heartbeatMs);
+    timer.unref();
+    const release = async (): Promise<void> => {
+      if (released) return;
+      released = true;
+      clearInterval(timer);
+      await beating;
+      await this.query('release the sweep lease', `UPDATE finesweep_sweeps SET lease_token = NULL, lease_pid = NULL, lease_host = NULL, lease_since = NULL, lease_heartbeat = NULL WHERE id = $1 AND lease_token = $2`, [this.sweepId, token]).catch(() => {});
+    };
+    return { info, ...(taken.tookOverFrom ? { tookOverFrom: taken.tookOverFrom } : {}), lost: lost.signal, release };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    while (this.draining) await this.draining;
+    this.closed = true;
+    await releasePool(this.loc);
+  }
+
+  /** One statement, retried on a lost connection. */
+  query<R extends pg.QueryResultRow>(doing: string, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+    return this.withRetry(doing, () => this.pool.query<R>(text, values));
+  }
+
+  /** A short transaction, retried as a whole on a lost connection (`attempt` counts the tries). */
+  async transaction<T>(doing: string, fn: (c: pg.PoolClient, attempt: number) => Promise<T>): Promise<T> {
+    let attempt = 0;
+    return this.withRetry(doing, async () => {
+      const c = await this.pool.connect();
+      // A connection that dies while checked out emits 'error': the query in flight rejects and
+      // is retried; the event itself must not crash the process.
+      c.on('error', ignore);
+      try {
+        await c.query('BEGIN');
+        const out = await fn(c, attempt++);
+        await c.query('COMMIT');
+        c.off('error', ignore);
+        c.release();
+        return out;
+      } catch (err) {
+        await c.query('ROLLBACK').catch(() => {});
+        // A broken connection is thrown away, not given back to the pool.
+        c.off('error', ignore);
+        c.release(isTransient(err) ? (err as Error) : undefined);
+        throw err;
+      }
+    });
+  }
+
+  private async withRetry<T>(doing: string, fn: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.reconnectMs;
+    let delay = 50;
+    for (;;) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (err instanceof FinesweepError) throw err;
+        if (!isTransient(err) || Date.now() + delay > deadline) throw failure(err, this.loc, doing);
+        await sleep(delay);
+        delay = Math.min(delay * 2, 2_000);
+      }
+    }
+  }
+}
+
+interface LeaseRow {
+  lease_pid: number | null;
+  lease_host: string | null;
+  lease_since: Date | null;
+  lease_token: string | null;
+  lease_heartbeat: Date | null;
+  lease_heartbeat_ms: number | null;
+  lease_expiry_ms: number | null;
+  age_ms: string | null;
+}
+
+function ignore(): void {}
+
+export { LeaseLostError };
+
+function leaseLostMessage(body: JournalEventBody, sweep: string): string {
+  const id = (body as { trial_id?: string }).trial_id ?? '?';
+  return `trial ${id} of sweep ${sweep} is no longer leased to this worker (another worker took it over); its ${body.type} event was refused`;
+}
+
+/** The claimable state a trial is left in by an event that ends its attempt (none for the others). */
+export function endingState(event: JournalEvent): string | undefined {
+  switch (event.type) {
+    case 'trial_completed':
+      return 'completed';
+    case 'trial_diverged':
+      return 'diverged';
+    case 'trial_stopped_early':
+      return 'stopped_early';
+    case 'trial_failed':
+      return event.will_retry ? 'pending' : 'failed';
+    case 'trial_stopped':
+      return 'pending'; // interrupted: any worker continues it from its checkpoint
+    default:
+      return undefined;
+  }
+}
+
+function leaseInfo(row: LeaseRow): LockInfo {
+  return {
+    pid: row.lease_pid ?? 0,
+    host: row.lease_host ?? '?',
+    since: (row.lease_since ?? new Date(0)).toISOString(),
+    heartbeat: (row.lease_heartbeat ?? new Date(0)).toISOString(),
+    token: row.lease_token ?? undefined,
+  };
+}
+
+function stamp(body: JournalEventBody, seq: number, time: string): JournalEvent {
+  // seq and time first so that a body reads in order; a caller's own seq/time never wins.
+  const { seq: _s, time: _t, ...rest } = body as JournalEventBody & { seq?: unknown; time?: unknown };
+  return { seq, time, ...rest } as JournalEvent;
+}

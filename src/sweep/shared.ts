@@ -1,0 +1,131 @@
+// A sweep on a shared store (PostgreSQL), worked on by any number of processes on any number of
+// machines. `createSharedSweep` records the spec and the planned trials once (a second `run` of
+// the same spec joins; a changed spec is refused); `workSweep` is one worker: its slots claim due
+// trials under leases (store/postgres/trial-leases.ts) and the supervisor runs them as usual.
+import { readdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { InputError } from '../errors.js';
+import { discoverGpus } from '../pool/gpus.js';
+import { specHash } from '../spec/hash.js';
+import { loadSpec } from '../spec/load.js';
+import type { ResolvedSpec } from '../spec/types.js';
+import type { JournalEvent } from '../store/events.js';
+import { foldTrials } from '../store/fold.js';
+import { LOG_FILE, METRICS_FILE, TRIALS_DIR } from '../store/layout.js';
+import { poolSizeFor } from '../store/postgres/pool.js';
+import { PgStore } from '../store/postgres/pg-store.js';
+import { TrialLeases, type Proposer } from '../store/postgres/trial-leases.js';
+import { loadTrainer, trainerModule } from '../trainers/registry.js';
+import { LeasedStore } from '../worker/leased-store.js';
+import { nextClaim } from '../worker/claim.js';
+import { attemptOf } from './decide.js';
+import { expandTrials, samplerOf, trialId } from './expand.js';
+import { historyFromJournal } from './history.js';
+import type { RunOptions, SweepOutcome, SweepRunOptions } from './options.js';
+import { objectiveOf } from './request.js';
+import { Supervisor } from './supervisor.js';
+
+export interface SharedOptions {
+  /** Where trials/<id>/ go; a directory shared by every worker lets a trial taken over resume from its checkpoint. */
+  trialFiles?: string;
+  heartbeatMs?: number;
+  expiryMs?: number;
+}
+
+type SweepStarted = Extract<JournalEvent, { type: 'sweep_started' }>;
+
+/** Record a sweep in the database from its spec, or join it if the same spec is there already. */
+export async function createSharedSweep(location: string, specPath: string, opts: RunOptions & SharedOptions = {}): Promise<string> {
+  const { spec, baseDir } = await loadSpec(specPath);
+  const hash = specHash(spec);
+  const planned = expandTrials(spec, { maxTrials: opts.maxTrials });
+  const trainer = await loadTrainer(opts.trainer ?? trainerModule(spec.task.type));
+  await trainer.check?.(spec.task, { specDir: baseDir, specPath, backend: opts.backend ?? spec.resources.backend });
+  const store = await PgStore.open(location, { create: true, sweep: spec.name, trialFiles: opts.trialFiles });
+  try {
+    const lock = await store.lock(); // one creator at a time; held for a moment only
+    try {
+      const existing = await store.readSpec();
+      if (existing && existing.hash !== hash) {
+        throw new InputError(`spec changed since the sweep started (hash ${existing.hash} ≠ ${hash}); give the changed sweep a new name`);
+      }
+      if (!existing) {
+        await store.writeSpec(spec, hash);
+        const target = spec.strategy.type === 'tpe' ? Math.max(spec.strategy.trials ?? 0, planned.length) : planned.length;
+        await store.append({ type: 'sweep_started', name: spec.name, spec_hash: hash, trials: target, resumed: false, pid: process.pid, host: hostname(), spec_dir: baseDir, ...(opts.backend ? { backend: opts.backend } : {}) });
+        await new TrialLeases(store.eventLog).register(planned.map((t) => ({ id: t.id, index: t.index, params: t.params })));
+      }
+    } finally {
+      await lock.release();
+    }
+    return spec.name;
+  } finally {
+    await store.close();
+  }
+}
+
+/** One worker on a shared sweep: claim, run, record, until no trial of the sweep is open. */
+export async function workSweep(location: string, name: string, opts: SweepRunOptions & SharedOptions = {}): Promise<SweepOutcome> {
+  const gpus = await discoverGpus(undefined, opts.env).catch(() => []);
+  const store = await PgStore.open(location, { sweep: name, trialFiles: opts.trialFiles, poolSize: poolSizeFor(Math.max(opts.workers ?? 1, gpus.length)) });
+  const leases = new TrialLeases(store.eventLog, { heartbeatMs: opts.heartbeatMs, expiryMs: opts.expiryMs });
+  const leased = new LeasedStore(store, leases);
+  try {
+    const saved = await store.readSpec();
+    if (!saved) throw new InputError(`sweep ${JSON.stringify(name)} in ${store.location} has no spec yet; create it with finesweep run --storage`);
+    const spec = saved.spec as ResolvedSpec;
+    const events = await store.catchUp();
+    const first = events.find((e): e is SweepStarted => e.type === 'sweep_started');
+    const target = first?.trials ?? expandTrials(spec).length;
+    const planned = expandTrials(spec, { maxTrials: target }).slice(0, target);
+    const trainerUrl = opts.trainer ?? trainerModule(spec.task.type);
+    const trainer = await loadTrainer(trainerUrl);
+    const propose = proposerOf(spec, planned.length, target);
+    const claim = async () => {
+      const t = await nextClaim(leased, { propose, signal: opts.signal });
+      if (!t) return undefined;
+      // What other workers recorded since the last claim (read incrementally, never the whole log).
+      const history = await store.catchUp();
+      const state = foldTrials(store.known.filter((e) => (e as { trial_id?: string }).trial_id === t.id)).trials.get(t.id);
+      const last = state?.epochs.at(-1)?.epoch ?? 0;
+      // Its checkpoint is where the trial files are shared (or it last ran here); else epoch 0.
+      const fromEpoch = last > 0 && hasCheckpoint(join(store.dir, TRIALS_DIR, t.id)) ? last : 0;
+      return {
+        trial: { id: t.id, index: t.index, params: t.params },
+        attempt: attemptOf(state),
+        history,
+        fromEpoch,
+        lost: t.lost,
+        done: () => leased.done(t.id),
+      };
+    };
+    const origin = { specDir: first?.spec_dir ?? store.dir, backend: opts.backend ?? first?.backend, resumed: true };
+    return await new Supervisor(leased, spec, planned, events, { trainerUrl, trainer }, origin, { ...opts, claim }).run();
+  } finally {
+    await leased.close();
+  }
+}
+
+/** Whether a trial directory holds the trainer's own files (its checkpoint), not only our views of the journal. */
+function hasCheckpoint(dir: string): boolean {
+  try {
+    return readdirSync(dir).some((name) => name !== LOG_FILE && name !== METRICS_FILE);
+  } catch {
+    return false;
+  }
+}
+
+/** TPE's proposals at claim time, from the shared history as it stands; none for a grid or random plan. */
+function proposerOf(spec: ResolvedSpec, plannedCount: number, target: number): Proposer | undefined {
+  if (spec.strategy.type !== 'tpe' || plannedCount >= target) return undefined;
+  const sampler = samplerOf(spec);
+  const objective = objectiveOf(spec);
+  return (events) => {
+    const proposed = events.filter((e) => e.type === 'trial_proposed').length;
+    const index = plannedCount + proposed;
+    if (index >= target) return undefined;
+    const params = sampler.propose(index, historyFromJournal(events, objective));
+    return { id: trialId(index, target, params, true), index, params, sampler: sampler.name };
+  };
+}
