@@ -38,7 +38,7 @@ async function problems(path: string): Promise<string[]> {
 describe('loadSpec', () => {
   it('loads every example sweep in sweeps/', async () => {
     const examples = readdirSync('sweeps').filter((f) => /\.(json|ya?ml)$/.test(f));
-    expect(examples.sort()).toEqual(['domain-lm.json', 'spam-grid.json', 'spam-lora.json', 'spam-random.yaml', 'spam-shots.json', 'transfer-methods.json']);
+    expect(examples.sort()).toEqual(['domain-lm.json', 'spam-grid.json', 'spam-lora.json', 'spam-pytorch.json', 'spam-random.yaml', 'spam-shots.json', 'transfer-methods.json']);
     for (const f of examples) {
       const loaded = await loadSpec(join('sweeps', f));
       expect(loaded.baseDir).toBe(join(process.cwd(), 'sweeps'));
