@@ -23,7 +23,7 @@ const base = {
 const noStack = /\n\s+at /;
 
 describe('finesweep validate', () => {
-  it.each(['spam-grid.json', 'spam-random.yaml', 'domain-lm.json', 'transfer-methods.json', 'spam-pytorch.json'])(
+  it.each(['spam-grid.json', 'spam-random.yaml', 'domain-lm.json', 'transfer-methods.json', 'spam-pytorch.json', 'spam-lora.json', 'spam-shots.json'])(
     'accepts sweeps/%s with "ok" and a summary',
     (f) => {
       const r = finesweep('validate', `sweeps/${f}`);
