@@ -279,6 +279,14 @@ export function parallelSpec(lb: Leaderboard, rows: readonly LeaderboardRow[]): 
 }
 
 /** Objective against each swept parameter, one small scatter per parameter (the learning rate on a log axis). */
+/** Numbers ascending, then other values by their text. */
+function naturalOrder(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'number') return -1;
+  if (typeof b === 'number') return 1;
+  return String(a).localeCompare(String(b));
+}
+
 export function sliceSpecs(lb: Leaderboard, rows: readonly LeaderboardRow[]): Array<{ name: string; spec: TopLevelSpec }> {
   const metric = lb.objective.metric;
   return lb.paramColumns.flatMap((name) => {
@@ -290,16 +298,19 @@ export function sliceSpecs(lb: Leaderboard, rows: readonly LeaderboardRow[]): Ar
     if (points.length < 2) return [];
     const numeric = points.every((p) => typeof p.x === 'number');
     const log = name === 'learning_rate';
+    // A parameter with numbers and words (shots: 8, 32, 128, "all") is drawn in its natural order,
+    // numbers rising then words, so that the data-quantity curve reads left to right.
+    const order = numeric ? [] : [...new Set(points.map((p) => p.x))].sort(naturalOrder).map(String);
     const spec = {
       width: 240,
       height: 160,
       title: { text: `${metric} vs ${name}` },
-      data: { values: points },
+      data: { values: numeric ? points : points.map((p) => ({ ...p, x: String(p.x) })) },
       mark: { type: 'point', filled: true, size: 30, opacity: 0.6 },
       encoding: {
         x: numeric
           ? { field: 'x', type: 'quantitative', title: log ? `${name} (log)` : name, scale: log ? { type: 'log' } : { zero: false }, axis: log ? { format: '.0e', tickCount: 5 } : { tickCount: 5 } }
-          : { field: 'x', type: 'nominal', title: name, axis: { labelAngle: 0 } },
+          : { field: 'x', type: 'ordinal', sort: order, title: name, axis: { labelAngle: 0 } },
         y: { field: 'value', type: 'quantitative', title: `best ${metric}`, scale: { zero: false } },
         color: { value: '#2563eb' },
       },
