@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ProgressDisplay, truncateMiddle, truncationWarning } from '../../src/cli/progress.js';
 import type { JournalEvent, JournalEventBody } from '../../src/store/events.js';
-import type { SweepProgress } from '../../src/sweep/run.js';
+import type { SweepProgress } from '../../src/sweep/options.js';
 
 /** A terminal of `columns` columns: records what is written; `screen()` replays cursor-up + clear. */
 class FakeTerminal extends Writable {

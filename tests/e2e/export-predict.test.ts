@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSplit } from '../../src/engine/data/dataset.js';
-import { deriveSeed } from '../../src/search/rng.js';
+import { deriveSeed } from '../../src/rng.js';
 import { run, STACK, workspace, writeSweep } from './helpers.js';
 
 let dir: string;

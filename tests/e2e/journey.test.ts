@@ -66,10 +66,13 @@ describe('a new sweep, from validate to report', () => {
     const ranked = tableRows(r.stdout);
     expect(ranked.map((row) => row.rank)).toEqual([1, 2, 3, 4]);
     expect(new Set(ranked.map((row) => row.id))).toEqual(new Set(planned));
-    // The table closes the leaderboard; only its flag and note lines follow it, then the HTML report's path.
+    // The table closes the leaderboard; only its advice and note lines, the parameter importance and
+    // the two-line next-sweep summary follow it, then the HTML report's path.
     const after = r.stdout.slice(r.stdout.lastIndexOf('┘') + 1).trim().split('\n');
     expect(after.at(-1)).toBe(`HTML report: ${join('results', 'journey', 'report.html')}`);
-    for (const line of after.slice(0, -1)) expect(line).toMatch(/^(note: |[a-z ]+ \(t\d{3}-)/);
+    for (const line of after.slice(0, -1)) expect(line).toMatch(/^(note: |[a-z ]+ \(t\d{3}-|parameter importance: |  \S|next sweep: )/);
+    expect(after.at(-3)).toMatch(/^next sweep: /);
+    expect(after.at(-2)).toMatch(/^ {2}finesweep suggest \S+ --out next\.yaml writes it, with the reason for each change$/);
     expect(readFileSync(join(sweepDir, 'report.html'), 'utf8')).toContain('<svg');
 
     const events = journal(sweepDir);
@@ -175,7 +178,9 @@ describe('a new sweep, from validate to report', () => {
     const before = snapshot(sweepDir);
     const r = await run(['resume', sweepDir], dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`finesweep: sweep directory ${sweepDir} is locked by pid ${process.pid} on host ${lock.host} since ${lock.since}\n`);
+    // The lock is a lease: a holder is alive while its heartbeat is fresh, and the message says how fresh.
+    expect(r.stderr.startsWith(`finesweep: sweep directory ${sweepDir} is locked by pid ${process.pid} on host ${lock.host} since ${lock.since} (`)).toBe(true);
+    expect(r.stderr).toMatch(/ \(last heartbeat [\d.]+ s ago, stale after 60 s; its heartbeat is fresh, so it is alive\)\n$/);
     expect(snapshot(sweepDir)).toEqual(before);
   });
 });

@@ -21,7 +21,8 @@ describe('a finished 1,000-trial sweep through the CLI', () => {
     for (const out of ['next.json', 'next.yaml']) {
       const suggested = await run(['suggest', dir, '--out', join(root, out)], root);
       expect(suggested.code).toBe(0);
-      const valid = await run(['validate', join(root, out)], root);
+      // The synthetic sweep's data file was never written: check the spec, not its data.
+      const valid = await run(['validate', join(root, out), '--no-data'], root);
       expect(valid.stderr).toBe('');
       expect(valid.code).toBe(0);
     }

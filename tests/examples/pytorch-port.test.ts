@@ -10,7 +10,7 @@ import { ClassificationHead } from '../../src/engine/classifier.js';
 import { selectBackend } from '../../src/engine/backend.js';
 import { loadSplit } from '../../src/engine/data/dataset.js';
 import { loadBaseModel, type BaseModel } from '../../src/engine/model-io.js';
-import { mixSeed, mulberry32 } from '../../src/engine/rng.js';
+import { mixSeed, mulberry32 } from '../../src/rng.js';
 import { python, requireTorch } from './python.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
