@@ -11,18 +11,10 @@ import type { ResolvedSpec } from '../src/spec/types.js';
 import { validateSpec } from '../src/spec/validate.js';
 import { expandTrials } from '../src/sweep/expand.js';
 import type { JournalEvent, JournalEventBody } from '../src/store/events.js';
+import { mulberry32 } from '../src/rng.js';
 
-/** mulberry32: a small seeded generator, so the same n gives the same sweep. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The seeded generator of src/rng.ts: the same seed gives the same forest (or sweep).
+const rng = mulberry32;
 
 export function syntheticSpec(trials: number, name = 'synthetic'): ResolvedSpec {
   return validateSpec(

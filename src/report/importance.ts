@@ -13,6 +13,7 @@
 // (IMPORTANCE_TREES trees on bootstrap samples of at most IMPORTANCE_SAMPLE trials, seeded) keeps a
 // 10,000-trial report within its time budget.
 import type { ParamValue } from '../trial/types.js';
+import { mulberry32 } from '../rng.js';
 
 export const IMPORTANCE_TREES = 16;
 export const IMPORTANCE_SAMPLE = 256;
@@ -55,16 +56,8 @@ interface Leaf {
   value: number;
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The seeded generator of src/rng.ts: the same seed gives the same forest (or sweep).
+const rng = mulberry32;
 
 function dimsOf(rows: readonly ImportanceInput[], names: readonly string[], logScale: (name: string) => boolean): Dim[] {
   const dims: Dim[] = [];
