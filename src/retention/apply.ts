@@ -27,7 +27,8 @@ export interface TrialOnDisk {
   id: string;
   status: string;
   best?: number;
-  dir: string;
+  /** Its directory; undefined where it has none (nothing to measure or remove). */
+  dir?: string;
 }
 
 export function measure(trials: readonly TrialOnDisk[]): TrialFiles[] {
@@ -35,8 +36,8 @@ export function measure(trials: readonly TrialOnDisk[]): TrialFiles[] {
     id: t.id,
     status: t.status,
     ...(t.best !== undefined ? { best: t.best } : {}),
-    checkpointBytes: diskBytes(checkpointDir(t.dir)),
-    weightsBytes: diskBytes(join(t.dir, WEIGHTS_DIR)),
+    checkpointBytes: t.dir === undefined ? 0 : diskBytes(checkpointDir(t.dir)),
+    weightsBytes: t.dir === undefined ? 0 : diskBytes(join(t.dir, WEIGHTS_DIR)),
   }));
 }
 

@@ -315,7 +315,9 @@ export class Supervisor {
     this.#retaining = this.#retaining.then(async () => {
       await this.#journal.flush();
       if (this.#journal.fatal !== undefined) return;
-      await applyRetention(this.#store.dir, foldTrials(await this.#store.events()), this.#spec, (body) => this.#journal.append(body));
+      // A shared sweep's other workers append too: read their events; a sweep of one writer has them all in memory.
+      const state = this.#store.shared ? foldTrials(await this.#store.events()) : this.#journal.state;
+      await applyRetention(this.#store.dir, state, this.#spec, (body) => this.#journal.append(body));
     });
     await this.#retaining;
   }

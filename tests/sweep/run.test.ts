@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError, InterruptedError } from '../../src/errors.js';
@@ -22,9 +22,17 @@ describe('runSweep with synthetic trials (real worker threads)', () => {
     expect(ofType(events, 'sweep_completed')).toEqual([expect.objectContaining({ completed: 6, failed: 0, diverged: 0 })]);
     expect(events.at(-1)?.type).toBe('sweep_completed');
     expect([...out.state.trials.values()].every((t) => t.status === 'completed')).toBe(true);
-    // metrics.jsonl, the per-trial view of the journal
-    const first = started[0].trial_id;
-    expect(readFileSync(join(out.dir, 'trials', first, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+    // A trial that writes no file (a one-epoch synthetic trial: no checkpoint, no log) leaves no directory.
+    expect(existsSync(join(out.dir, 'trials'))).toBe(false);
+  });
+
+  it('writes metrics.jsonl, the per-trial view of the journal, beside the files of a trial that keeps some', async () => {
+    const dir = tempDir('finesweep-run-');
+    // Three epochs: the synthetic trial keeps a checkpoint, so it has a directory.
+    const out = await runSweep(writeSpec(dir, { learningRates: [1e-3], batchSizes: [8], epochs: 3 }), { resultsDir: join(dir, 'results'), trainer: syntheticTrainerUrl('noop') });
+    const [trial] = ofType(journal(out.dir), 'trial_started');
+    const lines = readFileSync(join(out.dir, 'trials', trial.trial_id, 'metrics.jsonl'), 'utf8').trim().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as { epoch: number }).epoch)).toEqual([1, 2, 3]);
   });
 
   it('retries a trial that throws max_retries times, logs the error, and goes on', async () => {
