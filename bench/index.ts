@@ -97,7 +97,7 @@ rows.push([
   `fresh server, headless chromium; plots drawn after ${dashboard.main!.chartsMs} / ${dashboard.big.chartsMs} ms (goal ≤ 2 s at 10,000)`,
 ]);
 rows.push(['dashboard: epoch_ended → point on the page', `${dashboard.medianDelayMs.toFixed(0)} ms`, `median of ${dashboard.delaysMs.length} appends (fs.watch, tail, SSE, fragment, vega SVG)`]);
-rows.push(['CLI overhead per trial', `${cliRun.msPerTrial.toFixed(2)} ms`, `${cliRun.trials} noop trials through finesweep run, 1 worker, no TTY; ${cliRun.trialDirs} trial directories left (goal ≤ 2.7 ms, Optuna's journal file)`]);
+rows.push(['CLI overhead per trial', `${cliRun.msPerTrial.toFixed(2)} ms`, `${cliRun.trials} noop trials through finesweep run, 1 worker, no TTY (run loop ${cliRun.loopMsPerTrial.toFixed(2)} ms); ${cliRun.trialDirs} trial directories left; resume of it ${cliRun.resumeSeconds.toFixed(1)} s (goal ≤ 2.7 ms, Optuna's journal file)`]);
 {
   const one = workers.postgres[0];
   const four = workers.postgres.at(-1)!;

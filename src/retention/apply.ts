@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { retentionDecisions, type Removal, type RetentionPolicy, type TrialFiles } from './policy.js';
 
 /** A trial directory's resume checkpoint and kept weights (the tfjs trainer's layout, engine/kept.ts). */
-const checkpointDir = (trialDir: string): string => join(trialDir, 'checkpoint');
-const WEIGHTS_DIR = 'weights';
+export const checkpointDir = (trialDir: string): string => join(trialDir, 'checkpoint');
+export const WEIGHTS_DIR = 'weights';
 
 /** Bytes under a path (a file or a directory tree); 0 when it does not exist. */
 export function diskBytes(path: string): number {
