@@ -139,6 +139,12 @@ describe('the dashboard on a PostgreSQL store', () => {
       await until('the appended event', async () => (seen > 0 ? true : undefined), 30_000);
       expect(tail.eventsRead).toBe(all + 1);
       expect(tail.state.lastSeq).toBe(all + 1);
+      // The server restarts under the follower: it reconnects and goes on from where it was.
+      await pg.restart();
+      await store.append(event);
+      await until('the event appended after the restart', async () => (seen > 1 ? true : undefined), 60_000);
+      expect(tail.eventsRead).toBe(all + 2);
+      expect(tail.error).toBeUndefined();
       await tail.stop();
     } finally {
       await store.close();
@@ -185,6 +191,9 @@ describe('finesweep dashboard --storage (the CLI)', () => {
 
   it('says in one line (exit 2) what is wrong with the URL, the server, the password or the sweep name, never the password', async () => {
     const closed = pg.url({ port: 1 });
+    // A database whose finesweep schema is newer than this finesweep's.
+    pg.sql('create database newer');
+    pg.sql('create table finesweep_schema (id int primary key, version int not null); insert into finesweep_schema values (1, 99)', 'newer');
     const cases: Array<[string[], RegExp, Record<string, string>?]> = [
       [['--storage', 'postgresql://finesweep_admin:pw@127.0.0.1:5432'], /^finesweep: --storage postgresql:\/\/finesweep_admin:\*\*\*@127\.0\.0\.1:5432: no database name/],
       [['--storage', 'postgresql://u:pw@[bad/db'], /^finesweep: --storage: not a valid URL/],
@@ -192,6 +201,7 @@ describe('finesweep dashboard --storage (the CLI)', () => {
       [['--storage', closed], /^finesweep: cannot reach PostgreSQL at postgresql:\/\/finesweep_admin:\*\*\*@127\.0\.0\.1:1\/finesweep/],
       [['--storage', pg.url({ password: 'wrong-pw-42' })], /^finesweep: PostgreSQL at postgresql:\/\/finesweep_admin:\*\*\*@.*password authentication failed/],
       [['--storage', pg.url(), 'no-such-sweep'], /^finesweep: unknown sweep "no-such-sweep" in postgresql:\/\/finesweep_admin:\*\*\*@.* \(it holds: .*pg-live/],
+      [['--storage', pg.url({ database: 'newer' })], /^finesweep: database newer at 127\.0\.0\.1:\d+ holds finesweep schema version 99, newer than this finesweep's \(1\): upgrade finesweep/],
       [['--trial-files', dir], /^finesweep: --trial-files: only with --storage and a sweep name/],
       [['no-such-sweep'], /^finesweep: unknown sweep "no-such-sweep" in postgresql:\/\/finesweep_admin:\*\*\*@/, { FINESWEEP_STORAGE: pg.url() }],
     ];
