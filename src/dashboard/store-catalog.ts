@@ -2,6 +2,7 @@
 // named: each opened with openStore and followed live by a StoreTail through the Store port. The
 // list of names and whether anyone works on each comes from the database's sweep listing (the
 // port has no list of sweeps: a log is one sweep's).
+import { InputError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { openStore } from '../store/open.js';
 import { listPgSweeps, type PgSweepEntry } from '../store/postgres/list.js';
@@ -38,9 +39,15 @@ export class StoreCatalog implements Catalog {
   /** Lists the database once (an unreachable server or a wrong password: a one-line InputError), then opens its sweeps. */
   static async open(location: string, opts: StoreCatalogOptions = {}): Promise<StoreCatalog> {
     const first = await listPgSweeps(location);
+    if (opts.sweep !== undefined && !first.sweeps.some((e) => e.name === opts.sweep)) {
+      // Said here, before any store is opened: opening one would create finesweep's tables.
+      const names = first.sweeps.map((e) => e.name);
+      throw new InputError(
+        `unknown sweep ${JSON.stringify(opts.sweep)} in ${first.location}` + (names.length ? ` (it holds: ${names.join(', ')})` : ' (it holds no sweep yet; start one with finesweep run --storage)'),
+      );
+    }
     const catalog = new StoreCatalog(location, first.location, opts);
     try {
-      if (opts.sweep !== undefined) await catalog.follow(opts.sweep); // an unknown name throws here
       await catalog.apply(first.sweeps);
     } catch (err) {
       await catalog.stop();
@@ -59,11 +66,12 @@ export class StoreCatalog implements Catalog {
   }
 
   async list(): Promise<LiveSweep[]> {
-    return [...this.sweeps.values()].map((f) => f.live);
+    return Promise.all([...this.sweeps.values()].map((f) => withSpec(f.live)));
   }
 
   async get(name: string): Promise<LiveSweep | undefined> {
-    return this.sweeps.get(name)?.live;
+    const f = this.sweeps.get(name);
+    return f && withSpec(f.live);
   }
 
   /** The database's listing again: sweeps created since are followed, dropped ones let go. */
@@ -133,4 +141,10 @@ export class StoreCatalog implements Catalog {
     tail.start();
     return true;
   }
+}
+
+/** A sweep listed between its row's creation and its spec's writing: read the spec again. */
+async function withSpec(live: LiveSweep): Promise<LiveSweep> {
+  if (live.spec === undefined) await live.refresh().catch(() => {});
+  return live;
 }

@@ -57,7 +57,7 @@ describe('the dashboard on PostgreSQL in a browser', () => {
     expect(created.code, created.stderr).toBe(0);
     // The list learns of the new sweep by itself.
     await page.locator('tr[data-sweep="pg-browser"]').waitFor({ timeout: 60_000 });
-    expect(await page.locator('tr[data-sweep="pg-browser"] .status').innerText()).toBe('not started');
+    await page.locator('tr[data-sweep="pg-browser"] .status', { hasText: 'not started' }).waitFor({ timeout: 30_000 });
     expect(loads).toHaveLength(1);
 
     await page.locator('a[href="/sweeps/pg-browser"]').first().click();
