@@ -6,6 +6,7 @@ import * as vl from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import { fmtNum, fmtParam, fmtSci } from './format.js';
 import type { Leaderboard, LeaderboardRow } from './leaderboard.js';
+import { parallelSvg } from './parallel.js';
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const CONFIG = {
@@ -231,53 +232,6 @@ export function plotSample(lb: Leaderboard): { rows: LeaderboardRow[]; of: numbe
 /** A parameter's value on a plot axis: numbers as they are (learning rate on a log axis), others as labels. */
 const axisValue = (v: unknown): number | string | undefined => (typeof v === 'number' ? (Number.isFinite(v) ? v : undefined) : v === undefined ? undefined : String(v));
 
-/** Parallel coordinates: one line per trial across every swept parameter and the objective, each axis scaled to its range. */
-export function parallelSpec(lb: Leaderboard, rows: readonly LeaderboardRow[]): TopLevelSpec | undefined {
-  const metric = lb.objective.metric;
-  const axes = lb.paramColumns.filter((p) => rows.some((r) => typeof r.params[p] === 'number'));
-  if (rows.length < 2 || axes.length === 0) return undefined;
-  const data: Array<Record<string, unknown>> = [];
-  const bounds = new Map<string, [number, number]>();
-  const pos = (name: string, v: number): number => (name === 'learning_rate' && v > 0 ? Math.log10(v) : v);
-  for (const name of [...axes, metric]) {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const r of rows) {
-      const raw = name === metric ? r.best!.value : r.params[name];
-      if (typeof raw !== 'number' || !Number.isFinite(raw)) continue;
-      const v = pos(name, raw);
-      if (!Number.isFinite(v)) continue;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    bounds.set(name, [lo, hi]);
-  }
-  for (const r of rows) {
-    for (const name of [...axes, metric]) {
-      const raw = name === metric ? r.best!.value : r.params[name];
-      if (typeof raw !== 'number' || !Number.isFinite(raw)) continue;
-      const [lo, hi] = bounds.get(name)!;
-      const v = pos(name, raw);
-      if (!Number.isFinite(v)) continue;
-      data.push({ trial: r.id, axis: name === 'learning_rate' ? 'learning_rate (log)' : name, at: hi > lo ? (v - lo) / (hi - lo) : 0.5, value: r.best!.value });
-    }
-  }
-  const order = [...axes.map((a) => (a === 'learning_rate' ? 'learning_rate (log)' : a)), metric];
-  return {
-    width: Math.max(420, 110 * order.length),
-    height: 260,
-    title: { text: 'All trials: parameters and objective', subtitle: `one line per trial, each axis scaled to its range; colour: best ${metric}` },
-    data: { values: data },
-    mark: { type: 'line', strokeWidth: 1, opacity: 0.5 },
-    encoding: {
-      x: { field: 'axis', type: 'nominal', sort: order, title: null, axis: { labelAngle: 0, domain: false, grid: true, gridColor: '#cbd5e1' } },
-      y: { field: 'at', type: 'quantitative', title: 'scaled to each axis (min → max)', axis: { format: '.0%' }, scale: { domain: [0, 1] } },
-      detail: { field: 'trial', type: 'nominal' },
-      color: { field: 'value', type: 'quantitative', title: `best ${metric}`, scale: { scheme: 'viridis', reverse: lb.objective.goal === 'maximize' } },
-    },
-  } as TopLevelSpec;
-}
-
 /** Objective against each swept parameter, one small scatter per parameter (the learning rate on a log axis). */
 /** Numbers ascending, then other values by their text. */
 function naturalOrder(a: unknown, b: unknown): number {
@@ -379,12 +333,12 @@ export async function renderCharts(lb: Leaderboard): Promise<ReportCharts> {
   const sample = plotSample(lb);
   const lr = lrSpec(lb);
   const heat = heatmapSpec(lb);
-  const par = parallelSpec(lb, sample.rows);
+  // Written directly (parallel.ts): through vega it was the page's slowest chart.
+  const parSvg = parallelSvg(lb, sample.rows);
   const pareto = paretoSpec(lb, sample.rows);
-  const [lrSvg, heatSvg, parSvg, paretoSvg, slices] = await Promise.all([
+  const [lrSvg, heatSvg, paretoSvg, slices] = await Promise.all([
     lr && toSvg(lr),
     heat && toSvg(heat),
-    par && toSvg(par),
     pareto && toSvg(pareto),
     Promise.all(sliceSpecs(lb, sample.rows).map(async (x) => ({ name: x.name, svg: await toSvg(x.spec) }))),
   ]);

@@ -2,12 +2,10 @@
 // leaderboard, learning curves, objective against learning rate, and the lr × batch heatmap.
 import { adviceLines, columns, FLAG_LABEL, leakageLine, summaryLine } from './columns.js';
 import { renderCharts } from './charts.js';
+import { escapeHtml } from './escape.js';
 import type { Leaderboard } from './leaderboard.js';
 
-/** Escapes text for HTML text and quoted attribute values alike. */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
+export { escapeHtml };
 
 /** The report's look; the dashboard's stylesheet starts from it (src/dashboard/assets.ts). */
 export const REPORT_CSS = `

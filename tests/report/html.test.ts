@@ -82,11 +82,12 @@ describe('the HTML report in a browser', () => {
         return {
           width: box.width,
           height: box.height,
-          lines: svg.querySelectorAll('.mark-line path').length,
+          // vega's line marks, or the trials of the parallel plot (written directly, parallel.ts).
+          lines: svg.querySelectorAll('.mark-line path, g.lines path').length,
           rects: svg.querySelectorAll('.mark-rect.role-mark path').length,
           symbols: svg.querySelectorAll('.mark-symbol path').length,
           rules: svg.querySelectorAll('.mark-rule line').length,
-          title: svg.querySelector('.role-title-text text')?.textContent ?? '',
+          title: svg.querySelector('.role-title-text text, text.title')?.textContent ?? '',
         };
       }),
     );
@@ -134,7 +135,7 @@ describe('the HTML report in a browser', () => {
     expect(text).toMatch(/… 9,500 more trials not in this table/);
     expect(text).toMatch(/Parameter importance/);
     const parallel = page.locator('figure', { hasText: 'All trials: parameters and objective' });
-    expect(await parallel.locator('.mark-line path').count()).toBe(1000);
+    expect(await parallel.locator('g.lines path').count()).toBe(1000);
     const pareto = page.locator('figure', { hasText: 'Pareto front' });
     expect(await pareto.locator('.mark-symbol path').count()).toBeGreaterThan(100);
     expect(await page.locator('figure', { hasText: /val_loss vs (learning_rate|batch_size|epochs|weight_decay|dropout|method)$/ }).count()).toBe(6);
