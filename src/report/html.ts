@@ -57,7 +57,7 @@ function importanceHtml(lb: Leaderboard): string {
     .map((p) => `<span>${e(p.name)}</span><div class="track"><div class="bar" style="width:${(p.importance * 100).toFixed(1)}%"></div></div><span>${e(p.importance.toFixed(2))}</span>`)
     .join('\n');
   const inter = imp.interactions.map((i) => `${i.params.join(' × ')} ${i.importance.toFixed(2)}`).join(', ');
-  return `<div class="card"><p class="note">Share of ${e(lb.objective.metric)}'s variance each parameter explains on its own: ${e(imp.method)} (Hutter et al., ICML 2014, as Optuna's FanovaImportanceEvaluator), ${imp.trials} ranked trials, ${imp.trees} trees.${inter ? ` Interactions: ${e(inter)}.` : ''}</p><div class="imp">${rows}</div></div>`;
+  return `<div class="card"><p class="note">Share of ${e(lb.objective.metric)}'s variance each parameter explains on its own: ${e(imp.method)} (Hutter et al., ICML 2014, as Optuna's FanovaImportanceEvaluator), ${imp.trials.toLocaleString('en-US')} ranked trials, ${imp.trees} trees${imp.sample < imp.trials ? `, each grown on a seeded bootstrap sample of ${imp.sample} of them` : ''}.${inter ? ` Interactions: ${e(inter)}.` : ''}</p><div class="imp">${rows}</div></div>`;
 }
 
 export async function renderHtml(lb: Leaderboard): Promise<string> {

@@ -134,6 +134,8 @@ describe('the HTML report in a browser', () => {
     expect(text).toMatch(/The plots of all trials show 1,000 of the 9,\d{3} ranked trials: the top 100 and an even sample/);
     expect(text).toMatch(/… 9,500 more trials not in this table/);
     expect(text).toMatch(/Parameter importance/);
+    // The forest's per-tree sample is capped (importance.ts) and the page says so.
+    expect(text).toMatch(/9,\d{3} ranked trials, 16 trees, each grown on a seeded bootstrap sample of 256 of them/);
     const parallel = page.locator('figure', { hasText: 'All trials: parameters and objective' });
     expect(await parallel.locator('g.lines path').count()).toBe(1000);
     const pareto = page.locator('figure', { hasText: 'Pareto front' });
