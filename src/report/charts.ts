@@ -49,11 +49,7 @@ export function curveSpec(row: LeaderboardRow, lb: Leaderboard): TopLevelSpec {
   const best = row.best ? [{ epoch: row.best.epoch, label: `best ${lb.objective.metric} ${fmtNum(row.best.value)}` }] : [];
   const params = subtitleLines(lb.paramColumns.map((p) => `${p} ${clip(fmtParam(p, row.params[p]), 24)}`));
   const x = { field: 'epoch', type: 'quantitative' as const, title: 'epoch', scale: { domain: [1, maxEpoch], nice: false }, axis: { tickMinStep: 1, format: 'd' } };
-  return {
-    width: 300,
-    height: 170,
-    title: { text: `${row.rank !== undefined ? `#${row.rank} ` : ''}${row.id} (${row.status.replace('_', ' ')})`, subtitle: params },
-    layer: [
+  const layers = [
       {
         data: { values: points },
         mark: { type: 'line', point: { size: 28 }, strokeWidth: 2 },
@@ -89,7 +85,14 @@ export function curveSpec(row: LeaderboardRow, lb: Leaderboard): TopLevelSpec {
         mark: { type: 'text', color: '#0369a1', align: 'right', dx: -4, y: 8, fontSize: 10, fontWeight: 600 },
         encoding: { x, text: { field: 'label' } },
       },
-    ],
+    ];
+  return {
+    width: 300,
+    height: 170,
+    title: { text: `${row.rank !== undefined ? `#${row.rank} ` : ''}${row.id} (${row.status.replace('_', ' ')})`, subtitle: params },
+    // A layer without data draws nothing but costs vega a dataflow of its own: left out (the
+    // curves, the first layer, always stay).
+    layer: layers.filter((l, i) => i === 0 || l.data.values.length > 0),
   } as TopLevelSpec;
 }
 
