@@ -1,7 +1,7 @@
 // The objective-vs-parameter slice plots: a parameter of numbers and words (shots: 8, 32, 128,
 // "all") is the data-quantity curve, drawn in its natural order rather than alphabetically.
 import { describe, expect, it } from 'vitest';
-import { sliceSpecs } from '../../src/report/charts.js';
+import { onePerPixel, sliceSpecs } from '../../src/report/charts.js';
 import type { Leaderboard, LeaderboardRow } from '../../src/report/leaderboard.js';
 
 const row = (id: string, shots: number | string, value: number): LeaderboardRow =>
@@ -23,5 +23,22 @@ describe('slice plots', () => {
     const lb = { objective: { metric: 'val_accuracy', goal: 'maximize' }, paramColumns: ['shots'] } as unknown as Leaderboard;
     const spec = sliceSpecs(lb, rows)[0].spec as unknown as { encoding: { x: { type: string } } };
     expect(spec.encoding.x.type).toBe('quantitative');
+  });
+});
+
+describe('one point per pixel', () => {
+  it('keeps the first (best ranked) point of each pixel and every distinct one', () => {
+    const pts = [
+      { x: 1, y: 0.5, id: 'a' },
+      { x: 1.0001, y: 0.50001, id: 'b' }, // the same pixel as a on a 240 × 160 plot of this range
+      { x: 2, y: 0.9, id: 'c' },
+      { x: 3, y: 0.1, id: 'd' },
+    ];
+    expect(onePerPixel(pts, (p) => p.x, (p) => p.y, 240, 160).map((p) => p.id)).toEqual(['a', 'c', 'd']);
+    // A key keeps points apart even on one pixel (the Pareto front's trials).
+    expect(onePerPixel(pts, (p) => p.x, (p) => p.y, 240, 160, (p) => p.id).map((p) => p.id)).toEqual(['a', 'b', 'c', 'd']);
+    // Words on the x axis: one column each.
+    const words = [{ x: 'full', y: 1 }, { x: 'head', y: 1 }, { x: 'full', y: 1 }];
+    expect(onePerPixel(words, (p) => p.x, (p) => p.y, 240, 160)).toHaveLength(2);
   });
 });
