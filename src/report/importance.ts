@@ -219,7 +219,7 @@ const find = (xs: number[], x: number): number => {
 };
 
 /** fANOVA of one tree: total variance, main-effect variances, and pairwise interaction variances. */
-function decompose(leaves: Leaf[], dims: Dim[]): { total: number; main: number[]; pair: number[][] } {
+function decompose(leaves: Leaf[], dims: Dim[], scratch: { grid: Float64Array }): { total: number; main: number[]; pair: number[][] } {
   const D = dims.length;
   const L = leaves.length;
   const width = dims.map((d) => d.hi - d.lo);
@@ -274,7 +274,11 @@ function decompose(leaves: Leaf[], dims: Dim[]): { total: number; main: number[]
       const na = E[a].length - 1;
       const nb = E[b].length - 1;
       const stride = nb + 1;
-      const diff = new Float64Array((na + 1) * stride);
+      // One grid reused across pairs and trees (fresh ones were ~100 MB of garbage a report).
+      const size = (na + 1) * stride;
+      if (scratch.grid.length < size) scratch.grid = new Float64Array(size);
+      const diff = scratch.grid;
+      diff.fill(0, 0, size);
       for (let i = 0; i < L; i++) {
         const f = frac[i * D + a] * frac[i * D + b];
         if (f <= 0) continue;
@@ -336,9 +340,10 @@ export function parameterImportance(rows: readonly ImportanceInput[], names: rea
   const random = rng(opts.seed ?? 1);
   const sum = { main: new Array(dims.length).fill(0), pair: dims.map(() => new Array(dims.length).fill(0)), trees: 0 };
   const m = Math.min(usable.length, IMPORTANCE_SAMPLE);
+  const scratch = { grid: new Float64Array(0) };
   for (let t = 0; t < IMPORTANCE_TREES; t++) {
     const idx = Array.from({ length: m }, () => Math.floor(random() * usable.length));
-    const { total, main, pair } = decompose(growTree(X, y, idx, dims), dims);
+    const { total, main, pair } = decompose(growTree(X, y, idx, dims), dims, scratch);
     if (!(total > 0)) continue;
     sum.trees++;
     main.forEach((v, d) => (sum.main[d] += v / total));
