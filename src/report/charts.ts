@@ -7,6 +7,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { fmtNum, fmtParam, fmtSci } from './format.js';
 import type { Leaderboard, LeaderboardRow } from './leaderboard.js';
 import { parallelSvg } from './parallel.js';
+import { scatterSvg } from './scatter.js';
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const CONFIG = {
@@ -235,7 +236,6 @@ export function plotSample(lb: Leaderboard): { rows: LeaderboardRow[]; of: numbe
 /** A parameter's value on a plot axis: numbers as they are (learning rate on a log axis), others as labels. */
 const axisValue = (v: unknown): number | string | undefined => (typeof v === 'number' ? (Number.isFinite(v) ? v : undefined) : v === undefined ? undefined : String(v));
 
-/** Objective against each swept parameter, one small scatter per parameter (the learning rate on a log axis). */
 /** Numbers ascending, then other values by their text. */
 function naturalOrder(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
@@ -246,8 +246,8 @@ function naturalOrder(a: unknown, b: unknown): number {
 
 /**
  * One point per pixel: of the points that would land on the same pixel of a `width` × `height`
- * plot (over the data's own range, which vega's nice domain only widens), the first is kept — the
- * best ranked, as the rows come in rank order. Nothing visible is lost, and vega draws (and the page
+ * plot (over the data's own range, which a nice axis domain only widens), the first is kept — the
+ * best ranked, as the rows come in rank order. Nothing visible is lost, and the page draws (and
  * carries) a few hundred symbols instead of a thousand at 10,000 trials.
  */
 export function onePerPixel<T>(points: readonly T[], x: (p: T) => number | string, y: (p: T) => number, width: number, height: number, key: (p: T) => string = () => ''): T[] {
@@ -274,36 +274,31 @@ export function onePerPixel<T>(points: readonly T[], x: (p: T) => number | strin
   });
 }
 
-export function sliceSpecs(lb: Leaderboard, rows: readonly LeaderboardRow[]): Array<{ name: string; spec: TopLevelSpec; merged: number }> {
+/** Objective against each swept parameter, one small scatter per parameter (the learning rate on a log axis). */
+export function slicePlots(lb: Leaderboard, rows: readonly LeaderboardRow[]): Array<{ name: string; svg: string; merged: number }> {
   const metric = lb.objective.metric;
   return lb.paramColumns.flatMap((name) => {
     const all = rows.flatMap((r) => {
       const v = axisValue(r.params[name]);
       if (v === undefined || (name === 'learning_rate' && !(typeof v === 'number' && v > 0))) return [];
-      return [{ x: v, value: r.best!.value, trial: r.id }];
+      return [{ x: v, y: r.best!.value }];
     });
     if (all.length < 2) return [];
     const log = name === 'learning_rate';
-    const points = onePerPixel(all, (p) => (typeof p.x === 'number' && log ? Math.log10(p.x) : p.x), (p) => p.value, 240, 160);
+    const points = onePerPixel(all, (p) => (typeof p.x === 'number' && log ? Math.log10(p.x) : p.x), (p) => p.y, 240, 160);
     const numeric = points.every((p) => typeof p.x === 'number');
     // A parameter with numbers and words (shots: 8, 32, 128, "all") is drawn in its natural order,
     // numbers rising then words, so that the data-quantity curve reads left to right.
-    const order = numeric ? [] : [...new Set(points.map((p) => p.x))].sort(naturalOrder).map(String);
-    const spec = {
-      width: 240,
-      height: 160,
-      title: { text: `${metric} vs ${name}` },
-      data: { values: numeric ? points : points.map((p) => ({ ...p, x: String(p.x) })) },
-      mark: { type: 'point', filled: true, size: 30, opacity: 0.6 },
-      encoding: {
-        x: numeric
-          ? { field: 'x', type: 'quantitative', title: log ? `${name} (log)` : name, scale: log ? { type: 'log' } : { zero: false }, axis: log ? { format: '.0e', tickCount: 5 } : { tickCount: 5 } }
-          : { field: 'x', type: 'ordinal', sort: order, title: name, axis: { labelAngle: 0 } },
-        y: { field: 'value', type: 'quantitative', title: `best ${metric}`, scale: { zero: false } },
-        color: { value: '#2563eb' },
-      },
-    } as TopLevelSpec;
-    return [{ name, spec, merged: all.length - points.length }];
+    const order = numeric ? undefined : [...new Set(points.map((p) => p.x))].sort(naturalOrder).map(String);
+    const svg = scatterSvg({
+      title: `${metric} vs ${name}`,
+      xTitle: log ? `${name} (log)` : name,
+      yTitle: `best ${metric}`,
+      points,
+      x: numeric ? (log ? 'log' : 'linear') : 'ordinal',
+      ...(order ? { order } : {}),
+    });
+    return [{ name, svg, merged: all.length - points.length }];
   });
 }
 
@@ -378,13 +373,10 @@ export async function renderCharts(lb: Leaderboard): Promise<ReportCharts> {
   // Written directly (parallel.ts): through vega it was the page's slowest chart.
   const parSvg = parallelSvg(lb, sample.rows);
   const pareto = paretoPlot(lb, sample.rows);
-  const sliced = sliceSpecs(lb, sample.rows);
-  const [lrSvg, heatSvg, paretoSvg, slices] = await Promise.all([
-    lr && toSvg(lr),
-    heat && toSvg(heat),
-    pareto && toSvg(pareto.spec),
-    Promise.all(sliced.map(async (x) => ({ name: x.name, svg: await toSvg(x.spec) }))),
-  ]);
+  // Written directly (scatter.ts), as the parallel plot.
+  const sliced = slicePlots(lb, sample.rows);
+  const slices = sliced.map((x) => ({ name: x.name, svg: x.svg }));
+  const [lrSvg, heatSvg, paretoSvg] = await Promise.all([lr && toSvg(lr), heat && toSvg(heat), pareto && toSvg(pareto.spec)]);
   // What the page must say it left out: the sample, and the points drawn once per pixel.
   const merged = sliced.reduce((n, x) => n + x.merged, 0) + (pareto?.merged ?? 0);
   const pixelNote = merged > 0 ? `In the slice and Pareto plots, trials that fall on the same pixel are drawn once (${merged.toLocaleString('en-US')} points left out).` : '';

@@ -114,7 +114,7 @@ export function parallelSvg(lb: Leaderboard, rows: readonly LeaderboardRow[]): s
   return `<svg xmlns="http://www.w3.org/2000/svg" class="parallel" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${e(`Parallel coordinates of ${rows.length} trials`)}" font-family="${FONT}">
 <rect width="${width}" height="${height}" fill="white"/>
 <text class="title" x="${left}" y="18" font-size="13" font-weight="600" fill="#111827">All trials: parameters and objective</text>
-<text class="subtitle" x="${left}" y="34" font-size="11" fill="#6b7280">${e(`one line per trial, each axis scaled to its range (min at the bottom, max at the top); colour: best ${metric}`)}</text>
+<text class="subtitle" x="${left}" y="34" font-size="11" fill="#6b7280">one line per trial, each axis from its minimum (bottom) to its maximum (top)</text>
 <g class="axes" font-size="10" fill="#374151">${axisMarks}</g>
 <g class="lines" fill="none" stroke-width="1" stroke-opacity="0.5">
 ${lines.join('\n')}

@@ -85,7 +85,8 @@ describe('the HTML report in a browser', () => {
           // vega's line marks, or the trials of the parallel plot (written directly, parallel.ts).
           lines: svg.querySelectorAll('.mark-line path, g.lines path').length,
           rects: svg.querySelectorAll('.mark-rect.role-mark path').length,
-          symbols: svg.querySelectorAll('.mark-symbol path').length,
+          // vega's symbols, or the points of a slice plot (written directly, scatter.ts).
+          symbols: svg.querySelectorAll('.mark-symbol path, g.points circle').length,
           rules: svg.querySelectorAll('.mark-rule line').length,
           title: svg.querySelector('.role-title-text text, text.title')?.textContent ?? '',
         };
