@@ -3,6 +3,9 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { selectBackend } from '../engine/backend.js';
+import { exportModel, TASK_FILE } from '../engine/exported.js';
+import { bestWeightsPath } from '../engine/kept.js';
 import { InputError } from '../errors.js';
 import { buildLeaderboard } from '../report/leaderboard.js';
 import type { ResolvedSpec } from '../spec/types.js';
@@ -17,8 +20,7 @@ interface ExportFlags {
 }
 
 /** An --out that would be replaced must be missing, empty, or an earlier export. */
-async function checkOut(out: string): Promise<void> {
-  const { TASK_FILE } = await import('../engine/exported.js');
+function checkOut(out: string): void {
   if (!existsSync(out)) return;
   if (!statSync(out).isDirectory()) throw new InputError(`--out: ${out} is a file; expected a new directory (or an earlier export)`);
   if (readdirSync(out).length > 0 && !existsSync(join(out, TASK_FILE))) {
@@ -27,13 +29,9 @@ async function checkOut(out: string): Promise<void> {
 }
 
 export async function exportCommand(dir: string, flags: ExportFlags): Promise<string> {
-  // The engine (TensorFlow.js, ~1.5 s to load) only when a command uses it, not at every CLI start.
-  const { selectBackend } = await import('../engine/backend.js');
-  const { exportModel } = await import('../engine/exported.js');
-  const { bestWeightsPath } = await import('../engine/kept.js');
   if (flags.trial !== undefined && flags.best) throw new InputError('--trial and --best: give one of them (--best is the default)');
   const out = resolve(flags.out);
-  await checkOut(out);
+  checkOut(out);
   const sweep = await readSweep(dir);
   const spec = sweep.spec as ResolvedSpec;
   // A command trial's weights are its program's, in its own format: finesweep cannot package them.

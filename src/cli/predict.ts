@@ -4,7 +4,10 @@
 // continuation of each text (greedy; seeded sampling with --temperature).
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { selectBackend } from '../engine/backend.js';
 import { formatOf, parseExamples, readExamples, type DataFormat } from '../engine/data/read.js';
+import { loadExportedModel } from '../engine/exported.js';
+import { classify, generate, perplexities } from '../engine/predict.js';
 import { InputError } from '../errors.js';
 
 interface PredictFlags {
@@ -50,10 +53,6 @@ export async function predictCommand(modelDir: string, input: string | undefined
   if (!(Number.isFinite(temperature) && temperature >= 0)) throw new InputError(`--temperature: expected a number >= 0, got ${JSON.stringify(flags.temperature)}`);
   const seed = count('--seed', flags.seed, 0) ?? 0;
   const texts = readTexts(input, flags);
-  // The engine (TensorFlow.js, ~1.5 s to load) only when predict runs, not at every CLI start.
-  const { selectBackend } = await import('../engine/backend.js');
-  const { loadExportedModel } = await import('../engine/exported.js');
-  const { classify, generate, perplexities } = await import('../engine/predict.js');
   // wasm: a forward pass needs no GPU, and loading native tfjs prints kernel warnings on stderr.
   await selectBackend('wasm');
   const m = await loadExportedModel(modelDir);

@@ -2,6 +2,7 @@
 // in an npm package and writes the model directory (see "The model directory format" in the README).
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
+import { pretrain } from '../engine/pretrain.js';
 import { BACKEND_CHOICES, type BackendChoice } from '../engine/types.js';
 
 
@@ -31,8 +32,6 @@ Examples:
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       try {
-        // The engine (TensorFlow.js, ~1.5 s to load) only when pretrain runs, not at every CLI start.
-        const { pretrain } = await import('../engine/pretrain.js');
         const card = await pretrain({
           out: o.out,
           seed,
