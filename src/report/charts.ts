@@ -206,7 +206,7 @@ function paretoPlot(lb: Leaderboard, rows: readonly LeaderboardRow[]): { svg: st
   const points = onePerPixel(all, (q) => q.x, (q) => q.y, 420, 260, (q) => (q.front ? q.trial : ''));
   const front = points.filter((q) => q.front).sort((q, w) => q.x - w.x);
   const label = (m: string): string => (m === 'forgetting' ? 'general-text perplexity rise' : m === 'seconds' ? 'wall time (s)' : m);
-  const pct = (v: number): string => `${Math.round(v * 100)}%`;
+  const pct = (v: number): string => `${fmtNum(v * 100, 3)}%`;
   const GREEN = '#16a34a';
   const GREY = '#9ca3af';
   const svg = xySvg({
