@@ -130,3 +130,20 @@ describe('the Pareto plot', () => {
     expect(svg).toContain('&lt;img src=x');
   });
 });
+
+describe('the axes', () => {
+  it('labels epochs with whole numbers, at most ~8 of them, 1 at the left edge and the last at the right', async () => {
+    const { epochAxis, logAxis } = await import('../../src/report/xy.js');
+    const a = epochAxis(20);
+    expect(a.ticks.map((t) => t.label)).toEqual(['1', '4', '7', '10', '13', '16', '19']);
+    expect([a.at(1), a.at(20)]).toEqual([0, 1]);
+    expect(epochAxis(1).at(1)).toBe(0.5);
+    // A log axis spans whole decades around the data; given tick values are kept, thinned past 8.
+    const l = logAxis('lr', [3e-5, 2e-3], (v) => String(v));
+    expect([l.at(1e-5), l.at(1e-2)]).toEqual([0, 1]);
+    expect(l.at(1e-4)).toBeCloseTo(1 / 3, 12);
+    expect(l.ticks).toHaveLength(4);
+    const many = Array.from({ length: 12 }, (_, i) => 10 ** (-8 + i));
+    expect(logAxis('lr', many, String, many).ticks.length).toBeLessThanOrEqual(8);
+  });
+});
