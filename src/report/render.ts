@@ -20,8 +20,8 @@ export interface ReportOptions {
 }
 
 /**
- * One report as a string. The text formats render synchronously; HTML is asynchronous because vega
- * renders its SVG asynchronously.
+ * One report as a string. The text formats render synchronously; HTML is asynchronous: its module
+ * (the charts, written as SVG directly) is loaded only when asked for.
  */
 export function renderReport(input: LeaderboardInput, opts: ReportOptions & { format: TextFormat }): string;
 export function renderReport(input: LeaderboardInput, opts: ReportOptions & { format: 'html' }): Promise<string>;
@@ -38,7 +38,7 @@ export function renderReport(input: LeaderboardInput, opts: ReportOptions & { fo
     case 'json':
       return renderJson(lb);
     case 'html':
-      // Loaded only for HTML: vega and vega-lite take ~0.7 s to import, which a text report need not pay.
+      // Loaded only for HTML: a text report need not pay for the charts' modules.
       return import('./html.js').then((m) => m.renderHtml(lb));
   }
 }

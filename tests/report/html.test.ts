@@ -82,13 +82,13 @@ describe('the HTML report in a browser', () => {
         return {
           width: box.width,
           height: box.height,
-          // vega's line marks, or the trials of the parallel plot (written directly, parallel.ts).
+          // Every chart is written as SVG directly (no vega): the curve, lr and Pareto plots' marks
+          // (xy.ts), the trials of the parallel plot (parallel.ts), the points of a slice (scatter.ts).
           lines: svg.querySelectorAll('.mark-line path, g.lines path').length,
-          rects: svg.querySelectorAll('.mark-rect.role-mark path').length,
-          // vega's symbols, or the points of a slice plot (written directly, scatter.ts).
+          rects: svg.querySelectorAll('.mark-rect rect').length,
           symbols: svg.querySelectorAll('.mark-symbol path, g.points circle').length,
           rules: svg.querySelectorAll('.mark-rule line').length,
-          title: svg.querySelector('.role-title-text text, text.title')?.textContent ?? '',
+          title: svg.querySelector('text.title')?.textContent ?? '',
         };
       }),
     );
