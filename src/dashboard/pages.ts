@@ -1,6 +1,7 @@
 // The dashboard's HTML: pages and the live fragments the page script swaps in. Built from the
 // report's own modules (leaderboard, columns, flags, advice, charts); every text goes through the
-// report's escapeHtml, every plot through its vega pipeline (which escapes what it writes).
+// report's escapeHtml; the sweep page's plots are the report's direct SVG, the trial and compare
+// pages' live curves go through its vega pipeline (toSvg), each escaping what it writes.
 import type { DataReport, EpochMetrics } from '../trial/types.js';
 import { adviceLines, columns, FLAG_LABEL, leakageLine, summaryLine } from '../report/columns.js';
 import { curveSpec, renderCharts, toSvg } from '../report/charts.js';
