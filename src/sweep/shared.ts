@@ -75,7 +75,7 @@ export async function workSweep(location: string, name: string, opts: SweepRunOp
     const saved = await store.readSpec();
     if (!saved) throw new InputError(`sweep ${JSON.stringify(name)} in ${store.location} has no spec yet; create it with finesweep run --storage`);
     const spec = saved.spec as ResolvedSpec;
-    const events = await store.catchUp();
+    const events = await leased.catchUp();
     const first = events.find((e): e is SweepStarted => e.type === 'sweep_started');
     const target = first?.trials ?? expandTrials(spec).length;
     const planned = expandTrials(spec, { maxTrials: target }).slice(0, target);
@@ -86,8 +86,8 @@ export async function workSweep(location: string, name: string, opts: SweepRunOp
       const t = await nextClaim(leased, { propose, signal: opts.signal });
       if (!t) return undefined;
       // What other workers recorded since the last claim (read incrementally, never the whole log).
-      const history = await store.catchUp();
-      const state = foldTrials(store.known.filter((e) => (e as { trial_id?: string }).trial_id === t.id)).trials.get(t.id);
+      const history = await leased.catchUp();
+      const state = leased.trialState(t.id);
       const last = state?.epochs.at(-1)?.epoch ?? 0;
       // Its checkpoint is where the trial files are shared (or it last ran here); else epoch 0.
       const fromEpoch = last > 0 && hasCheckpoint(join(store.dir, TRIALS_DIR, t.id)) ? last : 0;

@@ -19,6 +19,39 @@ import { sleep } from '../sleep.js';
 const MAX_BATCH = 500;
 const POLL_MS = 100;
 
+/**
+ * A batch of appends, fenced, numbered and written in one statement. $6 holds each event's lease
+ * token (or null): an event whose token is no longer its trial's is left out (`valid` locks the
+ * rows of the tokens still held, so no claimer takes one of those trials before the commit). The
+ * sweep row's last_seq gives the seqs (its lock, held to the commit, makes seqs visible in order).
+ * An ending event ($7: the claimable state it leaves) clears its trial's lease in the same commit
+ * and notifies the sweep's waiting workers (LISTEN on $9).
+ */
+const APPEND_SQL = `
+WITH input AS (
+  SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY
+    AS i(idem, type, trial_id, rest, lease, ending, ord)
+), valid AS (
+  SELECT lease_token FROM finesweep_trials WHERE sweep_id = $1 AND lease_token = ANY($6::text[]) FOR UPDATE
+), kept AS (
+  SELECT i.*, row_number() OVER (ORDER BY i.ord) AS n, count(*) OVER () AS total FROM input i
+   WHERE i.lease IS NULL OR i.lease IN (SELECT lease_token FROM valid)
+), bump AS (
+  UPDATE finesweep_sweeps SET last_seq = last_seq + (SELECT count(*) FROM kept) WHERE id = $1 RETURNING last_seq
+), ins AS (
+  INSERT INTO finesweep_events (sweep_id, seq, idem, type, trial_id, body)
+  SELECT $1, s.seq, k.idem, k.type, k.trial_id, ('{"seq":' || s.seq || ',"time":' || $8::text || ',' || k.rest)::json
+    FROM kept k CROSS JOIN bump b CROSS JOIN LATERAL (SELECT b.last_seq - k.total + k.n AS seq) s
+  RETURNING idem, seq
+), ended AS (
+  UPDATE finesweep_trials t SET state = k.ending, lease_token = NULL, lease_owner = NULL, lease_expiry = NULL
+    FROM kept k WHERE k.ending IS NOT NULL AND t.sweep_id = $1 AND t.lease_token = k.lease
+  RETURNING t.trial_id
+), told AS (
+  SELECT pg_notify($9::text, 'ended') FROM (SELECT 1 FROM ended LIMIT 1) e
+)
+SELECT ins.idem::text AS idem, ins.seq FROM ins LEFT JOIN (SELECT count(*) FROM told) n ON true`;
+
 export interface PgLogOptions {
   create?: boolean;
   /** Connections of this process's pool (poolSizeFor(slots)). */
@@ -44,6 +77,8 @@ export class PgLog implements EventLog {
   readonly pool: pg.Pool;
   readonly sweepId: string;
   readonly reconnectMs: number;
+  /** The NOTIFY channel of this sweep: a trial's attempt ended (workers waiting for due work wake up). */
+  readonly channel: string;
   private queue: Queued[] = [];
   private draining: Promise<void> | undefined;
   private closed = false;
@@ -55,6 +90,7 @@ export class PgLog implements EventLog {
     this.pool = pool;
     this.sweepId = sweepId;
     this.reconnectMs = reconnectMs;
+    this.channel = `finesweep_sweep_${sweepId}`;
   }
 
   /** Connect, create or check the schema, and find (or with `create`, make) the sweep's row. */
@@ -109,7 +145,8 @@ export class PgLog implements EventLog {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_BATCH);
         try {
-          const written = await this.transaction('append events', (c, attempt) => this.writeBatch(c, batch, attempt));
+          let attempt = 0;
+          const written = await this.withRetry('append events', () => this.writeBatch(batch, attempt++));
           batch.forEach((q, i) => {
             const w = written[i];
             if (w instanceof LeaseLostError) q.reject(w);
@@ -124,41 +161,44 @@ export class PgLog implements EventLog {
     }
   }
 
-  private async writeBatch(c: pg.PoolClient, all: Queued[], attempt: number): Promise<Array<JournalEvent | LeaseLostError>> {
+  /**
+   * One batch in ONE statement (its own transaction): fencing, the seqs, the inserts and the
+   * trials' claimable state. The sweep row's lock (the per-sweep sequence) is then held only for
+   * the statement and its commit — never across round trips to this process, which on a busy
+   * machine may wait for a core between two statements while every other writer of the sweep
+   * waits for that lock.
+   */
+  private async writeBatch(all: Queued[], attempt: number): Promise<Array<JournalEvent | LeaseLostError>> {
     if (attempt > 0) {
       // The previous try may have committed before its connection dropped: if so, it is written
       // (a fenced event refused then is refused again below: its lease is still not its own).
-      const done = await c.query<{ idem: string; body: JournalEvent }>('SELECT idem, body FROM finesweep_events WHERE idem = ANY($1::uuid[])', [all.map((q) => q.idem)]);
+      const done = await this.pool.query<{ idem: string; body: JournalEvent }>('SELECT idem, body FROM finesweep_events WHERE idem = ANY($1::uuid[])', [all.map((q) => q.idem)]);
       if (done.rowCount! > 0) {
         const byIdem = new Map(done.rows.map((r) => [r.idem, r.body]));
         return all.map((q) => byIdem.get(q.idem) ?? new LeaseLostError(leaseLostMessage(q.body, this.name)));
       }
     }
-    // Fencing: lock the rows of the trials whose leases are still these tokens (a claimer skips
-    // locked rows, so none can be taken between this check and the commit).
-    const tokens = [...new Set(all.flatMap((q) => (q.lease ? [q.lease] : [])))];
-    let valid = new Set<string>();
-    if (tokens.length > 0) {
-      const r = await c.query<{ lease_token: string }>('SELECT lease_token FROM finesweep_trials WHERE sweep_id = $1 AND lease_token = ANY($2::text[]) FOR UPDATE', [this.sweepId, tokens]);
-      valid = new Set(r.rows.map((row) => row.lease_token));
-    }
-    const batch = all.filter((q) => q.lease === undefined || valid.has(q.lease));
-    let events: JournalEvent[] = [];
-    if (batch.length > 0) {
-      events = await this.insertEvents(c, batch.map((q) => ({ body: q.body, idem: q.idem })));
-      for (let i = 0; i < batch.length; i++) {
-        const lease = batch[i].lease;
-        const state = lease ? endingState(events[i]) : undefined;
-        if (lease && state) {
-          await c.query(`UPDATE finesweep_trials SET state = $3, lease_token = NULL, lease_owner = NULL, lease_expiry = NULL WHERE sweep_id = $1 AND lease_token = $2`, [this.sweepId, lease, state]);
-        }
-      }
-    }
-    const written = new Map(batch.map((q, i) => [q, events[i]]));
-    return all.map((q) => written.get(q) ?? new LeaseLostError(leaseLostMessage(q.body, this.name)));
+    const time = new Date().toISOString();
+    const rests = all.map((q) => restOf(q.body));
+    const r = await this.pool.query<{ idem: string; seq: string }>(APPEND_SQL, [
+      this.sweepId,
+      all.map((q) => q.idem),
+      all.map((q) => q.body.type),
+      all.map((q) => (q.body as { trial_id?: string }).trial_id ?? null),
+      rests.map((rest) => rest.slice(1)),
+      all.map((q) => q.lease ?? null),
+      all.map((q) => (q.lease ? endingState(q.body) ?? null : null)),
+      JSON.stringify(time),
+      this.channel,
+    ]);
+    const seqs = new Map(r.rows.map((row) => [row.idem, Number(row.seq)]));
+    return all.map((q) => {
+      const seq = seqs.get(q.idem);
+      return seq === undefined ? new LeaseLostError(leaseLostMessage(q.body, this.name)) : stamp(q.body, seq, time);
+    });
   }
 
-  /** Take the next seqs (the sweep row's lock, held to the commit) and insert the events. */
+  /** Take the next seqs (the sweep row's lock, held to the commit) and insert the events (inside a caller's transaction). */
   async insertEvents(c: pg.ClientBase, batch: Array<{ body: JournalEventBody; idem: string }>): Promise<JournalEvent[]> {
     const next = await c.query<{ last_seq: string }>('UPDATE finesweep_sweeps SET last_seq = last_seq + $2 WHERE id = $1 RETURNING last_seq', [this.sweepId, batch.length]);
     const first = Number(next.rows[0].last_seq) - batch.length + 1;
@@ -343,7 +383,7 @@ function leaseLostMessage(body: JournalEventBody, sweep: string): string {
 }
 
 /** The claimable state a trial is left in by an event that ends its attempt (none for the others). */
-export function endingState(event: JournalEvent): string | undefined {
+export function endingState(event: JournalEventBody): string | undefined {
   switch (event.type) {
     case 'trial_completed':
       return 'completed';
@@ -368,6 +408,12 @@ function leaseInfo(row: LeaseRow): LockInfo {
     heartbeat: (row.lease_heartbeat ?? new Date(0)).toISOString(),
     token: row.lease_token ?? undefined,
   };
+}
+
+/** The body as JSON without the seq and time the store assigns (a caller's own never win). */
+function restOf(body: JournalEventBody): string {
+  const { seq: _s, time: _t, ...rest } = body as JournalEventBody & { seq?: unknown; time?: unknown };
+  return JSON.stringify(rest);
 }
 
 function stamp(body: JournalEventBody, seq: number, time: string): JournalEvent {
