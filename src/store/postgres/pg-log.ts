@@ -22,17 +22,20 @@ const POLL_MS = 100;
 /**
  * A batch of appends, fenced, numbered and written in one statement. $6 holds each event's lease
  * token (or null): an event whose token is no longer its trial's is left out (`valid` locks the
- * rows of the tokens still held, so no claimer takes one of those trials before the commit). The
+ * rows of the tokens still held, so no claimer takes one of those trials before the commit). Rows
+ * are found by (sweep, trial id), the primary key: a fenced event always names its trial. The
  * sweep row's last_seq gives the seqs (its lock, held to the commit, makes seqs visible in order).
  * An ending event ($7: the claimable state it leaves) clears its trial's lease in the same commit
  * and notifies the sweep's waiting workers (LISTEN on $9).
  */
-const APPEND_SQL = `
+const APPEND_SQL_TEXT = `
 WITH input AS (
   SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY
     AS i(idem, type, trial_id, rest, lease, ending, ord)
 ), valid AS (
-  SELECT lease_token FROM finesweep_trials WHERE sweep_id = $1 AND lease_token = ANY($6::text[]) FOR UPDATE
+  SELECT t.lease_token FROM finesweep_trials t
+    JOIN (SELECT DISTINCT trial_id, lease FROM input WHERE lease IS NOT NULL) l ON t.trial_id = l.trial_id AND t.lease_token = l.lease
+   WHERE t.sweep_id = $1 FOR UPDATE OF t
 ), kept AS (
   SELECT i.*, row_number() OVER (ORDER BY i.ord) AS n, count(*) OVER () AS total FROM input i
    WHERE i.lease IS NULL OR i.lease IN (SELECT lease_token FROM valid)
@@ -45,12 +48,15 @@ WITH input AS (
   RETURNING idem, seq
 ), ended AS (
   UPDATE finesweep_trials t SET state = k.ending, lease_token = NULL, lease_owner = NULL, lease_expiry = NULL
-    FROM kept k WHERE k.ending IS NOT NULL AND t.sweep_id = $1 AND t.lease_token = k.lease
+    FROM kept k WHERE k.ending IS NOT NULL AND t.sweep_id = $1 AND t.trial_id = k.trial_id AND t.lease_token = k.lease
   RETURNING t.trial_id
 ), told AS (
   SELECT pg_notify($9::text, 'ended') FROM (SELECT 1 FROM ended LIMIT 1) e
 )
 SELECT ins.idem::text AS idem, ins.seq FROM ins LEFT JOIN (SELECT count(*) FROM told) n ON true`;
+// Named: each connection parses and plans it once, not on every append.
+const APPEND_SQL = { name: 'finesweep_append', text: APPEND_SQL_TEXT };
+const EVENTS_SQL = { name: 'finesweep_events', text: 'SELECT body FROM finesweep_events WHERE sweep_id = $1 AND seq >= $2 ORDER BY seq' };
 
 export interface PgLogOptions {
   create?: boolean;
@@ -180,17 +186,20 @@ export class PgLog implements EventLog {
     }
     const time = new Date().toISOString();
     const rests = all.map((q) => restOf(q.body));
-    const r = await this.pool.query<{ idem: string; seq: string }>(APPEND_SQL, [
-      this.sweepId,
-      all.map((q) => q.idem),
-      all.map((q) => q.body.type),
-      all.map((q) => (q.body as { trial_id?: string }).trial_id ?? null),
-      rests.map((rest) => rest.slice(1)),
-      all.map((q) => q.lease ?? null),
-      all.map((q) => (q.lease ? endingState(q.body) ?? null : null)),
-      JSON.stringify(time),
-      this.channel,
-    ]);
+    const r = await this.pool.query<{ idem: string; seq: string }>({
+      ...APPEND_SQL,
+      values: [
+        this.sweepId,
+        all.map((q) => q.idem),
+        all.map((q) => q.body.type),
+        all.map((q) => (q.body as { trial_id?: string }).trial_id ?? null),
+        rests.map((rest) => rest.slice(1)),
+        all.map((q) => q.lease ?? null),
+        all.map((q) => (q.lease ? endingState(q.body) ?? null : null)),
+        JSON.stringify(time),
+        this.channel,
+      ],
+    });
     const seqs = new Map(r.rows.map((row) => [row.idem, Number(row.seq)]));
     return all.map((q) => {
       const seq = seqs.get(q.idem);
@@ -220,7 +229,7 @@ export class PgLog implements EventLog {
   }
 
   async events(fromSeq = 1): Promise<JournalEvent[]> {
-    const r = await this.query<{ body: JournalEvent }>('read events', 'SELECT body FROM finesweep_events WHERE sweep_id = $1 AND seq >= $2 ORDER BY seq', [this.sweepId, fromSeq]);
+    const r = await this.query<{ body: JournalEvent }>('read events', EVENTS_SQL, [this.sweepId, fromSeq]);
     return r.rows.map((row) => row.body);
   }
 
@@ -317,8 +326,9 @@ export class PgLog implements EventLog {
   }
 
   /** One statement, retried on a lost connection. */
-  query<R extends pg.QueryResultRow>(doing: string, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
-    return this.withRetry(doing, () => this.pool.query<R>(text, values));
+  query<R extends pg.QueryResultRow>(doing: string, text: string | { name: string; text: string }, values: unknown[]): Promise<pg.QueryResult<R>> {
+    const config = typeof text === 'string' ? { text } : text;
+    return this.withRetry(doing, () => this.pool.query<R>({ ...config, values }));
   }
 
   /** A short transaction, retried as a whole on a lost connection (`attempt` counts the tries). */

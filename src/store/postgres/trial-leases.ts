@@ -32,7 +32,7 @@ export interface ClaimedTrial extends PlannedRow {
 export type Proposer = (events: readonly JournalEvent[]) => (PlannedRow & { sampler: string }) | undefined;
 
 /** Take the lease of the due trial of lowest index: pending, or running under an expired lease. */
-const CLAIM_SQL = `
+const CLAIM_SQL_TEXT = `
 WITH due AS (
   SELECT trial_id, state FROM finesweep_trials
    WHERE sweep_id = $1 AND (state = 'pending' OR (state = 'running' AND lease_expiry < now()))
@@ -42,6 +42,7 @@ UPDATE finesweep_trials t SET state = 'running', attempt = t.attempt + 1, lease_
        lease_expiry = now() + make_interval(secs => $4::double precision / 1000)
   FROM due WHERE t.sweep_id = $1 AND t.trial_id = due.trial_id
 RETURNING t.trial_id, t.idx, t.params, t.attempt, due.state AS was`;
+const CLAIM_SQL = { name: 'finesweep_claim', text: CLAIM_SQL_TEXT };
 
 interface ClaimRow {
   trial_id: string;
@@ -59,7 +60,8 @@ export class TrialLeases {
   readonly owner: string;
   readonly heartbeatMs: number;
   readonly expiryMs: number;
-  private held = new Map<string, AbortController>();
+  /** Leases held, by token: the trial (rows are found by their primary key) and its lost signal. */
+  private held = new Map<string, { trialId: string; lost: AbortController }>();
   /** The sweep's events read by proposals so far (seq order): each proposal reads only what is new. */
   private history: JournalEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -96,7 +98,7 @@ export class TrialLeases {
     if (!claimed && propose) claimed = await this.claimProposed(propose, token);
     if (!claimed) return undefined;
     const lost = new AbortController();
-    this.held.set(token, lost);
+    this.held.set(token, { trialId: claimed.id, lost });
     this.startBeating();
     return { ...claimed, token, lost: lost.signal };
   }
@@ -110,7 +112,7 @@ export class TrialLeases {
   private async claimProposed(propose: Proposer, token: string): Promise<Omit<ClaimedTrial, 'token' | 'lost'> | undefined> {
     const out = await this.log.transaction('claim a trial', async (c) => {
       // Another worker may have made a trial due since the statement above.
-      const again = await c.query<ClaimRow>(CLAIM_SQL, [this.log.sweepId, this.owner, token, this.expiryMs]);
+      const again = await c.query<ClaimRow>({ ...CLAIM_SQL, values: [this.log.sweepId, this.owner, token, this.expiryMs] });
       if (again.rows[0]) return { claimed: claimedOf(again.rows[0]) };
       await c.query('SELECT id FROM finesweep_sweeps WHERE id = $1 FOR UPDATE', [this.log.sweepId]);
       const fresh = await c.query<{ body: JournalEvent }>('SELECT body FROM finesweep_events WHERE sweep_id = $1 AND seq > $2 ORDER BY seq', [this.log.sweepId, this.history.at(-1)?.seq ?? 0]);
@@ -132,10 +134,13 @@ export class TrialLeases {
 
   /** Forget a lease (its ending event cleared it), or give a trial back unfinished (pending again). */
   async release(token: string, opts: { giveBack?: boolean } = {}): Promise<void> {
+    const held = this.held.get(token);
     this.held.delete(token);
     if (this.held.size === 0) this.stopBeating();
-    if (opts.giveBack) {
-      await this.log.query('give a trial back', `UPDATE finesweep_trials SET state = 'pending', lease_token = NULL, lease_owner = NULL, lease_expiry = NULL WHERE sweep_id = $1 AND lease_token = $2`, [this.log.sweepId, token]).catch(() => {});
+    if (opts.giveBack && held) {
+      await this.log
+        .query('give a trial back', `UPDATE finesweep_trials SET state = 'pending', lease_token = NULL, lease_owner = NULL, lease_expiry = NULL WHERE sweep_id = $1 AND trial_id = $2 AND lease_token = $3`, [this.log.sweepId, held.trialId, token])
+        .catch(() => {});
     }
   }
 
@@ -199,19 +204,19 @@ export class TrialLeases {
     let renewed: Set<string>;
     try {
       const r = await this.log.pool.query<{ lease_token: string }>(
-        `UPDATE finesweep_trials SET lease_expiry = now() + make_interval(secs => $3::double precision / 1000)
-          WHERE sweep_id = $1 AND lease_token = ANY($2::text[]) RETURNING lease_token`,
-        [this.log.sweepId, tokens, this.expiryMs],
+        `UPDATE finesweep_trials SET lease_expiry = now() + make_interval(secs => $4::double precision / 1000)
+          WHERE sweep_id = $1 AND (trial_id, lease_token) IN (SELECT * FROM unnest($2::text[], $3::text[])) RETURNING lease_token`,
+        [this.log.sweepId, tokens.map((t) => this.held.get(t)!.trialId), tokens, this.expiryMs],
       );
       renewed = new Set(r.rows.map((row) => row.lease_token));
     } catch {
       return; // a dropped connection: the next beat tries again (past the expiry the trial may be taken)
     }
     for (const token of tokens) {
-      const lost = this.held.get(token);
-      if (!lost || renewed.has(token)) continue;
+      const held = this.held.get(token);
+      if (!held || renewed.has(token)) continue;
       this.held.delete(token);
-      lost.abort(new LeaseLostError(`the lease of a trial of sweep ${this.log.name} was taken over by another worker`));
+      held.lost.abort(new LeaseLostError(`the lease of a trial of sweep ${this.log.name} was taken over by another worker`));
     }
   }
 }
