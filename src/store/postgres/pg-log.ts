@@ -10,7 +10,7 @@ import { FinesweepError, InputError, SweepError } from '../../errors.js';
 import type { JournalEvent, JournalEventBody } from '../events.js';
 import { LeaseLostError, judgeLease, lockedMessage } from '../lease.js';
 import { DEFAULT_EXPIRY_MS, DEFAULT_HEARTBEAT_MS, type EventLog, type LeaseOptions, type LockInfo, type StoreLock } from '../store.js';
-import { failure, isTransient, openError } from './errors.js';
+import { failure, isTransient, openError, pgCode } from './errors.js';
 import type { PgLocation } from './location.js';
 import { acquirePool, releasePool } from './pool.js';
 import { ensureSchema } from './schema.js';
@@ -23,37 +23,54 @@ const POLL_MS = 100;
  * A batch of appends, fenced, numbered and written in one statement. $6 holds each event's lease
  * token (or null): an event whose token is no longer its trial's is left out (`valid` locks the
  * rows of the tokens still held, so no claimer takes one of those trials before the commit). Rows
- * are found by (sweep, trial id), the primary key: a fenced event always names its trial. The
- * sweep row's last_seq gives the seqs (its lock, held to the commit, makes seqs visible in order).
- * An ending event ($7: the claimable state it leaves) clears its trial's lease in the same commit
- * and notifies the sweep's waiting workers (LISTEN on $9).
+ * are found by (sweep, trial id), the primary key: a fenced event always names its trial.
+ * The sweep row's last_seq gives the seqs (its lock, held to the commit, makes seqs visible in
+ * order). An ending event ($7: the claimable state it leaves) clears its trial's lease in the same
+ * commit and notifies the sweep's waiting workers (LISTEN on $9).
+ * Once-keys ($10): an event the sweep records once (sweep_completed, a trial's early stop) is left
+ * out when its key is recorded already (`recorded` returns the winner), or twice in the batch. An
+ * early stop decided by a worker that does not hold the trial (unleased, ending 'stopped_early')
+ * is written only while the trial is open, and ends whichever attempt runs it: that worker's next
+ * append or heartbeat finds its lease gone, and it stops the trial — the first decision wins.
  */
 const APPEND_SQL_TEXT = `
 WITH input AS (
-  SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY
-    AS i(idem, type, trial_id, rest, lease, ending, ord)
+  SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $10::text[]) WITH ORDINALITY
+    AS i(idem, type, trial_id, rest, lease, ending, once, ord)
 ), valid AS (
   SELECT t.lease_token FROM finesweep_trials t
     JOIN (SELECT DISTINCT trial_id, lease FROM input WHERE lease IS NOT NULL) l ON t.trial_id = l.trial_id AND t.lease_token = l.lease
    WHERE t.sweep_id = $1 FOR UPDATE OF t
+), undecided AS (
+  SELECT t.trial_id FROM finesweep_trials t
+   WHERE t.sweep_id = $1 AND t.state IN ('pending', 'running')
+     AND t.trial_id IN (SELECT trial_id FROM input WHERE lease IS NULL AND ending IS NOT NULL) FOR UPDATE OF t
+), recorded AS (
+  SELECT e.once, e.body FROM finesweep_events e
+   WHERE e.sweep_id = $1 AND e.once IN (SELECT once FROM input WHERE once IS NOT NULL)
 ), kept AS (
   SELECT i.*, row_number() OVER (ORDER BY i.ord) AS n, count(*) OVER () AS total FROM input i
-   WHERE i.lease IS NULL OR i.lease IN (SELECT lease_token FROM valid)
+   WHERE (i.lease IS NULL OR i.lease IN (SELECT lease_token FROM valid))
+     AND (i.lease IS NOT NULL OR i.ending IS NULL OR i.trial_id IN (SELECT trial_id FROM undecided))
+     AND (i.once IS NULL OR (i.once NOT IN (SELECT once FROM recorded)
+                             AND i.ord = (SELECT min(j.ord) FROM input j WHERE j.once = i.once)))
 ), bump AS (
   UPDATE finesweep_sweeps SET last_seq = last_seq + (SELECT count(*) FROM kept) WHERE id = $1 RETURNING last_seq
 ), ins AS (
-  INSERT INTO finesweep_events (sweep_id, seq, idem, type, trial_id, body)
-  SELECT $1, s.seq, k.idem, k.type, k.trial_id, ('{"seq":' || s.seq || ',"time":' || $8::text || ',' || k.rest)::json
+  INSERT INTO finesweep_events (sweep_id, seq, idem, type, trial_id, body, once)
+  SELECT $1, s.seq, k.idem, k.type, k.trial_id, ('{"seq":' || s.seq || ',"time":' || $8::text || ',' || k.rest)::json, k.once
     FROM kept k CROSS JOIN bump b CROSS JOIN LATERAL (SELECT b.last_seq - k.total + k.n AS seq) s
   RETURNING idem, seq
 ), ended AS (
   UPDATE finesweep_trials t SET state = k.ending, lease_token = NULL, lease_owner = NULL, lease_expiry = NULL
-    FROM kept k WHERE k.ending IS NOT NULL AND t.sweep_id = $1 AND t.trial_id = k.trial_id AND t.lease_token = k.lease
+    FROM kept k WHERE k.ending IS NOT NULL AND t.sweep_id = $1 AND t.trial_id = k.trial_id AND (k.lease IS NULL OR t.lease_token = k.lease)
   RETURNING t.trial_id
 ), told AS (
   SELECT pg_notify($9::text, 'ended') FROM (SELECT 1 FROM ended LIMIT 1) e
 )
-SELECT ins.idem::text AS idem, ins.seq FROM ins LEFT JOIN (SELECT count(*) FROM told) n ON true`;
+SELECT ins.idem::text AS idem, ins.seq, NULL::text AS once, NULL::json AS body FROM ins LEFT JOIN (SELECT count(*) FROM told) n ON true
+UNION ALL
+SELECT NULL, NULL, once, body FROM recorded`;
 // Named: each connection parses and plans it once, not on every append.
 const APPEND_SQL = { name: 'finesweep_append', text: APPEND_SQL_TEXT };
 const EVENTS_SQL = { name: 'finesweep_events', text: 'SELECT body FROM finesweep_events WHERE sweep_id = $1 AND seq >= $2 ORDER BY seq' };
@@ -177,33 +194,62 @@ export class PgLog implements EventLog {
   private async writeBatch(all: Queued[], attempt: number): Promise<Array<JournalEvent | LeaseLostError>> {
     if (attempt > 0) {
       // The previous try may have committed before its connection dropped: if so, it is written
-      // (a fenced event refused then is refused again below: its lease is still not its own).
-      const done = await this.pool.query<{ idem: string; body: JournalEvent }>('SELECT idem, body FROM finesweep_events WHERE idem = ANY($1::uuid[])', [all.map((q) => q.idem)]);
+      // (a fenced event refused then is refused again below: its lease is still not its own; an
+      // event recorded once answers with the one recorded).
+      const done = await this.pool.query<{ idem: string; body: JournalEvent }>('SELECT idem::text AS idem, body FROM finesweep_events WHERE idem = ANY($1::uuid[])', [all.map((q) => q.idem)]);
       if (done.rowCount! > 0) {
         const byIdem = new Map(done.rows.map((r) => [r.idem, r.body]));
-        return all.map((q) => byIdem.get(q.idem) ?? new LeaseLostError(leaseLostMessage(q.body, this.name)));
+        const onces = all.map((q) => onceKey(q.body)).filter((k): k is string => k !== undefined);
+        const once = onces.length === 0 ? [] : (await this.pool.query<{ once: string; body: JournalEvent }>('SELECT once, body FROM finesweep_events WHERE sweep_id = $1 AND once = ANY($2::text[])', [this.sweepId, onces])).rows;
+        const byOnce = new Map(once.map((r) => [r.once, r.body]));
+        return all.map((q) => byIdem.get(q.idem) ?? byOnce.get(onceKey(q.body) ?? '') ?? new LeaseLostError(leaseLostMessage(q.body, this.name)));
       }
     }
     const time = new Date().toISOString();
     const rests = all.map((q) => restOf(q.body));
-    const r = await this.pool.query<{ idem: string; seq: string }>({
-      ...APPEND_SQL,
-      values: [
-        this.sweepId,
-        all.map((q) => q.idem),
-        all.map((q) => q.body.type),
-        all.map((q) => (q.body as { trial_id?: string }).trial_id ?? null),
-        rests.map((rest) => rest.slice(1)),
-        all.map((q) => q.lease ?? null),
-        all.map((q) => (q.lease ? endingState(q.body) ?? null : null)),
-        JSON.stringify(time),
-        this.channel,
-      ],
-    });
-    const seqs = new Map(r.rows.map((row) => [row.idem, Number(row.seq)]));
-    return all.map((q) => {
+    const onces = all.map((q) => onceKey(q.body) ?? null);
+    let r: pg.QueryResult<{ idem: string | null; seq: string | null; once: string | null; body: JournalEvent | null }>;
+    for (let raced = 0; ; raced++) {
+      try {
+        r = await this.pool.query({
+          ...APPEND_SQL,
+          values: [
+            this.sweepId,
+            all.map((q) => q.idem),
+            all.map((q) => q.body.type),
+            all.map((q) => (q.body as { trial_id?: string }).trial_id ?? null),
+            rests.map((rest) => rest.slice(1)),
+            all.map((q) => q.lease ?? null),
+            all.map((q) => (q.lease ? endingState(q.body) : decisionState(q.body)) ?? null),
+            JSON.stringify(time),
+            this.channel,
+            onces,
+          ],
+        });
+        break;
+      } catch (err) {
+        // Two writers of one once-key at the same instant: the loser's statement is rolled back
+        // whole; run it again, and it finds the winner recorded.
+        if (pgCode(err) !== '23505' || (err as { constraint?: string }).constraint !== 'finesweep_events_once' || raced >= 5) throw err;
+      }
+    }
+    const seqs = new Map<string, number>();
+    const recorded = new Map<string, JournalEvent>();
+    for (const row of r.rows) {
+      if (row.idem !== null) seqs.set(row.idem, Number(row.seq));
+      else if (row.once !== null && row.body !== null) recorded.set(row.once, row.body);
+    }
+    const written = all.map((q) => {
       const seq = seqs.get(q.idem);
-      return seq === undefined ? new LeaseLostError(leaseLostMessage(q.body, this.name)) : stamp(q.body, seq, time);
+      return seq === undefined ? undefined : stamp(q.body, seq, time);
+    });
+    return all.map((q, i) => {
+      const event = written[i];
+      if (event) return event;
+      const once = onces[i];
+      // Recorded once: the event already there (another writer's, or this batch's first) is the answer.
+      const first = once === null ? undefined : recorded.get(once) ?? written.find((w, j) => w !== undefined && onces[j] === once);
+      return first ?? new LeaseLostError(leaseLostMessage(q.body, this.name));
     });
   }
 
@@ -356,6 +402,12 @@ export class PgLog implements EventLog {
     });
   }
 
+  /** `fn` retried on a lost connection, told how many tries came before (a write may have committed). */
+  retry<T>(doing: string, fn: (attempt: number) => Promise<T>): Promise<T> {
+    let attempt = 0;
+    return this.withRetry(doing, () => fn(attempt++));
+  }
+
   private async withRetry<T>(doing: string, fn: () => Promise<T>): Promise<T> {
     const deadline = Date.now() + this.reconnectMs;
     let delay = 50;
@@ -418,6 +470,18 @@ function leaseInfo(row: LeaseRow): LockInfo {
     heartbeat: (row.lease_heartbeat ?? new Date(0)).toISOString(),
     token: row.lease_token ?? undefined,
   };
+}
+
+/** The key of an event a sweep records once, whoever writes it; undefined for the others. */
+export function onceKey(body: JournalEventBody): string | undefined {
+  if (body.type === 'sweep_completed') return 'sweep_completed';
+  if (body.type === 'trial_stopped_early') return `stopped_early:${body.trial_id}`;
+  return undefined;
+}
+
+/** An early stop written by a worker that does not hold the trial ends the trial all the same. */
+function decisionState(body: JournalEventBody): string | undefined {
+  return body.type === 'trial_stopped_early' ? 'stopped_early' : undefined;
 }
 
 /** The body as JSON without the seq and time the store assigns (a caller's own never win). */

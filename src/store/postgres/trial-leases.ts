@@ -93,7 +93,14 @@ export class TrialLeases {
   async claim(propose?: Proposer): Promise<ClaimedTrial | undefined> {
     const token = randomBytes(12).toString('hex');
     // The common case in one statement (its own transaction): lock the due row, take its lease.
-    const r = await this.log.query<ClaimRow>('claim a trial', CLAIM_SQL, [this.log.sweepId, this.owner, token, this.expiryMs]);
+    const r = await this.log.retry('claim a trial', async (attempt) => {
+      // A claim whose reply was lost may have committed: then the trial holding this token is ours.
+      if (attempt > 0) {
+        const mine = await this.log.pool.query<ClaimRow>(`SELECT trial_id, idx, params, attempt, 'pending' AS was FROM finesweep_trials WHERE sweep_id = $1 AND lease_token = $2`, [this.log.sweepId, token]);
+        if (mine.rows[0]) return mine;
+      }
+      return this.log.pool.query<ClaimRow>({ ...CLAIM_SQL, values: [this.log.sweepId, this.owner, token, this.expiryMs] });
+    });
     let claimed = r.rows[0] ? claimedOf(r.rows[0]) : undefined;
     if (!claimed && propose) claimed = await this.claimProposed(propose, token);
     if (!claimed) return undefined;
