@@ -97,6 +97,7 @@ rows.push([
   `fresh server, headless chromium; plots drawn after ${dashboard.main!.chartsMs} / ${dashboard.big.chartsMs} ms (goal ≤ 2 s at 10,000)`,
 ]);
 rows.push(['dashboard: epoch_ended → point on the page', `${dashboard.medianDelayMs.toFixed(0)} ms`, `median of ${dashboard.delaysMs.length} appends (fs.watch, tail, SSE, fragment, vega SVG)`]);
+if (dashboard.storage) rows.push(['dashboard --storage: epoch_ended → point on the page', `${dashboard.storage.medianDelayMs.toFixed(0)} ms`, `median of ${dashboard.storage.delaysMs.length} PostgreSQL appends (waitForEvents poll, StoreTail, SSE, fragment, vega SVG); ${(dashboard.storage.medianDelayMs / dashboard.medianDelayMs).toFixed(2)}× the journal file's; load ${dashboard.storage.load.toFixed(1)}`]);
 rows.push(['CLI overhead per trial', `${cliRun.msPerTrial.toFixed(2)} ms`, `${cliRun.trials} noop trials through finesweep run, 1 worker, no TTY; ${cliRun.trialDirs} trial directories left (goal ≤ 2.7 ms, Optuna's journal file)`]);
 {
   const one = workers.postgres[0];

@@ -57,8 +57,9 @@ export interface SweepSummary {
   error?: string;
 }
 
-export function sweepListFragment(sweeps: readonly SweepSummary[]): string {
-  if (sweeps.length === 0) return '<p class="sub">No sweep in this directory yet. Start one with <code>finesweep run &lt;spec&gt;</code>.</p>';
+/** `emptyHtml`: what to say when there is none (the catalog's words, already HTML). */
+export function sweepListFragment(sweeps: readonly SweepSummary[], emptyHtml = '<p class="sub">No sweep in this directory yet.</p>'): string {
+  if (sweeps.length === 0) return emptyHtml;
   const rows = sweeps.map(({ name, state, lb, error }) => {
     const best = lb.rows.find((r) => r.rank === 1);
     const total = Object.values(lb.counts).reduce((a, b) => a + (b ?? 0), 0);

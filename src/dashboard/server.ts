@@ -1,10 +1,9 @@
 // The dashboard's web server (hono on Node's http server): read-only GET routes over the sweeps of a
-// results directory, pages and their live fragments, and server-sent events fed by each sweep's
-// journal tail. Requests name sweeps and trials, never files: a name is served only when the
-// directory listing or the journal has it, everything else is a 404.
+// results directory or a database, pages and their live fragments, and server-sent events fed by
+// each sweep's live feed (a journal tail, or a store's). Requests name sweeps and trials, never
+// files: a name is served only when the listing or the journal has it, everything else is a 404.
 import { open, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
@@ -14,7 +13,7 @@ import { escapeHtml as esc } from '../report/html.js';
 import type { Leaderboard, LeaderboardRow } from '../report/leaderboard.js';
 import { errnoOf } from '../store/fs-errors.js';
 import { checkTrialId, LOG_FILE, TRIALS_DIR } from '../store/layout.js';
-import { LOCK_FILE, readLock } from '../store/lock.js';
+import { schemeOf } from '../store/open.js';
 import { CSS, SCRIPT } from './assets.js';
 import {
   chartsFragment,
@@ -30,7 +29,8 @@ import {
   trialFragment,
   type SweepSummary,
 } from './pages.js';
-import { SweepCatalog, type LiveSweep } from './sweeps.js';
+import { StoreCatalog } from './store-catalog.js';
+import { SweepCatalog, type Catalog, type LiveSweep } from './sweeps.js';
 
 /** Scripts and styles only from this server, no inline script, no plugin, no frame, no base. */
 export const CSP =
@@ -43,8 +43,14 @@ const PING_MS = 15_000;
 export const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export interface DashboardOptions {
-  /** The results directory (or one sweep directory). */
+  /** The results directory (or one sweep directory); unused with `storage`. */
   dir: string;
+  /** A database location (postgresql://…): its sweeps instead of a directory's. */
+  storage?: string;
+  /** With `storage`: only this sweep. */
+  sweep?: string;
+  /** With `storage` and `sweep`: that sweep's trial files (for log tails). */
+  trialFiles?: string;
   host: string;
   port: number;
 }
@@ -52,6 +58,8 @@ export interface DashboardOptions {
 export interface Dashboard {
   url: string;
   port: number;
+  /** What it shows: the directory, or the database with its password redacted. */
+  where: string;
   close(): Promise<void>;
 }
 
@@ -78,28 +86,12 @@ async function logTail(path: string): Promise<string> {
   }
 }
 
-/** running (a live controller holds the lock), finished, or interrupted. */
-async function sweepState(sweep: LiveSweep): Promise<string> {
-  if (sweep.state.completed) return 'finished';
-  const lock = await readLock(join(sweep.dir, LOCK_FILE)).catch(() => undefined);
-  if (lock) {
-    if (lock.host !== hostname()) return 'running';
-    try {
-      process.kill(lock.pid, 0);
-      return 'running';
-    } catch (err) {
-      if (errnoOf(err) === 'EPERM') return 'running';
-    }
-  }
-  return sweep.state.trials.size === 0 ? 'not started' : 'interrupted';
-}
-
 function parsePage(value: string | undefined, lb: Leaderboard): number {
   const n = value !== undefined && /^\d{1,9}$/.test(value) ? Number(value) : 1;
   return Math.min(Math.max(1, n), pageCount(lb));
 }
 
-export function createApp(catalog: SweepCatalog, hub: { version: () => number; subscribe: (fn: () => void) => () => void }): Hono {
+export function createApp(catalog: Catalog, hub: { version: () => number; subscribe: (fn: () => void) => () => void }): Hono {
   const app = new Hono();
   const chartCache = new Map<string, { seq: number; html: Promise<string> }>();
 
@@ -133,13 +125,15 @@ export function createApp(catalog: SweepCatalog, hub: { version: () => number; s
   app.get('/assets/dashboard.js', (c) => c.body(SCRIPT, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' }));
 
   const summaries = async (): Promise<SweepSummary[]> =>
-    Promise.all((await catalog.list()).map(async (s) => ({ name: s.name, state: await sweepState(s), lb: s.leaderboard(), error: s.tail.error })));
+    Promise.all((await catalog.list()).map(async (s) => ({ name: s.name, state: await catalog.state(s), lb: s.leaderboard(), error: s.tail.error })));
+  const listFragment = async (): Promise<string> =>
+    `${catalog.error ? `<div class="alert">${esc(catalog.error)}</div>` : ''}${sweepListFragment(await summaries(), catalog.emptyHtml)}`;
 
   app.get('/', async (c) => {
-    const body = `<h1>Sweeps</h1><p class="sub">Every sweep in this results directory, live.</p>${live('/fragments/sweeps', sweepListFragment(await summaries()))}`;
+    const body = `<h1>Sweeps</h1><p class="sub">${esc(`Every sweep in ${catalog.where}, live.`)}</p>${live('/fragments/sweeps', await listFragment())}`;
     return c.html(shell('finesweep dashboard', body, [], { events: '/events', seq: hub.version() }));
   });
-  app.get('/fragments/sweeps', async (c) => c.html(sweepListFragment(await summaries())));
+  app.get('/fragments/sweeps', async (c) => c.html(await listFragment()));
   app.get('/events', (c) => stream(c, hub.version, hub.subscribe));
 
   /** The sweep a route names, or undefined (then a 404). */
@@ -244,16 +238,28 @@ ${live(`${href}/detail`, await trialDetail(s, lb, row), { id: 'trial' })}`;
 }
 
 /** Starts the server; resolves once it listens. A busy port or a bad host is a typed error. */
-export async function startDashboard(opts: DashboardOptions): Promise<Dashboard> {
+/** The sweeps of a database with `storage` (a URL), else of the directory. */
+async function openCatalog(opts: DashboardOptions): Promise<Catalog> {
+  if (opts.storage !== undefined) {
+    const scheme = schemeOf(opts.storage);
+    if (scheme === 'postgresql' || scheme === 'postgres') return StoreCatalog.open(opts.storage, { sweep: opts.sweep, trialFiles: opts.trialFiles });
+    if (scheme !== 'file') throw new InputError(`--storage: unknown scheme ${JSON.stringify(scheme + '://')} (expected a directory or postgresql://user@host:port/database)`);
+    opts = { ...opts, dir: opts.storage.replace(/^file:\/\//, '') };
+  }
   const info = await stat(opts.dir).catch(() => undefined);
   if (!info?.isDirectory()) throw new InputError(`not a directory: ${opts.dir} (expected a results directory, e.g. results/)`);
-  const catalog = new SweepCatalog(opts.dir);
+  return new SweepCatalog(opts.dir);
+}
+
+export async function startDashboard(opts: DashboardOptions): Promise<Dashboard> {
+  const catalog = await openCatalog(opts);
   let version = 0;
   const listeners = new Set<() => void>();
-  catalog.subscribe(() => {
+  const changed = (): void => {
     version++;
     for (const fn of listeners) fn();
-  });
+  };
+  catalog.subscribe(changed);
   const hub = {
     version: () => version,
     subscribe: (fn: () => void) => {
@@ -261,8 +267,16 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
       return () => void listeners.delete(fn);
     },
   };
-  await catalog.list(); // read every journal once before the first request
-  const app = createApp(catalog, hub);
+  try {
+    await catalog.list(); // read every journal once before the first request
+    return await listen(opts, createApp(catalog, hub), catalog, changed);
+  } catch (err) {
+    await catalog.stop();
+    throw err;
+  }
+}
+
+async function listen(opts: DashboardOptions, app: Hono, catalog: Catalog, changed: () => void): Promise<Dashboard> {
   if (LOOPBACK.has(opts.host)) {
     // DNS rebinding: a page from elsewhere that resolves its own name to 127.0.0.1 gets nothing.
     const allowed = (host: string | undefined): boolean => !!host && /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(host);
@@ -281,13 +295,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     server.listen(opts.port, opts.host, () => resolve());
   });
   const rescan = setInterval(() => {
-    const before = catalog.size;
-    void catalog.list().then(() => {
-      if (catalog.size !== before) {
-        version++;
-        for (const fn of listeners) fn();
-      }
-    }, () => {});
+    void catalog.rescan().then((yes) => yes && changed(), () => {});
   }, RESCAN_MS);
   rescan.unref();
   const port = (server.address() as AddressInfo).port;
@@ -295,9 +303,10 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   return {
     url: `http://${shown}:${port}/`,
     port,
+    where: catalog.where,
     close: async () => {
       clearInterval(rescan);
-      catalog.stop();
+      await catalog.stop();
       const http = server as unknown as import('node:http').Server;
       http.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));

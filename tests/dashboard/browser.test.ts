@@ -6,12 +6,13 @@
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSyntheticSweep } from '../../bench/dashboard-fixture.js';
 import { finesweep, workspace, writeSweep, type Cli } from '../e2e/helpers.js';
 import { dataReport } from '../report/curves.js';
 import { demoSpec, interruptedSweep, writeSweep as writeFixtureSweep } from '../report/sweep-fixture.js';
+import { launchChromium, openPage } from './chromium.js';
 
 const SCRIPT_NAME = '<script>alert(1)</script>';
 const IMG_LABEL = '<img src=x onerror="window.__pwned = 1">';
@@ -22,12 +23,7 @@ let browser: BrowserContext;
 const started: Cli[] = [];
 
 beforeAll(async () => {
-  browser = await chromium.launchPersistentContext(await mkdtemp(join(tmpdir(), 'finesweep-chromium-')), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1320, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   await mkdir('test-output', { recursive: true });
 });
 
@@ -58,26 +54,7 @@ async function stop(cli: Cli): Promise<void> {
   expect((await cli.done).code).toBe(130);
 }
 
-/** A page that records console errors and warnings, page errors, dialogs and main-frame loads. */
-async function open(url: string) {
-  const page = await browser.newPage();
-  const problems: string[] = [];
-  const dialogs: string[] = [];
-  const loads: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('dialog', async (d) => {
-    dialogs.push(d.message());
-    await d.dismiss();
-  });
-  page.on('framenavigated', (f) => {
-    if (f === page.mainFrame()) loads.push(f.url());
-  });
-  await page.goto(url, { waitUntil: 'load' });
-  return { page, problems, dialogs, loads };
-}
+const open = (url: string) => openPage(browser, url);
 
 const points = (page: Page) => page.locator('figure.curve svg .mark-symbol path').count();
 

@@ -22,9 +22,12 @@ export function parsePgLocation(text: string): PgLocation {
   } catch {
     throw new InputError(`--storage: not a valid URL (expected postgresql://user@host:port/database)`);
   }
-  const secrets = url.password ? [url.password, decodeURIComponent(url.password)].filter((s) => s.length > 0) : [];
+  // pg also takes a password as a query parameter (`?password=…`, and `sslpassword` for a key).
+  const raw = [url.password, ...SECRET_PARAMS.map((k) => url.searchParams.get(k) ?? '')];
+  const secrets = [...new Set(raw.flatMap((s) => [s, safeDecode(s), encodeURIComponent(s)]))].filter((s) => s.length > 0);
   const shownUrl = new URL(text);
   if (shownUrl.password) shownUrl.password = '***';
+  for (const k of SECRET_PARAMS) if (shownUrl.searchParams.has(k)) shownUrl.searchParams.set(k, '***');
   const shown = scrub(shownUrl.toString(), secrets);
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (!database) throw new InputError(`--storage ${shown}: no database name (expected postgresql://user@host:port/database)`);
@@ -38,9 +41,20 @@ export function parsePgLocation(text: string): PgLocation {
   };
 }
 
+const SECRET_PARAMS = ['password', 'sslpassword'] as const;
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 function scrub(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const s of secrets) out = out.split(s).join('***');
+  // Longest first, so that a secret containing another is scrubbed whole.
+  for (const s of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(s).join('***');
   return out;
 }
 
