@@ -6,12 +6,11 @@ import { readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
-import { discoverGpus } from '../pool/gpus.js';
+import { discoverGpus, type GpuSetting } from '../pool/gpus.js';
 import { specHash } from '../spec/hash.js';
 import { loadSpec } from '../spec/load.js';
 import type { ResolvedSpec } from '../spec/types.js';
 import type { JournalEvent } from '../store/events.js';
-import { foldTrials } from '../store/fold.js';
 import { LOG_FILE, METRICS_FILE, TRIALS_DIR } from '../store/layout.js';
 import { poolSizeFor } from '../store/postgres/pool.js';
 import { PgStore } from '../store/postgres/pg-store.js';
@@ -31,6 +30,8 @@ export interface SharedOptions {
   trialFiles?: string;
   heartbeatMs?: number;
   expiryMs?: number;
+  /** This worker's GPUs (`worker --gpus`): overrides the spec's resources.gpus for its slots. */
+  gpus?: GpuSetting;
 }
 
 type SweepStarted = Extract<JournalEvent, { type: 'sweep_started' }>;
@@ -67,14 +68,17 @@ export async function createSharedSweep(location: string, specPath: string, opts
 
 /** One worker on a shared sweep: claim, run, record, until no trial of the sweep is open. */
 export async function workSweep(location: string, name: string, opts: SweepRunOptions & SharedOptions = {}): Promise<SweepOutcome> {
-  const gpus = await discoverGpus(undefined, opts.env).catch(() => []);
+  // The pool is sized before the spec is read: from this machine's GPUs (or --gpus), else the CPU slots.
+  const gpus = await discoverGpus(opts.gpus, opts.env).catch(() => []);
   const store = await PgStore.open(location, { sweep: name, trialFiles: opts.trialFiles, poolSize: poolSizeFor(Math.max(opts.workers ?? 1, gpus.length)) });
   const leases = new TrialLeases(store.eventLog, { heartbeatMs: opts.heartbeatMs, expiryMs: opts.expiryMs });
   const leased = new LeasedStore(store, leases);
   try {
     const saved = await store.readSpec();
     if (!saved) throw new InputError(`sweep ${JSON.stringify(name)} in ${store.location} has no spec yet; create it with finesweep run --storage`);
-    const spec = saved.spec as ResolvedSpec;
+    const recorded = saved.spec as ResolvedSpec;
+    // The machine's GPUs are the worker's to say: its slots are pinned to them, as run pins its own.
+    const spec: ResolvedSpec = opts.gpus === undefined ? recorded : { ...recorded, resources: { ...recorded.resources, gpus: opts.gpus } };
     const events = await leased.catchUp();
     const first = events.find((e): e is SweepStarted => e.type === 'sweep_started');
     const target = first?.trials ?? expandTrials(spec).length;
