@@ -57,7 +57,7 @@ function cli(args: string[], cwd: string): Promise<number | null> {
 }
 
 function spec(dir: string, name: string, trials: number, extra: Record<string, unknown> = {}): string {
-  const batches = 10;
+  const batches = Math.min(10, trials); // trials = learning rates × batch sizes (exactly, for a count below 10)
   const spec = {
     name,
     task: { type: 'classification', model: 'model', data: { train: 'train.jsonl' } },
@@ -135,7 +135,8 @@ export async function benchWorkers(trials = 400): Promise<WorkersBench> {
       const serverCores = (serverCpu(pg) - server0) / run.seconds;
       postgres.push({ workers, ...run, serverCores, steadyMsPerTrial: steadyMs(await events(pg, name, files), trials) });
     }
-    // Take-over: a long trial on worker A; kill -9 A after its first epoch; B (already polling) takes it.
+    // Take-over: the one trial of a sweep, on worker A; kill -9 A after its first epoch; B takes that trial
+    // once its lease expires (its second trial_started: B has nothing else to start).
     const heartbeat = 1;
     const lease = 5;
     await cli(['run', '--storage', pg.url(), spec(dir, 'takeover', 1, { epochs: { value: 3 }, pause_ms: { value: 2000 } }), '--no-work', '--trainer', NOOP], dir);
