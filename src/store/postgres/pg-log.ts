@@ -119,34 +119,22 @@ export class PgLog implements EventLog {
   /** Connect, create or check the schema, and find (or with `create`, make) the sweep's row. */
   static async open(loc: PgLocation, name: string, opts: PgLogOptions = {}): Promise<PgLog> {
     const pool = acquirePool(loc, opts.poolSize ?? 4);
-    let client: pg.PoolClient | undefined;
-    try {
-      client = await pool.connect();
-      client.on('error', ignore);
-      await client.query('BEGIN');
-      await ensureSchema(client, `database ${loc.database} at ${loc.hostPort}`);
-      let row = await client.query<{ id: string }>('SELECT id FROM finesweep_sweeps WHERE name = $1', [name]);
-      if (row.rowCount === 0 && opts.create) {
-        row = await client.query<{ id: string }>('INSERT INTO finesweep_sweeps (name) VALUES ($1) RETURNING id', [name]);
+    const reconnectMs = opts.reconnectMs ?? 120_000;
+    const deadline = Date.now() + reconnectMs;
+    for (let delay = 50; ; delay = Math.min(delay * 2, 2_000)) {
+      try {
+        const sweepId = await openSweep(pool, loc, name, opts.create === true);
+        return new PgLog(loc, name, pool, sweepId, reconnectMs);
+      } catch (err) {
+        // A server restarting (a worker started mid `pg_ctl restart`) is waited for; one that is
+        // not there at all, a wrong password or name is reported at once.
+        if (restarting(err) && Date.now() + delay < deadline) {
+          await sleep(delay);
+          continue;
+        }
+        await releasePool(loc);
+        throw openError(err, loc);
       }
-      if (row.rowCount === 0) {
-        const known = await client.query<{ name: string }>('SELECT name FROM finesweep_sweeps ORDER BY created_at DESC LIMIT 5');
-        const list = known.rows.map((r) => r.name);
-        throw new InputError(
-          `unknown sweep ${JSON.stringify(name)} in ${loc.shown}` + (list.length ? ` (it holds: ${list.join(', ')})` : ' (it holds no sweep yet; start one with finesweep run --storage)'),
-        );
-      }
-      await client.query('COMMIT');
-      client.off('error', ignore);
-      client.release();
-      return new PgLog(loc, name, pool, row.rows[0].id, opts.reconnectMs ?? 120_000);
-    } catch (err) {
-      if (client) {
-        await client.query('ROLLBACK').catch(() => {});
-        client.release(true);
-      }
-      await releasePool(loc);
-      throw openError(err, loc);
     }
   }
 
@@ -433,6 +421,45 @@ interface LeaseRow {
   lease_heartbeat_ms: number | null;
   lease_expiry_ms: number | null;
   age_ms: string | null;
+}
+
+/** Create or check the schema and find (or with `create`, make) the sweep's row: its id. */
+async function openSweep(pool: pg.Pool, loc: PgLocation, name: string, create: boolean): Promise<string> {
+  let client: pg.PoolClient | undefined;
+  try {
+    client = await pool.connect();
+    client.on('error', ignore);
+    await client.query('BEGIN');
+    await ensureSchema(client, `database ${loc.database} at ${loc.hostPort}`);
+    let row = await client.query<{ id: string }>('SELECT id FROM finesweep_sweeps WHERE name = $1', [name]);
+    if (row.rowCount === 0 && create) {
+      row = await client.query<{ id: string }>('INSERT INTO finesweep_sweeps (name) VALUES ($1) RETURNING id', [name]);
+    }
+    if (row.rowCount === 0) {
+      const known = await client.query<{ name: string }>('SELECT name FROM finesweep_sweeps ORDER BY created_at DESC LIMIT 5');
+      const list = known.rows.map((r) => r.name);
+      throw new InputError(
+        `unknown sweep ${JSON.stringify(name)} in ${loc.shown}` + (list.length ? ` (it holds: ${list.join(', ')})` : ' (it holds no sweep yet; start one with finesweep run --storage)'),
+      );
+    }
+    await client.query('COMMIT');
+    client.off('error', ignore);
+    client.release();
+    return row.rows[0].id;
+  } catch (err) {
+    if (client) {
+      await client.query('ROLLBACK').catch(() => {});
+      client.off('error', ignore);
+      client.release(true);
+    }
+    throw err;
+  }
+}
+
+/** A transient failure that is not a missing server: a restart under way, a dropped connection. */
+function restarting(err: unknown): boolean {
+  if (err instanceof FinesweepError || !isTransient(err)) return false;
+  return !['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ETIMEDOUT'].includes(pgCode(err) ?? '') && !/timeout/i.test(String((err as Error)?.message));
 }
 
 function ignore(): void {}
