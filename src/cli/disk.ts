@@ -1,10 +1,9 @@
 // The disk a sweep directory uses, as `run` and `resume` print it at the end.
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { WEIGHTS_DIR } from '../engine/kept.js';
-import { checkpointDir } from '../engine/checkpoint.js';
 import { TRIALS_DIR } from '../store/layout.js';
-import { diskBytes } from '../retention/apply.js';
+// The layout's names from retention/, not engine/: importing the engine loads TensorFlow.js (~1.5 s at every `run`).
+import { checkpointDir, diskBytes, WEIGHTS_DIR } from '../retention/apply.js';
 
 export function formatBytes(n: number): string {
   if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(2)} GB`;

@@ -6,6 +6,8 @@ import * as vl from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import { fmtNum, fmtParam, fmtSci } from './format.js';
 import type { Leaderboard, LeaderboardRow } from './leaderboard.js';
+import { parallelSvg } from './parallel.js';
+import { scatterSvg } from './scatter.js';
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const CONFIG = {
@@ -48,11 +50,7 @@ export function curveSpec(row: LeaderboardRow, lb: Leaderboard): TopLevelSpec {
   const best = row.best ? [{ epoch: row.best.epoch, label: `best ${lb.objective.metric} ${fmtNum(row.best.value)}` }] : [];
   const params = subtitleLines(lb.paramColumns.map((p) => `${p} ${clip(fmtParam(p, row.params[p]), 24)}`));
   const x = { field: 'epoch', type: 'quantitative' as const, title: 'epoch', scale: { domain: [1, maxEpoch], nice: false }, axis: { tickMinStep: 1, format: 'd' } };
-  return {
-    width: 300,
-    height: 170,
-    title: { text: `${row.rank !== undefined ? `#${row.rank} ` : ''}${row.id} (${row.status.replace('_', ' ')})`, subtitle: params },
-    layer: [
+  const layers = [
       {
         data: { values: points },
         mark: { type: 'line', point: { size: 28 }, strokeWidth: 2 },
@@ -88,7 +86,14 @@ export function curveSpec(row: LeaderboardRow, lb: Leaderboard): TopLevelSpec {
         mark: { type: 'text', color: '#0369a1', align: 'right', dx: -4, y: 8, fontSize: 10, fontWeight: 600 },
         encoding: { x, text: { field: 'label' } },
       },
-    ],
+    ];
+  return {
+    width: 300,
+    height: 170,
+    title: { text: `${row.rank !== undefined ? `#${row.rank} ` : ''}${row.id} (${row.status.replace('_', ' ')})`, subtitle: params },
+    // A layer without data draws nothing but costs vega a dataflow of its own: left out (the
+    // curves, the first layer, always stay).
+    layer: layers.filter((l, i) => i === 0 || l.data.values.length > 0),
   } as TopLevelSpec;
 }
 
@@ -231,54 +236,6 @@ export function plotSample(lb: Leaderboard): { rows: LeaderboardRow[]; of: numbe
 /** A parameter's value on a plot axis: numbers as they are (learning rate on a log axis), others as labels. */
 const axisValue = (v: unknown): number | string | undefined => (typeof v === 'number' ? (Number.isFinite(v) ? v : undefined) : v === undefined ? undefined : String(v));
 
-/** Parallel coordinates: one line per trial across every swept parameter and the objective, each axis scaled to its range. */
-export function parallelSpec(lb: Leaderboard, rows: readonly LeaderboardRow[]): TopLevelSpec | undefined {
-  const metric = lb.objective.metric;
-  const axes = lb.paramColumns.filter((p) => rows.some((r) => typeof r.params[p] === 'number'));
-  if (rows.length < 2 || axes.length === 0) return undefined;
-  const data: Array<Record<string, unknown>> = [];
-  const bounds = new Map<string, [number, number]>();
-  const pos = (name: string, v: number): number => (name === 'learning_rate' && v > 0 ? Math.log10(v) : v);
-  for (const name of [...axes, metric]) {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const r of rows) {
-      const raw = name === metric ? r.best!.value : r.params[name];
-      if (typeof raw !== 'number' || !Number.isFinite(raw)) continue;
-      const v = pos(name, raw);
-      if (!Number.isFinite(v)) continue;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    bounds.set(name, [lo, hi]);
-  }
-  for (const r of rows) {
-    for (const name of [...axes, metric]) {
-      const raw = name === metric ? r.best!.value : r.params[name];
-      if (typeof raw !== 'number' || !Number.isFinite(raw)) continue;
-      const [lo, hi] = bounds.get(name)!;
-      const v = pos(name, raw);
-      if (!Number.isFinite(v)) continue;
-      data.push({ trial: r.id, axis: name === 'learning_rate' ? 'learning_rate (log)' : name, at: hi > lo ? (v - lo) / (hi - lo) : 0.5, value: r.best!.value });
-    }
-  }
-  const order = [...axes.map((a) => (a === 'learning_rate' ? 'learning_rate (log)' : a)), metric];
-  return {
-    width: Math.max(420, 110 * order.length),
-    height: 260,
-    title: { text: 'All trials: parameters and objective', subtitle: `one line per trial, each axis scaled to its range; colour: best ${metric}` },
-    data: { values: data },
-    mark: { type: 'line', strokeWidth: 1, opacity: 0.5 },
-    encoding: {
-      x: { field: 'axis', type: 'nominal', sort: order, title: null, axis: { labelAngle: 0, domain: false, grid: true, gridColor: '#cbd5e1' } },
-      y: { field: 'at', type: 'quantitative', title: 'scaled to each axis (min → max)', axis: { format: '.0%' }, scale: { domain: [0, 1] } },
-      detail: { field: 'trial', type: 'nominal' },
-      color: { field: 'value', type: 'quantitative', title: `best ${metric}`, scale: { scheme: 'viridis', reverse: lb.objective.goal === 'maximize' } },
-    },
-  } as TopLevelSpec;
-}
-
-/** Objective against each swept parameter, one small scatter per parameter (the learning rate on a log axis). */
 /** Numbers ascending, then other values by their text. */
 function naturalOrder(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
@@ -287,40 +244,71 @@ function naturalOrder(a: unknown, b: unknown): number {
   return String(a).localeCompare(String(b));
 }
 
-export function sliceSpecs(lb: Leaderboard, rows: readonly LeaderboardRow[]): Array<{ name: string; spec: TopLevelSpec }> {
+/**
+ * One point per pixel: of the points that would land on the same pixel of a `width` × `height`
+ * plot (over the data's own range, which a nice axis domain only widens), the first is kept — the
+ * best ranked, as the rows come in rank order. Nothing visible is lost, and the page draws (and
+ * carries) a few hundred symbols instead of a thousand at 10,000 trials.
+ */
+export function onePerPixel<T>(points: readonly T[], x: (p: T) => number | string, y: (p: T) => number, width: number, height: number, key: (p: T) => string = () => ''): T[] {
+  const span = (vs: number[]): [number, number] => {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of vs) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    return [lo, hi > lo ? hi - lo : 1];
+  };
+  const xs = points.map(x);
+  const numeric = xs.every((v) => typeof v === 'number');
+  const [xlo, xw] = numeric ? span(xs as number[]) : [0, 1];
+  const [ylo, yw] = span(points.map(y));
+  const seen = new Set<string>();
+  return points.filter((p, i) => {
+    const px = numeric ? Math.round((((xs[i] as number) - xlo) / xw) * width) : xs[i];
+    const cell = `${px}\u0000${Math.round(((y(p) - ylo) / yw) * height)}\u0000${key(p)}`;
+    if (seen.has(cell)) return false;
+    seen.add(cell);
+    return true;
+  });
+}
+
+/** Objective against each swept parameter, one small scatter per parameter (the learning rate on a log axis). */
+export function slicePlots(lb: Leaderboard, rows: readonly LeaderboardRow[]): Array<{ name: string; svg: string; merged: number }> {
   const metric = lb.objective.metric;
   return lb.paramColumns.flatMap((name) => {
-    const points = rows.flatMap((r) => {
+    const all = rows.flatMap((r) => {
       const v = axisValue(r.params[name]);
       if (v === undefined || (name === 'learning_rate' && !(typeof v === 'number' && v > 0))) return [];
-      return [{ x: v, value: r.best!.value, trial: r.id }];
+      return [{ x: v, y: r.best!.value }];
     });
-    if (points.length < 2) return [];
-    const numeric = points.every((p) => typeof p.x === 'number');
+    if (all.length < 2) return [];
     const log = name === 'learning_rate';
+    const points = onePerPixel(all, (p) => (typeof p.x === 'number' && log ? Math.log10(p.x) : p.x), (p) => p.y, 240, 160);
+    const numeric = points.every((p) => typeof p.x === 'number');
     // A parameter with numbers and words (shots: 8, 32, 128, "all") is drawn in its natural order,
     // numbers rising then words, so that the data-quantity curve reads left to right.
-    const order = numeric ? [] : [...new Set(points.map((p) => p.x))].sort(naturalOrder).map(String);
-    const spec = {
-      width: 240,
-      height: 160,
-      title: { text: `${metric} vs ${name}` },
-      data: { values: numeric ? points : points.map((p) => ({ ...p, x: String(p.x) })) },
-      mark: { type: 'point', filled: true, size: 30, opacity: 0.6 },
-      encoding: {
-        x: numeric
-          ? { field: 'x', type: 'quantitative', title: log ? `${name} (log)` : name, scale: log ? { type: 'log' } : { zero: false }, axis: log ? { format: '.0e', tickCount: 5 } : { tickCount: 5 } }
-          : { field: 'x', type: 'ordinal', sort: order, title: name, axis: { labelAngle: 0 } },
-        y: { field: 'value', type: 'quantitative', title: `best ${metric}`, scale: { zero: false } },
-        color: { value: '#2563eb' },
-      },
-    } as TopLevelSpec;
-    return [{ name, spec }];
+    const order = numeric ? undefined : [...new Set(points.map((p) => p.x))].sort(naturalOrder).map(String);
+    const svg = scatterSvg({
+      title: `${metric} vs ${name}`,
+      xTitle: log ? `${name} (log)` : name,
+      yTitle: `best ${metric}`,
+      points,
+      x: numeric ? (log ? 'log' : 'linear') : 'ordinal',
+      ...(order ? { order } : {}),
+    });
+    return [{ name, svg, merged: all.length - points.length }];
   });
 }
 
 /** The Pareto plot: every trial on the two metrics, the front joined and marked. */
 export function paretoSpec(lb: Leaderboard, rows: readonly LeaderboardRow[]): TopLevelSpec | undefined {
+  return paretoPlot(lb, rows)?.spec;
+}
+
+/** The Pareto plot's spec, and how many dominated points one per pixel left out. */
+function paretoPlot(lb: Leaderboard, rows: readonly LeaderboardRow[]): { spec: TopLevelSpec; merged: number } | undefined {
   const p = lb.pareto;
   if (!p) return undefined;
   const [a, b] = p.metrics;
@@ -332,19 +320,21 @@ export function paretoSpec(lb: Leaderboard, rows: readonly LeaderboardRow[]): To
     const v = e?.[metric as keyof typeof e];
     return typeof v === 'number' ? v : undefined;
   };
-  const points = rows.flatMap((r) => {
+  const all = rows.flatMap((r) => {
     const x = valueOf(r, a.metric);
     const y = valueOf(r, b.metric);
     return x !== undefined && y !== undefined && Number.isFinite(x) && Number.isFinite(y) ? [{ x, y, trial: r.id, front: r.paretoRank === 1 ? 'on the front' : 'dominated' }] : [];
   });
-  if (points.length < 2) return undefined;
+  if (all.length < 2) return undefined;
+  // The front is drawn whole; the dominated points one per pixel.
+  const points = onePerPixel(all, (q) => q.x, (q) => q.y, 420, 260, (q) => (q.front === 'on the front' ? q.trial : ''));
   const front = points.filter((q) => q.front === 'on the front').sort((q, w) => q.x - w.x);
   const label = (m: string): string => (m === 'forgetting' ? 'general-text perplexity rise' : m === 'seconds' ? 'wall time (s)' : m);
   const enc = {
     x: { field: 'x', type: 'quantitative', title: `${label(a.metric)} (${a.goal})`, scale: { zero: false } },
     y: { field: 'y', type: 'quantitative', title: `${label(b.metric)} (${b.goal})`, scale: { zero: false }, ...(b.metric === 'forgetting' ? { axis: { format: '.0%' } } : {}) },
   };
-  return {
+  const spec = {
     width: 420,
     height: 260,
     title: { text: `Pareto front: ${a.metric} vs ${b.metric}`, subtitle: p.ranks ? 'the ranking: Pareto rank, then the first metric' : 'the trade-off: trials off the front scored no better and forgot more' },
@@ -357,6 +347,7 @@ export function paretoSpec(lb: Leaderboard, rows: readonly LeaderboardRow[]): To
       },
     ],
   } as TopLevelSpec;
+  return { spec, merged: all.length - points.length };
 }
 
 export interface ReportCharts {
@@ -379,14 +370,16 @@ export async function renderCharts(lb: Leaderboard): Promise<ReportCharts> {
   const sample = plotSample(lb);
   const lr = lrSpec(lb);
   const heat = heatmapSpec(lb);
-  const par = parallelSpec(lb, sample.rows);
-  const pareto = paretoSpec(lb, sample.rows);
-  const [lrSvg, heatSvg, parSvg, paretoSvg, slices] = await Promise.all([
-    lr && toSvg(lr),
-    heat && toSvg(heat),
-    par && toSvg(par),
-    pareto && toSvg(pareto),
-    Promise.all(sliceSpecs(lb, sample.rows).map(async (x) => ({ name: x.name, svg: await toSvg(x.spec) }))),
-  ]);
-  return { curves, lr: lrSvg, heatmap: heatSvg, parallel: parSvg, slices, pareto: paretoSvg, ...(sample.note ? { sampleNote: sample.note } : {}) };
+  // Written directly (parallel.ts): through vega it was the page's slowest chart.
+  const parSvg = parallelSvg(lb, sample.rows);
+  const pareto = paretoPlot(lb, sample.rows);
+  // Written directly (scatter.ts), as the parallel plot.
+  const sliced = slicePlots(lb, sample.rows);
+  const slices = sliced.map((x) => ({ name: x.name, svg: x.svg }));
+  const [lrSvg, heatSvg, paretoSvg] = await Promise.all([lr && toSvg(lr), heat && toSvg(heat), pareto && toSvg(pareto.spec)]);
+  // What the page must say it left out: the sample, and the points drawn once per pixel.
+  const merged = sliced.reduce((n, x) => n + x.merged, 0) + (pareto?.merged ?? 0);
+  const pixelNote = merged > 0 ? `In the slice and Pareto plots, trials that fall on the same pixel are drawn once (${merged.toLocaleString('en-US')} points left out).` : '';
+  const note = [sample.note, pixelNote].filter(Boolean).join(' ');
+  return { curves, lr: lrSvg, heatmap: heatSvg, parallel: parSvg, slices, pareto: paretoSvg, ...(note ? { sampleNote: note } : {}) };
 }

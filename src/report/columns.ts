@@ -147,7 +147,7 @@ export function importanceLines(lb: Leaderboard): string[] {
   if (!imp) return [];
   const width = Math.max(...imp.params.map((p) => p.name.length));
   return [
-    `parameter importance: share of ${lb.objective.metric}'s variance each explains (fANOVA on a random forest, ${imp.trials} trials)`,
+    `parameter importance: share of ${lb.objective.metric}'s variance each explains (fANOVA on a random forest, ${imp.trials} trials${imp.sample < imp.trials ? `, ${imp.sample} sampled a tree` : ''})`,
     ...imp.params.map((p) => `  ${p.name.padEnd(width)} ${bar(p.importance)} ${p.importance.toFixed(2)}`),
     ...imp.interactions.slice(0, 1).map((i) => `  interaction ${i.params.join(' × ')}: ${i.importance.toFixed(2)}`),
   ];

@@ -2,12 +2,10 @@
 // leaderboard, learning curves, objective against learning rate, and the lr × batch heatmap.
 import { adviceLines, columns, FLAG_LABEL, leakageLine, summaryLine } from './columns.js';
 import { renderCharts } from './charts.js';
+import { escapeHtml } from './escape.js';
 import type { Leaderboard } from './leaderboard.js';
 
-/** Escapes text for HTML text and quoted attribute values alike. */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
+export { escapeHtml };
 
 /** The report's look; the dashboard's stylesheet starts from it (src/dashboard/assets.ts). */
 export const REPORT_CSS = `
@@ -59,7 +57,7 @@ function importanceHtml(lb: Leaderboard): string {
     .map((p) => `<span>${e(p.name)}</span><div class="track"><div class="bar" style="width:${(p.importance * 100).toFixed(1)}%"></div></div><span>${e(p.importance.toFixed(2))}</span>`)
     .join('\n');
   const inter = imp.interactions.map((i) => `${i.params.join(' × ')} ${i.importance.toFixed(2)}`).join(', ');
-  return `<div class="card"><p class="note">Share of ${e(lb.objective.metric)}'s variance each parameter explains on its own: ${e(imp.method)} (Hutter et al., ICML 2014, as Optuna's FanovaImportanceEvaluator), ${imp.trials} ranked trials, ${imp.trees} trees.${inter ? ` Interactions: ${e(inter)}.` : ''}</p><div class="imp">${rows}</div></div>`;
+  return `<div class="card"><p class="note">Share of ${e(lb.objective.metric)}'s variance each parameter explains on its own: ${e(imp.method)} (Hutter et al., ICML 2014, as Optuna's FanovaImportanceEvaluator), ${imp.trials.toLocaleString('en-US')} ranked trials, ${imp.trees} trees${imp.sample < imp.trials ? `, each grown on a seeded bootstrap sample of ${imp.sample} of them` : ''}.${inter ? ` Interactions: ${e(inter)}.` : ''}</p><div class="imp">${rows}</div></div>`;
 }
 
 export async function renderHtml(lb: Leaderboard): Promise<string> {

@@ -36,6 +36,8 @@ export interface Importance {
   method: 'fANOVA (random forest)';
   trials: number;
   trees: number;
+  /** Trials in each tree's seeded bootstrap sample (IMPORTANCE_SAMPLE at most, said on the page). */
+  sample: number;
   params: ParameterImportance[];
   /** Pairs whose interaction explains at least 5 % of the variance, largest first. */
   interactions: Array<{ params: [string, string]; importance: number }>;
@@ -89,60 +91,109 @@ function encode(d: Dim, v: ParamValue | undefined): number {
   return d.log ? Math.log(x) : x;
 }
 
-/** One CART regression tree on the sample rows `idx`; returns its leaves as boxes. */
+/**
+ * One CART regression tree on the sample rows `idx` (a bootstrap: indices may repeat); returns its
+ * leaves as boxes. Each dimension's order of the sample is sorted once and split stably with its
+ * node, so a node scans its rows in order without sorting again (O(D·n) a level, not O(D·n log n)).
+ */
 function growTree(X: Float64Array[], y: Float64Array, idx: number[], dims: Dim[]): Leaf[] {
   const leaves: Leaf[] = [];
   const D = dims.length;
-  const grow = (rows: number[], lo: Float64Array, hi: Float64Array, depth: number): void => {
+  const m = idx.length;
+  // The sample's own copy: row k of the tree is usable row idx[k].
+  // (Plain loops: typed arrays' .from with a map function is slow in V8.)
+  const xs = dims.map((_, d) => {
+    const col = new Float64Array(m);
+    for (let k = 0; k < m; k++) col[k] = X[d][idx[k]];
+    return col;
+  });
+  const ys = new Float64Array(m);
+  for (let k = 0; k < m; k++) ys[k] = y[idx[k]];
+  const ord = xs.map((col) => {
+    const o = new Int32Array(m);
+    for (let k = 0; k < m; k++) o[k] = k;
+    return o.sort((a, b) => col[a] - col[b]);
+  });
+  const goesLeft = new Uint8Array(m);
+  const tmp = new Int32Array(m);
+  // A node is the same rows at [s, e) of every ord[d], each part sorted by its dimension.
+  const grow = (s: number, e: number, lo: Float64Array, hi: Float64Array, depth: number): void => {
+    const n = e - s;
+    const rows = ord[0];
     let sum = 0;
-    for (const i of rows) sum += y[i];
-    const mean = sum / rows.length;
-    let best: { d: number; at: number; gain: number; left: number[]; right: number[] } | undefined;
-    if (rows.length >= 2 && depth < MAX_DEPTH) {
+    for (let k = s; k < e; k++) sum += ys[rows[k]];
+    const mean = sum / n;
+    let bestD = -1;
+    let bestAt = 0;
+    let bestGain = 0;
+    if (n >= 2 && depth < MAX_DEPTH) {
       let sse = 0;
-      for (const i of rows) sse += (y[i] - mean) ** 2;
-      if (sse > 1e-12 * rows.length) {
+      let sq = 0;
+      for (let k = s; k < e; k++) {
+        const v = ys[rows[k]];
+        sse += (v - mean) ** 2;
+        sq += v * v;
+      }
+      if (sse > 1e-12 * n) {
         for (let d = 0; d < D; d++) {
-          const col = X[d];
-          const sorted = rows.slice().sort((a, b) => col[a] - col[b]);
+          const col = xs[d];
+          const o = ord[d];
           let ls = 0;
           let lq = 0;
           let rs = sum;
-          let rq = 0;
-          for (const i of sorted) rq += y[i] * y[i];
-          for (let k = 0; k < sorted.length - 1; k++) {
-            const yi = y[sorted[k]];
+          let rq = sq;
+          for (let k = s; k < e - 1; k++) {
+            const yi = ys[o[k]];
             ls += yi;
             lq += yi * yi;
             rs -= yi;
             rq -= yi * yi;
-            const a = col[sorted[k]];
-            const b = col[sorted[k + 1]];
+            const a = col[o[k]];
+            const b = col[o[k + 1]];
             if (a === b) continue;
-            const nl = k + 1;
-            const nr = sorted.length - nl;
-            const cost = lq - (ls * ls) / nl + (rq - (rs * rs) / nr);
-            const gain = sse - cost;
-            if (!best || gain > best.gain) best = { d, at: (a + b) / 2, gain, left: [], right: [] };
+            const nl = k - s + 1;
+            const nr = n - nl;
+            const gain = sse - (lq - (ls * ls) / nl + (rq - (rs * rs) / nr));
+            if (bestD < 0 || gain > bestGain) {
+              bestD = d;
+              bestAt = (a + b) / 2;
+              bestGain = gain;
+            }
           }
         }
       }
     }
-    if (!best || best.gain <= 1e-12) {
+    if (bestD < 0 || bestGain <= 1e-12) {
       leaves.push({ lo, hi, value: mean });
       return;
     }
-    const left: number[] = [];
-    const right: number[] = [];
-    for (const i of rows) (X[best.d][i] < best.at ? left : right).push(i);
+    const split = xs[bestD];
+    let nl = 0;
+    for (let k = s; k < e; k++) {
+      const r = rows[k];
+      goesLeft[r] = split[r] < bestAt ? 1 : 0;
+      nl += goesLeft[r];
+    }
+    // Stable partition of every order: the left rows first, each side still sorted.
+    for (let d = 0; d < D; d++) {
+      const o = ord[d];
+      let l = s;
+      let r = 0;
+      for (let k = s; k < e; k++) {
+        const i = o[k];
+        if (goesLeft[i]) o[l++] = i;
+        else tmp[r++] = i;
+      }
+      o.set(tmp.subarray(0, r), l);
+    }
     const lhi = hi.slice();
-    lhi[best.d] = best.at;
+    lhi[bestD] = bestAt;
     const rlo = lo.slice();
-    rlo[best.d] = best.at;
-    grow(left, lo, lhi, depth + 1);
-    grow(right, rlo, hi, depth + 1);
+    rlo[bestD] = bestAt;
+    grow(s, s + nl, lo, lhi, depth + 1);
+    grow(s + nl, e, rlo, hi, depth + 1);
   };
-  grow(idx, Float64Array.from(dims, (d) => d.lo), Float64Array.from(dims, (d) => d.hi), 0);
+  grow(0, m, Float64Array.from(dims, (d) => d.lo), Float64Array.from(dims, (d) => d.hi), 0);
   return leaves;
 }
 
@@ -168,27 +219,44 @@ const find = (xs: number[], x: number): number => {
 };
 
 /** fANOVA of one tree: total variance, main-effect variances, and pairwise interaction variances. */
-function decompose(leaves: Leaf[], dims: Dim[]): { total: number; main: number[]; pair: number[][] } {
+function decompose(leaves: Leaf[], dims: Dim[], scratch: { grid: Float64Array }): { total: number; main: number[]; pair: number[][] } {
   const D = dims.length;
+  const L = leaves.length;
   const width = dims.map((d) => d.hi - d.lo);
-  const frac = leaves.map((l) => Array.from({ length: D }, (_, d) => (l.hi[d] - l.lo[d]) / width[d]));
-  const vol = frac.map((f) => f.reduce((p, x) => p * x, 1));
-  let mean = 0;
-  leaves.forEach((l, i) => (mean += vol[i] * l.value));
-  let total = 0;
-  leaves.forEach((l, i) => (total += vol[i] * (l.value - mean) ** 2));
+  // Per leaf and dimension (flat, leaf-major): its share of the dimension's width, and the interval
+  // indices it spans between the tree's edges on that dimension.
+  const frac = new Float64Array(L * D);
+  const vol = new Float64Array(L);
   const E = dims.map((dim, d) => edges(leaves, d, dim));
-  const span = leaves.map((l) => dims.map((_, d) => [find(E[d], l.lo[d]), find(E[d], l.hi[d])] as const));
+  const span0 = new Int32Array(L * D);
+  const span1 = new Int32Array(L * D);
+  let mean = 0;
+  for (let i = 0; i < L; i++) {
+    const l = leaves[i];
+    let v = 1;
+    for (let d = 0; d < D; d++) {
+      const f = (l.hi[d] - l.lo[d]) / width[d];
+      frac[i * D + d] = f;
+      v *= f;
+      span0[i * D + d] = find(E[d], l.lo[d]);
+      span1[i * D + d] = find(E[d], l.hi[d]);
+    }
+    vol[i] = v;
+    mean += v * l.value;
+  }
+  let total = 0;
+  for (let i = 0; i < L; i++) total += vol[i] * (leaves[i].value - mean) ** 2;
   // Main effects: m_d over the intervals of d, by a difference array of each leaf's weighted value.
   const marg: Float64Array[] = [];
   const main = dims.map((_, d) => {
     const n = E[d].length - 1;
     const diff = new Float64Array(n + 1);
-    leaves.forEach((l, i) => {
-      const w = frac[i][d] > 0 ? (vol[i] / frac[i][d]) * l.value : 0;
-      diff[span[i][d][0]] += w;
-      diff[span[i][d][1]] -= w;
-    });
+    for (let i = 0; i < L; i++) {
+      const f = frac[i * D + d];
+      const w = f > 0 ? (vol[i] / f) * leaves[i].value : 0;
+      diff[span0[i * D + d]] += w;
+      diff[span1[i * D + d]] -= w;
+    }
     const m = new Float64Array(n);
     let acc = 0;
     let v = 0;
@@ -205,35 +273,47 @@ function decompose(leaves: Leaf[], dims: Dim[]): { total: number; main: number[]
     for (let b = a + 1; b < D; b++) {
       const na = E[a].length - 1;
       const nb = E[b].length - 1;
-      const diff = new Float64Array((na + 1) * (nb + 1));
-      leaves.forEach((l, i) => {
-        const f = frac[i][a] * frac[i][b];
-        if (f <= 0) return;
-        const w = (vol[i] / f) * l.value;
-        const [a0, a1] = span[i][a];
-        const [b0, b1] = span[i][b];
-        diff[a0 * (nb + 1) + b0] += w;
-        diff[a1 * (nb + 1) + b0] -= w;
-        diff[a0 * (nb + 1) + b1] -= w;
-        diff[a1 * (nb + 1) + b1] += w;
-      });
+      const stride = nb + 1;
+      // One grid reused across pairs and trees (fresh ones were ~100 MB of garbage a report).
+      const size = (na + 1) * stride;
+      if (scratch.grid.length < size) scratch.grid = new Float64Array(size);
+      const diff = scratch.grid;
+      diff.fill(0, 0, size);
+      for (let i = 0; i < L; i++) {
+        const f = frac[i * D + a] * frac[i * D + b];
+        if (f <= 0) continue;
+        const w = (vol[i] / f) * leaves[i].value;
+        const a0 = span0[i * D + a];
+        const a1 = span1[i * D + a];
+        const b0 = span0[i * D + b];
+        const b1 = span1[i * D + b];
+        diff[a0 * stride + b0] += w;
+        diff[a1 * stride + b0] -= w;
+        diff[a0 * stride + b1] -= w;
+        diff[a1 * stride + b1] += w;
+      }
       // 2-D prefix sums give m_ab on each cell; the interaction is what m_a and m_b leave.
-      let v = 0;
       for (let i = 0; i <= na; i++) {
         for (let j = 0; j <= nb; j++) {
-          const k = i * (nb + 1) + j;
-          if (i > 0) diff[k] += diff[k - (nb + 1)];
+          const k = i * stride + j;
+          if (i > 0) diff[k] += diff[k - stride];
           if (j > 0) diff[k] += diff[k - 1];
-          if (i > 0 && j > 0) diff[k] -= diff[k - (nb + 1) - 1];
+          if (i > 0 && j > 0) diff[k] -= diff[k - stride - 1];
         }
       }
+      let v = 0;
+      const ma = marg[a];
+      const mb = marg[b];
+      const ea = E[a];
+      const eb = E[b];
       for (let i = 0; i < na; i++) {
-        const wi = (E[a][i + 1] - E[a][i]) / width[a];
+        const wi = (ea[i + 1] - ea[i]) / width[a];
+        let row = 0;
         for (let j = 0; j < nb; j++) {
-          const wj = (E[b][j + 1] - E[b][j]) / width[b];
-          const m = diff[i * (nb + 1) + j];
-          v += wi * wj * (m - marg[a][i] - marg[b][j] + mean) ** 2;
+          const m = diff[i * stride + j];
+          row += (eb[j + 1] - eb[j]) * (m - ma[i] - mb[j] + mean) ** 2;
         }
+        v += (wi * row) / width[b];
       }
       pair[a][b] = pair[b][a] = v;
     }
@@ -250,14 +330,20 @@ export function parameterImportance(rows: readonly ImportanceInput[], names: rea
   if (usable.length < IMPORTANCE_MIN_TRIALS) return undefined;
   const dims = dimsOf(usable, names, opts.logScale ?? ((n) => n === 'learning_rate'));
   if (dims.length === 0) return undefined;
-  const X = dims.map((d) => Float64Array.from(usable, (r) => encode(d, r.params[d.name])));
-  const y = Float64Array.from(usable, (r) => r.value);
+  const X = dims.map((d) => {
+    const col = new Float64Array(usable.length);
+    for (let i = 0; i < usable.length; i++) col[i] = encode(d, usable[i].params[d.name]);
+    return col;
+  });
+  const y = new Float64Array(usable.length);
+  for (let i = 0; i < usable.length; i++) y[i] = usable[i].value;
   const random = rng(opts.seed ?? 1);
   const sum = { main: new Array(dims.length).fill(0), pair: dims.map(() => new Array(dims.length).fill(0)), trees: 0 };
   const m = Math.min(usable.length, IMPORTANCE_SAMPLE);
+  const scratch = { grid: new Float64Array(0) };
   for (let t = 0; t < IMPORTANCE_TREES; t++) {
     const idx = Array.from({ length: m }, () => Math.floor(random() * usable.length));
-    const { total, main, pair } = decompose(growTree(X, y, idx, dims), dims);
+    const { total, main, pair } = decompose(growTree(X, y, idx, dims), dims, scratch);
     if (!(total > 0)) continue;
     sum.trees++;
     main.forEach((v, d) => (sum.main[d] += v / total));
@@ -274,5 +360,5 @@ export function parameterImportance(rows: readonly ImportanceInput[], names: rea
     }
   }
   interactions.sort((p, q) => q.importance - p.importance);
-  return { method: 'fANOVA (random forest)', trials: usable.length, trees: sum.trees, params, interactions: interactions.slice(0, 3) };
+  return { method: 'fANOVA (random forest)', trials: usable.length, trees: sum.trees, sample: m, params, interactions: interactions.slice(0, 3) };
 }

@@ -2,7 +2,6 @@
 import { join } from 'node:path';
 import { atomicWrite } from '../atomic-write.js';
 import { renderCsv } from './csv.js';
-import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { buildLeaderboard, type LeaderboardInput } from './leaderboard.js';
 import { renderMarkdown } from './markdown.js';
@@ -39,7 +38,8 @@ export function renderReport(input: LeaderboardInput, opts: ReportOptions & { fo
     case 'json':
       return renderJson(lb);
     case 'html':
-      return renderHtml(lb);
+      // Loaded only for HTML: vega and vega-lite take ~0.7 s to import, which a text report need not pay.
+      return import('./html.js').then((m) => m.renderHtml(lb));
   }
 }
 

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { retentionDecisions, type Removal, type RetentionPolicy, type TrialFiles } from './policy.js';
 
 /** A trial directory's resume checkpoint and kept weights (the tfjs trainer's layout, engine/kept.ts). */
-const checkpointDir = (trialDir: string): string => join(trialDir, 'checkpoint');
-const WEIGHTS_DIR = 'weights';
+export const checkpointDir = (trialDir: string): string => join(trialDir, 'checkpoint');
+export const WEIGHTS_DIR = 'weights';
 
 /** Bytes under a path (a file or a directory tree); 0 when it does not exist. */
 export function diskBytes(path: string): number {
@@ -27,7 +27,8 @@ export interface TrialOnDisk {
   id: string;
   status: string;
   best?: number;
-  dir: string;
+  /** Its directory; undefined where it has none (nothing to measure or remove). */
+  dir?: string;
 }
 
 export function measure(trials: readonly TrialOnDisk[]): TrialFiles[] {
@@ -35,8 +36,8 @@ export function measure(trials: readonly TrialOnDisk[]): TrialFiles[] {
     id: t.id,
     status: t.status,
     ...(t.best !== undefined ? { best: t.best } : {}),
-    checkpointBytes: diskBytes(checkpointDir(t.dir)),
-    weightsBytes: diskBytes(join(t.dir, WEIGHTS_DIR)),
+    checkpointBytes: t.dir === undefined ? 0 : diskBytes(checkpointDir(t.dir)),
+    weightsBytes: t.dir === undefined ? 0 : diskBytes(join(t.dir, WEIGHTS_DIR)),
   }));
 }
 

@@ -11,7 +11,7 @@
 // - Over max_disk_mb, the lowest-ranked finished trials' weights go next, never the best trial's.
 
 /** Statuses after which a trial never trains again. */
-const FINISHED = new Set(['completed', 'diverged', 'stopped_early']);
+export const FINISHED: ReadonlySet<string> = new Set(['completed', 'diverged', 'stopped_early']);
 
 export interface RetentionPolicy {
   keep: 'best' | 'last' | 'all';

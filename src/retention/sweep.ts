@@ -1,13 +1,14 @@
 // The retention pass of a sweep: after a trial ends and when the sweep ends, remove what the policy
 // says (policy.ts) and journal each removal first (trial_files_removed), so that the journal never
 // lags the disk. The run loop calls it; it needs only the sweep directory, its state and its spec.
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { naturalGoal } from '../trial/objective.js';
 import type { JournalEventBody } from '../store/events.js';
 import { TRIALS_DIR } from '../store/layout.js';
 import type { SweepState } from '../store/state.js';
 import { planRemovals, removeFiles, type TrialOnDisk } from './apply.js';
-import { DEFAULT_RETENTION, type Removal, type RetentionPolicy } from './policy.js';
+import { DEFAULT_RETENTION, FINISHED, type Removal, type RetentionPolicy } from './policy.js';
 
 interface SpecView {
   objective: { metric: string; goal?: 'minimize' | 'maximize' };
@@ -29,13 +30,28 @@ function bestOf(epochs: ReadonlyArray<Record<string, unknown>>, metric: string, 
   return best;
 }
 
+/** The trials that have a directory under trials/ (trial directories are made only when something is written there). */
+function trialDirs(dir: string): Set<string> {
+  const trials = join(dir, TRIALS_DIR);
+  try {
+    if (!statSync(trials, { throwIfNoEntry: false })) return new Set();
+    return new Set(readdirSync(trials));
+  } catch {
+    return new Set();
+  }
+}
+
 export async function applyRetention(dir: string, state: SweepState, spec: SpecView, append: (body: JournalEventBody) => Promise<unknown>): Promise<Removal[]> {
+  // The run loop calls this after every trial: a sweep whose finished trials hold no files (a
+  // synthetic sweep) costs one readdir, not a stat of every trial's checkpoint and weights.
+  const present = trialDirs(dir);
+  if (![...present].some((id) => FINISHED.has(state.trials.get(id)?.status ?? ''))) return [];
   const goal = spec.objective.goal ?? naturalGoal(spec.objective.metric);
   const trials: TrialOnDisk[] = [...state.trials.values()].map((t) => ({
     id: t.id,
     status: t.status,
     best: bestOf(t.epochs as unknown as Array<Record<string, unknown>>, spec.objective.metric, goal),
-    dir: join(dir, TRIALS_DIR, t.id),
+    ...(present.has(t.id) ? { dir: join(dir, TRIALS_DIR, t.id) } : {}),
   }));
   const removals = planRemovals(trials, policyOf(spec), goal);
   for (const r of removals) {

@@ -83,7 +83,7 @@ export interface EventLog {
 export interface TrialFiles {
   /** The directory holding trials/<id>/ (the sweep directory of the file journal). */
   readonly dir: string;
-  /** The directory of one trial (checkpoint/, metrics.jsonl, log.txt), created on demand. */
+  /** The directory of one trial (checkpoint/, metrics.jsonl, log.txt): its path; made by the first write there. */
   trialDir(trialId: string): string;
   /** Append one line to the trial's log.txt. */
   log(trialId: string, line: string): Promise<void>;

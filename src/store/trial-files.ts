@@ -1,11 +1,18 @@
 // Trial files: trials/<id>/ under a directory that may be local or on a shared disk — the
 // engine's checkpoints, log.txt, and metrics.jsonl, a view of the trial's epochs in the event log
 // kept for people and tools that read one trial. Nothing here is the truth: the event log is.
+//
+// A trial's directory is made only when something is written there (the trainer's checkpoint or
+// weights, a log line): a trial that writes nothing (a synthetic trial, one that failed before it
+// started) leaves no directory, and 10,000 of them leave no 10,000 directories. metrics.jsonl is
+// kept beside the trial's own files, so it too is written only where the directory exists; every
+// reader (report, resume, retention, export, the dashboard) reads the journal and takes a missing
+// directory for a trial without files.
+import { statSync } from 'node:fs';
 import { appendFile, mkdir } from 'node:fs/promises';
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EpochMetrics } from '../trial/types.js';
-import { storeError } from './fs-errors.js';
+import { errnoOf, storeError } from './fs-errors.js';
 import { atomicWrite } from './fs-util.js';
 import { LOG_FILE, METRICS_FILE, TRIALS_DIR, checkTrialId } from './layout.js';
 import type { TrialFiles } from './store.js';
@@ -19,19 +26,20 @@ export class LocalTrialFiles implements TrialFiles {
     this.dir = resolve(dir);
   }
 
+  /** The path of the trial's directory; it is not created here (see the top of this file). */
   trialDir(trialId: string): string {
     checkTrialId(trialId);
-    const dir = join(this.dir, TRIALS_DIR, trialId);
-    try {
-      mkdirSync(dir, { recursive: true });
-    } catch (err) {
-      throw storeError('create trial directory', dir, err);
-    }
-    return dir;
+    return join(this.dir, TRIALS_DIR, trialId);
   }
 
   async log(trialId: string, line: string): Promise<void> {
-    const path = join(this.trialDir(trialId), LOG_FILE);
+    const dir = this.trialDir(trialId);
+    const path = join(dir, LOG_FILE);
+    try {
+      await mkdir(dir, { recursive: true });
+    } catch (err) {
+      throw storeError('create trial directory', dir, err);
+    }
     try {
       await appendFile(path, line.endsWith('\n') ? line : line + '\n');
     } catch (err) {
@@ -39,16 +47,16 @@ export class LocalTrialFiles implements TrialFiles {
     }
   }
 
-  /** Rewrite the trial's metrics.jsonl from `epochs()`, read when the write runs (the latest wins). */
+  /**
+   * Rewrite the trial's metrics.jsonl from `epochs()`, read when the write runs (the latest wins),
+   * where the trial has a directory.
+   */
   writeMetrics(trialId: string, epochs: () => readonly EpochMetrics[]): Promise<void> {
-    checkTrialId(trialId);
+    const dir = this.trialDir(trialId);
     const previous = this.metricsWrites.get(trialId) ?? Promise.resolve();
     const next = previous.catch(() => {}).then(async () => {
+      if (!isDirectory(dir)) return;
       const text = epochs().map((m) => JSON.stringify(m) + '\n').join('');
-      const dir = join(this.dir, TRIALS_DIR, trialId);
-      await mkdir(dir, { recursive: true }).catch((err: unknown) => {
-        throw storeError('create trial directory', dir, err);
-      });
       await atomicWrite(join(dir, METRICS_FILE), text, { durable: false });
     });
     this.metricsWrites.set(trialId, next);
@@ -61,5 +69,16 @@ export class LocalTrialFiles implements TrialFiles {
   /** Wait for the metrics views being written. */
   async flush(): Promise<void> {
     await Promise.all([...this.metricsWrites.values()].map((p) => p.catch(() => {})));
+  }
+}
+
+/** Synchronous, and without an exception for a missing path: asked after every epoch of every trial. */
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+  } catch (err) {
+    const code = errnoOf(err);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    throw storeError('read trial directory', path, err);
   }
 }

@@ -3,8 +3,8 @@
 // it, per-trial log lines in order, and a flush that waits for all of it to be durable.
 import type { JournalEvent, JournalEventBody } from '../store/events.js';
 import { LeaseLostError } from '../store/lease.js';
-import { foldTrials } from '../store/fold.js';
-import type { TrialState } from '../store/state.js';
+import { applyEvent, foldTrials } from '../store/fold.js';
+import type { SweepState, TrialState } from '../store/state.js';
 import type { Store } from '../store/store.js';
 
 export interface RecorderHooks {
@@ -24,6 +24,13 @@ export class Recorder {
   readonly #pending = new Set<Promise<unknown>>();
   readonly #seqs = new Set<number>();
   readonly #logs = new Map<string, Promise<void>>();
+  /**
+   * The fold of `events`, kept up to date event by event (the run loop asks for it after every
+   * trial: refolding the whole journal each time made a sweep quadratic in its trials). An event
+   * that lands before the last one folded (another worker's, on a shared sweep) drops it; the next
+   * read folds again.
+   */
+  #state: SweepState | undefined;
   #fatal: unknown;
 
   constructor(store: Store, events: readonly JournalEvent[], hooks: RecorderHooks = {}) {
@@ -35,6 +42,11 @@ export class Recorder {
   /** The error of the first failed append (undefined while every append succeeded). */
   get fatal(): unknown {
     return this.#fatal;
+  }
+
+  /** The state of the sweep as the events recorded so far fold (the store's own fold, foldTrials). */
+  get state(): SweepState {
+    return (this.#state ??= foldTrials(this.events));
   }
 
   trialState(trialId: string): TrialState | undefined {
@@ -99,6 +111,8 @@ export class Recorder {
 
   #remember(event: JournalEvent): void {
     this.#seqs.add(event.seq);
+    if (this.#state && event.seq > this.#state.lastSeq) applyEvent(this.#state, event);
+    else this.#state = undefined;
     insertBySeq(this.events, event);
     const id = (event as { trial_id?: string }).trial_id;
     if (id === undefined) return;

@@ -227,7 +227,7 @@ export class Supervisor {
       config = this.#trainer.trainer.configure(this.#spec.task, request, { specDir: this.#origin.specDir, backend: this.#origin.backend ?? this.#spec.resources.backend });
     } catch (err) {
       await journal.flush();
-      return this.#fail(trial, attempt, describeError(err));
+      return this.#fail(trial, attempt, describeError(err), false);
     }
 
     // Stop (graceful) on interrupt, timeout or an early-stop decision; kill on a hard stop or a
@@ -315,18 +315,25 @@ export class Supervisor {
     this.#retaining = this.#retaining.then(async () => {
       await this.#journal.flush();
       if (this.#journal.fatal !== undefined) return;
-      await applyRetention(this.#store.dir, foldTrials(await this.#store.events()), this.#spec, (body) => this.#journal.append(body));
+      // A shared sweep's other workers append too: read their events; a sweep of one writer has them all in memory.
+      const state = this.#store.shared ? foldTrials(await this.#store.events()) : this.#journal.state;
+      await applyRetention(this.#store.dir, state, this.#spec, (body) => this.#journal.append(body));
     });
     await this.#retaining;
   }
   #retaining: Promise<void> = Promise.resolve();
 
-  async #fail(trial: PlannedTrial, attempt: number, error: TrialErrorInfo): Promise<void> {
+  /**
+   * `ran`: whether the trainer ran (the failure came from its run, not from configuring it). Only
+   * then does the trial's log get the error with its stack: a trial that failed before it started
+   * has its error in the journal's trial_failed and needs no directory of its own.
+   */
+  async #fail(trial: PlannedTrial, attempt: number, error: TrialErrorInfo, ran = true): Promise<void> {
     const journal = this.#journal;
-    if (error.input) return this.#badInput(trial, attempt, error);
+    if (error.input) return this.#badInput(trial, attempt, error, ran);
     const maxRetries = this.#spec.resources.max_retries ?? 1;
     const retry = willRetry(attempt, maxRetries, error.input);
-    await journal.log(trial.id, `attempt ${attempt} failed${error.outOfMemory ? ' (out of memory)' : ''}: ${error.stack ?? error.message}`);
+    if (ran) await journal.log(trial.id, `attempt ${attempt} failed${error.outOfMemory ? ' (out of memory)' : ''}: ${error.stack ?? error.message}`);
     await journal.append({
       type: 'trial_failed',
       trial_id: trial.id,
@@ -347,8 +354,8 @@ export class Supervisor {
    * is the sweep's, not the trial's: every trial shares it. Stop the sweep and report it (exit 2);
    * the trial stays due (will_retry; bad_input marks why it is not retried now), so that once the input is fixed, resume runs it again.
    */
-  async #badInput(trial: PlannedTrial, attempt: number, error: TrialErrorInfo): Promise<void> {
-    await this.#journal.log(trial.id, `attempt ${attempt} stopped the sweep on bad input: ${error.message}`);
+  async #badInput(trial: PlannedTrial, attempt: number, error: TrialErrorInfo, ran: boolean): Promise<void> {
+    if (ran) await this.#journal.log(trial.id, `attempt ${attempt} stopped the sweep on bad input: ${error.message}`);
     await this.#journal.append({ type: 'trial_failed', trial_id: trial.id, attempt, error: error.message, will_retry: true, bad_input: true });
     this.#inputError ??= error.message;
     this.#stopAll.abort('bad input');

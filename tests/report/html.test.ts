@@ -82,11 +82,13 @@ describe('the HTML report in a browser', () => {
         return {
           width: box.width,
           height: box.height,
-          lines: svg.querySelectorAll('.mark-line path').length,
+          // vega's line marks, or the trials of the parallel plot (written directly, parallel.ts).
+          lines: svg.querySelectorAll('.mark-line path, g.lines path').length,
           rects: svg.querySelectorAll('.mark-rect.role-mark path').length,
-          symbols: svg.querySelectorAll('.mark-symbol path').length,
+          // vega's symbols, or the points of a slice plot (written directly, scatter.ts).
+          symbols: svg.querySelectorAll('.mark-symbol path, g.points circle').length,
           rules: svg.querySelectorAll('.mark-rule line').length,
-          title: svg.querySelector('.role-title-text text')?.textContent ?? '',
+          title: svg.querySelector('.role-title-text text, text.title')?.textContent ?? '',
         };
       }),
     );
@@ -133,10 +135,14 @@ describe('the HTML report in a browser', () => {
     expect(text).toMatch(/The plots of all trials show 1,000 of the 9,\d{3} ranked trials: the top 100 and an even sample/);
     expect(text).toMatch(/… 9,500 more trials not in this table/);
     expect(text).toMatch(/Parameter importance/);
+    // The forest's per-tree sample is capped (importance.ts) and the page says so.
+    expect(text).toMatch(/9,\d{3} ranked trials, 16 trees, each grown on a seeded bootstrap sample of 256 of them/);
     const parallel = page.locator('figure', { hasText: 'All trials: parameters and objective' });
-    expect(await parallel.locator('.mark-line path').count()).toBe(1000);
+    expect(await parallel.locator('g.lines path').count()).toBe(1000);
     const pareto = page.locator('figure', { hasText: 'Pareto front' });
-    expect(await pareto.locator('.mark-symbol path').count()).toBeGreaterThan(100);
+    // Dominated points one per pixel (charts.ts onePerPixel), the front whole: still dozens drawn.
+    expect(await pareto.locator('.mark-symbol path').count()).toBeGreaterThan(50);
+    expect(text).toMatch(/In the slice and Pareto plots, trials that fall on the same pixel are drawn once \([\d,]+ points left out\)/);
     expect(await page.locator('figure', { hasText: /val_loss vs (learning_rate|batch_size|epochs|weight_decay|dropout|method)$/ }).count()).toBe(6);
     await page.close();
   }, 120_000);

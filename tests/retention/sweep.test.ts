@@ -53,4 +53,30 @@ describe('applyRetention', () => {
       /^trial t0: its best-epoch weights were not kept: the retention policy removed them \(ranks 3, outside keep_top_trials 1\)/,
     );
   });
+
+  it('ranks trials that have no directory (they wrote no file) without touching the disk for them, and does nothing while no finished trial has one', async () => {
+    const dir = join(tempDir('finesweep-retention-sweep-'), 'sweep');
+    const store = await JournalStore.open(dir, { create: true });
+    const raw = validSpec();
+    raw.objective = { metric: 'val_accuracy' };
+    raw.resources = { checkpoints: { keep_top_trials: 1 } };
+    const spec = validateSpec(raw, 'spec.json');
+    for (const [i, [id, acc]] of ([['t0', 0.9], ['t1', 0.8]] as const).entries()) {
+      await store.append({ type: 'trial_started', trial_id: id, index: i, params: { learning_rate: 1e-3, batch_size: 16, epochs: 1 }, slot: 0, attempt: 1, from_epoch: 0 });
+      await store.append({ type: 'epoch_ended', trial_id: id, metrics: { epoch: 1, train_loss: 0.5, val_loss: 0.5, val_accuracy: acc, seconds: 1 } });
+    }
+    // t1 (still running) has files; t0 finished without a directory: nothing to remove yet.
+    mkdirSync(join(dir, 'trials', 't1', 'weights'), { recursive: true });
+    writeFileSync(join(dir, 'trials', 't1', 'weights', 'best.fsw'), Buffer.alloc(40));
+    await store.append({ type: 'trial_completed', trial_id: 't0', seconds: 1 });
+    expect(await applyRetention(dir, foldTrials(await store.events()), spec, (e) => store.append(e))).toEqual([]);
+    expect(existsSync(join(dir, 'trials', 't0'))).toBe(false);
+    // t1 finishes second best: t0, without files, still holds the one place kept_top_trials gives.
+    await store.append({ type: 'trial_completed', trial_id: 't1', seconds: 1 });
+    const removals = await applyRetention(dir, foldTrials(await store.events()), spec, (e) => store.append(e));
+    expect(removals.map((r) => `${r.trial_id}:${r.what}`)).toEqual(['t1:weights']);
+    expect(existsSync(join(dir, 'trials', 't1', 'weights'))).toBe(false);
+    expect(existsSync(join(dir, 'trials', 't0'))).toBe(false);
+    await store.close();
+  });
 });

@@ -164,6 +164,62 @@ describe('the journal', () => {
     }
   });
 
+  it('keeps every append that resolved when its writer is killed with SIGKILL (written, not yet fsynced: the page cache outlives the process)', async () => {
+    const root = compiledStore();
+    const dir = mkdtempSync(join(tmpdir(), 'finesweep-journal-'));
+    const path = join(dir, 'journal.jsonl');
+    const script = childScript('append-acked', `
+      import { writeSync } from 'node:fs';
+      import { Journal } from '${root}/src/store/journal.js';
+      const j = new Journal(process.argv[2]);
+      // One at a time, each acknowledged on stdout once its append resolved.
+      for (let n = 0; ; n++) {
+        const e = await j.append({ type: 'trial_stopped', trial_id: 't' + n, epoch: n, reason: 'x' });
+        writeSync(1, e.seq + '\\n');
+      }
+    `);
+    const child = spawn(process.execPath, [script, path], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      let acked = 0;
+      let buffered = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.on('data', (chunk: Buffer) => {
+          buffered += chunk.toString();
+          const lines = buffered.split('\n');
+          buffered = lines.pop()!;
+          for (const l of lines) acked = Math.max(acked, Number(l));
+          if (acked >= 300) {
+            child.kill('SIGKILL');
+            resolve();
+          }
+        });
+        child.on('exit', (code) => (acked >= 300 ? resolve() : reject(new Error(`writer exited (${code}) after ${acked} appends`))));
+      });
+      expect((await exited(child)).signal).toBe('SIGKILL');
+      const read = await readJournal(path);
+      // Every acknowledged event is there (appends the kill cut short may be there too, or torn).
+      expect(read.events.length).toBeGreaterThanOrEqual(acked);
+      expect(read.events.slice(0, acked).map((e) => e.seq)).toEqual(Array.from({ length: acked }, (_, i) => i + 1));
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('syncs behind the appends: sync() and close() resolve once fdatasync has covered every written line', async () => {
+    const j = freshJournal();
+    const written = await Promise.all(Array.from({ length: 20 }, (_, i) => j.append(stopped(i))));
+    await j.sync();
+    await j.append(stopped(20));
+    await j.close();
+    const events = expectIntact(j.path);
+    expect(events).toHaveLength(21);
+    expect(events.slice(0, 20)).toEqual(written);
+    // A removal is journaled before files go on its word: its append resolves only once synced.
+    const removal = await j.append({ type: 'trial_files_removed', trial_id: 't0', what: 'checkpoint', bytes: 1, reason: 'x' });
+    expect(removal.seq).toBe(22);
+  });
+
   it('reads a sweep that is still being written without taking its lock', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'finesweep-journal-'));
     writeFileSync(join(dir, 'spec.resolved.json'), JSON.stringify({ hash: 'h', spec: { name: 'demo' } }));

@@ -1,7 +1,7 @@
 // One suite for the Store interface, run against every implementation: the journal in the sweep
 // directory, and PostgreSQL (a real server this file starts; the sweep is named after the
 // directory, which holds its trial files).
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -136,11 +136,14 @@ describe.each(implementations)('the $name store', (impl) => {
     expect(await (await open(dir)).readSpec()).toEqual({ spec, hash: 'abc123' });
   });
 
-  it('gives each trial its own directory, created on demand, and refuses ids that escape it', async () => {
+  it('gives each trial its own directory, made by the first write there, and refuses ids that escape it', async () => {
     const dir = freshDir();
     const store = await open(dir, { create: true });
     const t = store.trialDir('trial-0007');
     expect(t.startsWith(store.dir)).toBe(true);
+    // Naming it makes nothing: a trial that writes no file leaves no directory.
+    expect(existsSync(t)).toBe(false);
+    await store.log('trial-0007', 'hello');
     expect(statSync(t).isDirectory()).toBe(true);
     expect(() => store.trialDir('../evil')).toThrow(SweepError);
     expect(() => store.trialDir('a/b')).toThrow(SweepError);
@@ -172,6 +175,8 @@ describe.each(implementations)('the $name store', (impl) => {
 
   it('records per-epoch metrics for a trial, one line per epoch, the latest report of an epoch winning', async () => {
     const store = await open(freshDir(), { create: true });
+    // The view goes beside the trial's own files (a trainer's checkpoint made its directory).
+    mkdirSync(store.trialDir('t0'), { recursive: true });
     await store.append(started('t0', 0));
     await store.append({ type: 'epoch_ended', trial_id: 't0', metrics: epoch(1, 0.9) });
     await store.append({ type: 'epoch_ended', trial_id: 't0', metrics: epoch(2, 0.8) });
@@ -185,6 +190,7 @@ describe.each(implementations)('the $name store', (impl) => {
   it('keeps the per-epoch metrics of earlier runs when a reopened sweep reports the next epoch', async () => {
     const dir = freshDir();
     const first = await open(dir, { create: true });
+    mkdirSync(first.trialDir('t0'), { recursive: true });
     await first.append(started('t0', 0));
     await first.append({ type: 'epoch_ended', trial_id: 't0', metrics: epoch(1, 0.9) });
     await first.append({ type: 'epoch_ended', trial_id: 't0', metrics: epoch(2, 0.8) });

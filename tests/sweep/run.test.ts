@@ -1,5 +1,6 @@
-import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { InputError, InterruptedError } from '../../src/errors.js';
 import { resumeSweep, runSweep, type SweepProgress } from '../../src/sweep/session.js';
@@ -22,9 +23,33 @@ describe('runSweep with synthetic trials (real worker threads)', () => {
     expect(ofType(events, 'sweep_completed')).toEqual([expect.objectContaining({ completed: 6, failed: 0, diverged: 0 })]);
     expect(events.at(-1)?.type).toBe('sweep_completed');
     expect([...out.state.trials.values()].every((t) => t.status === 'completed')).toBe(true);
-    // metrics.jsonl, the per-trial view of the journal
-    const first = started[0].trial_id;
-    expect(readFileSync(join(out.dir, 'trials', first, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+    // A trial that writes no file (a one-epoch synthetic trial: no checkpoint, no log) leaves no directory.
+    expect(existsSync(join(out.dir, 'trials'))).toBe(false);
+  });
+
+  it('writes metrics.jsonl, the per-trial view of the journal, beside the files of a trial that keeps some', async () => {
+    const dir = tempDir('finesweep-run-');
+    // Three epochs: the synthetic trial keeps a checkpoint, so it has a directory.
+    const out = await runSweep(writeSpec(dir, { learningRates: [1e-3], batchSizes: [8], epochs: 3 }), { resultsDir: join(dir, 'results'), trainer: syntheticTrainerUrl('noop') });
+    const [trial] = ofType(journal(out.dir), 'trial_started');
+    const lines = readFileSync(join(out.dir, 'trials', trial.trial_id, 'metrics.jsonl'), 'utf8').trim().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as { epoch: number }).epoch)).toEqual([1, 2, 3]);
+  });
+
+  it('a trial that fails before it starts (its trainer refuses to configure it) leaves no directory: the journal has its error', async () => {
+    const dir = tempDir('finesweep-run-');
+    // A trainer of its own whose configure throws (a real module, loaded by URL like any trainer).
+    const trainer = join(dir, 'refusing-trainer.mjs');
+    writeFileSync(trainer, `export default {
+      name: 'refusing', place: () => 'inline',
+      configure: (_task, request) => { throw new Error('cannot configure ' + request.trialId); },
+      run: async () => { throw new Error('never run'); },
+    };\n`);
+    const out = await runSweep(writeSpec(dir, { learningRates: [1e-3], resources: { max_retries: 0 } }), { resultsDir: join(dir, 'results'), trainer: pathToFileURL(trainer).href });
+    const failed = ofType(journal(out.dir), 'trial_failed');
+    expect(failed).toHaveLength(2);
+    expect(failed.every((f) => /^cannot configure t\d{3}-/.test(f.error) && !f.will_retry)).toBe(true);
+    expect(existsSync(join(out.dir, 'trials'))).toBe(false);
   });
 
   it('retries a trial that throws max_retries times, logs the error, and goes on', async () => {

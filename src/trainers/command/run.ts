@@ -1,6 +1,7 @@
 // Supervises one attempt of a command trial: starts the program, turns each metrics line into an
 // epoch event as it arrives, and ends it the way the protocol says (README "The command trainer").
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { InputError } from '../../errors.js';
 import type { CommandConfig } from './config.js';
 import { MetricsFollower } from './metrics-file.js';
@@ -84,6 +85,8 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
   };
 
   // Each attempt reports into a fresh file: a retry or a resume must not re-read the last attempt's lines.
+  // The trial directory is made by the first write there (the store does not make it in advance).
+  await mkdir(dirname(config.metricsFile), { recursive: true });
   await writeFile(config.metricsFile, '');
   const follower = new MetricsFollower(config.metricsFile, onLine, (err) => end({ kind: 'failure', message: err.message }));
   await follower.start();
