@@ -231,6 +231,13 @@ export class PgLog implements EventLog {
       const seq = seqs.get(q.idem);
       return seq === undefined ? undefined : stamp(q.body, seq, time);
     });
+    // A once-key left out without its winner in the statement's snapshot: a writer that committed
+    // it while this statement waited for the trial's row. A fresh read finds it.
+    const missing = onces.filter((k, i): k is string => k !== null && written[i] === undefined && !recorded.has(k) && !written.some((w, j) => w !== undefined && onces[j] === k));
+    if (missing.length > 0) {
+      const late = await this.pool.query<{ once: string; body: JournalEvent }>('SELECT once, body FROM finesweep_events WHERE sweep_id = $1 AND once = ANY($2::text[])', [this.sweepId, missing]);
+      for (const row of late.rows) recorded.set(row.once, row.body);
+    }
     return all.map((q, i) => {
       const event = written[i];
       if (event) return event;
