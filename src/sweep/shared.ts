@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
-import { discoverGpus, type GpuSetting } from '../pool/gpus.js';
+import { discoverGpus } from '../pool/gpus.js';
 import { specHash } from '../spec/hash.js';
 import { loadSpec } from '../spec/load.js';
 import type { ResolvedSpec } from '../spec/types.js';
@@ -30,8 +30,6 @@ export interface SharedOptions {
   trialFiles?: string;
   heartbeatMs?: number;
   expiryMs?: number;
-  /** This worker's GPUs (`worker --gpus`): overrides the spec's resources.gpus for its slots. */
-  gpus?: GpuSetting;
 }
 
 type SweepStarted = Extract<JournalEvent, { type: 'sweep_started' }>;
@@ -76,9 +74,7 @@ export async function workSweep(location: string, name: string, opts: SweepRunOp
   try {
     const saved = await store.readSpec();
     if (!saved) throw new InputError(`sweep ${JSON.stringify(name)} in ${store.location} has no spec yet; create it with finesweep run --storage`);
-    const recorded = saved.spec as ResolvedSpec;
-    // The machine's GPUs are the worker's to say: its slots are pinned to them, as run pins its own.
-    const spec: ResolvedSpec = opts.gpus === undefined ? recorded : { ...recorded, resources: { ...recorded.resources, gpus: opts.gpus } };
+    const spec = saved.spec as ResolvedSpec;
     const events = await leased.catchUp();
     const first = events.find((e): e is SweepStarted => e.type === 'sweep_started');
     const target = first?.trials ?? expandTrials(spec).length;

@@ -55,6 +55,10 @@ describe('finesweep worker --gpus', () => {
     expect(new Set(started.map((e) => e.slot))).toEqual(new Set([0, 1]));
     for (const s of started) expect(readFileSync(join(files, 'trials', s.trial_id, 'log.txt'), 'utf8')).toContain(`CUDA_VISIBLE_DEVICES=${s.gpu}\n`);
     expect(events.filter((e) => e.type === 'trial_completed')).toHaveLength(4);
+    // --gpus is this worker's, not the sweep's: its sweep_started names the sweep's own spec hash.
+    const hashes = events.flatMap((e) => (e.type === 'sweep_started' ? [e.spec_hash] : []));
+    expect(hashes).toHaveLength(2);
+    expect(new Set(hashes).size).toBe(1);
     const seen = readFileSync(marker, 'utf8').trim().split('\n').map((line) => line.split(' ')[2]);
     expect(new Set(seen)).toEqual(new Set(['1', '3']));
   });
