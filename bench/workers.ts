@@ -3,7 +3,7 @@
 // trial's lease takes to be taken over after kill -9 of its worker. A throwaway cluster (fsync on)
 // is started for the run. Runnable alone: `npm run build && node dist/bench/workers.js`.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,7 @@ const NOOP = join(ROOT, 'dist/bench/trainers/noop.js');
 export interface WorkersBench {
   trials: number;
   journal: Run;
-  postgres: Array<Run & { workers: number }>;
+  postgres: PgRun[];
   takeOverSeconds: number;
   leaseSeconds: number;
   heartbeatSeconds: number;
@@ -31,6 +31,17 @@ interface Run {
   msPerTrial: number;
   /** CPU seconds of the finesweep processes per wall second: the cores they kept busy (the server's not counted). */
   cores: number;
+}
+
+interface PgRun extends Run {
+  workers: number;
+  /** The PostgreSQL server's CPU seconds (every backend and helper process) per wall second. */
+  serverCores: number;
+  /**
+   * From the first trial_started to the last trial_completed (the events' times): the time a
+   * trial takes once the workers run, without their process start (about 2 s each here).
+   */
+  steadyMsPerTrial: number;
 }
 
 /** User + system CPU seconds of this process's reaped children (from /proc). */
@@ -46,7 +57,7 @@ function cli(args: string[], cwd: string): Promise<number | null> {
 }
 
 function spec(dir: string, name: string, trials: number, extra: Record<string, unknown> = {}): string {
-  const batches = 10;
+  const batches = Math.min(10, trials); // trials = learning rates × batch sizes (exactly, for a count below 10)
   const spec = {
     name,
     task: { type: 'classification', model: 'model', data: { train: 'train.jsonl' } },
@@ -61,6 +72,34 @@ function spec(dir: string, name: string, trials: number, extra: Record<string, u
   const path = join(dir, `${name}.json`);
   writeFileSync(path, JSON.stringify(spec));
   return path;
+}
+
+/** User + system CPU seconds of the server: the postmaster, its reaped backends, and its live children. */
+function serverCpu(pg: PgCluster): number {
+  const postmaster = Number(readFileSync(join(pg.sql('show data_directory'), 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const fields = (pid: number | string): string[] => {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return f.slice(f.lastIndexOf(')') + 2).split(' ');
+  };
+  const own = fields(postmaster);
+  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]); // utime stime cutime cstime
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const f = fields(pid);
+      if (Number(f[1]) === postmaster) ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks / 100;
+}
+
+/** Milliseconds a trial from the first trial_started to the last trial_completed. */
+function steadyMs(all: readonly { type: string; time: string }[], trials: number): number {
+  const started = all.filter((e) => e.type === 'trial_started').map((e) => Date.parse(e.time));
+  const ended = all.filter((e) => e.type === 'trial_completed').map((e) => Date.parse(e.time));
+  return (Math.max(...ended) - Math.min(...started)) / trials;
 }
 
 async function timed(f: () => Promise<unknown>, trials: number): Promise<Run> {
@@ -91,10 +130,13 @@ export async function benchWorkers(trials = 400): Promise<WorkersBench> {
       await cli(['run', '--storage', pg.url(), spec(dir, name, trials), '--no-work', '--trainer', NOOP], dir);
       const files = join(dir, name);
       mkdirSync(files);
+      const server0 = serverCpu(pg);
       const run = await timed(() => Promise.all(Array.from({ length: workers }, () => cli(['worker', '--storage', pg.url(), '--sweep', name, '--workers', '1', '--trainer', NOOP, '--trial-files', files], dir))), trials);
-      postgres.push({ workers, ...run });
+      const serverCores = (serverCpu(pg) - server0) / run.seconds;
+      postgres.push({ workers, ...run, serverCores, steadyMsPerTrial: steadyMs(await events(pg, name, files), trials) });
     }
-    // Take-over: a long trial on worker A; kill -9 A after its first epoch; B (already polling) takes it.
+    // Take-over: the one trial of a sweep, on worker A; kill -9 A after its first epoch; B takes that trial
+    // once its lease expires (its second trial_started: B has nothing else to start).
     const heartbeat = 1;
     const lease = 5;
     await cli(['run', '--storage', pg.url(), spec(dir, 'takeover', 1, { epochs: { value: 3 }, pause_ms: { value: 2000 } }), '--no-work', '--trainer', NOOP], dir);
@@ -121,7 +163,11 @@ export function formatWorkers(b: WorkersBench): string {
   const lines = [
     `${b.trials} noop trials, 1 slot a process, on ${availableParallelism()} cores (load average ${loadavg()[0].toFixed(1)}):`,
     `  file journal, 1 process: ${b.journal.seconds.toFixed(1)} s, ${b.journal.trialsPerSecond.toFixed(1)} trials/s, ${b.journal.msPerTrial.toFixed(1)} ms a trial, ${b.journal.cores.toFixed(2)} cores busy`,
-    ...b.postgres.map((r) => `  PostgreSQL, ${r.workers} worker${r.workers > 1 ? 's' : ''}: ${r.seconds.toFixed(1)} s, ${r.trialsPerSecond.toFixed(1)} trials/s (${(r.trialsPerSecond / one.trialsPerSecond).toFixed(2)}× one worker), ${r.msPerTrial.toFixed(1)} ms a trial, ${r.cores.toFixed(2)} cores busy (server not counted)`),
+    ...b.postgres.map(
+      (r) =>
+        `  PostgreSQL, ${r.workers} worker${r.workers > 1 ? 's' : ''}: ${r.seconds.toFixed(1)} s, ${r.trialsPerSecond.toFixed(1)} trials/s (${(r.trialsPerSecond / one.trialsPerSecond).toFixed(2)}× one worker), ${r.msPerTrial.toFixed(1)} ms a trial; ` +
+        `first start to last completion ${r.steadyMsPerTrial.toFixed(1)} ms a trial (${(one.steadyMsPerTrial / r.steadyMsPerTrial).toFixed(2)}×); cores busy: workers ${r.cores.toFixed(2)} + server ${r.serverCores.toFixed(2)}`,
+    ),
     `  lease take-over after kill -9: ${b.takeOverSeconds.toFixed(1)} s (lease ${b.leaseSeconds} s + heartbeat ${b.heartbeatSeconds} s = ${b.leaseSeconds + b.heartbeatSeconds} s)`,
   ];
   return lines.join('\n');

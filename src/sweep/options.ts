@@ -18,6 +18,8 @@ export interface SweepRunOptions {
   backend?: string;
   /** Overrides resources.workers (CPU slots). */
   workers?: number;
+  /** Overrides resources.gpus (`worker --gpus`: this machine's GPUs for its slots). */
+  gpus?: 0 | 'auto' | number[];
   /**
    * Tests and benchmarks only: the module URL of the trainer that runs every trial, in place of
    * the one the spec's task.type names (e.g. a synthetic trainer of bench/trainers/).

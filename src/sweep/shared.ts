@@ -11,7 +11,6 @@ import { specHash } from '../spec/hash.js';
 import { loadSpec } from '../spec/load.js';
 import type { ResolvedSpec } from '../spec/types.js';
 import type { JournalEvent } from '../store/events.js';
-import { foldTrials } from '../store/fold.js';
 import { LOG_FILE, METRICS_FILE, TRIALS_DIR } from '../store/layout.js';
 import { poolSizeFor } from '../store/postgres/pool.js';
 import { PgStore } from '../store/postgres/pg-store.js';
@@ -67,7 +66,8 @@ export async function createSharedSweep(location: string, specPath: string, opts
 
 /** One worker on a shared sweep: claim, run, record, until no trial of the sweep is open. */
 export async function workSweep(location: string, name: string, opts: SweepRunOptions & SharedOptions = {}): Promise<SweepOutcome> {
-  const gpus = await discoverGpus(undefined, opts.env).catch(() => []);
+  // The pool is sized before the spec is read: from this machine's GPUs (or --gpus), else the CPU slots.
+  const gpus = await discoverGpus(opts.gpus, opts.env).catch(() => []);
   const store = await PgStore.open(location, { sweep: name, trialFiles: opts.trialFiles, poolSize: poolSizeFor(Math.max(opts.workers ?? 1, gpus.length)) });
   const leases = new TrialLeases(store.eventLog, { heartbeatMs: opts.heartbeatMs, expiryMs: opts.expiryMs });
   const leased = new LeasedStore(store, leases);
@@ -75,7 +75,7 @@ export async function workSweep(location: string, name: string, opts: SweepRunOp
     const saved = await store.readSpec();
     if (!saved) throw new InputError(`sweep ${JSON.stringify(name)} in ${store.location} has no spec yet; create it with finesweep run --storage`);
     const spec = saved.spec as ResolvedSpec;
-    const events = await store.catchUp();
+    const events = await leased.catchUp();
     const first = events.find((e): e is SweepStarted => e.type === 'sweep_started');
     const target = first?.trials ?? expandTrials(spec).length;
     const planned = expandTrials(spec, { maxTrials: target }).slice(0, target);
@@ -86,8 +86,8 @@ export async function workSweep(location: string, name: string, opts: SweepRunOp
       const t = await nextClaim(leased, { propose, signal: opts.signal });
       if (!t) return undefined;
       // What other workers recorded since the last claim (read incrementally, never the whole log).
-      const history = await store.catchUp();
-      const state = foldTrials(store.known.filter((e) => (e as { trial_id?: string }).trial_id === t.id)).trials.get(t.id);
+      const history = await leased.catchUp();
+      const state = leased.trialState(t.id);
       const last = state?.epochs.at(-1)?.epoch ?? 0;
       // Its checkpoint is where the trial files are shared (or it last ran here); else epoch 0.
       const fromEpoch = last > 0 && hasCheckpoint(join(store.dir, TRIALS_DIR, t.id)) ? last : 0;

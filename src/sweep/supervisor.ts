@@ -101,7 +101,7 @@ export class Supervisor {
     if (this.#queue.length === 0 && this.#planned.length >= this.#target && initial.completed) return this.#outcome(initial);
 
     const resources = this.#spec.resources;
-    const gpus = await discoverGpus(resources.gpus as 0 | 'auto' | number[] | undefined, opts.env);
+    const gpus = await discoverGpus(opts.gpus ?? (resources.gpus as 0 | 'auto' | number[] | undefined), opts.env);
     const slots = planSlots({ gpus, trialsPerGpu: resources.trials_per_gpu, workers: opts.workers ?? resources.workers });
     await journal.append({
       type: 'sweep_started',

@@ -202,7 +202,7 @@ describe('finesweep dashboard --storage (the CLI)', () => {
       [['--storage', closed], /^finesweep: cannot reach PostgreSQL at postgresql:\/\/finesweep_admin:\*\*\*@127\.0\.0\.1:1\/finesweep/],
       [['--storage', pg.url({ password: 'wrong-pw-42' })], /^finesweep: PostgreSQL at postgresql:\/\/finesweep_admin:\*\*\*@.*password authentication failed/],
       [['--storage', pg.url(), 'no-such-sweep'], /^finesweep: unknown sweep "no-such-sweep" in postgresql:\/\/finesweep_admin:\*\*\*@.* \(it holds: .*pg-live/],
-      [['--storage', pg.url({ database: 'newer' })], /^finesweep: database newer at 127\.0\.0\.1:\d+ holds finesweep schema version 99, newer than this finesweep's \(1\): upgrade finesweep/],
+      [['--storage', pg.url({ database: 'newer' })], /^finesweep: database newer at 127\.0\.0\.1:\d+ holds finesweep schema version 99, newer than this finesweep's \(\d+\): upgrade finesweep/],
       [['--storage', pg.url({ database: 'empty' }), 'pg-live'], /^finesweep: unknown sweep "pg-live" in postgresql:\/\/finesweep_admin:\*\*\*@127\.0\.0\.1:\d+\/empty \(it holds no sweep yet; start one with finesweep run --storage\)\n$/],
       [['--trial-files', dir], /^finesweep: --trial-files: only with --storage and a sweep name/],
       [['no-such-sweep'], /^finesweep: unknown sweep "no-such-sweep" in postgresql:\/\/finesweep_admin:\*\*\*@/, { FINESWEEP_STORAGE: pg.url() }],

@@ -2,12 +2,13 @@
 // after the server committed, before the client hears it (an append that may have committed).
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
-// CommandComplete for COMMIT: 'C', int32 length 11, "COMMIT\0".
-const COMMIT_DONE = Buffer.from([0x43, 0, 0, 0, 11, ...Buffer.from('COMMIT'), 0]);
+// ReadyForQuery, idle: 'Z', int32 length 5, 'I' — the reply that ends a transaction the server
+// has just committed (a COMMIT, or a statement run as its own transaction).
+const COMMIT_DONE = Buffer.from([0x5a, 0, 0, 0, 5, 0x49]);
 
 export interface PgProxy {
   port: number;
-  /** Cut the next connection whose server reply holds a COMMIT's completion, dropping that reply. */
+  /** Cut the next connection whose server reply ends a committed transaction, dropping that reply. */
   dropNextCommitReply(): void;
   /** How many replies were dropped. */
   dropped(): number;

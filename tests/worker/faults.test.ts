@@ -56,11 +56,12 @@ async function until<T>(what: string, f: () => Promise<T | undefined>, limitMs =
 
 const of = <T extends JournalEvent['type']>(events: JournalEvent[], type: T) => events.filter((e): e is Extract<JournalEvent, { type: T }> => e.type === type);
 
-/** Each trial of the plan completed exactly once. */
+/** Each trial of the plan completed exactly once, and the sweep once (not once per worker). */
 function completedOnce(events: JournalEvent[], trials: number): void {
   const done = of(events, 'trial_completed').map((e) => e.trial_id);
   expect(done.length).toBe(trials);
   expect(new Set(done).size).toBe(trials);
+  expect(of(events, 'sweep_completed')).toHaveLength(1);
 }
 
 function setup(name: string, pauseMs: number): { dir: string; shared: string; spec: string } {

@@ -1,6 +1,7 @@
 // One connection pool per process and server, shared by every store opened on it, sized from the
-// process's slots (each slot appends through the store's one writer, so a few connections do):
-// the connection count of a sweep stays bounded by workers × (slots + 2), whatever its size.
+// process's slots (each slot appends through the store's one writer, so a few connections do).
+// With the one LISTEN connection of a worker (notifier.ts), the connection count of a sweep stays
+// bounded by workers × (slots + 2), whatever its size.
 import pg from 'pg';
 import type { PgLocation } from './location.js';
 
@@ -11,9 +12,9 @@ interface Shared {
 
 const pools = new Map<string, Shared>();
 
-/** Connections a process with `slots` slots needs: the appender, the heartbeat, one claim, a spare per slot. */
+/** Pooled connections a process with `slots` slots needs: the appender, and a claim or read (or the heartbeat) per slot. */
 export function poolSizeFor(slots: number): number {
-  return Math.max(2, Math.min(slots, 32) + 2);
+  return Math.max(2, Math.min(slots, 32) + 1);
 }
 
 export function acquirePool(loc: PgLocation, size: number): pg.Pool {

@@ -4,7 +4,7 @@
 import type pg from 'pg';
 import { InputError } from '../../errors.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const CREATE = `
 CREATE TABLE finesweep_schema (
@@ -56,6 +56,16 @@ CREATE TABLE finesweep_trials (
 CREATE INDEX finesweep_trials_due ON finesweep_trials (sweep_id, state, idx);
 `;
 
+/**
+ * Each step brings a database from version n to n + 1 (index n - 1), in the creator's transaction.
+ * 2: events that a sweep records once whoever writes them (sweep_completed; a trial's early-stop
+ *    decision) carry a key unique in their sweep: the first writer wins, the others read it back.
+ */
+const MIGRATIONS = [
+  `ALTER TABLE finesweep_events ADD COLUMN once text;
+   CREATE UNIQUE INDEX finesweep_events_once ON finesweep_events (sweep_id, once) WHERE once IS NOT NULL;`,
+];
+
 /** Create the tables if this database has none; refuse a newer schema. Runs in the caller's transaction. */
 export async function ensureSchema(client: pg.ClientBase, databaseShown: string): Promise<void> {
   // One creator at a time (two workers starting together): a transaction-scoped advisory lock.
@@ -63,6 +73,7 @@ export async function ensureSchema(client: pg.ClientBase, databaseShown: string)
   const exists = await client.query<{ t: string | null }>(`SELECT to_regclass('finesweep_schema')::text AS t`);
   if (exists.rows[0].t === null) {
     await client.query(CREATE);
+    for (const step of MIGRATIONS) await client.query(step);
     await client.query('INSERT INTO finesweep_schema (id, version) VALUES (1, $1)', [SCHEMA_VERSION]);
     return;
   }
@@ -72,5 +83,8 @@ export async function ensureSchema(client: pg.ClientBase, databaseShown: string)
   if (version > SCHEMA_VERSION) {
     throw new InputError(`${databaseShown} holds finesweep schema version ${version}, newer than this finesweep's (${SCHEMA_VERSION}): upgrade finesweep to use it`);
   }
-  // Older versions would be migrated here, one step a version (there is only version 1 so far).
+  if (version < SCHEMA_VERSION) {
+    for (const step of MIGRATIONS.slice(version - 1)) await client.query(step);
+    await client.query('UPDATE finesweep_schema SET version = $1 WHERE id = 1', [SCHEMA_VERSION]);
+  }
 }

@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import type { JournalEvent } from '../events.js';
 import type { Params } from '../../trial/types.js';
 import { DEFAULT_EXPIRY_MS, DEFAULT_HEARTBEAT_MS } from '../store.js';
+import { Notifier } from './notifier.js';
 import { LeaseLostError, type PgLog } from './pg-log.js';
 
 export interface PlannedRow {
@@ -30,12 +31,41 @@ export interface ClaimedTrial extends PlannedRow {
 /** Decides the next trial at claim time from the shared history (tpe); undefined: no more. */
 export type Proposer = (events: readonly JournalEvent[]) => (PlannedRow & { sampler: string }) | undefined;
 
+/** Take the lease of the due trial of lowest index: pending, or running under an expired lease. */
+const CLAIM_SQL_TEXT = `
+WITH due AS (
+  SELECT trial_id, state FROM finesweep_trials
+   WHERE sweep_id = $1 AND (state = 'pending' OR (state = 'running' AND lease_expiry < now()))
+   ORDER BY idx LIMIT 1 FOR UPDATE SKIP LOCKED
+)
+UPDATE finesweep_trials t SET state = 'running', attempt = t.attempt + 1, lease_owner = $2, lease_token = $3,
+       lease_expiry = now() + make_interval(secs => $4::double precision / 1000)
+  FROM due WHERE t.sweep_id = $1 AND t.trial_id = due.trial_id
+RETURNING t.trial_id, t.idx, t.params, t.attempt, due.state AS was`;
+const CLAIM_SQL = { name: 'finesweep_claim', text: CLAIM_SQL_TEXT };
+
+interface ClaimRow {
+  trial_id: string;
+  idx: number;
+  params: Params;
+  attempt: number;
+  was: string;
+}
+
+function claimedOf(row: ClaimRow): Omit<ClaimedTrial, 'token' | 'lost'> {
+  return { id: row.trial_id, index: row.idx, params: row.params, attempt: row.attempt, tookOver: row.was === 'running' };
+}
+
 export class TrialLeases {
   readonly owner: string;
   readonly heartbeatMs: number;
   readonly expiryMs: number;
-  private held = new Map<string, AbortController>();
+  /** Leases held, by token: the trial (rows are found by their primary key) and its lost signal. */
+  private held = new Map<string, { trialId: string; lost: AbortController }>();
+  /** The sweep's events read by proposals so far (seq order): each proposal reads only what is new. */
+  private history: JournalEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private notifier: Notifier | undefined;
   private beating: Promise<void> = Promise.resolve();
 
   constructor(private readonly log: PgLog, opts: { heartbeatMs?: number; expiryMs?: number; owner?: string } = {}) {
@@ -62,47 +92,91 @@ export class TrialLeases {
    */
   async claim(propose?: Proposer): Promise<ClaimedTrial | undefined> {
     const token = randomBytes(12).toString('hex');
-    const claimed = await this.log.transaction('claim a trial', async (c) => {
-      const due = await c.query<{ trial_id: string; idx: number; params: Params; state: string }>(
-        `SELECT trial_id, idx, params, state FROM finesweep_trials
-          WHERE sweep_id = $1 AND (state = 'pending' OR (state = 'running' AND lease_expiry < now()))
-          ORDER BY idx LIMIT 1 FOR UPDATE SKIP LOCKED`,
-        [this.log.sweepId],
-      );
-      let row = due.rows[0] as { trial_id: string; idx: number; params: Params; state: string } | undefined;
-      if (!row && propose) {
-        await c.query('SELECT id FROM finesweep_sweeps WHERE id = $1 FOR UPDATE', [this.log.sweepId]);
-        const events = await c.query<{ body: JournalEvent }>('SELECT body FROM finesweep_events WHERE sweep_id = $1 ORDER BY seq', [this.log.sweepId]);
-        const next = propose(events.rows.map((r) => r.body));
-        if (next) {
-          await this.log.insertEvents(c, [{ body: { type: 'trial_proposed', trial_id: next.id, index: next.index, params: next.params, sampler: next.sampler }, idem: randomUUID() }]);
-          await c.query('INSERT INTO finesweep_trials (sweep_id, trial_id, idx, params) VALUES ($1, $2, $3, $4)', [this.log.sweepId, next.id, next.index, JSON.stringify(next.params)]);
-          row = { trial_id: next.id, idx: next.index, params: next.params, state: 'pending' };
-        }
+    // The common case in one statement (its own transaction): lock the due row, take its lease.
+    const r = await this.log.retry('claim a trial', async (attempt) => {
+      // A claim whose reply was lost may have committed: then the trial holding this token is ours.
+      if (attempt > 0) {
+        const mine = await this.log.pool.query<ClaimRow>(`SELECT trial_id, idx, params, attempt, 'pending' AS was FROM finesweep_trials WHERE sweep_id = $1 AND lease_token = $2`, [this.log.sweepId, token]);
+        if (mine.rows[0]) return mine;
       }
-      if (!row) return undefined;
-      const set = await c.query<{ attempt: number }>(
-        `UPDATE finesweep_trials SET state = 'running', attempt = attempt + 1, lease_owner = $3, lease_token = $4,
-                lease_expiry = now() + make_interval(secs => $5::double precision / 1000)
-          WHERE sweep_id = $1 AND trial_id = $2 RETURNING attempt`,
-        [this.log.sweepId, row.trial_id, this.owner, token, this.expiryMs],
-      );
-      return { id: row.trial_id, index: row.idx, params: row.params, attempt: set.rows[0].attempt, tookOver: row.state === 'running' };
+      return this.log.pool.query<ClaimRow>({ ...CLAIM_SQL, values: [this.log.sweepId, this.owner, token, this.expiryMs] });
     });
+    let claimed = r.rows[0] ? claimedOf(r.rows[0]) : undefined;
+    if (!claimed && propose) claimed = await this.claimProposed(propose, token);
     if (!claimed) return undefined;
     const lost = new AbortController();
-    this.held.set(token, lost);
+    this.held.set(token, { trialId: claimed.id, lost });
     this.startBeating();
     return { ...claimed, token, lost: lost.signal };
   }
 
+  /**
+   * Nothing due: propose the next trial under the sweep's lock from the history as it stands,
+   * record it (trial_proposed) and claim it in one transaction, so two workers never run one
+   * index. The history is read incrementally: once the sweep row is locked, every event up to
+   * its last_seq has committed, so the events after the last one read here are all that is new.
+   */
+  private async claimProposed(propose: Proposer, token: string): Promise<Omit<ClaimedTrial, 'token' | 'lost'> | undefined> {
+    const out = await this.log.transaction('claim a trial', async (c) => {
+      // Another worker may have made a trial due since the statement above.
+      const again = await c.query<ClaimRow>({ ...CLAIM_SQL, values: [this.log.sweepId, this.owner, token, this.expiryMs] });
+      if (again.rows[0]) return { claimed: claimedOf(again.rows[0]) };
+      await c.query('SELECT id FROM finesweep_sweeps WHERE id = $1 FOR UPDATE', [this.log.sweepId]);
+      const fresh = await c.query<{ body: JournalEvent }>('SELECT body FROM finesweep_events WHERE sweep_id = $1 AND seq > $2 ORDER BY seq', [this.log.sweepId, this.history.at(-1)?.seq ?? 0]);
+      const history = [...this.history, ...fresh.rows.map((row) => row.body)];
+      const next = propose(history);
+      if (!next) return { history };
+      const [proposed] = await this.log.insertEvents(c, [{ body: { type: 'trial_proposed', trial_id: next.id, index: next.index, params: next.params, sampler: next.sampler }, idem: randomUUID() }]);
+      await c.query(
+        `INSERT INTO finesweep_trials (sweep_id, trial_id, idx, params, state, attempt, lease_owner, lease_token, lease_expiry)
+         VALUES ($1, $2, $3, $4, 'running', 1, $5, $6, now() + make_interval(secs => $7::double precision / 1000))`,
+        [this.log.sweepId, next.id, next.index, JSON.stringify(next.params), this.owner, token, this.expiryMs],
+      );
+      return { history: [...history, proposed], claimed: { id: next.id, index: next.index, params: next.params, attempt: 1, tookOver: false } };
+    });
+    // Kept only once committed: a try rolled back (and retried) leaves nothing behind.
+    if (out.history) this.history = out.history;
+    return out.claimed;
+  }
+
   /** Forget a lease (its ending event cleared it), or give a trial back unfinished (pending again). */
   async release(token: string, opts: { giveBack?: boolean } = {}): Promise<void> {
+    const held = this.held.get(token);
     this.held.delete(token);
     if (this.held.size === 0) this.stopBeating();
-    if (opts.giveBack) {
-      await this.log.query('give a trial back', `UPDATE finesweep_trials SET state = 'pending', lease_token = NULL, lease_owner = NULL, lease_expiry = NULL WHERE sweep_id = $1 AND lease_token = $2`, [this.log.sweepId, token]).catch(() => {});
+    if (opts.giveBack && held) {
+      await this.log
+        .query('give a trial back', `UPDATE finesweep_trials SET state = 'pending', lease_token = NULL, lease_owner = NULL, lease_expiry = NULL WHERE sweep_id = $1 AND trial_id = $2 AND lease_token = $3`, [this.log.sweepId, held.trialId, token])
+        .catch(() => {});
     }
+  }
+
+  /**
+   * Whether any trial of the sweep is still open (pending or running), and in how many ms the
+   * earliest running lease expires (when a dead worker's trial becomes due).
+   */
+  async open(): Promise<{ open: boolean; expiresInMs?: number }> {
+    const r = await this.log.query<{ open: boolean; ms: number | null }>(
+      'read trials',
+      `SELECT count(*) FILTER (WHERE state IN ('pending', 'running')) > 0 AS open,
+              extract(epoch FROM min(lease_expiry) FILTER (WHERE state = 'running') - now()) * 1000 AS ms
+         FROM finesweep_trials WHERE sweep_id = $1`,
+      [this.log.sweepId],
+    );
+    const row = r.rows[0];
+    return { open: row.open, ...(row.ms !== null ? { expiresInMs: Math.max(0, Number(row.ms)) } : {}) };
+  }
+
+  /** The wake-up count before looking for work (listening from then on), for waitForChange. */
+  changes(): Promise<number> {
+    this.notifier ??= new Notifier(this.log.loc, this.log.channel);
+    return this.notifier.generation();
+  }
+
+  /** Wait until an attempt ends somewhere in the sweep (a NOTIFY) after `since`, or `timeoutMs`. */
+  async waitForChange(since: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    this.notifier ??= new Notifier(this.log.loc, this.log.channel);
+    await this.notifier.wait(since, timeoutMs, signal);
   }
 
   /** Every trial's claimable state (for tests and the report of a live sweep). */
@@ -111,9 +185,10 @@ export class TrialLeases {
     return new Map(r.rows.map((row) => [row.trial_id, { state: row.state, attempt: row.attempt, owner: row.lease_owner }]));
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.stopBeating();
-    return this.beating;
+    await this.beating;
+    await this.notifier?.close();
   }
 
   private startBeating(): void {
@@ -136,19 +211,19 @@ export class TrialLeases {
     let renewed: Set<string>;
     try {
       const r = await this.log.pool.query<{ lease_token: string }>(
-        `UPDATE finesweep_trials SET lease_expiry = now() + make_interval(secs => $3::double precision / 1000)
-          WHERE sweep_id = $1 AND lease_token = ANY($2::text[]) RETURNING lease_token`,
-        [this.log.sweepId, tokens, this.expiryMs],
+        `UPDATE finesweep_trials SET lease_expiry = now() + make_interval(secs => $4::double precision / 1000)
+          WHERE sweep_id = $1 AND (trial_id, lease_token) IN (SELECT * FROM unnest($2::text[], $3::text[])) RETURNING lease_token`,
+        [this.log.sweepId, tokens.map((t) => this.held.get(t)!.trialId), tokens, this.expiryMs],
       );
       renewed = new Set(r.rows.map((row) => row.lease_token));
     } catch {
       return; // a dropped connection: the next beat tries again (past the expiry the trial may be taken)
     }
     for (const token of tokens) {
-      const lost = this.held.get(token);
-      if (!lost || renewed.has(token)) continue;
+      const held = this.held.get(token);
+      if (!held || renewed.has(token)) continue;
       this.held.delete(token);
-      lost.abort(new LeaseLostError(`the lease of a trial of sweep ${this.log.name} was taken over by another worker`));
+      held.lost.abort(new LeaseLostError(`the lease of a trial of sweep ${this.log.name} was taken over by another worker`));
     }
   }
 }
