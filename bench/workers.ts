@@ -15,11 +15,15 @@ import { startPostgres, type PgCluster } from '../tests/helpers/postgres.js';
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), import.meta.url.includes('/dist/') ? '../..' : '..');
 const CLI = join(ROOT, 'bin/finesweep.js');
 const NOOP = join(ROOT, 'dist/bench/trainers/noop.js');
+const PAUSE_MS = 20;
 
 export interface WorkersBench {
   trials: number;
   journal: Run;
   postgres: PgRun[];
+  /** The same with trials that each hold their slot pauseMs without CPU (a GPU's share of the work). */
+  paused: PgRun[];
+  pauseMs: number;
   takeOverSeconds: number;
   leaseSeconds: number;
   heartbeatSeconds: number;
@@ -124,16 +128,21 @@ export async function benchWorkers(trials = 400): Promise<WorkersBench> {
   const pg = await startPostgres({ durable: true });
   try {
     const journal = await timed(() => cli(['run', spec(dir, 'journal', trials), '--trainer', NOOP, '--workers', '1', '--results', join(dir, 'results')], dir), trials);
-    const postgres: WorkersBench['postgres'] = [];
+    const postgres: PgRun[] = [];
+    const paused: PgRun[] = [];
+    // noop trials measure what finesweep costs (here it is CPU-bound: every worker and the server
+    // share two cores); paused trials hold their slot PAUSE_MS an epoch without the host's CPU, as a
+    // fine-tune on a GPU does, and measure how workers add up when the trials are the work.
+    for (const [series, extra] of [[postgres, {}], [paused, { pause_ms: { value: PAUSE_MS } }]] as const)
     for (const workers of [1, 2, 4]) {
-      const name = `pg-${workers}`;
-      await cli(['run', '--storage', pg.url(), spec(dir, name, trials), '--no-work', '--trainer', NOOP], dir);
+      const name = `pg-${workers}${series === paused ? '-paused' : ''}`;
+      await cli(['run', '--storage', pg.url(), spec(dir, name, trials, extra), '--no-work', '--trainer', NOOP], dir);
       const files = join(dir, name);
       mkdirSync(files);
       const server0 = serverCpu(pg);
       const run = await timed(() => Promise.all(Array.from({ length: workers }, () => cli(['worker', '--storage', pg.url(), '--sweep', name, '--workers', '1', '--trainer', NOOP, '--trial-files', files], dir))), trials);
       const serverCores = (serverCpu(pg) - server0) / run.seconds;
-      postgres.push({ workers, ...run, serverCores, steadyMsPerTrial: steadyMs(await events(pg, name, files), trials) });
+      series.push({ workers, ...run, serverCores, steadyMsPerTrial: steadyMs(await events(pg, name, files), trials) });
     }
     // Take-over: the one trial of a sweep, on worker A; kill -9 A after its first epoch; B takes that trial
     // once its lease expires (its second trial_started: B has nothing else to start).
@@ -151,7 +160,7 @@ export async function benchWorkers(trials = 400): Promise<WorkersBench> {
     while ((await events(pg, 'takeover', files)).filter((e) => e.type === 'trial_started').length < 2) await new Promise((r) => setTimeout(r, 50));
     const takeOverSeconds = (performance.now() - killedAt) / 1000;
     await new Promise((r) => b.on('close', r));
-    return { trials, journal, postgres, takeOverSeconds, leaseSeconds: lease, heartbeatSeconds: heartbeat };
+    return { trials, journal, postgres, paused, pauseMs: PAUSE_MS, takeOverSeconds, leaseSeconds: lease, heartbeatSeconds: heartbeat };
   } finally {
     await pg.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -159,15 +168,21 @@ export async function benchWorkers(trials = 400): Promise<WorkersBench> {
 }
 
 export function formatWorkers(b: WorkersBench): string {
-  const one = b.postgres[0];
+  const series = (runs: PgRun[]) => {
+    const first = runs[0];
+    return runs.map(
+      (r) =>
+        `  PostgreSQL, ${r.workers} worker${r.workers > 1 ? 's' : ''}: ${r.seconds.toFixed(1)} s, ${r.trialsPerSecond.toFixed(1)} trials/s (${(r.trialsPerSecond / first.trialsPerSecond).toFixed(2)}× one worker), ${r.msPerTrial.toFixed(1)} ms a trial; ` +
+        `first start to last completion ${r.steadyMsPerTrial.toFixed(1)} ms a trial (${(first.steadyMsPerTrial / r.steadyMsPerTrial).toFixed(2)}×); cores busy: workers ${r.cores.toFixed(2)} + server ${r.serverCores.toFixed(2)}`,
+    );
+  };
+  const onePaused = b.paused[0];
   const lines = [
     `${b.trials} noop trials, 1 slot a process, on ${availableParallelism()} cores (load average ${loadavg()[0].toFixed(1)}):`,
     `  file journal, 1 process: ${b.journal.seconds.toFixed(1)} s, ${b.journal.trialsPerSecond.toFixed(1)} trials/s, ${b.journal.msPerTrial.toFixed(1)} ms a trial, ${b.journal.cores.toFixed(2)} cores busy`,
-    ...b.postgres.map(
-      (r) =>
-        `  PostgreSQL, ${r.workers} worker${r.workers > 1 ? 's' : ''}: ${r.seconds.toFixed(1)} s, ${r.trialsPerSecond.toFixed(1)} trials/s (${(r.trialsPerSecond / one.trialsPerSecond).toFixed(2)}× one worker), ${r.msPerTrial.toFixed(1)} ms a trial; ` +
-        `first start to last completion ${r.steadyMsPerTrial.toFixed(1)} ms a trial (${(one.steadyMsPerTrial / r.steadyMsPerTrial).toFixed(2)}×); cores busy: workers ${r.cores.toFixed(2)} + server ${r.serverCores.toFixed(2)}`,
-    ),
+    ...series(b.postgres),
+    `${b.trials} trials of one ${b.pauseMs} ms epoch without CPU (a GPU's share), 1 slot a process; overhead a trial on 1 worker ${(onePaused.steadyMsPerTrial - b.pauseMs).toFixed(1)} ms:`,
+    ...series(b.paused),
     `  lease take-over after kill -9: ${b.takeOverSeconds.toFixed(1)} s (lease ${b.leaseSeconds} s + heartbeat ${b.heartbeatSeconds} s = ${b.leaseSeconds + b.heartbeatSeconds} s)`,
   ];
   return lines.join('\n');

@@ -14,7 +14,7 @@ import type { PlannedTrial } from '../trial/types.js';
 import { specHash } from '../spec/hash.js';
 import type { ResolvedSpec } from '../spec/types.js';
 import type { JournalEvent } from '../store/events.js';
-import { foldTrials } from '../store/fold.js';
+import { applyEvent, foldTrials } from '../store/fold.js';
 import type { SweepState } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import type { Trainer, TrialRequest } from '../trainers/trainer.js';
@@ -316,12 +316,19 @@ export class Supervisor {
       await this.#journal.flush();
       if (this.#journal.fatal !== undefined) return;
       // A shared sweep's other workers append too: read their events; a sweep of one writer has them all in memory.
-      const state = this.#store.shared ? foldTrials(await this.#store.events()) : this.#journal.state;
+      const state = this.#store.shared ? await this.#sharedState() : this.#journal.state;
       await applyRetention(this.#store.dir, state, this.#spec, (body) => this.#journal.append(body));
     });
     await this.#retaining;
   }
   #retaining: Promise<void> = Promise.resolve();
+
+  /** A shared sweep's state with every writer's events, folded on from the last call (not from seq 1 after each trial). */
+  async #sharedState(): Promise<SweepState> {
+    for (const event of await this.#store.events(this.#shared.lastSeq + 1)) applyEvent(this.#shared, event);
+    return this.#shared;
+  }
+  readonly #shared: SweepState = foldTrials([]);
 
   /**
    * `ran`: whether the trainer ran (the failure came from its run, not from configuring it). Only

@@ -107,7 +107,8 @@ export class LeasedStore implements Store {
 
   async events(fromSeq = 1): Promise<JournalEvent[]> {
     await this.catchUp();
-    return fromSeq <= 1 ? [...this.#known] : this.#known.filter((e) => e.seq >= fromSeq);
+    // `known` is the log's prefix from seq 1 with no gap: the events from `fromSeq` start at its index fromSeq - 1.
+    return this.#known.slice(Math.max(0, fromSeq - 1));
   }
   waitForEvents(afterSeq: number, signal?: AbortSignal): Promise<void> {
     return this.#store.waitForEvents(afterSeq, signal);

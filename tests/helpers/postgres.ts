@@ -20,6 +20,8 @@ export interface PgCluster {
   sql(text: string, database?: string): string;
   /** pg_ctl restart (fast): every connection drops; the data stays. */
   restart(): Promise<void>;
+  /** A crash: pg_ctl stop -m immediate (no shutdown checkpoint, WAL not yet written is lost), then start (crash recovery). */
+  crash(): Promise<void>;
   stop(): Promise<void>;
   /** Pids of the server's backends, for connection counts. */
   connections(user?: string): number;
@@ -110,6 +112,12 @@ export async function startPostgres(opts: { maxConnections?: number; durable?: b
     async restart() {
       const [cmd, ...rest] = [...user.prefix, join(BIN, 'pg_ctl'), '-D', data, '-l', join(root, 'log'), '-w', '-t', '60', '-m', 'fast', '-o', settings, 'restart'];
       await run(cmd, rest);
+    },
+    async crash() {
+      const [cmd, ...rest] = [...user.prefix, join(BIN, 'pg_ctl'), '-D', data, '-m', 'immediate', '-w', 'stop'];
+      await run(cmd, rest);
+      const [cmd2, ...rest2] = [...user.prefix, join(BIN, 'pg_ctl'), '-D', data, '-l', join(root, 'log'), '-w', '-t', '60', '-o', settings, 'start'];
+      await run(cmd2, rest2);
     },
     async stop() {
       live.delete(stopNow);

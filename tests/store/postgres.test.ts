@@ -77,6 +77,28 @@ describe('the PostgreSQL store', () => {
     await store.close();
   });
 
+  it('a crash of the server (immediate stop) keeps every acknowledged end of a trial; the log stays a gapless prefix', async () => {
+    const store = await open(pg.url());
+    const sweep = `s${n}`;
+    // Mostly events whose commit does not wait for the WAL flush, each trial ended by one that does.
+    for (let i = 0; i < 20; i++) {
+      void store.append({ type: 'trial_started', trial_id: `t${i}`, index: i, params: {}, slot: 0, attempt: 1, from_epoch: 0 });
+      void store.append({ type: 'epoch_ended', trial_id: `t${i}`, metrics: { epoch: 1, val_loss: 1 } });
+      await store.append({ type: 'trial_completed', trial_id: `t${i}`, seconds: 0.01 });
+    }
+    await store.close();
+    await pg.crash();
+    const again = await openStore(pg.url(), { sweep, trialFiles: join(mkdtempSync(join(tmpdir(), 'finesweep-pg-files-')), sweep) });
+    try {
+      const events = await again.events();
+      expect(events.filter((e) => e.type === 'trial_completed').map((e) => (e as { trial_id: string }).trial_id)).toEqual(Array.from({ length: 20 }, (_, i) => `t${i}`));
+      expect(events.map((e) => e.seq)).toEqual(Array.from({ length: events.length }, (_, i) => i + 1));
+      expect(events.length).toBe(60); // what the flushed ends were written after is durable with them
+    } finally {
+      await again.close();
+    }
+  });
+
   it('keeps one pool per process: many stores on one server share its few connections', async () => {
     const url = pg.url({ database: 'pooled' });
     pg.sql('create database pooled');

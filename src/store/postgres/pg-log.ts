@@ -55,7 +55,8 @@ WITH input AS (
      AND (i.once IS NULL OR (i.once NOT IN (SELECT once FROM recorded)
                              AND i.ord = (SELECT min(j.ord) FROM input j WHERE j.once = i.once)))
 ), bump AS (
-  UPDATE finesweep_sweeps SET last_seq = last_seq + (SELECT count(*) FROM kept) WHERE id = $1 RETURNING last_seq
+  UPDATE finesweep_sweeps SET last_seq = last_seq + (SELECT count(*) FROM kept)
+   WHERE id = $1 AND set_config('synchronous_commit', $11::text, true) IS NOT NULL RETURNING last_seq
 ), ins AS (
   INSERT INTO finesweep_events (sweep_id, seq, idem, type, trial_id, body, once)
   SELECT $1, s.seq, k.idem, k.type, k.trial_id, ('{"seq":' || s.seq || ',"time":' || $8::text || ',' || k.rest)::json, k.once
@@ -71,6 +72,18 @@ WITH input AS (
 SELECT ins.idem::text AS idem, ins.seq, NULL::text AS once, NULL::json AS body FROM ins LEFT JOIN (SELECT count(*) FROM told) n ON true
 UNION ALL
 SELECT NULL, NULL, once, body FROM recorded`;
+/**
+ * Events whose commit does not wait for the WAL flush (synchronous_commit off for that transaction
+ * only). The sweep row's lock — the per-sweep sequence every writer of the sweep takes — is held
+ * until commit, so a flushed commit makes all of them wait for the disk, one after another; these
+ * are most of a trial's events. What that costs is bounded: only a crash of the server itself
+ * (a killed client loses nothing committed) can lose them, and at most the last
+ * 3 × wal_writer_delay (0.6 s by default) of them. Every other event — a trial's end, a decision,
+ * sweep_completed, a removal of files — is flushed, and WAL is one sequence, so its flush makes
+ * every earlier event durable too: after a crash the log is a prefix of what was written, a trial
+ * resumes from an earlier recorded epoch at worst, and no finished trial is ever run again.
+ */
+const SOFT: ReadonlySet<string> = new Set(['trial_started', 'epoch_ended', 'data_report', 'trial_proposed']);
 // Named: each connection parses and plans it once, not on every append.
 const APPEND_SQL = { name: 'finesweep_append', text: APPEND_SQL_TEXT };
 const EVENTS_SQL = { name: 'finesweep_events', text: 'SELECT body FROM finesweep_events WHERE sweep_id = $1 AND seq >= $2 ORDER BY seq' };
@@ -212,6 +225,7 @@ export class PgLog implements EventLog {
             JSON.stringify(time),
             this.channel,
             onces,
+            all.every((q) => SOFT.has(q.body.type)) ? 'off' : 'on',
           ],
         });
         break;
