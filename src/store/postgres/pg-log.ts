@@ -79,11 +79,11 @@ SELECT NULL, NULL, once, body FROM recorded`;
  * are most of a trial's events. What that costs is bounded: only a crash of the server itself
  * (a killed client loses nothing committed) can lose them, and at most the last
  * 3 × wal_writer_delay (0.6 s by default) of them. Every other event — a trial's end, a decision,
- * sweep_completed, a removal of files — is flushed, and WAL is one sequence, so its flush makes
+ * sweep_completed, a removal of files, a TPE proposal (its trial's row is already durable) — is flushed, and WAL is one sequence, so its flush makes
  * every earlier event durable too: after a crash the log is a prefix of what was written, a trial
  * resumes from an earlier recorded epoch at worst, and no finished trial is ever run again.
  */
-const SOFT: ReadonlySet<string> = new Set(['trial_started', 'epoch_ended', 'data_report', 'trial_proposed']);
+const SOFT: ReadonlySet<string> = new Set(['trial_started', 'epoch_ended', 'data_report']);
 // Named: each connection parses and plans it once, not on every append.
 const APPEND_SQL = { name: 'finesweep_append', text: APPEND_SQL_TEXT };
 const EVENTS_SQL = { name: 'finesweep_events', text: 'SELECT body FROM finesweep_events WHERE sweep_id = $1 AND seq >= $2 ORDER BY seq' };
