@@ -116,5 +116,5 @@ export function formatCli(b: CliBench): string {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  console.log(formatCli(benchCli()));
+  console.log(formatCli(benchCli(Number(process.argv[2] ?? 3000))));
 }
