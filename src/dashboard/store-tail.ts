@@ -6,52 +6,27 @@
 import type { EventLog } from '../store/store.js';
 import { applyEvent } from '../store/fold.js';
 import { sleep } from '../store/sleep.js';
-import type { SweepState } from '../store/state.js';
+import { FoldedFeed } from './folded-feed.js';
 import type { SweepFeed } from './sweeps.js';
 
 /** The wait after a failed read before the next try (the store retried with backoff already). */
 const RETRY_MS = 1000;
 
-export class StoreTail implements SweepFeed {
-  state: SweepState = { completed: false, trials: new Map(), lastSeq: 0 };
+export class StoreTail extends FoldedFeed implements SweepFeed {
   error: string | undefined;
   /** Events read in all, for tests and the bench: reads are incremental. */
   eventsRead = 0;
-  private reading: Promise<boolean> | undefined;
-  private again = false;
   private following: { stop: AbortController; done: Promise<void> } | undefined;
-  private readonly listeners = new Set<(state: SweepState) => void>();
 
-  constructor(private readonly log: Pick<EventLog, 'events' | 'waitForEvents'>) {}
-
-  subscribe(fn: (state: SweepState) => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+  constructor(private readonly log: Pick<EventLog, 'events' | 'waitForEvents'>) {
+    super();
   }
 
-  /** Read what is new now; resolves true if new events were folded. Concurrent calls coalesce. */
-  poll(): Promise<boolean> {
-    if (this.reading) {
-      this.again = true;
-      return this.reading;
-    }
-    this.reading = (async () => {
-      let changed = false;
-      try {
-        do {
-          this.again = false;
-          const events = await this.log.events(this.state.lastSeq + 1);
-          this.eventsRead += events.length;
-          for (const event of events) applyEvent(this.state, event);
-          if (events.length > 0) changed = true;
-        } while (this.again);
-      } finally {
-        this.reading = undefined;
-      }
-      if (changed) for (const fn of this.listeners) fn(this.state);
-      return changed;
-    })();
-    return this.reading;
+  protected async readNew(): Promise<boolean> {
+    const events = await this.log.events(this.state.lastSeq + 1);
+    this.eventsRead += events.length;
+    for (const event of events) applyEvent(this.state, event);
+    return events.length > 0;
   }
 
   /** Follow the sweep until stop(): wait for events past the last one read, then read them. */
@@ -82,6 +57,6 @@ export class StoreTail implements SweepFeed {
     if (!f) return;
     f.stop.abort();
     await f.done;
-    await this.reading?.catch(() => {});
+    await this.inFlight?.catch(() => {});
   }
 }

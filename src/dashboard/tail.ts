@@ -9,60 +9,25 @@ import { errnoOf } from '../store/fs-errors.js';
 import { applyEvent } from '../store/fold.js';
 import { parseJournal } from '../store/journal.js';
 import { JOURNAL_FILE } from '../store/layout.js';
-import type { SweepState } from '../store/state.js';
+import { FoldedFeed } from './folded-feed.js';
 
 /** A safety poll for file systems where fs.watch says nothing (network mounts, some containers). */
 const POLL_MS = 1000;
 
-export class JournalTail {
+export class JournalTail extends FoldedFeed {
   readonly path: string;
-  state: SweepState = JournalTail.empty();
   /** Bytes of the journal consumed (complete lines). */
   private offset = 0;
   /** Bytes read from disk in all, for tests and the bench: reads are incremental. */
   bytesRead = 0;
   /** Set when the journal has a corrupt line: the state stays at the last good line. */
   error: string | undefined;
-  private reading: Promise<boolean> | undefined;
-  private again = false;
   private watcher: FSWatcher | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private readonly listeners = new Set<(state: SweepState) => void>();
 
   constructor(readonly dir: string) {
+    super();
     this.path = join(dir, JOURNAL_FILE);
-  }
-
-  private static empty(): SweepState {
-    return { completed: false, trials: new Map(), lastSeq: 0 };
-  }
-
-  /** Calls `fn` after each read that brought new events; returns the unsubscribe function. */
-  subscribe(fn: (state: SweepState) => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
-  }
-
-  /** Read what is new now; resolves true if new events were folded. Concurrent calls coalesce. */
-  poll(): Promise<boolean> {
-    if (this.reading) {
-      this.again = true;
-      return this.reading;
-    }
-    this.reading = (async () => {
-      let changed = false;
-      try {
-        do {
-          this.again = false;
-          if (await this.readNew()) changed = true;
-        } while (this.again);
-      } finally {
-        this.reading = undefined;
-      }
-      if (changed) for (const fn of this.listeners) fn(this.state);
-      return changed;
-    })();
-    return this.reading;
   }
 
   /** Follow the file: fs.watch on the sweep directory, and a slow poll as a safety net. */
@@ -89,7 +54,7 @@ export class JournalTail {
     this.timer = undefined;
   }
 
-  private async readNew(): Promise<boolean> {
+  protected async readNew(): Promise<boolean> {
     let handle;
     try {
       handle = await open(this.path, 'r');
@@ -100,7 +65,7 @@ export class JournalTail {
     try {
       const { size } = await handle.stat();
       if (size < this.offset) {
-        this.state = JournalTail.empty();
+        this.state = FoldedFeed.empty();
         this.offset = 0;
         this.error = undefined;
       }

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finesweep, run, type Cli } from '../e2e/helpers.js';
 import { ADMIN_PASSWORD, startPostgres, type PgCluster } from '../helpers/postgres.js';
 import { writeSpec } from '../sweep/sweep-helpers.js';
-import { launchChromium, openPage } from './chromium.js';
+import { launchChromium, openPage } from '../helpers/chromium.js';
 
 const NOOP = resolve(import.meta.dirname, '../../dist/bench/trainers/noop.js');
 

@@ -12,7 +12,7 @@ import { writeSyntheticSweep } from '../../bench/dashboard-fixture.js';
 import { finesweep, workspace, writeSweep, type Cli } from '../e2e/helpers.js';
 import { dataReport } from '../report/curves.js';
 import { demoSpec, interruptedSweep, writeSweep as writeFixtureSweep } from '../report/sweep-fixture.js';
-import { launchChromium, openPage } from './chromium.js';
+import { launchChromium, openPage } from '../helpers/chromium.js';
 
 const SCRIPT_NAME = '<script>alert(1)</script>';
 const IMG_LABEL = '<img src=x onerror="window.__pwned = 1">';

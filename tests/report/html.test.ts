@@ -5,11 +5,12 @@ import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeHtmlReport } from '../../src/report/render.js';
 import { foldTrials } from '../../src/store/fold.js';
 import { expandTrials } from '../../src/sweep/expand.js';
+import { launchChromium, openPage } from '../helpers/chromium.js';
 import { dataReport } from './curves.js';
 import { demoSpec, interruptedSweep } from './sweep-fixture.js';
 import { syntheticEvents, syntheticSpec } from '../../bench/sweep-journal.js';
@@ -22,38 +23,15 @@ const LEAKED = '<script>window.__pwned = 3</script>';
 let browser: BrowserContext;
 
 beforeAll(async () => {
-  // A fresh profile each run (playwright passes it as --user-data-dir).
-  browser = await chromium.launchPersistentContext(await mkdtemp(join(tmpdir(), 'finesweep-chromium-')), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1320, height: 900 },
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
 });
 
-async function open(path: string) {
-  const page = await browser.newPage();
-  const problems: string[] = [];
-  const dialogs: string[] = [];
-  const requests: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('dialog', async (d) => {
-    dialogs.push(d.message());
-    await d.dismiss();
-  });
-  page.on('request', (r) => requests.push(r.url()));
-  await page.goto(pathToFileURL(path).href, { waitUntil: 'load' });
-  return { page, problems, dialogs, requests };
+function open(path: string) {
+  return openPage(browser, pathToFileURL(path).href);
 }
 
 describe('the HTML report in a browser', () => {

@@ -1,11 +1,12 @@
-// Headless Chromium for the dashboard's browser tests (Debian's package, driven by playwright-core),
-// and a page that records what must not happen: console errors and warnings, page errors, dialogs,
-// and main-frame loads (a live update must not reload the page).
+// Headless Chromium for the browser tests (Debian's package, driven by playwright-core), and a page
+// that records what must not happen: console errors and warnings, page errors, dialogs, main-frame
+// loads (a live update must not reload the page) and requests (a self-contained report makes none).
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
+/** A fresh profile each call (playwright passes it as --user-data-dir). */
 export function launchChromium(): Promise<BrowserContext> {
   return mkdtemp(join(tmpdir(), 'finesweep-chromium-')).then((profile) =>
     chromium.launchPersistentContext(profile, {
@@ -17,11 +18,13 @@ export function launchChromium(): Promise<BrowserContext> {
   );
 }
 
-export async function openPage(browser: BrowserContext, url: string): Promise<{ page: Page; problems: string[]; dialogs: string[]; loads: string[] }> {
+export async function openPage(browser: BrowserContext, url: string): Promise<{ page: Page; problems: string[]; dialogs: string[]; loads: string[]; requests: string[] }> {
   const page = await browser.newPage();
   const problems: string[] = [];
   const dialogs: string[] = [];
   const loads: string[] = [];
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
   });
@@ -34,5 +37,5 @@ export async function openPage(browser: BrowserContext, url: string): Promise<{ 
     if (f === page.mainFrame()) loads.push(f.url());
   });
   await page.goto(url, { waitUntil: 'load' });
-  return { page, problems, dialogs, loads };
+  return { page, problems, dialogs, loads, requests };
 }
