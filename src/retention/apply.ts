@@ -9,7 +9,11 @@ import { retentionDecisions, type Removal, type RetentionPolicy, type TrialFiles
 export const checkpointDir = (trialDir: string): string => join(trialDir, 'checkpoint');
 export const WEIGHTS_DIR = 'weights';
 
-/** Bytes under a path (a file or a directory tree); 0 when it does not exist. */
+/**
+ * Bytes under a path (a file or a directory tree); 0 for what does not exist. What vanishes while
+ * it is measured counts 0 too: on trial files shared by several workers, another worker's retention
+ * may remove a checkpoint, or a trainer replace one (write then rename), between our stat and readdir.
+ */
 export function diskBytes(path: string): number {
   let s;
   try {
@@ -18,8 +22,15 @@ export function diskBytes(path: string): number {
     return 0;
   }
   if (!s.isDirectory()) return s.size;
+  let names: string[];
+  try {
+    names = readdirSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return 0;
+    throw err;
+  }
   let n = 0;
-  for (const name of readdirSync(path)) n += diskBytes(join(path, name));
+  for (const name of names) n += diskBytes(join(path, name));
   return n;
 }
 
