@@ -75,12 +75,22 @@ export class Sfc32 {
  * Numbers and strings are tagged, so deriveSeed(1) and deriveSeed('1') differ.
  */
 export function deriveSeed(...parts: (string | number)[]): number {
-  const text = parts.map((p) => (typeof p === 'number' ? `n:${p}` : `s:${p}`)).join('\u001f');
+  return fmix32(fnv1a(parts.map((p) => (typeof p === 'number' ? `n:${p}` : `s:${p}`)).join('\u001f')));
+}
+
+/** FNV-1a, 32 bits, of a string's UTF-16 code units. */
+export function fnv1a(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
+  return h >>> 0;
+}
+
+/** murmur3's 32-bit finaliser: every input bit moves every output bit. */
+export function fmix32(x: number): number {
+  let h = x >>> 0;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

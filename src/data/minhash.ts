@@ -11,31 +11,17 @@
 // so a reported pair is always at or above the threshold; a pair at the threshold is missed with
 // probability about 0.002.
 
+import { fmix32, fnv1a } from '../rng.js';
+
 export const SHINGLE_WORDS = 3;
 export const NEAR_DUPLICATE_JACCARD = 0.8;
 const BANDS = 20;
 const ROWS = 6;
 const HASHES = BANDS * ROWS;
 
-/** FNV-1a, 32 bits. */
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
 /** A strong 32-bit mix (murmur3's finaliser): one of the HASHES hash functions per seed. */
 function mix(x: number, seed: number): number {
-  let h = (x ^ seed) >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(x ^ seed);
 }
 
 const SEEDS = Array.from({ length: HASHES }, (_, i) => mix(i + 1, 0x9e3779b9));

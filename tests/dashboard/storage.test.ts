@@ -14,6 +14,7 @@ import { openStore } from '../../src/store/open.js';
 import { finesweep, run, STACK } from '../e2e/helpers.js';
 import { ADMIN_PASSWORD, startPostgres, type PgCluster } from '../helpers/postgres.js';
 import { writeSpec } from '../sweep/sweep-helpers.js';
+import { until } from '../store/helpers/wait.js';
 
 const NOOP = resolve(import.meta.dirname, '../../dist/bench/trainers/noop.js');
 const MARKUP = '<img src=x onerror="window.__pwned = 1">';
@@ -58,15 +59,6 @@ function sse(url: string) {
   };
 }
 
-async function until<T>(what: string, f: () => Promise<T | undefined>, limitMs = 90_000): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('the dashboard on a PostgreSQL store', () => {
   it('lists the database\'s sweeps, follows one worked by a worker process live, and never shows the password', async () => {

@@ -11,6 +11,7 @@ import { openStore } from '../../src/store/open.js';
 import { tempDir } from '../pool/helpers.js';
 import { startPostgres, type PgCluster } from '../helpers/postgres.js';
 import { writeSpec } from '../sweep/sweep-helpers.js';
+import { until } from '../store/helpers/wait.js';
 
 const CLI = resolve(import.meta.dirname, '../../bin/finesweep.js');
 const NOOP = resolve(import.meta.dirname, '../../dist/bench/trainers/noop.js');
@@ -44,15 +45,6 @@ async function eventsOf(name: string, dir: string): Promise<JournalEvent[]> {
   }
 }
 
-async function until<T>(what: string, f: () => Promise<T | undefined>, limitMs = 90_000): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const of = <T extends JournalEvent['type']>(events: JournalEvent[], type: T) => events.filter((e): e is Extract<JournalEvent, { type: T }> => e.type === type);
 
