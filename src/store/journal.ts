@@ -1,6 +1,7 @@
-// The journal: an append-only file of JSON events, one a line. A crash can only leave a torn last line: reads ignore it, and the
-// next append cuts it off and records `journal_repaired` first (Optuna issue #5138 glued the torn
-// line to the next append, making the journal unreadable). A corrupt line anywhere else is not a
+// The journal: an append-only file of JSON events, one a line (when an append is durable: see
+// Journal below). A crash can only leave a torn last line: reads ignore it, and the next append
+// cuts it off and records `journal_repaired` first (Optuna issue #5138 glued the torn line to the
+// next append, making the journal unreadable). A corrupt line anywhere else is not a
 // crash artifact: it is refused with its line number and byte offset, and the file is left alone.
 import { writeSync } from 'node:fs';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
