@@ -12,7 +12,7 @@ import type { Leaderboard, LeaderboardRow } from '../report/view/leaderboard.js'
 import type { TrialState } from '../store/state.js';
 
 /** Rows per leaderboard page: a 10,000-trial sweep stays one fast page at a time. */
-export const PAGE_SIZE = 50;
+const PAGE_SIZE = 50;
 /** Trials a compare view takes. */
 export const COMPARE_MIN = 2;
 export const COMPARE_MAX = 4;

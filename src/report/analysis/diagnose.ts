@@ -126,7 +126,7 @@ function forgetting(trial: TrialState, ctx: DiagnosisContext): Flag | undefined 
   return { name: 'forgetting', detail, advice: 'lower LR, fewer epochs, freeze more' };
 }
 
-export function leakageFlag(count: number): Flag {
+function leakageFlag(count: number): Flag {
   return {
     name: 'leakage',
     detail: `${count} example${count === 1 ? '' : 's'} shared by train and validation`,

@@ -6,7 +6,7 @@ import { bestEpoch, finiteObjectiveValue, type BestEpoch } from '../../trial/bes
 import { compareValues, type Objective } from '../../trial/objective.js';
 
 /** The objective at the last epoch that reported it. */
-export function lastValue(epochs: readonly EpochMetrics[], objective: Objective): number | undefined {
+function lastValue(epochs: readonly EpochMetrics[], objective: Objective): number | undefined {
   for (let i = epochs.length - 1; i >= 0; i--) {
     const v = finiteObjectiveValue(epochs[i], objective);
     if (v !== undefined) return v;

@@ -28,7 +28,7 @@ export interface TableOptions {
 }
 
 /** Rows the table shows by default; the rest are counted in a line under it. */
-export const DEFAULT_TOP = 20;
+const DEFAULT_TOP = 20;
 
 /** Columns left out first when the table is too wide, in this order (keys of columns.ts). */
 export const DROP_ORDER = ['seconds', 'final_train_loss', 'gap', 'best_epoch', 'final_val_loss', 'status'] as const;
@@ -96,7 +96,7 @@ interface Layout {
 }
 
 /** A header on one line, or on two at its first space (else its first underscore). */
-export function headerLines(header: string, twoLine: boolean): string[] {
+function headerLines(header: string, twoLine: boolean): string[] {
   if (!twoLine) return [header];
   const at = header.indexOf(' ') >= 0 ? header.indexOf(' ') : header.indexOf('_');
   if (at <= 0 || at === header.length - 1) return [header];
@@ -108,7 +108,7 @@ export function headerLines(header: string, twoLine: boolean): string[] {
  * steps that lose the least first: columns in DROP_ORDER; then two-line headers; then parameters
  * that are the same in every row (not swept here); then the flags move under their rows.
  */
-export function fitColumns(
+function fitColumns(
   all: readonly Column[],
   lb: Leaderboard,
   cellWidth: (c: Column, twoLine: boolean) => number,

@@ -24,19 +24,19 @@ export const FLAG_LABEL: Record<string, string> = {
   forgetting: 'forgetting',
 };
 
-export function flagList(row: LeaderboardRow): string {
+function flagList(row: LeaderboardRow): string {
   return row.flags.map((f) => FLAG_LABEL[f.name] ?? f.name).join(', ');
 }
 
 /** The recommendation of one row, as shown in every format. */
-export function recommendationCell(row: LeaderboardRow): string {
+function recommendationCell(row: LeaderboardRow): string {
   return row.recommendation?.text ?? '';
 }
 
 /** The Pareto mark: ◆ on the front. */
-export const FRONT_MARK = '◆';
+const FRONT_MARK = '◆';
 
-export function statusCell(row: LeaderboardRow): string {
+function statusCell(row: LeaderboardRow): string {
   // An early stop says where it happened: the ASHA rung, or the epoch for the median rule.
   if (row.status === 'stopped_early') return row.rung !== undefined ? `stopped early (rung ${row.rung})` : `stopped early (epoch ${row.epochsDone})`;
   return row.status.replace('_', ' ');
@@ -82,7 +82,7 @@ export function columns(lb: Leaderboard): Column[] {
 }
 
 /** How many trial ids an advice line names before "and N more". */
-export const ADVICE_IDS = 8;
+const ADVICE_IDS = 8;
 
 function idList(ids: readonly string[]): string {
   if (ids.length <= ADVICE_IDS) return ids.join(', ');
@@ -90,7 +90,7 @@ function idList(ids: readonly string[]): string {
 }
 
 /** The Pareto front in one line: which metrics, how many trials on it, the first few. */
-export function paretoLine(lb: Leaderboard): string | undefined {
+function paretoLine(lb: Leaderboard): string | undefined {
   if (!lb.pareto) return undefined;
   const [a, b] = lb.pareto.metrics;
   const what = lb.pareto.ranks ? 'ranked by Pareto rank, then' : 'shown, ranking by';
@@ -142,7 +142,7 @@ export function bar(share: number, width = 20): string {
 }
 
 /** Parameter importance as a short bar list (one line per parameter, then the strongest interaction). */
-export function importanceLines(lb: Leaderboard): string[] {
+function importanceLines(lb: Leaderboard): string[] {
   const imp = lb.importance;
   if (!imp) return [];
   const width = Math.max(...imp.params.map((p) => p.name.length));
@@ -154,7 +154,7 @@ export function importanceLines(lb: Leaderboard): string[] {
 }
 
 /** The suggested next sweep in two lines (suggest.ts). */
-export function suggestionLines(lb: Leaderboard): string[] {
+function suggestionLines(lb: Leaderboard): string[] {
   if (!lb.suggestion) return [];
   const what = lb.suggestion.length > 0 ? lb.suggestion.map((c) => `${c.parameter} ${c.from} → ${c.to}`).join(' · ') : 'no range to change';
   return [`next sweep: ${what}`, `  finesweep suggest ${lb.dir ?? '<sweep-dir>'} --out next.yaml writes it, with the reason for each change`];

@@ -145,7 +145,7 @@ function paramColumns(view: ReturnType<typeof summarizeSpec>, trials: readonly T
 }
 
 /** A trial's value of one metric of the objective: at the first metric's best epoch, or forgetting / wall time. */
-export function termValue(trial: TrialState, term: ObjectiveTerm, objective: Objective): number | undefined {
+function termValue(trial: TrialState, term: ObjectiveTerm, objective: Objective): number | undefined {
   if (term.metric === 'forgetting') return forgettingRise(trial);
   if (term.metric === 'seconds') return trialSeconds(trial);
   const best = bestEpoch(trial.epochs, objective);
