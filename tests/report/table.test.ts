@@ -41,6 +41,8 @@ function state(n: number, wide = true) {
 }
 const gridState = (n: number) => state(n, false);
 
+/** The report's prose as one line per item again (a wrapped line continues indented by two). */
+const unwrap = (text: string): string => text.replace(/\n {2}(?=\S)/g, ' ');
 const visible = (line: string): number => [...line.replace(/\u001b\[[0-9;]*m/g, '')].length;
 const tableLines = (text: string): string[] => text.split('\n').filter((l) => /^[┌├└│]/.test(l));
 /** The header's lines (one, or two when headers are broken to narrow the table) joined. */
@@ -63,7 +65,7 @@ describe('terminal leaderboard', () => {
     for (const h of ['rank', 'trial', 'lr', 'batch', 'epochs', 'val_loss']) expect(header).toContain(h);
     // The flags stay: in their column, or on a line under the row.
     expect(text).toMatch(/overfitting/);
-    if (/left out to fit/.test(text)) expect(text).toMatch(new RegExp(`left out to fit ${width} columns: .* \\(--wide or --columns a,b,c shows them\\)`));
+    if (/left out to fit/.test(text)) expect(unwrap(text)).toMatch(new RegExp(`left out to fit ${width} columns: .* \\(--wide or --columns a,b,c shows them\\)`));
   });
 
   it('leaves out columns in the documented order', () => {
@@ -85,7 +87,23 @@ describe('terminal leaderboard', () => {
     expect(headerOf(text)).toMatch(/│ weight_ │ best +│\n│ .*│ decay +│ val_accuracy │/);
     expect(headerOf(text)).not.toContain('flags');
     expect(text).toMatch(/^│ ↳ overfitting · fewer epochs .*│$/m);
-    expect(text).toMatch(/left out to fit 80 columns: .*, warmup_ratio \(0\.1 in every trial\) \(--wide/);
+    expect(unwrap(text)).toMatch(/left out to fit 80 columns: .*, warmup_ratio \(0\.1 in every trial\) \(--wide/);
+  });
+
+  it('wraps the lines around the table at word boundaries to the terminal width (80 columns)', () => {
+    const input = { spec, state: state(6) };
+    const wrapped = renderReport(input, { format: 'table', table: { width: 80 } });
+    const free = renderReport(input, { format: 'table' });
+    const prose = (text: string): string[] => text.split('\n').filter((l) => l !== '' && !/^[┌├└│]/.test(l));
+    const lines = prose(wrapped);
+    // Something needed wrapping: off a terminal the same report has a footer line wider than 80.
+    expect(prose(free).some((l) => visible(l) > 80)).toBe(true);
+    for (const line of lines) expect(visible(line), line).toBeLessThanOrEqual(80);
+    // Only whitespace changed, and every word of a long line is still whole on one line.
+    const words = (ls: string[]): string[] => ls.join(' ').split(/\s+/).filter(Boolean);
+    expect(words(lines).join(' ')).toContain(words(prose(free).slice(1)).join(' '));
+    const long = prose(free).find((l) => visible(l) > 80)!;
+    for (const word of long.split(/\s+/).filter((w) => w.length > 0 && w.length < 60)) expect(lines.some((l) => l.split(/\s+/).includes(word)), word).toBe(true);
   });
 
   it('--wide and --columns override the fit', () => {

@@ -12,6 +12,7 @@
 import { InputError } from '../../errors.js';
 import { adviceLines, columns, leakageLine, summaryLine, type Column } from '../view/columns.js';
 import type { Leaderboard, LeaderboardRow } from '../view/leaderboard.js';
+import { wrapWords } from '../wrap.js';
 
 export interface TableOptions {
   /** ANSI colours (a TTY, and no NO_COLOR). */
@@ -193,9 +194,11 @@ export function renderTable(lb: Leaderboard, opts: TableOptions = {}): string {
   });
   out.push(border('└', '┴', '┘'));
 
-  const head = [`Sweep ${lb.name ?? '(unnamed)'} — ${summaryLine(lb)}`];
+  // Fitted to a terminal, the prose around the table wraps at word boundaries (the table itself is fitted above).
+  const wrap = (l: string): string[] => (opts.width === undefined ? [l] : wrapWords(l, opts.width));
+  const head = wrap(`Sweep ${lb.name ?? '(unnamed)'} — ${summaryLine(lb)}`);
   const leak = leakageLine(lb);
-  if (leak) head.push(paint(leak, 'red', color));
+  if (leak) head.push(...wrap(leak).map((l) => paint(l, 'red', color)));
   const body = lb.rows.length > 0 ? out.join('\n') : '(no trials yet)';
   const tail: string[] = [];
   if (more > 0) tail.push(`… ${more} more (--top N, --all)`);
@@ -204,5 +207,5 @@ export function renderTable(lb: Leaderboard, opts: TableOptions = {}): string {
     tail.push(`left out to fit ${opts.width} columns: ${what.join(', ')} (--wide or --columns a,b,c shows them)`);
   }
   // The leaderboard's own "not shown" line is replaced by the one above.
-  return [...head, body, ...tail, ...adviceLines({ ...lb, hidden: 0 })].join('\n') + '\n';
+  return [...head, body, ...[...tail, ...adviceLines({ ...lb, hidden: 0 })].flatMap(wrap)].join('\n') + '\n';
 }
