@@ -186,6 +186,7 @@ export async function trialFragment(lb: Leaderboard, row: LeaderboardRow, trial:
     ...(trial?.backend ? [['backend', trial.backend]] : []),
     ...(trial?.attempts ? [['attempts', String(trial.attempts)]] : []),
     ...(row.reason ? [['reason', row.reason]] : []),
+    ...(row.recommendation ? [['recommendation', row.recommendation.text]] : []),
   ];
   const flags = row.flags.map((f) => `<li><span class="flag ${e(f.name)}">${e(FLAG_LABEL[f.name] ?? f.name)}</span> ${e(f.detail)} — ${e(f.advice)}</li>`).join('');
   const curve = row.curve.length ? figure(curveSvg(row, lb), 'curve') : '<p class="sub">No epoch finished yet.</p>';

@@ -86,7 +86,7 @@ describe('terminal leaderboard', () => {
     for (const line of tableLines(text)) expect(visible(line), line).toBeLessThanOrEqual(80);
     expect(headerOf(text)).toMatch(/│ weight_ │ best +│\n│ .*│ decay +│ val_accuracy │/);
     expect(headerOf(text)).not.toContain('flags');
-    expect(text).toMatch(/^│ ↳ overfitting · fewer epochs .*│$/m);
+    expect(text).toMatch(/^│ ↳ overfitting · fewer epochs: .*│$/m);
     expect(unwrap(text)).toMatch(/left out to fit 80 columns: .*, warmup_ratio \(0\.1 in every trial\) \(--wide/);
   });
 
