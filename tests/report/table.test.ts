@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildLeaderboard } from '../../src/report/view/leaderboard.js';
 import { renderReport } from '../../src/report/render/report.js';
 import { DROP_ORDER, renderTable } from '../../src/report/render/table.js';
-import { CURVES, params, sweep, trial } from './curves.js';
+import { CURVES, epochs, params, sweep, trial } from './curves.js';
 
 const spec = {
   name: 'wide',
@@ -104,6 +104,16 @@ describe('terminal leaderboard', () => {
     expect(words(lines).join(' ')).toContain(words(prose(free).slice(1)).join(' '));
     const long = prose(free).find((l) => visible(l) > 80)!;
     for (const word of long.split(/\s+/).filter((w) => w.length > 0 && w.length < 60)) expect(lines.some((l) => l.split(/\s+/).includes(word)), word).toBe(true);
+  });
+
+  it('--columns takes any metric the trials reported, at the best evaluation, and suggests the key meant', () => {
+    const f1 = (curve: ReturnType<typeof epochs>, values: number[]) => curve.map((e, i) => ({ ...e, val_f1: values[i] }));
+    const withF1 = sweep([trial('a', f1(epochs([0.5, 0.3], [0.5, 0.4]), [0.7, 0.8])), trial('b', f1(epochs([0.5, 0.4], [0.45, 0.5]), [0.75, 0.6]))]);
+    const text = renderReport({ spec: grid, state: withF1 }, { format: 'table', table: { columns: ['trial', 'best_val_loss', 'val_f1'] } });
+    // a's best val_loss is at epoch 2 (f1 0.8 there), b's at epoch 1 (f1 0.75).
+    expect(text).toMatch(/│ a +│ +0\.4 │ +0\.8 │/);
+    expect(text).toMatch(/│ b +│ +0\.45 │ +0\.75 │/);
+    expect(() => renderReport({ spec: grid, state: withF1 }, { format: 'table', table: { columns: ['val_f2'] } })).toThrow(/--columns: unknown column "val_f2" \(did you mean "val_f1"\?\); expected some of rank, trial, .*val_f1/);
   });
 
   it('--wide and --columns override the fit', () => {

@@ -10,7 +10,8 @@
 // back the last columns left out. A line under the table names what was left out and that --wide
 // or --columns shows it.
 import { InputError } from '../../errors.js';
-import { adviceLines, columns, leakageLine, summaryLine, type Column } from '../view/columns.js';
+import { didYouMean } from '../../spec/suggest.js';
+import { adviceLines, columns, leakageLine, metricColumn, reportedMetrics, summaryLine, type Column } from '../view/columns.js';
 import type { Leaderboard, LeaderboardRow } from '../view/leaderboard.js';
 import { wrapWords } from '../wrap.js';
 
@@ -79,11 +80,15 @@ function tableWidth(widths: readonly number[]): number {
   return widths.reduce((a, b) => a + b, 0) + 3 * widths.length + 1;
 }
 
-function pickColumns(all: readonly Column[], wanted: readonly string[]): Column[] {
+/** The columns asked for by key or header; a metric the trials reported is a column too (its value at the best evaluation). */
+function pickColumns(all: readonly Column[], wanted: readonly string[], metrics: readonly string[]): Column[] {
   return wanted.map((w) => {
     const c = all.find((col) => col.key === w || col.header.toLowerCase() === w.toLowerCase());
-    if (!c) throw new InputError(`--columns: unknown column ${JSON.stringify(w)}; expected some of ${all.map((col) => col.key).join(', ')}`);
-    return c;
+    if (c) return c;
+    if (metrics.includes(w)) return metricColumn(w);
+    const keys = [...all.map((col) => col.key), ...metrics.filter((m) => !all.some((col) => col.key === m))];
+    const hint = didYouMean(w, keys);
+    throw new InputError(`--columns: unknown column ${JSON.stringify(w)}${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''}; expected some of ${keys.join(', ')}`);
   });
 }
 
@@ -163,7 +168,7 @@ export function renderTable(lb: Leaderboard, opts: TableOptions = {}): string {
   const rows = lb.rows.slice(0, limit);
   const more = lb.hidden + (lb.rows.length - rows.length);
 
-  const chosen = opts.columns?.length ? pickColumns(all, opts.columns) : all;
+  const chosen = opts.columns?.length ? pickColumns(all, opts.columns, reportedMetrics(lb)) : all;
   const cells = rows.map((r) => chosen.map((c) => c.cell(r)));
   const cellsWidth = new Map<Column, number>();
   chosen.forEach((c, i) => cellsWidth.set(c, Math.max(0, ...cells.map((row) => len(row[i])))));

@@ -81,6 +81,26 @@ export function columns(lb: Leaderboard): Column[] {
   ];
 }
 
+/** Keys of an evaluation that are not metrics. */
+const NOT_METRICS = new Set(['epoch', 'step', 'seconds', 'steps']);
+
+/** Every metric the trials reported at some evaluation (val_f1, train_accuracy, a command's own). */
+export function reportedMetrics(lb: Leaderboard): string[] {
+  const seen = new Set<string>();
+  for (const r of lb.rows) for (const e of r.curve) for (const k in e) if (!NOT_METRICS.has(k) && (typeof e[k] === 'number' || e[k] === null)) seen.add(k);
+  return [...seen].sort();
+}
+
+/** A metric at each trial's best evaluation (by the objective), for `--columns val_f1`. */
+export function metricColumn(metric: string): Column {
+  const at = (r: LeaderboardRow): number | undefined => {
+    const e = r.best ? r.curve.find((c) => c.epoch === r.best!.epoch) : undefined;
+    const v = e?.[metric];
+    return typeof v === 'number' ? v : undefined;
+  };
+  return { header: metric, key: metric, align: 'right', cell: (r) => fmtNum(at(r)), raw: at };
+}
+
 /** How many trial ids an advice line names before "and N more". */
 const ADVICE_IDS = 8;
 
