@@ -1,6 +1,6 @@
 // The leaderboard's columns, shared by the table, Markdown and CSV renderers: a display cell
 // (sensible digits) and a raw value (full precision, for CSV) per row.
-import { fmtNum, fmtParam, fmtPct, fmtSeconds } from '../format.js';
+import { fmtDiff, fmtNum, fmtParam, fmtPct, fmtSeconds } from '../format.js';
 import type { Leaderboard, LeaderboardRow } from './leaderboard.js';
 
 export interface Column {
@@ -66,7 +66,7 @@ export function columns(lb: Leaderboard): Column[] {
     { header: 'best epoch', key: 'best_epoch', align: 'right', cell: (r) => (r.best ? String(r.best.epoch) : ''), raw: (r) => r.best?.epoch },
     { header: 'train loss', key: 'final_train_loss', align: 'right', cell: (r) => fmtNum(r.finalTrainLoss), raw: (r) => r.finalTrainLoss },
     { header: 'val loss', key: 'final_val_loss', align: 'right', cell: (r) => fmtNum(r.finalValLoss), raw: (r) => r.finalValLoss },
-    { header: 'gap', key: 'gap', align: 'right', cell: (r) => fmtNum(r.gap, 3), raw: (r) => r.gap },
+    { header: 'gap', key: 'gap', align: 'right', cell: (r) => fmtDiff(r.gap), raw: (r) => r.gap },
     { header: 'time', key: 'seconds', align: 'right', cell: (r) => fmtSeconds(r.seconds), raw: (r) => r.seconds },
     ...(lb.rows.some((r) => r.forgettingRise !== undefined)
       ? [{ header: 'ppl rise', key: 'forgetting_rise', align: 'right', cell: (r) => fmtPct(r.forgettingRise), raw: (r) => r.forgettingRise } satisfies Column]
