@@ -101,6 +101,9 @@ export function metricColumn(metric: string): Column {
   return { header: metric, key: metric, align: 'right', cell: (r) => fmtNum(at(r)), raw: at };
 }
 
+/** Recommendation lines under a table: each cites its own evidence, so a large sweep has one a trial. */
+const ADVICE_LINES = 20;
+
 /** How many trial ids an advice line names before "and N more". */
 const ADVICE_IDS = 8;
 
@@ -122,7 +125,7 @@ function trainingColumns(): Column[] {
   const size = (n: number | undefined) => (n === undefined ? '' : n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n));
   return [
     { header: 'trainable', key: 'trainable_parameters', align: 'right', cell: (r) => size(r.trainableParameters), raw: (r) => r.trainableParameters },
-    { header: 'ckpt', key: 'checkpoint_bytes', align: 'right', cell: (r) => (r.checkpointBytes === undefined ? '' : `${size(r.checkpointBytes)}B`), raw: (r) => r.checkpointBytes },
+    { header: 'ckpt', key: 'checkpoint_bytes', align: 'right', cell: (r) => (r.checkpointBytes === undefined ? '' : r.kept && !r.kept.weights && !r.kept.checkpoint ? '–' : `${size(r.checkpointBytes)}B`), raw: (r) => r.checkpointBytes },
     { header: 'kept', key: 'kept_weights', align: 'left', cell: (r) => (r.kept === undefined ? '' : r.kept.weights ? 'weights' : '–'), raw: (r) => r.kept?.weights },
   ];
 }
@@ -144,7 +147,8 @@ export function leakageLine(lb: Leaderboard): string | undefined {
 
 export function adviceLines(lb: Leaderboard): string[] {
   return [
-    ...lb.advice.map((a) => `${FLAG_LABEL[a.flag] ?? a.flag} (${idList(a.trials)}): ${a.advice}`),
+    ...lb.advice.slice(0, ADVICE_LINES).map((a) => `${FLAG_LABEL[a.flag] ?? a.flag} (${idList(a.trials)}): ${a.advice}`),
+    ...(lb.advice.length > ADVICE_LINES ? [`… ${(lb.advice.length - ADVICE_LINES).toLocaleString('en-US')} more recommendations, one a trial in the recommendation column (--format csv or json has every one)`] : []),
     ...problemLines(lb),
     ...(paretoLine(lb) ? [paretoLine(lb)!] : []),
     ...importanceLines(lb),
