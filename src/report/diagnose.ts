@@ -1,7 +1,7 @@
 // Diagnosis: the flags a careful engineer would raise looking at one trial's curves. Pure: no I/O.
 // The rules are written out in the README ("Diagnosis flags"); keep the two in step.
 import type { TrialState } from '../store/state.js';
-import { bestEpoch, compareValues, objectiveValue } from './rank.js';
+import { bestEpoch, compareValues, finiteValue } from '../trial/objective.js';
 import type { Objective, SearchedRange, SpecView, Thresholds } from './spec-view.js';
 import { fmtParam } from './format.js';
 import { DIVERGED_ADVICE, divergence, referenceLoss, withLosses, type LossTrial, type TaskType } from './divergence.js';
@@ -100,8 +100,8 @@ function underfitting(trial: LossTrial, ctx: DiagnosisContext): Flag | undefined
 function stillImproving(trial: TrialState, ctx: DiagnosisContext): Flag | undefined {
   const n = trial.epochs.length;
   if (n < 2) return undefined;
-  const prev = objectiveValue(trial.epochs[n - 2], ctx.objective);
-  const last = objectiveValue(trial.epochs[n - 1], ctx.objective);
+  const prev = finiteValue(trial.epochs[n - 2], ctx.objective.metric);
+  const last = finiteValue(trial.epochs[n - 1], ctx.objective.metric);
   if (prev === undefined || last === undefined || prev === 0) return undefined;
   const gain = -compareValues(last, prev, ctx.objective.goal) / Math.abs(prev);
   if (gain > ctx.thresholds.improving_slope) {

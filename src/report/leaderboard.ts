@@ -5,10 +5,13 @@ import type { PlannedTrial } from '../trial/types.js';
 import type { Params } from '../trial/types.js';
 import type { TrialStatus } from '../trial/status.js';
 import type { SweepState, TrialState } from '../store/state.js';
+import { TRIALS_DIR } from '../store/layout.js';
+import { CHECKPOINT_DIR, WEIGHTS_DIR } from '../trial/layout.js';
+import { bestEpoch, type BestEpoch } from '../trial/objective.js';
 import { diagnoseTrial, edgeNotes, forgettingRise, sweepLeakage, type DiagnosisContext, type Flag, type FlagName } from './diagnose.js';
 import { divergence } from './divergence.js';
 import { frontDominators, paretoRanks, type ParetoPoint } from './pareto.js';
-import { bestEpoch, rankTrials, trialSeconds, type BestEpoch } from './rank.js';
+import { rankTrials, trialSeconds } from './rank.js';
 import { parameterImportance, type Importance } from './importance.js';
 import { recommend, type Recommendation } from './recommend.js';
 import { suggestNext, type SpecChange } from './suggest.js';
@@ -177,8 +180,8 @@ function paretoOf(trials: readonly TrialState[], terms: [ObjectiveTerm, Objectiv
 /** Where a trial's kept files are, from the journal alone: what it wrote minus what was removed. */
 function keptOf(trial: TrialState): LeaderboardRow['kept'] {
   const kept: NonNullable<LeaderboardRow['kept']> = {};
-  if (trial.epochs.length > 0 && !trial.removed?.includes('weights')) kept.weights = `trials/${trial.id}/weights/`;
-  if (!trial.removed?.includes('checkpoint')) kept.checkpoint = `trials/${trial.id}/checkpoint/`;
+  if (trial.epochs.length > 0 && !trial.removed?.includes(WEIGHTS_DIR)) kept.weights = `${TRIALS_DIR}/${trial.id}/${WEIGHTS_DIR}/`;
+  if (!trial.removed?.includes(CHECKPOINT_DIR)) kept.checkpoint = `${TRIALS_DIR}/${trial.id}/${CHECKPOINT_DIR}/`;
   return kept;
 }
 

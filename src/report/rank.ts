@@ -1,45 +1,8 @@
 // Ranking: trials ordered by the objective at their best epoch. Pure: no I/O.
-import type { EpochMetrics } from '../trial/types.js';
 import type { TrialStatus } from '../trial/status.js';
 import type { TrialState } from '../store/state.js';
-import { objectiveValue as valueAt } from '../trial/objective.js';
-import type { Goal, Objective } from './spec-view.js';
-
-/** The objective's value at one epoch, or undefined when the trainer did not report it (or NaN/Inf). */
-export function objectiveValue(epoch: EpochMetrics, objective: Objective): number | undefined {
-  const v = valueAt(epoch, objective.metric);
-  return v !== undefined && Number.isFinite(v) ? v : undefined;
-}
-
-/** Negative when a is better than b under the goal. */
-export function compareValues(a: number, b: number, goal: Goal): number {
-  return goal === 'minimize' ? a - b : b - a;
-}
-
-export interface BestEpoch {
-  epoch: number;
-  value: number;
-}
-
-/** The epoch with the best objective value (the earliest one on a tie: fewer epochs reach it). */
-export function bestEpoch(epochs: readonly EpochMetrics[], objective: Objective): BestEpoch | undefined {
-  let best: BestEpoch | undefined;
-  for (const e of epochs) {
-    const value = objectiveValue(e, objective);
-    if (value === undefined) continue;
-    if (!best || compareValues(value, best.value, objective.goal) < 0) best = { epoch: e.epoch, value };
-  }
-  return best;
-}
-
-/** The objective at the last epoch that reported it. */
-export function lastValue(epochs: readonly EpochMetrics[], objective: Objective): number | undefined {
-  for (let i = epochs.length - 1; i >= 0; i--) {
-    const v = objectiveValue(epochs[i], objective);
-    if (v !== undefined) return v;
-  }
-  return undefined;
-}
+import { bestEpoch, compareValues, lastValue, type BestEpoch } from '../trial/objective.js';
+import type { Objective } from './spec-view.js';
 
 /** Wall time of a trial: the journal's training seconds, else the sum of its epochs. */
 export function trialSeconds(trial: TrialState): number | undefined {

@@ -3,6 +3,7 @@
 import type { Decision, EpochResult, Scheduler } from '../schedule/scheduler.js';
 import type { JournalEvent } from '../store/events.js';
 import { objectiveValue, type Objective } from '../trial/objective.js';
+import { isFinished, statusAfter } from '../trial/status.js';
 
 /**
  * Decide for trial `trialId` after its epoch `epoch` (of `maxEpochs`) is in `events`. Pure: the
@@ -39,13 +40,9 @@ export function pendingStops(scheduler: Scheduler, objective: Objective, events:
     if (e.type === 'trial_started') {
       const epochs = e.params.epochs;
       if (typeof epochs === 'number') maxEpochs.set(e.trial_id, epochs);
-    } else if (
-      e.type === 'trial_completed' ||
-      e.type === 'trial_diverged' ||
-      e.type === 'trial_stopped_early' ||
-      (e.type === 'trial_failed' && !e.will_retry)
-    ) {
-      finished.add(e.trial_id);
+    } else {
+      const status = statusAfter(e);
+      if (status !== undefined && isFinished(status)) finished.add((e as { trial_id: string }).trial_id);
     }
   }
   const out: StopDecision[] = [];
