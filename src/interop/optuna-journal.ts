@@ -9,8 +9,8 @@
 // leaderboard's ranking value). States: completed → COMPLETE, stopped early → PRUNED, failed or
 // diverged → FAIL, running → RUNNING, interrupted (resume continues it) or proposed → WAITING.
 import type { EpochMetrics } from '../trial/types.js';
-import { bestEpoch, finiteValue } from '../trial/objective.js';
-import { objectiveOfSpec, type Objective } from '../report/spec-view.js';
+import { bestEpoch, finiteValue, type Objective } from '../trial/objective.js';
+import { objectiveOfSpec } from '../spec/stored-objective.js';
 import { qRange, toSpace, type Dimension, type ParameterEntry } from '../search/space.js';
 import type { ParamValue } from '../trial/types.js';
 import type { SweepState, TrialState } from '../store/state.js';

@@ -1,11 +1,10 @@
 // The HTML report: one self-contained file (inline CSS and SVG, no script, no network) with the
 // leaderboard, learning curves, objective against learning rate, and the lr × batch heatmap.
-import { adviceLines, columns, FLAG_LABEL, leakageLine, summaryLine } from './columns.js';
-import { renderCharts } from './charts.js';
-import { escapeHtml } from './escape.js';
-import type { Leaderboard } from './leaderboard.js';
+import { adviceLines, columns, FLAG_LABEL, leakageLine, summaryLine } from '../view/columns.js';
+import { renderCharts } from '../charts/report-charts.js';
+import { escapeHtml } from '../escape.js';
+import type { Leaderboard } from '../view/leaderboard.js';
 
-export { escapeHtml };
 
 /** The report's look; the dashboard's stylesheet starts from it (src/dashboard/assets.ts). */
 export const REPORT_CSS = `

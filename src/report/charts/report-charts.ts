@@ -1,97 +1,15 @@
-// The HTML report's plots, every one written as SVG directly (no vega: importing it alone cost
-// ~0.7 s, and its renders most of the page's time at 10,000 trials): learning curves (curve-svg.ts),
-// the lr plot and heatmap (lr-svg.ts), parallel coordinates (parallel.ts), the slices (scatter.ts)
-// and the Pareto plot (here, on xy.ts). Every string from a spec, dataset or trial is escaped
-// (escape.ts; tests/report/html.test.ts checks it in a browser).
-// The dashboard's trial and compare pages still draw through vega (curveSpec, compareSpec, toSvg):
-// vega is imported only when toSvg is first called, so the report never loads it.
-import type { TopLevelSpec } from 'vega-lite';
-import { curveMarks, curveSvg, SERIES } from './curve-svg.js';
-import { fmtNum } from './format.js';
-import type { Leaderboard, LeaderboardRow } from './leaderboard.js';
-import { heatmapSvg, lrSvg } from './lr-svg.js';
+// The HTML report's plots (and the dashboard's sweep page), every one written as SVG on the one
+// chart kit (xy.ts): learning curves (curve.ts), the lr plot and heatmap (lr.ts), parallel
+// coordinates (parallel.ts), the slices (scatter.ts) and the Pareto plot (here). Every string from a
+// spec, dataset or trial is escaped (escape.ts; tests/report/html.test.ts checks it in a browser).
+import { curveSvg } from './curve.js';
+import { fmtNum } from '../format.js';
+import type { Leaderboard, LeaderboardRow } from '../view/leaderboard.js';
+import { heatmapSvg, lrSvg } from './lr.js';
 import { parallelSvg } from './parallel.js';
 import { scatterSvg } from './scatter.js';
-import { escapeHtml as e } from './escape.js';
+import { escapeHtml as e } from '../escape.js';
 import { dot, linearAxis, r1, xySvg } from './xy.js';
-
-export { LR_BINS_OVER } from './lr-svg.js';
-export { curveSvg };
-
-const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
-const CONFIG = {
-  font: FONT,
-  view: { stroke: '#e5e7eb' },
-  axis: { labelColor: '#374151', titleColor: '#111827', gridColor: '#f1f5f9', domainColor: '#9ca3af', tickColor: '#9ca3af', titleFontWeight: 600 },
-  legend: { labelColor: '#374151', titleColor: '#111827', orient: 'bottom' as const },
-  title: { anchor: 'start' as const, fontSize: 13, fontWeight: 600, color: '#111827', subtitleColor: '#6b7280' },
-};
-
-/** A vega-lite spec as SVG, through vega in Node (no browser, no network); vega escapes what it writes. */
-export async function toSvg(spec: TopLevelSpec): Promise<string> {
-  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
-  const compiled = vl.compile({ ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
-}
-
-/**
- * Learning curves of one trial as a vega-lite spec, for the dashboard's trial page: the same marks
- * as curveSvg (curve-svg.ts) draws for the report.
- */
-export function curveSpec(row: LeaderboardRow, lb: Leaderboard): TopLevelSpec {
-  const { points, maxEpoch, rules, notes, best, title, subtitle } = curveMarks(row, lb);
-  const x = { field: 'epoch', type: 'quantitative' as const, title: 'epoch', scale: { domain: [1, maxEpoch], nice: false }, axis: { tickMinStep: 1, format: 'd' } };
-  const layers = [
-      {
-        data: { values: points },
-        mark: { type: 'line', point: { size: 28 }, strokeWidth: 2 },
-        encoding: {
-          x,
-          y: { field: 'loss', type: 'quantitative', title: 'loss', scale: { zero: false } },
-          color: { field: 'series', type: 'nominal', title: null, scale: { domain: SERIES.map((s) => s.name), range: SERIES.map((s) => s.colour) }, legend: { symbolType: 'stroke', symbolStrokeWidth: 2 } },
-          strokeDash: { field: 'series', type: 'nominal', title: null, scale: { domain: SERIES.map((s) => s.name), range: [[4, 3], [1, 0]] } },
-        },
-      },
-      {
-        data: { values: best },
-        mark: { type: 'rule', color: '#16a34a', strokeDash: [2, 2], opacity: 0.7 },
-        encoding: { x },
-      },
-      {
-        data: { values: rules },
-        mark: { type: 'rule', color: '#dc2626', strokeWidth: 2 },
-        encoding: { x },
-      },
-      {
-        data: { values: rules.filter((r) => r.epoch < maxEpoch) },
-        mark: { type: 'text', color: '#dc2626', align: 'left', dx: 4, y: 8, fontSize: 10, fontWeight: 600 },
-        encoding: { x, text: { field: 'label' } },
-      },
-      {
-        data: { values: rules.filter((r) => r.epoch >= maxEpoch) },
-        mark: { type: 'text', color: '#dc2626', align: 'right', dx: -4, y: 8, fontSize: 10, fontWeight: 600 },
-        encoding: { x, text: { field: 'label' } },
-      },
-      {
-        data: { values: notes },
-        mark: { type: 'text', color: '#0369a1', align: 'right', dx: -4, y: 8, fontSize: 10, fontWeight: 600 },
-        encoding: { x, text: { field: 'label' } },
-      },
-    ];
-  return {
-    width: 300,
-    height: 170,
-    title: { text: title, subtitle },
-    // A layer without data draws nothing but costs vega a dataflow of its own: left out (the
-    // curves, the first layer, always stay).
-    layer: layers.filter((l, i) => i === 0 || l.data.values.length > 0),
-  } as TopLevelSpec;
-}
 
 /** At most this many trials are drawn in the all-trials plots; beyond it a sample, said on the page. */
 export const PLOT_TRIALS = 1000;

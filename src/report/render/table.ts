@@ -1,6 +1,6 @@
 // The terminal leaderboard, printed by `finesweep report` and at the end of run/resume. A small
-// renderer of its own (box-drawing borders, one row a line): cli-table3's layout took ~40 s for
-// 10,000 rows. It renders whatever columns columns.ts defines.
+// renderer of its own (box-drawing borders, one row a line), linear in the rows, so that a 10,000-row
+// sweep prints at once. It renders whatever columns columns.ts defines.
 //
 // Fitting a terminal (`width` set: a TTY's columns; off a TTY every column is shown): rank, trial,
 // the swept parameters, the objective, the flags and a recommendation are always kept; the other
@@ -9,9 +9,9 @@
 // the flags (and recommendation) move to a line under their row, which may make room to bring
 // back the last columns left out. A line under the table names what was left out and that --wide
 // or --columns shows it.
-import { InputError } from '../errors.js';
-import { adviceLines, columns, leakageLine, summaryLine, type Column } from './columns.js';
-import type { Leaderboard, LeaderboardRow } from './leaderboard.js';
+import { InputError } from '../../errors.js';
+import { adviceLines, columns, leakageLine, summaryLine, type Column } from '../view/columns.js';
+import type { Leaderboard, LeaderboardRow } from '../view/leaderboard.js';
 
 export interface TableOptions {
   /** ANSI colours (a TTY, and no NO_COLOR). */

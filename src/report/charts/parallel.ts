@@ -1,10 +1,9 @@
 // The parallel-coordinates plot of all trials, written as SVG directly: one polyline per trial
-// across every numeric swept parameter and the objective. Through vega this chart cost ~1.7 s at
-// 1,000 lines (a facet subflow per trial) — more than the rest of the page; here it is one pass over
-// the rows. Every string (parameter names, trial ids, the metric) is escaped.
-import { escapeHtml as e } from './escape.js';
-import { fmtNum, fmtSci } from './format.js';
-import type { Leaderboard, LeaderboardRow } from './leaderboard.js';
+// across every numeric swept parameter and the objective, in one pass over the rows. Every string
+// (parameter names, trial ids, the metric) is escaped.
+import { escapeHtml as e } from '../escape.js';
+import { fmtNum, fmtSci } from '../format.js';
+import type { Leaderboard, LeaderboardRow } from '../view/leaderboard.js';
 
 const FONT = 'system-ui, -apple-system, &quot;Segoe UI&quot;, Roboto, sans-serif';
 

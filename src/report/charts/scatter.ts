@@ -1,9 +1,8 @@
 // A small scatter plot written as SVG directly: the HTML report's objective-vs-parameter slices.
-// Through vega each of these cost ~40 ms warm (more cold) for a few hundred symbols, six a page;
-// here it is one pass over the points. Axes: linear (nice ticks), log (decades) or ordinal (one
-// column a value, in the order given). Every string is escaped.
-import { escapeHtml as e } from './escape.js';
-import { fmtNum, fmtSci } from './format.js';
+// One pass over the points. Axes: linear (nice ticks), log (decades) or ordinal (one column a value,
+// in the order given). Every string is escaped.
+import { escapeHtml as e } from '../escape.js';
+import { fmtNum, fmtSci } from '../format.js';
 
 const FONT = 'system-ui, -apple-system, &quot;Segoe UI&quot;, Roboto, sans-serif';
 

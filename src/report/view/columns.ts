@@ -1,6 +1,6 @@
 // The leaderboard's columns, shared by the table, Markdown and CSV renderers: a display cell
 // (sensible digits) and a raw value (full precision, for CSV) per row.
-import { fmtNum, fmtParam, fmtPct, fmtSeconds } from './format.js';
+import { fmtNum, fmtParam, fmtPct, fmtSeconds } from '../format.js';
 import type { Leaderboard, LeaderboardRow } from './leaderboard.js';
 
 export interface Column {

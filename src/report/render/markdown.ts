@@ -1,6 +1,6 @@
 // The leaderboard as a GitHub-flavoured Markdown table (for PRs, wikis, notebooks).
-import { adviceLines, columns, leakageLine, summaryLine } from './columns.js';
-import type { Leaderboard } from './leaderboard.js';
+import { adviceLines, columns, leakageLine, summaryLine } from '../view/columns.js';
+import type { Leaderboard } from '../view/leaderboard.js';
 
 /** Escapes what Markdown or an HTML-rendering viewer would interpret in a cell. */
 const MD_ESCAPES: Record<string, string> = { '\\': '\\\\', '|': '\\|', '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r\n': ' ', '\n': ' ', '\r': ' ' };

@@ -1,5 +1,5 @@
 // The leaderboard as JSON: the whole Leaderboard structure (rows with flags and curves), for scripts.
-import type { Leaderboard } from './leaderboard.js';
+import type { Leaderboard } from '../view/leaderboard.js';
 
 export function renderJson(lb: Leaderboard): string {
   // NaN and Infinity are not JSON: a diverged epoch's loss is written as a string ("NaN").

@@ -12,8 +12,8 @@
 // log_uniform one) in log space, a categorical one as codes each given the same width. The forest
 // (IMPORTANCE_TREES trees on bootstrap samples of at most IMPORTANCE_SAMPLE trials, seeded) keeps a
 // 10,000-trial report within its time budget.
-import type { ParamValue } from '../trial/types.js';
-import { mulberry32 } from '../rng.js';
+import type { ParamValue } from '../../trial/types.js';
+import { mulberry32 } from '../../rng.js';
 
 export const IMPORTANCE_TREES = 16;
 export const IMPORTANCE_SAMPLE = 256;

@@ -1,6 +1,6 @@
 // The leaderboard as CSV (RFC 4180): one row a trial, full-precision numbers, for spreadsheets and pandas.
-import { columns } from './columns.js';
-import type { Leaderboard } from './leaderboard.js';
+import { columns } from '../view/columns.js';
+import type { Leaderboard } from '../view/leaderboard.js';
 
 function csvField(v: string | number | undefined): string {
   if (v === undefined) return '';

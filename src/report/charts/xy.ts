@@ -1,11 +1,11 @@
-// The frame of the HTML report's x/y charts (learning curves, the lr plot, the Pareto plot), written
+// The frame of the x/y charts of the report and the dashboard (learning curves, the compare view, the lr plot, the Pareto plot), written
 // as SVG directly: title and subtitle lines, a plot area with gridlines and axes (linear with nice
 // ticks, log over whole decades, or ordinal bands), axis titles and a legend below. The marks are
 // drawn by the caller in the frame's coordinates. Class names follow the ones vega wrote
 // (mark-line, mark-symbol, mark-rule, mark-rect, mark-text), so pages and tests that pick marks out
 // keep working. Every string is escaped here or by the caller (escape.ts).
-import { escapeHtml as e } from './escape.js';
-import { fmtNum } from './format.js';
+import { escapeHtml as e } from '../escape.js';
+import { fmtNum } from '../format.js';
 import { niceTicks } from './scatter.js';
 
 export const FONT = 'system-ui, -apple-system, &quot;Segoe UI&quot;, Roboto, sans-serif';

@@ -1,10 +1,10 @@
-// One trial's learning curves as SVG, written directly (xy.ts): train loss dashed blue, val loss
-// solid orange, per epoch with a point each; the best epoch as a green dashed rule; overfitting and
-// divergence as a red rule with a label where they begin, still-improving as a blue note at the
-// last epoch. Through vega each chart cost tens of milliseconds and vega itself ~0.7 s to import.
-import { escapeHtml as e } from './escape.js';
-import { fmtNum, fmtParam } from './format.js';
-import type { Leaderboard, LeaderboardRow } from './leaderboard.js';
+// One trial's learning curves as SVG on the chart kit (xy.ts), for the HTML report and the
+// dashboard's trial page alike: train loss dashed blue, val loss solid orange, a point at each
+// evaluation; the best evaluation as a green dashed rule; overfitting and divergence as a red rule
+// with a label where they begin, still-improving as a blue note at the last evaluation.
+import { escapeHtml as e } from '../escape.js';
+import { fmtNum, fmtParam } from '../format.js';
+import type { Leaderboard, LeaderboardRow } from '../view/leaderboard.js';
 import { dot, epochAxis, linearAxis, r1, xySvg, type LegendItem } from './xy.js';
 
 const finite = (x: number | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
@@ -14,8 +14,8 @@ export const SERIES = [
   { name: 'val loss', key: 'val_loss', colour: '#f97316', dash: '' },
 ] as const;
 
-/** What a curve chart draws, in data units (shared with the dashboard's vega spec, charts.ts). */
-export interface CurveMarks {
+/** What a curve chart draws, in data units. */
+interface CurveMarks {
   points: Array<{ epoch: number; loss: number; series: string }>;
   maxEpoch: number;
   /** Red: overfitting or divergence from this epoch. */
@@ -27,7 +27,7 @@ export interface CurveMarks {
   subtitle: string[];
 }
 
-export function curveMarks(row: LeaderboardRow, lb: Leaderboard): CurveMarks {
+function curveMarks(row: LeaderboardRow, lb: Leaderboard): CurveMarks {
   const points = row.curve.flatMap((c) => [
     ...(finite(c.train_loss) ? [{ epoch: c.epoch, loss: c.train_loss, series: 'train loss' }] : []),
     ...(finite(c.val_loss) ? [{ epoch: c.epoch, loss: c.val_loss, series: 'val loss' }] : []),

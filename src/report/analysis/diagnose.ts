@@ -1,24 +1,12 @@
 // Diagnosis: the flags a careful engineer would raise looking at one trial's curves. Pure: no I/O.
 // The rules are written out in the README ("Diagnosis flags"); keep the two in step.
-import type { TrialState } from '../store/state.js';
-import { bestEpoch, compareValues, finiteValue } from '../trial/objective.js';
-import type { Objective, SearchedRange, SpecView, Thresholds } from './spec-view.js';
-import { fmtParam } from './format.js';
+import type { TrialState } from '../../store/state.js';
+import { bestEpoch, compareValues, finiteValue, type Objective } from '../../trial/objective.js';
+import type { SearchedRange, SpecSummary, Thresholds } from './spec-summary.js';
+import { fmtParam } from '../format.js';
+import type { Flag } from './flag.js';
 import { DIVERGED_ADVICE, divergence, referenceLoss, withLosses, type LossTrial, type TaskType } from './divergence.js';
 
-export { referenceLoss, DIVERGE_MARGIN } from './divergence.js';
-
-export type FlagName = 'leakage' | 'diverged' | 'overfitting' | 'underfitting' | 'still_improving' | 'forgetting';
-
-export interface Flag {
-  name: FlagName;
-  /** The epoch the flag points at (where overfitting began, where the loss blew up). */
-  epoch?: number;
-  /** What was measured, in one line. */
-  detail: string;
-  /** What to try, in one line. */
-  advice: string;
-}
 
 export interface DiagnosisContext {
   objective: Objective;
@@ -177,7 +165,7 @@ export function sweepLeakage(trials: Iterable<TrialState>): { count: number; exa
 }
 
 /** Sweep-level notes: the best trial on the edge of a numeric parameter's searched range. */
-export function edgeNotes(best: TrialState | undefined, view: SpecView, trials: readonly TrialState[]): string[] {
+export function edgeNotes(best: TrialState | undefined, view: SpecSummary, trials: readonly TrialState[]): string[] {
   if (!best) return [];
   const notes: string[] = [];
   for (const range of searchedRanges(view, trials)) {
@@ -194,7 +182,7 @@ export function edgeNotes(best: TrialState | undefined, view: SpecView, trials: 
 
 
 /** Ranges from the spec; for a parameter the spec does not describe, the range of values tried. */
-function searchedRanges(view: SpecView, trials: readonly TrialState[]): SearchedRange[] {
+function searchedRanges(view: SpecSummary, trials: readonly TrialState[]): SearchedRange[] {
   const ranges = new Map<string, SearchedRange>();
   for (const p of view.parameters) if (p.range) ranges.set(p.name, p.range);
   const described = new Set(view.parameters.map((p) => p.name));

@@ -18,22 +18,15 @@
 //      a categorical parameter that matters keeps the values the top quarter used.
 // Values lists stay lists (a grid stays a grid, at most 4 values a parameter); distributions stay
 // distributions.
-import type { ParamValue } from '../trial/types.js';
-import { fmtParam } from './format.js';
+import type { ParamValue } from '../../trial/types.js';
+import { fmtParam } from '../format.js';
 import type { Leaderboard, LeaderboardRow } from './leaderboard.js';
+import type { SpecChange } from './spec-change.js';
 
 /** Below this share of the variance (fANOVA), a parameter is fixed. */
 export const UNIMPORTANT = 0.02;
 const MIN_TRIALS_TO_FIX = 8;
 
-export interface SpecChange {
-  /** The parameter changed. */
-  parameter: string;
-  from: string;
-  to: string;
-  /** Why, in one line. */
-  why: string;
-}
 
 export interface Suggestion {
   /** The next spec (a plain object that `finesweep validate` accepts once its paths are rebased). */
@@ -269,3 +262,12 @@ export function suggestNext(spec: unknown, lb: Leaderboard): Suggestion {
   return { spec: next, changes };
 }
 
+
+/**
+ * The leaderboard with the next sweep's changes (`suggestion`), judged on every trial: built after
+ * the leaderboard, before any --top cut (topOf).
+ */
+export function withNextSweep(lb: Leaderboard, spec: unknown): Leaderboard {
+  if (spec !== undefined && lb.rows.some((r) => r.rank !== undefined)) lb.suggestion = suggestNext(spec, lb).changes;
+  return lb;
+}

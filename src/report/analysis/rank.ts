@@ -1,8 +1,8 @@
 // Ranking: trials ordered by the objective at their best epoch. Pure: no I/O.
-import type { TrialStatus } from '../trial/status.js';
-import type { TrialState } from '../store/state.js';
-import { bestEpoch, compareValues, lastValue, type BestEpoch } from '../trial/objective.js';
-import type { Objective } from './spec-view.js';
+import type { TrialStatus } from '../../trial/status.js';
+import type { TrialState } from '../../store/state.js';
+import { bestEpoch, compareValues, lastValue, type BestEpoch } from '../../trial/objective.js';
+import type { Objective } from '../../trial/objective.js';
 
 /** Wall time of a trial: the journal's training seconds, else the sum of its epochs. */
 export function trialSeconds(trial: TrialState): number | undefined {

@@ -1,21 +1,23 @@
 // The leaderboard: ranked trials with their diagnosis, in one format-independent structure that
 // every renderer (table, md, csv, json, html) reads. Pure: no I/O.
-import type { EpochMetrics } from '../trial/types.js';
-import type { PlannedTrial } from '../trial/types.js';
-import type { Params } from '../trial/types.js';
-import type { TrialStatus } from '../trial/status.js';
-import type { SweepState, TrialState } from '../store/state.js';
-import { TRIALS_DIR } from '../store/layout.js';
-import { CHECKPOINT_DIR, WEIGHTS_DIR } from '../trial/layout.js';
-import { bestEpoch, type BestEpoch } from '../trial/objective.js';
-import { diagnoseTrial, edgeNotes, forgettingRise, sweepLeakage, type DiagnosisContext, type Flag, type FlagName } from './diagnose.js';
-import { divergence } from './divergence.js';
-import { frontDominators, paretoRanks, type ParetoPoint } from './pareto.js';
-import { rankTrials, trialSeconds } from './rank.js';
-import { parameterImportance, type Importance } from './importance.js';
-import { recommend, type Recommendation } from './recommend.js';
-import { suggestNext, type SpecChange } from './suggest.js';
-import { viewSpec, type Objective, type ObjectiveTerm, type Thresholds } from './spec-view.js';
+import type { EpochMetrics } from '../../trial/types.js';
+import type { PlannedTrial } from '../../trial/types.js';
+import type { Params } from '../../trial/types.js';
+import type { TrialStatus } from '../../trial/status.js';
+import type { SweepState, TrialState } from '../../store/state.js';
+import { diagnoseTrial, edgeNotes, forgettingRise, sweepLeakage, type DiagnosisContext } from '../analysis/diagnose.js';
+import type { Flag, FlagName } from '../analysis/flag.js';
+import { divergence } from '../analysis/divergence.js';
+import { frontDominators, paretoRanks, type ParetoPoint } from '../analysis/pareto.js';
+import { bestEpoch, type BestEpoch } from '../../trial/objective.js';
+import { TRIALS_DIR } from '../../store/layout.js';
+import { CHECKPOINT_DIR, WEIGHTS_DIR } from '../../trial/layout.js';
+import { rankTrials, trialSeconds } from '../analysis/rank.js';
+import { parameterImportance, type Importance } from '../analysis/importance.js';
+import { recommend, type Recommendation } from '../analysis/recommend.js';
+import type { SpecChange } from './spec-change.js';
+import type { Objective, ObjectiveTerm } from '../../spec/types.js';
+import { summarizeSpec, type Thresholds } from '../analysis/spec-summary.js';
 
 export interface LeaderboardInput {
   /** The resolved spec as stored with the sweep (read defensively; may be undefined). */
@@ -125,7 +127,7 @@ function pendingTrial(p: PlannedTrial): TrialState {
   return { id: p.id, index: p.index, params: p.params, status: 'pending', attempts: 0, epochs: [] };
 }
 
-function paramColumns(view: ReturnType<typeof viewSpec>, trials: readonly TrialState[]): string[] {
+function paramColumns(view: ReturnType<typeof summarizeSpec>, trials: readonly TrialState[]): string[] {
   const cols = [...FIXED_COLUMNS];
   for (const p of view.parameters) if (p.swept && !cols.includes(p.name)) cols.push(p.name);
   // Parameters that vary across trials though the spec does not say so (e.g. TPE proposals): one
@@ -186,7 +188,7 @@ function keptOf(trial: TrialState): LeaderboardRow['kept'] {
 }
 
 export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number } = {}): Leaderboard {
-  const view = viewSpec(input.spec);
+  const view = summarizeSpec(input.spec);
   const trials = [...input.state.trials.values()];
   const known = new Set(trials.map((t) => t.id));
   for (const p of input.planned ?? []) if (!known.has(p.id)) trials.push(pendingTrial(p));
@@ -256,18 +258,6 @@ export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number }
   const counts: Partial<Record<TrialStatus, number>> = {};
   for (const t of trials) counts[t.status] = (counts[t.status] ?? 0) + 1;
   const bestTrial = ranked.find((r) => r.rank === 1)?.trial;
-  const top = opts.top !== undefined && opts.top >= 0 ? opts.top : rows.length;
-  const shown = rows.slice(0, top);
-
-  const advice = new Map<string, AdviceLine>();
-  for (const row of shown) {
-    const r = row.recommendation;
-    if (!r || r.flag === 'leakage') continue;
-    const key = `${r.flag}\u0000${r.text}`;
-    const line = advice.get(key) ?? { flag: r.flag, trials: [], advice: r.text };
-    line.trials.push(row.id);
-    advice.set(key, line);
-  }
 
   const cols = paramColumns(view, trials);
   const logScale = new Set(view.parameters.filter((p) => p.range?.log).map((p) => p.name).concat('learning_rate'));
@@ -288,20 +278,46 @@ export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number }
       ? { pareto: { metrics: ranking ? view.objectives! : forgettingTerms, ranks: ranking !== undefined, front: shownFront.front } }
       : {}),
     paramColumns: cols,
-    rows: shown,
-    hidden: rows.length - shown.length,
+    rows,
+    hidden: 0,
     counts,
     unproposed: Math.max(0, (view.plannedTrials ?? 0) - trials.length),
     completed: input.state.completed,
     leakage,
     ...(importance ? { importance } : {}),
     notes: edgeNotes(bestTrial, view, trials),
-    advice: [...advice.values()],
-    problems: shown
-      .filter((r) => (r.status === 'failed' || r.status === 'diverged' || r.status === 'stopped' || r.status === 'stopped_early') && r.reason)
-      .map((r) => ({ id: r.id, status: r.status, reason: r.reason! })),
+    advice: adviceOf(rows),
+    problems: problemsOf(rows),
   };
-  // The next sweep is judged on every trial, not on a --top cut.
-  if (input.spec !== undefined && ranked.some((r) => r.rank !== undefined)) lb.suggestion = suggestNext(input.spec, { ...lb, rows }).changes;
-  return lb;
+  return opts.top === undefined ? lb : topOf(lb, opts.top);
+}
+
+/** One line per recommendation, naming the rows it is made to (leakage has its own line). */
+function adviceOf(rows: readonly LeaderboardRow[]): AdviceLine[] {
+  const advice = new Map<string, AdviceLine>();
+  for (const row of rows) {
+    const r = row.recommendation;
+    if (!r || r.flag === 'leakage') continue;
+    const key = `${r.flag}\u0000${r.text}`;
+    const line = advice.get(key) ?? { flag: r.flag, trials: [], advice: r.text };
+    line.trials.push(row.id);
+    advice.set(key, line);
+  }
+  return [...advice.values()];
+}
+
+function problemsOf(rows: readonly LeaderboardRow[]): Leaderboard['problems'] {
+  return rows
+    .filter((r) => (r.status === 'failed' || r.status === 'diverged' || r.status === 'stopped' || r.status === 'stopped_early') && r.reason)
+    .map((r) => ({ id: r.id, status: r.status, reason: r.reason! }));
+}
+
+/**
+ * The leaderboard cut to its `top` rows (`--top`): the advice and problems of the rows shown. What
+ * is judged on every trial (importance, the next sweep) is kept as built from all of them.
+ */
+export function topOf(lb: Leaderboard, top: number | undefined): Leaderboard {
+  if (top === undefined || top < 0 || top >= lb.rows.length) return lb;
+  const shown = lb.rows.slice(0, top);
+  return { ...lb, rows: shown, hidden: lb.hidden + lb.rows.length - shown.length, advice: adviceOf(shown), problems: problemsOf(shown) };
 }

@@ -2,9 +2,9 @@
 // learning rate (log axis, one line per batch size, viridis as vega drew it), and the heatmap of the
 // best objective over learning rate × batch size (vega's "blues", the best cells darkest). Every
 // string is escaped.
-import { escapeHtml as e } from './escape.js';
-import { fmtNum, fmtSci } from './format.js';
-import type { Leaderboard } from './leaderboard.js';
+import { escapeHtml as e } from '../escape.js';
+import { fmtNum, fmtSci } from '../format.js';
+import type { Leaderboard } from '../view/leaderboard.js';
 import { viridis } from './parallel.js';
 import { dot, FONT, linearAxis, logAxis, r1, xySvg } from './xy.js';
 

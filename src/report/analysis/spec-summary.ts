@@ -1,11 +1,8 @@
-// What the reporter needs from a resolved spec, read defensively: the reporter is handed the spec
+// The spec as the reporter reads it (SpecSummary), read defensively: the reporter is handed the spec
 // as stored on disk (possibly by an older version), so every field falls back to the schema default.
-import { OBJECTIVE_METRICS } from '../spec/semantic.js';
-import { sweepSchema, type Objective, type ObjectiveMetric, type ObjectiveTerm, type TermMetric } from '../spec/types.js';
-import { naturalGoal, type Goal } from '../trial/objective.js';
-import type { ParamValue } from '../trial/types.js';
-
-export type { Goal, Objective, ObjectiveMetric, ObjectiveTerm, TermMetric };
+import { objectiveOfSpec, objectivesOfSpec } from '../../spec/stored-objective.js';
+import { sweepSchema, type Objective, type ObjectiveTerm } from '../../spec/types.js';
+import type { ParamValue } from '../../trial/types.js';
 
 /** Diagnosis thresholds (schema/sweep.schema.json `diagnosis`). */
 export interface Thresholds {
@@ -49,7 +46,7 @@ export interface ParameterView {
   range?: SearchedRange;
 }
 
-export interface SpecView {
+export interface SpecSummary {
   name?: string;
   description?: string;
   taskType?: 'classification' | 'causal-lm';
@@ -65,44 +62,12 @@ export interface SpecView {
 }
 
 
-/** The metric's natural direction: losses and perplexity go down, accuracy and F1 go up. */
-
 function record(x: unknown): Record<string, unknown> | undefined {
   return x !== null && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : undefined;
 }
 
 function isParamValue(x: unknown): x is ParamValue {
   return typeof x === 'number' || typeof x === 'string' || typeof x === 'boolean';
-}
-
-const TERM_METRICS = sweepSchema.definitions.objective_term.properties.metric.enum as readonly string[];
-
-/**
- * The two metrics of a two-metric objective: `objectives` of a resolved spec, or `objective` as a
- * list in a spec as written; undefined for a one-metric objective.
- */
-export function objectivesOfSpec(spec: unknown): [ObjectiveTerm, ObjectiveTerm] | undefined {
-  const s = record(spec);
-  const list = Array.isArray(s?.objectives) ? s.objectives : Array.isArray(s?.objective) ? s.objective : undefined;
-  if (!list || list.length !== 2) return undefined;
-  const terms = list.map((t) => {
-    const r = record(t);
-    const metric = TERM_METRICS.includes(r?.metric as string) ? (r!.metric as TermMetric) : undefined;
-    if (!metric) return undefined;
-    return { metric, goal: r?.goal === 'minimize' || r?.goal === 'maximize' ? r.goal : naturalGoal(metric) } as ObjectiveTerm;
-  });
-  if (!terms[0] || !terms[1] || !(OBJECTIVE_METRICS as readonly string[]).includes(terms[0].metric)) return undefined;
-  return [terms[0], terms[1]];
-}
-
-export function objectiveOfSpec(spec: unknown): Objective {
-  const list = objectivesOfSpec(spec);
-  if (list) return list[0] as Objective;
-  const o = record(record(spec)?.objective);
-  // Any metric a command's program reports can be the objective; validation vouched for it.
-  const metric: ObjectiveMetric = typeof o?.metric === 'string' && o.metric !== '' ? o.metric : 'val_loss';
-  const goal = o?.goal === 'minimize' || o?.goal === 'maximize' ? o.goal : naturalGoal(metric);
-  return { metric, goal };
 }
 
 export function thresholdsOfSpec(spec: unknown): Thresholds {
@@ -136,7 +101,7 @@ function parameterView(name: string, p: Record<string, unknown>): ParameterView 
   return { name, swept: false, values: isParamValue(p.value) ? [p.value] : undefined };
 }
 
-export function viewSpec(spec: unknown): SpecView {
+export function summarizeSpec(spec: unknown): SpecSummary {
   const s = record(spec);
   const task = record(s?.task);
   const params = record(s?.parameters) ?? {};

@@ -14,10 +14,10 @@
 //   4. the final train loss ends more than DIVERGE_MARGIN (10 %) above its start (the larger of the
 //      untrained model's loss and the first epoch's mean; needs two epochs).
 // Only the train loss is read for 2-4: a validation loss that climbs is overfitting's symptom too.
-import type { TrialState } from '../store/state.js';
-import type { EpochMetrics } from '../trial/types.js';
-import type { Flag } from './diagnose.js';
-import type { Thresholds } from './spec-view.js';
+import type { TrialState } from '../../store/state.js';
+import type { EpochMetrics } from '../../trial/types.js';
+import type { Flag } from './flag.js';
+import type { Thresholds } from './spec-summary.js';
 
 export type TaskType = 'classification' | 'causal-lm';
 

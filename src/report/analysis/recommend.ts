@@ -8,7 +8,7 @@
 //   underfitting    the model has not learnt the task yet;
 //   still_improving it learns and would gain from more epochs;
 //   forgetting      a trade-off against the general-text perplexity, for a trial that is otherwise fine.
-import type { Flag, FlagName } from './diagnose.js';
+import type { Flag, FlagName } from './flag.js';
 
 export const RECOMMENDATION_PRIORITY: readonly FlagName[] = ['diverged', 'leakage', 'overfitting', 'underfitting', 'still_improving', 'forgetting'];
 

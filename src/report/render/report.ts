@@ -1,9 +1,10 @@
 // The reporter's entry points: build the leaderboard from the store's state and render one format.
 import { join } from 'node:path';
-import { atomicWrite } from '../atomic-write.js';
+import { atomicWrite } from '../../atomic-write.js';
 import { renderCsv } from './csv.js';
 import { renderJson } from './json.js';
-import { buildLeaderboard, type LeaderboardInput } from './leaderboard.js';
+import { buildLeaderboard, topOf, type LeaderboardInput } from '../view/leaderboard.js';
+import { withNextSweep } from '../view/next-sweep.js';
 import { renderMarkdown } from './markdown.js';
 import { renderTable, type TableOptions } from './table.js';
 
@@ -27,7 +28,7 @@ export function renderReport(input: LeaderboardInput, opts: ReportOptions & { fo
 export function renderReport(input: LeaderboardInput, opts: ReportOptions & { format: 'html' }): Promise<string>;
 export function renderReport(input: LeaderboardInput, opts: ReportOptions & { format: ReportFormat }): string | Promise<string>;
 export function renderReport(input: LeaderboardInput, opts: ReportOptions & { format: ReportFormat }): string | Promise<string> {
-  const lb = buildLeaderboard(input, { top: opts.top });
+  const lb = topOf(withNextSweep(buildLeaderboard(input), input.spec), opts.top);
   switch (opts.format) {
     case 'table':
       return renderTable(lb, { ...opts.table, color: opts.color, top: opts.top });
