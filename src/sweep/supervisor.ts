@@ -8,18 +8,18 @@ import { discoverGpus } from '../pool/gpus.js';
 import { TrialPool } from '../pool/pool.js';
 import { describeError, type TrialErrorInfo, type TrialRun } from '../pool/protocol.js';
 import { planSlots, type Slot } from '../pool/slots.js';
-import { createScheduler, type Scheduler } from '../schedule/index.js';
+import { createScheduler, scheduleQuery, type Scheduler } from '../schedule/index.js';
 import type { Sampler } from '../search/sampler.js';
 import type { PlannedTrial } from '../trial/types.js';
 import { specHash } from '../spec/hash.js';
 import type { ResolvedSpec } from '../spec/types.js';
-import type { JournalEvent } from '../store/events.js';
+import { JOURNAL_FORMAT, type JournalEvent } from '../store/events.js';
 import { foldTrials } from '../store/fold.js';
 import type { SweepState } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import type { Trainer, TrialRequest } from '../trainers/trainer.js';
 import type { Objective } from '../trial/objective.js';
-import type { ForgettingReport, TrialEvent } from '../trial/types.js';
+import type { EpochMetrics, ForgettingReport, TrialEvent } from '../trial/types.js';
 import { attemptOf, fromEpochOf, recordOfAttempt, recordOfEvent, tally, willRetry, workToDo, type StopCause, type TrialWork } from './decide.js';
 import { historyFromJournal } from './history.js';
 import { samplerOf, trialId } from './expand.js';
@@ -115,6 +115,7 @@ export class Supervisor {
       host: hostname(),
       spec_dir: this.#origin.specDir,
       ...(this.#origin.backend ? { backend: this.#origin.backend } : {}),
+      format: JOURNAL_FORMAT,
     });
     opts.onProgress?.({ type: 'plan', dir: this.#store.dir, name: this.#spec.name, total: this.#target, done, slots, resumed: this.#origin.resumed, metric: this.#objective.metric });
 
@@ -273,7 +274,7 @@ export class Supervisor {
       if (record.log !== undefined) void journal.log(trial.id, record.log);
       if (record.journal) {
         const written = journal.append(record.journal);
-        if (event.type === 'epoch') void written.then(() => this.#schedule(trial, event.metrics.epoch, stopFor));
+        if (event.type === 'epoch') void written.then(() => this.#schedule(trial, event.metrics, stopFor));
       }
     };
 
@@ -368,11 +369,11 @@ export class Supervisor {
     this.#stopAll.abort('bad input');
   }
 
-  /** After an epoch is durable, ask the early-stopping scheduler (if any) whether the trial goes on. */
-  #schedule(trial: PlannedTrial, epoch: number, stopFor: (c: StopCause) => void): void {
+  /** After an evaluation is durable, ask the early-stopping scheduler (if any) whether the trial goes on. */
+  #schedule(trial: PlannedTrial, point: EpochMetrics, stopFor: (c: StopCause) => void): void {
     if (!this.#scheduler) return;
-    const maxEpochs = Number(trial.params.epochs);
-    const decision = decideFromJournal(this.#scheduler, this.#objective, this.#journal.events, { trialId: trial.id, epoch, maxEpochs });
+    const query = scheduleQuery(trial.id, trial.params, point);
+    const decision = decideFromJournal(this.#scheduler, this.#objective, this.#journal.events, query);
     if (decision.action === 'stop') stopFor({ kind: 'early', epoch: decision.epoch, rung: decision.rung, reason: decision.reason });
   }
 }
