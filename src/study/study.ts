@@ -15,7 +15,7 @@ import type { JournalEventBody } from '../store/events.js';
 import { openStore } from '../store/open.js';
 import type { SweepState, TrialState } from '../store/state.js';
 import type { Store, StoreLock } from '../store/store.js';
-import { willRetry } from '../sweep/decide.js';
+import { tally, willRetry } from '../sweep/decide.js';
 import { historyFromJournal } from '../sweep/history.js';
 import { Recorder } from '../sweep/recorder.js';
 import { decideFromJournal } from '../sweep/replay.js';
@@ -382,6 +382,14 @@ export class Study implements TrialHost {
     try {
       await this.#recorder.flush();
       if (this.#specWritten === '') await this.#writeSpec();
+      // Nothing open (no trial running, no retry owed): the study reads as finished, as a
+      // completed sweep does; opening it again appends sweep_started, which reopens it.
+      const counts = tally([], this.#state());
+      if (counts.open === 0 && this.#runs.size === 0 && this.#recorder.fatal === undefined) {
+        const { open: _open, ...ended } = counts;
+        await this.#recorder.append({ type: 'sweep_completed', ...ended });
+        await this.#recorder.flush();
+      }
     } finally {
       await this.#lock.release().catch(() => {});
       await this.#store.close();
