@@ -26,7 +26,7 @@ export { Trial, type Metrics } from './study/trial.js';
 export type { OptimizeOptions, ObjectiveResult } from './study/optimize.js';
 export type { StudyOptions, ObjectiveOption, EarlyStoppingOption, DiagnosisOption, StrategyName, ResolvedStudyOptions } from './study/options.js';
 export type { NumericOptions } from './study/space.js';
-export type { Leaderboard, LeaderboardRow } from './report/leaderboard.js';
+export type { Leaderboard, LeaderboardRow } from './report/view/leaderboard.js';
 export type { Params, ParamValue, EpochMetrics } from './trial/types.js';
 export type { TrialStatus } from './trial/status.js';
 export type { Goal } from './trial/objective.js';

@@ -5,8 +5,8 @@
 // replay of src/sweep/, so a study and a CLI sweep take their decisions the same way.
 import { hostname } from 'node:os';
 import { InputError, SweepError } from '../errors.js';
-import { buildLeaderboard, type Leaderboard } from '../report/leaderboard.js';
-import { rankTrials } from '../report/rank.js';
+import { buildLeaderboard, type Leaderboard } from '../report/view/leaderboard.js';
+import { rankTrials } from '../report/analysis/rank.js';
 import { deriveSeed } from '../rng.js';
 import type { Decision, Scheduler } from '../schedule/scheduler.js';
 import type { FinishedTrial } from '../search/sampler.js';
