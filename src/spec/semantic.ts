@@ -1,7 +1,8 @@
 // Checks that JSON Schema cannot express: how parameters combine with the strategy, the task and each
 // other. Runs on the spec after ajv (defaults filled), defensively, since that spec may be invalid.
 import { dimensionSize, qRange, toSpace, type ParameterEntry } from '../search/space.js';
-import { placeholderNames } from '../trainers/command/argv.js';
+import { placeholderNames } from '../trial/placeholders.js';
+import { METHODS } from '../trial/method.js';
 import { didYouMean } from './suggest.js';
 import { join, show, showGot, type Problem } from './problems.js';
 import { sweepSchema, type EngineMetric } from './types.js';
@@ -29,8 +30,6 @@ const NUMERIC_RULES: Record<string, Rule> = {
   lora_rank: { integer: true, words: 'an integer >= 1', ok: (x) => x >= 1 },
   lora_alpha: { integer: false, words: 'a number > 0', ok: (x) => x > 0 },
 };
-
-export const METHODS = ['full', 'head', 'top_k', 'lora'] as const;
 
 /** Parameters that only `method` lora reads. */
 const LORA_PARAMETERS = ['lora_rank', 'lora_alpha', 'lora_targets'];

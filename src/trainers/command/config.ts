@@ -2,7 +2,7 @@
 // program (JSON-serialisable, pure: no I/O).
 import { isAbsolute, join, resolve } from 'node:path';
 import { InputError } from '../../errors.js';
-import { substitute } from './argv.js';
+import { substitute } from '../../trial/placeholders.js';
 import type { Params, TrainerContext, TrialRequest } from './port.js';
 
 /** The spec's `task` when its type is `command` (after the schema's checks). */

@@ -1,6 +1,6 @@
 // The pure parts of the command trainer: argv placeholders and one metrics line.
 import { describe, expect, it } from 'vitest';
-import { placeholderNames, substitute } from '../../../src/trainers/command/argv.js';
+import { placeholderNames, substitute } from '../../../src/trial/placeholders.js';
 import { parseMetricsLine } from '../../../src/trainers/command/protocol.js';
 
 describe('argv placeholders', () => {
