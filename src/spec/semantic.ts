@@ -3,6 +3,8 @@
 import { dimensionSize, qRange, toSpace, type ParameterEntry } from '../search/space.js';
 import { placeholderNames } from '../trial/placeholders.js';
 import { METHODS } from '../trial/method.js';
+import { compilePattern } from '../trial/metric-pattern.js';
+import { NUM_GPUS_PLACEHOLDER } from '../trial/placeholders.js';
 import { didYouMean } from './suggest.js';
 import { join, show, showGot, type Problem } from './problems.js';
 import { sweepSchema, type EngineMetric } from './types.js';
@@ -23,6 +25,7 @@ const NUMERIC_RULES: Record<string, Rule> = {
   learning_rate: { integer: false, words: 'a number > 0', ok: (x) => x > 0 },
   batch_size: { integer: true, words: 'an integer >= 1', ok: (x) => x >= 1 },
   epochs: { integer: true, words: 'an integer >= 1', ok: (x) => x >= 1 },
+  max_steps: { integer: true, words: 'an integer >= 1', ok: (x) => x >= 1 },
   weight_decay: { integer: false, words: 'a number >= 0', ok: (x) => x >= 0 },
   dropout: { integer: false, words: 'a number in [0, 1)', ok: (x) => x >= 0 && x < 1 },
   warmup_ratio: { integer: false, words: 'a number in [0, 1)', ok: (x) => x >= 0 && x < 1 },
@@ -171,8 +174,11 @@ function checkDistribution(name: string, p: Obj, base: string, strategy: unknown
   }
 }
 
-/** The parameters each kind of task needs: the engine its three, a command only `epochs` (the scheduler's horizon). */
-const REQUIRED_PARAMETERS = { engine: ['learning_rate', 'batch_size', 'epochs'], command: ['epochs'] } as const;
+/** The parameters each kind of task needs: the engine its three; a command `epochs` or `max_steps` (the most it reports). */
+const REQUIRED_PARAMETERS = { engine: ['learning_rate', 'batch_size', 'epochs'], command: [] } as const;
+
+/** A command's budget: one of these parameters says how far a trial goes (the scheduler's horizon). */
+const COMMAND_BUDGETS = ['epochs', 'max_steps'];
 
 const isCommand = (spec: Obj): boolean => isObj(spec.task) && spec.task.type === 'command';
 
@@ -187,11 +193,14 @@ function checkParameters(spec: Obj, out: Problem[]): void {
   for (const name of required) {
     if (params[name] === undefined) out.push({ path: join('/parameters', name), message: 'required but missing', missingRequired: true });
   }
+  if (command && COMMAND_BUDGETS.every((name) => params[name] === undefined)) {
+    out.push({ path: '/parameters/epochs', message: 'a command task needs "epochs" or "max_steps" (the most epochs or optimizer steps a trial reports)', missingRequired: true });
+  }
   for (const [name, p] of Object.entries(params)) {
     const base = join('/parameters', name);
     // A command's parameters are its program's own: only `epochs` means something to finesweep.
     if (command) {
-      checkParameter(name === 'epochs' ? name : '', p, base, strategy, out);
+      checkParameter(COMMAND_BUDGETS.includes(name) ? name : '', p, base, strategy, out);
       continue;
     }
     if (!KNOWN_PARAMETERS.includes(name)) {
@@ -294,11 +303,12 @@ function checkTask(raw: Obj, out: Problem[]): void {
 function checkCommand(spec: Obj, out: Problem[]): void {
   const task = spec.task;
   if (!isObj(task) || task.type !== 'command' || !isObj(spec.parameters)) return;
+  // {num_gpus}: the number of GPUs each trial is given (resources.gpus_per_trial), e.g. for torchrun.
   const names = Object.keys(spec.parameters);
   const check = (value: unknown, path: string): void => {
     if (typeof value !== 'string') return;
     for (const name of placeholderNames(value)) {
-      if (names.includes(name)) continue;
+      if (names.includes(name) || name === NUM_GPUS_PLACEHOLDER) continue;
       const guess = didYouMean(name, names);
       const hint = guess !== undefined ? ` (did you mean {${guess}}?)` : ` (parameters: ${names.join(', ')}; write {{ and }} for literal braces)`;
       out.push({ path, message: `placeholder {${name}} names no parameter${hint}` });
@@ -307,6 +317,21 @@ function checkCommand(spec: Obj, out: Problem[]): void {
   };
   if (Array.isArray(task.command)) task.command.forEach((arg, i) => check(arg, join('/task/command', i)));
   if (isObj(task.env)) for (const [k, v] of Object.entries(task.env)) check(v, join('/task/env', k));
+  checkCommandMetrics(task.metrics, out);
+}
+
+/** task.metrics: a format or patterns (not both), and each pattern a regular expression with named groups. */
+function checkCommandMetrics(metrics: unknown, out: Problem[]): void {
+  if (!isObj(metrics) || metrics.regex === undefined) return;
+  if (metrics.format !== undefined) {
+    out.push({ path: '/task/metrics/format', message: 'give either "format" or "regex" (patterns are a format of their own)' });
+  }
+  const patterns = typeof metrics.regex === 'string' ? [[metrics.regex, '/task/metrics/regex'] as const] : Array.isArray(metrics.regex) ? metrics.regex.map((r, i) => [r, join('/task/metrics/regex', i)] as const) : [];
+  for (const [pattern, path] of patterns) {
+    if (typeof pattern !== 'string') continue; // the schema reported it
+    const compiled = compilePattern(pattern);
+    if (!compiled.ok) out.push({ path, message: `${show(pattern)} ${compiled.why}` });
+  }
 }
 
 /** The methods a spec's trials can have: the swept `method` values, else task.method. */

@@ -1,6 +1,6 @@
 // The journal's event format: one JSON object a line, append-only.
 // The state of every trial is a fold over these events (see state.ts).
-import type { DataReport, EpochMetrics, ForgettingReport, Params } from '../trial/types.js';
+import type { DataReport, EndedBy, EpochMetrics, ForgettingReport, Params } from '../trial/types.js';
 
 interface Base {
   /** Sequence number, 1-based, strictly increasing in one journal. */
@@ -21,8 +21,9 @@ export type JournalEventBody =
   | { type: 'trial_completed'; trial_id: string; seconds: number; forgetting?: ForgettingReport; initial_val_loss?: number }
   | { type: 'trial_failed'; trial_id: string; attempt: number; error: string; will_retry: boolean; out_of_memory?: boolean; bad_input?: boolean }
   | { type: 'trial_diverged'; trial_id: string; epoch: number; reason: string }
-  | { type: 'trial_stopped'; trial_id: string; epoch: number; reason: string }
-  | { type: 'trial_stopped_early'; trial_id: string; epoch: number; rung?: number; reason: string }
+  // ended_by: what ended an external program that was stopped (its stop file, SIGTERM, or SIGKILL).
+  | { type: 'trial_stopped'; trial_id: string; epoch: number; reason: string; ended_by?: EndedBy }
+  | { type: 'trial_stopped_early'; trial_id: string; epoch: number; rung?: number; reason: string; ended_by?: EndedBy }
   | { type: 'trial_proposed'; trial_id: string; index: number; params: Params; sampler: string }
   | { type: 'journal_repaired'; dropped_bytes: number }
   // The retention policy (resources.checkpoints) removed a finished trial's resume checkpoint or kept weights.

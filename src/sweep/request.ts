@@ -1,7 +1,7 @@
 // What the sweep hands its trainer for one attempt of a planned trial, and the objective it ranks by.
 import { join, resolve } from 'node:path';
 import { deriveSeed } from '../rng.js';
-import type { PlannedTrial } from '../trial/types.js';
+import type { EpochMetrics, PlannedTrial } from '../trial/types.js';
 import type { Objective, ResolvedSpec } from '../spec/types.js';
 import type { TrialRequest } from '../trainers/trainer.js';
 
@@ -10,6 +10,8 @@ export interface RequestOptions {
   dir: string;
   /** The last epoch the journal recorded for the trial. */
   resumeEpoch?: number;
+  /** That epoch's recorded evaluation (its step and epoch, for a trainer that evaluates every N steps). */
+  resumeFrom?: EpochMetrics;
   /** The slot's GPU. */
   gpu?: number;
 }
@@ -24,6 +26,7 @@ export function trialRequest(spec: ResolvedSpec, trial: PlannedTrial, opts: Requ
     dir,
     checkpointDir: join(dir, 'checkpoint'),
     resumeEpoch: opts.resumeEpoch ?? 0,
+    ...(opts.resumeFrom !== undefined ? { resumeFrom: opts.resumeFrom } : {}),
     ...(opts.gpu !== undefined ? { gpus: [opts.gpu] } : {}),
     objective: objectiveOf(spec),
     keep: spec.resources.checkpoints?.keep ?? 'best',

@@ -223,7 +223,12 @@ export class Supervisor {
     });
     let config: unknown;
     try {
-      const request: TrialRequest = trialRequest(this.#spec, trial, { dir: this.#store.trialDir(trial.id), resumeEpoch: fromEpoch, gpu: slot.gpu });
+      const request: TrialRequest = trialRequest(this.#spec, trial, {
+        dir: this.#store.trialDir(trial.id),
+        resumeEpoch: fromEpoch,
+        resumeFrom: journal.trialState(trial.id)?.epochs.find((m) => m.epoch === fromEpoch),
+        gpu: slot.gpu,
+      });
       config = this.#trainer.trainer.configure(this.#spec.task, request, { specDir: this.#origin.specDir, backend: this.#origin.backend ?? this.#spec.resources.backend });
     } catch (err) {
       await journal.flush();

@@ -4,6 +4,9 @@
 // both the spec's semantic check and the command trainer read it (neither imports the other).
 import type { Params } from './types.js';
 
+/** The placeholder for the number of GPUs a trial is given (resources.gpus_per_trial; 0 on a CPU slot), e.g. torchrun --nproc_per_node {num_gpus}. */
+export const NUM_GPUS_PLACEHOLDER = 'num_gpus';
+
 const TOKEN = /\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_.-]*)\}/g;
 
 /** The parameter names that `template` refers to, in order of appearance. */

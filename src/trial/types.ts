@@ -27,6 +27,13 @@ export interface EpochMetrics {
   val_accuracy?: number;
   val_f1?: number;
   val_perplexity?: number;
+  /**
+   * The optimizer step of this evaluation, for a trainer that evaluates every N steps (then `epoch`
+   * counts the trial's evaluations, 1, 2, ..., and `at_epoch` is the epoch reached, fractional
+   * mid-epoch). Absent for a trainer that evaluates at the end of each epoch only.
+   */
+  step?: number;
+  at_epoch?: number;
   /** Downsampled per-step train loss of this epoch: [globalStep, loss]. */
   steps?: Array<[number, number]>;
   /** Wall time of the epoch. */
@@ -84,6 +91,9 @@ export type TrialEvent =
 
 export type TrialOutcome = 'completed' | 'diverged' | 'stopped';
 
+/** What ended an external program that was asked to stop: its stop file (it saved and exited), SIGTERM, or SIGKILL. */
+export type EndedBy = 'stop_file' | 'SIGTERM' | 'SIGKILL';
+
 /** How one attempt of a trial ended, as its trainer saw it (a failure is a thrown error instead). */
 export interface TrialResult {
   trialId: string;
@@ -99,8 +109,9 @@ export interface TrialResult {
   backend: string;
   seconds: number;
   /**
-   * How an external program that was stopped ended (the command trainer): the signal that ended it,
-   * after how long, and the same in words for the journal ("it exited 0.2 s after SIGTERM").
+   * How an external program that was stopped ended (the command trainer): what ended it (it read its
+   * stop file and exited, SIGTERM, SIGKILL), after how long, and the same in words for the journal
+   * ("it exited 0.2 s after SIGTERM").
    */
-  termination?: { signal: 'SIGTERM' | 'SIGKILL'; afterS: number; note: string };
+  termination?: { endedBy: EndedBy; afterS: number; note: string };
 }
