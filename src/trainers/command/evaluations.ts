@@ -45,8 +45,11 @@ function describeMark(m: Mark): string {
   return `epoch ${m.epoch}`;
 }
 
+/** Whether two marks name one evaluation: the same step, or (one without a step) the same epoch. */
 function sameMark(a: Mark, b: Mark): boolean {
-  return a.step !== undefined || b.step !== undefined ? a.step === b.step : a.epoch === b.epoch;
+  if (a.step !== undefined && b.step !== undefined) return a.step === b.step;
+  if (a.step === undefined && b.step === undefined) return a.epoch === b.epoch;
+  return a.epoch !== undefined && a.epoch === b.epoch;
 }
 
 /** A mark that is all whole epochs: today's protocol. */
@@ -99,7 +102,7 @@ export class EvaluationSequencer {
     if (this.#atOrBeforeResume(mark)) return OK;
     if (this.#pending !== undefined && sameMark(this.#pending.mark, mark)) {
       Object.assign(this.#pending.metrics, metrics);
-      if (epoch !== undefined) this.#pending.mark.epoch = epoch;
+      this.#pending.mark = { ...mark, ...this.#pending.mark };
       return this.#ready() ? this.#flush() : OK;
     }
     if (this.#pending !== undefined) this.#flush();
