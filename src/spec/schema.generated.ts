@@ -510,7 +510,13 @@ export const sweepSchema = {
           "type": "integer",
           "minimum": 1,
           "default": 1,
-          "description": "Slots per GPU."
+          "description": "Slots per GPU (only when each trial takes one GPU)."
+        },
+        "gpus_per_trial": {
+          "type": "integer",
+          "minimum": 1,
+          "default": 1,
+          "description": "GPUs each trial is given: the slots get disjoint sets of this many GPU ids (`CUDA_VISIBLE_DEVICES=0,1`), `{num_gpus}` in the command and `FINESWEEP_NUM_GPUS` say how many (for `torchrun --nproc_per_node {num_gpus}`). More than the machine has is refused."
         },
         "workers": {
           "type": "integer",

@@ -363,6 +363,19 @@ function checkLora(spec: Obj, out: Problem[]): void {
   }
 }
 
+/** resources.gpus_per_trial: several GPUs a trial means one trial a set, and a list long enough. */
+function checkResources(spec: Obj, out: Problem[]): void {
+  const r = spec.resources;
+  if (!isObj(r) || typeof r.gpus_per_trial !== 'number' || r.gpus_per_trial <= 1) return;
+  const n = r.gpus_per_trial;
+  if (typeof r.trials_per_gpu === 'number' && r.trials_per_gpu > 1) {
+    out.push({ path: '/resources/trials_per_gpu', message: `applies only when each trial takes one GPU, but gpus_per_trial is ${n}` });
+  }
+  if (Array.isArray(r.gpus) && r.gpus.length < n) {
+    out.push({ path: '/resources/gpus_per_trial', message: `${n} GPUs per trial, but resources.gpus lists ${r.gpus.length} (${r.gpus.join(', ')})` });
+  }
+}
+
 /** Problems beyond the schema. `raw` is the spec as written, `spec` the same after ajv's defaults. */
 export function semanticProblems(raw: Obj, spec: Obj): Problem[] {
   const out: Problem[] = [];
@@ -371,6 +384,7 @@ export function semanticProblems(raw: Obj, spec: Obj): Problem[] {
   checkStrategy(spec, out);
   checkObjective(spec, out);
   checkCommand(spec, out);
+  checkResources(spec, out);
   // LoRA is the built-in engine's method; a command's program reads its parameters as it likes.
   if (!(isObj(spec.task) && spec.task.type === 'command')) checkLora(spec, out);
   return out;

@@ -15,7 +15,8 @@ export type JournalEventBody =
   | { type: 'sweep_started'; name: string; spec_hash: string; trials: number; resumed: boolean; pid: number; host: string; spec_dir?: string; backend?: string }
   // from_epoch: epochs already done, restored from the trial's checkpoint (0 = a fresh start);
   // the fold drops recorded epochs after it, since this attempt reports them again.
-  | { type: 'trial_started'; trial_id: string; index: number; params: Params; slot: number; attempt: number; gpu?: number; from_epoch: number }
+  // gpus: every GPU of the slot when a trial takes several (resources.gpus_per_trial); gpu is the first.
+  | { type: 'trial_started'; trial_id: string; index: number; params: Params; slot: number; attempt: number; gpu?: number; gpus?: number[]; from_epoch: number }
   | { type: 'data_report'; trial_id: string; report: DataReport; backend: string }
   | { type: 'epoch_ended'; trial_id: string; metrics: EpochMetrics }
   | { type: 'trial_completed'; trial_id: string; seconds: number; forgetting?: ForgettingReport; initial_val_loss?: number }

@@ -12,8 +12,8 @@ export interface RequestOptions {
   resumeEpoch?: number;
   /** That epoch's recorded evaluation (its step and epoch, for a trainer that evaluates every N steps). */
   resumeFrom?: EpochMetrics;
-  /** The slot's GPU. */
-  gpu?: number;
+  /** The slot's GPUs. */
+  gpus?: number[];
 }
 
 export function trialRequest(spec: ResolvedSpec, trial: PlannedTrial, opts: RequestOptions): TrialRequest {
@@ -27,7 +27,7 @@ export function trialRequest(spec: ResolvedSpec, trial: PlannedTrial, opts: Requ
     checkpointDir: join(dir, 'checkpoint'),
     resumeEpoch: opts.resumeEpoch ?? 0,
     ...(opts.resumeFrom !== undefined ? { resumeFrom: opts.resumeFrom } : {}),
-    ...(opts.gpu !== undefined ? { gpus: [opts.gpu] } : {}),
+    ...(opts.gpus !== undefined ? { gpus: opts.gpus } : {}),
     objective: objectiveOf(spec),
     keep: spec.resources.checkpoints?.keep ?? 'best',
   };

@@ -70,6 +70,8 @@ describe('a command task', () => {
     ['a format and a regex', (s) => (s.task.metrics = { format: 'key_value', regex: 'loss (?<val_loss>[0-9.]+)' }), '/task/metrics/format: give either "format" or "regex" (patterns are a format of their own)'],
     ['an unknown format', (s) => (s.task.metrics = { format: 'csv' }), '/task/metrics/format: expected one of "jsonl", "key_value", "hf_log", got "csv"'],
     ['an unknown source', (s) => (s.task.metrics = { from: 'stdin' }), '/task/metrics/from: expected one of "file", "stdout", "stderr", got "stdin"'],
+    ['trials_per_gpu with several GPUs a trial', (s) => (s.resources = { gpus_per_trial: 2, trials_per_gpu: 2 }), '/resources/trials_per_gpu: applies only when each trial takes one GPU, but gpus_per_trial is 2'],
+    ['a GPU list shorter than gpus_per_trial', (s) => (s.resources = { gpus: [0, 1], gpus_per_trial: 4 }), '/resources/gpus_per_trial: 4 GPUs per trial, but resources.gpus lists 2 (0, 1)'],
     ['a fractional max_steps', (s) => (s.parameters.max_steps = { value: 2.5 }), '/parameters/max_steps/value: max_steps must be an integer >= 1, got 2.5'],
     ['an empty command', (s) => (s.task.command = []), '/task/command: must not be empty (give at least one value)'],
     ['a placeholder naming no parameter', (s) => s.task.command.push('{lerning_rate}'), '/task/command/6: placeholder {lerning_rate} names no parameter (did you mean {learning_rate}?)'],
