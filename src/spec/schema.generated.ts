@@ -170,7 +170,7 @@ export const sweepSchema = {
             "type",
             "command"
           ],
-          "description": "Run your own training program as each trial (PyTorch, Hugging Face, anything). It reports one JSON object per epoch to the file `$FINESWEEP_METRICS` (README, \"The command trainer\").",
+          "description": "Run your own training program as each trial (PyTorch, Hugging Face, anything). It reports one JSON object per epoch to the file `$FINESWEEP_METRICS` (docs/command-trainer.md).",
           "properties": {
             "type": {
               "type": "string",
@@ -515,8 +515,7 @@ export const sweepSchema = {
         "gpus_per_trial": {
           "type": "integer",
           "minimum": 1,
-          "default": 1,
-          "description": "GPUs each trial is given: the slots get disjoint sets of this many GPU ids (`CUDA_VISIBLE_DEVICES=0,1`), `{num_gpus}` in the command and `FINESWEEP_NUM_GPUS` say how many (for `torchrun --nproc_per_node {num_gpus}`). More than the machine has is refused."
+          "description": "GPUs each trial is given (default 1): the slots get disjoint sets of this many GPU ids (`CUDA_VISIBLE_DEVICES=0,1`), `{num_gpus}` in the command and `FINESWEEP_NUM_GPUS` say how many (for `torchrun --nproc_per_node {num_gpus}`). More than the machine has is refused."
         },
         "workers": {
           "type": "integer",

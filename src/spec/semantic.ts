@@ -25,13 +25,13 @@ const NUMERIC_RULES: Record<string, Rule> = {
   learning_rate: { integer: false, words: 'a number > 0', ok: (x) => x > 0 },
   batch_size: { integer: true, words: 'an integer >= 1', ok: (x) => x >= 1 },
   epochs: { integer: true, words: 'an integer >= 1', ok: (x) => x >= 1 },
-  max_steps: { integer: true, words: 'an integer >= 1', ok: (x) => x >= 1 },
   weight_decay: { integer: false, words: 'a number >= 0', ok: (x) => x >= 0 },
   dropout: { integer: false, words: 'a number in [0, 1)', ok: (x) => x >= 0 && x < 1 },
   warmup_ratio: { integer: false, words: 'a number in [0, 1)', ok: (x) => x >= 0 && x < 1 },
   top_k: { integer: true, words: 'an integer >= 1', ok: (x) => x >= 1 },
   lora_rank: { integer: true, words: 'an integer >= 1', ok: (x) => x >= 1 },
   lora_alpha: { integer: false, words: 'a number > 0', ok: (x) => x > 0 },
+  max_steps: { integer: true, words: 'an integer >= 1', ok: (x) => x >= 1 },
 };
 
 /** Parameters that only `method` lora reads. */

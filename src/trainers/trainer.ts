@@ -25,7 +25,7 @@ export interface TrialRequest {
   checkpointDir: string;
   /** The last epoch the journal recorded for this trial (0 = a fresh start). */
   resumeEpoch: number;
-  /** That epoch's recorded evaluation, when there is one: its `step` and `at_epoch` (trainer that evaluates every N steps). */
+  /** That epoch's recorded evaluation, when there is one: its `step`, for a trainer that evaluates every N steps. */
   resumeFrom?: EpochMetrics;
   /** The slot's GPU ids (CUDA_VISIBLE_DEVICES); undefined on a CPU slot. */
   gpus?: number[];

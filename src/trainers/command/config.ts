@@ -46,6 +46,8 @@ export interface CommandConfig {
   metrics: MetricsSpec;
   /** The objective's metric: an evaluation gathered from several lines is recorded once it has it. */
   objective?: string;
+  /** The trial's max_steps parameter: the epoch of a report with only a step is step / max_steps. */
+  maxSteps?: number;
 }
 
 export function asCommandTask(task: unknown): CommandTask {
@@ -66,12 +68,10 @@ export function programPath(program: string, cwd: string): string {
   return program.includes('/') && !isAbsolute(program) ? resolve(cwd, program) : program;
 }
 
-/** Where the trial resumes: its last journaled evaluation. */
+/** Where the trial resumes: its last journaled evaluation (its epoch, and its step when it had one). */
 export function resumePointOf(request: TrialRequest): ResumePoint {
-  const last = request.resumeFrom;
-  const step = typeof last?.step === 'number' ? last.step : undefined;
-  const epoch = typeof last?.at_epoch === 'number' ? last.at_epoch : undefined;
-  return { ordinal: request.resumeEpoch, ...(step !== undefined ? { step } : {}), ...(epoch !== undefined ? { epoch } : {}) };
+  const step = request.resumeFrom?.step;
+  return { epoch: request.resumeEpoch, ...(typeof step === 'number' ? { step } : {}) };
 }
 
 /** The protocol's environment variables for one attempt. */
@@ -87,10 +87,10 @@ export function protocolEnv(request: TrialRequest, metricsFile: string, stopFile
     FINESWEEP_NUM_GPUS: String(request.gpus?.length ?? 0),
   };
   const resume = resumePointOf(request);
-  if (resume.ordinal > 0) {
-    // A trial that reports steps resumes at a step (and the epoch it had reached there, fractional).
+  if (resume.epoch > 0) {
+    // The epoch reached (fractional mid-epoch) and, for a trial that reports steps, the step.
+    env.FINESWEEP_RESUME_EPOCH = String(resume.epoch);
     if (resume.step !== undefined) env.FINESWEEP_RESUME_STEP = String(resume.step);
-    if (resume.step === undefined || resume.epoch !== undefined) env.FINESWEEP_RESUME_EPOCH = String(resume.epoch ?? resume.ordinal);
   }
   if (request.gpus !== undefined) env.CUDA_VISIBLE_DEVICES = request.gpus.join(',');
   return env;
@@ -126,7 +126,7 @@ export function configureCommand(taskIn: unknown, request: TrialRequest, ctx: Tr
   const metricsFile = join(request.dir, METRICS_FILE);
   const stopFile = join(request.dir, STOP_FILE);
   Object.assign(env, protocolEnv(request, metricsFile, stopFile));
-  const epochs = request.params.epochs;
+  const { epochs, max_steps: maxSteps } = request.params;
   return {
     trialId: request.trialId,
     argv,
@@ -140,5 +140,6 @@ export function configureCommand(taskIn: unknown, request: TrialRequest, ctx: Tr
     stopFile,
     metrics: task.metrics ?? {},
     ...(request.objective !== undefined ? { objective: request.objective.metric } : {}),
+    ...(typeof maxSteps === 'number' && Number.isInteger(maxSteps) && maxSteps >= 1 ? { maxSteps } : {}),
   };
 }

@@ -1,12 +1,11 @@
 // Reports (numbers by name, read from the program's output) -> evaluations, in order. Pure.
 //
-// A report's `step` (the optimizer step, an integer >= 1) and/or `epoch` (a number, fractional
-// mid-epoch) mark the evaluation it belongs to. Marks must move forward: a step that goes back, an
-// epoch that goes back, or lines that mix marks with and without a step are refused naming the line.
-// A trainer that reports whole epochs only keeps today's rule (epoch n+1 after epoch n), and its
-// evaluations are those epochs. Otherwise an evaluation's `epoch` (EpochMetrics) counts the trial's
-// evaluations (1, 2, ...: what the journal, resume and the schedulers index), `step` is its step,
-// and `at_epoch` the epoch the program reported there.
+// A report's `step` (the optimizer step, an integer >= 1) and/or `epoch` (the training progress,
+// fractional mid-epoch) mark the evaluation it belongs to, as trial/types.ts's EpochMetrics has them.
+// Marks must move forward: a step that goes back, an epoch that goes back, or lines that mix marks
+// with and without a step are refused naming the line. A trainer that reports whole epochs only keeps
+// the first protocol's rule (epoch n+1 after epoch n). A line with a step and no epoch is placed at
+// epoch step / max_steps (its share of the step budget), so that every evaluation has its progress.
 import type { EpochMetrics } from './port.js';
 import { isLossMetric } from './protocol.js';
 import type { Values } from './formats/index.js';
@@ -16,9 +15,10 @@ export interface Mark {
   epoch?: number;
 }
 
-/** Where a trial resumes: its last journaled evaluation (ordinal 0 = a fresh start). */
-export interface ResumePoint extends Mark {
-  ordinal: number;
+/** Where a trial resumes: its last journaled evaluation (epoch 0 = a fresh start). */
+export interface ResumePoint {
+  epoch: number;
+  step?: number;
 }
 
 export interface SequencerOptions {
@@ -27,6 +27,8 @@ export interface SequencerOptions {
   oneLineOneEvaluation: boolean;
   /** The objective's metric: a gathered evaluation is recorded as soon as it has it. */
   objective?: string;
+  /** The trial's max_steps parameter: the epoch of a line that reports only its step. */
+  maxSteps?: number;
 }
 
 export type Outcome =
@@ -52,13 +54,13 @@ function sameMark(a: Mark, b: Mark): boolean {
   return a.epoch !== undefined && a.epoch === b.epoch;
 }
 
-/** A mark that is all whole epochs: today's protocol. */
+/** A mark that is a whole epoch and no step: the first protocol. */
 const wholeEpoch = (m: Mark): boolean => m.step === undefined && isInt(m.epoch);
 
 export class EvaluationSequencer {
   readonly #opts: SequencerOptions;
   readonly #emit: (metrics: EpochMetrics) => void;
-  #ordinal: number;
+  #count = 0;
   #last: Mark | undefined;
   #pending: { mark: Mark; metrics: Record<string, number> } | undefined;
   /** Metrics read before any mark (a pattern that matches before the step line): they join the next one. */
@@ -68,13 +70,13 @@ export class EvaluationSequencer {
   constructor(opts: SequencerOptions, emit: (metrics: EpochMetrics) => void) {
     this.#opts = opts;
     this.#emit = emit;
-    this.#ordinal = opts.resume.ordinal;
-    this.#last = opts.resume.ordinal > 0 ? { step: opts.resume.step, epoch: opts.resume.epoch ?? (opts.resume.step === undefined ? opts.resume.ordinal : undefined) } : undefined;
+    const r = opts.resume;
+    if (r.epoch > 0) this.#last = { epoch: r.epoch, ...(r.step !== undefined ? { step: r.step } : {}) };
   }
 
-  /** The last evaluation recorded: its ordinal and mark. */
-  get last(): { ordinal: number; mark: Mark | undefined } {
-    return { ordinal: this.#ordinal, mark: this.#last };
+  /** How many evaluations this attempt recorded, and the mark of the last one (or of the resume point). */
+  get last(): { count: number; mark: Mark | undefined } {
+    return { count: this.#count, mark: this.#last };
   }
 
   /** One report. */
@@ -105,7 +107,10 @@ export class EvaluationSequencer {
       this.#pending.mark = { ...mark, ...this.#pending.mark };
       return this.#ready() ? this.#flush() : OK;
     }
-    if (this.#pending !== undefined) this.#flush();
+    if (this.#pending !== undefined) {
+      const flushed = this.#flush();
+      if (flushed.kind !== 'ok') return flushed;
+    }
     const order = this.#orderProblem(mark);
     if (order === 'late') return { kind: 'late', names: Object.keys(metrics) };
     if (order !== undefined) return { kind: 'failure', why: order };
@@ -115,15 +120,15 @@ export class EvaluationSequencer {
   }
 
   /** The program ended: a gathered evaluation still open is recorded. */
-  finish(): void {
-    if (this.#pending !== undefined) this.#flush();
+  finish(): Outcome {
+    return this.#pending !== undefined ? this.#flush() : OK;
   }
 
   #atOrBeforeResume(mark: Mark): boolean {
     const r = this.#opts.resume;
-    if (r.ordinal === 0) return false;
+    if (r.epoch <= 0) return false;
     if (mark.step !== undefined && r.step !== undefined) return mark.step <= r.step;
-    if (mark.step === undefined && r.step === undefined) return (mark.epoch ?? 0) <= (r.epoch ?? r.ordinal);
+    if (mark.epoch !== undefined) return mark.epoch <= r.epoch;
     return false;
   }
 
@@ -134,16 +139,14 @@ export class EvaluationSequencer {
       return hasStep ? `a "step" after lines without one: report "step" on every line or on none` : `"step" is missing (earlier lines had one)`;
     }
     this.#everStep = hasStep;
-    const prev = this.#last;
-    if (prev === undefined) {
-      // Today's protocol: a whole-epoch trial starts at epoch 1 (or right after its resume point).
-      if (this.#opts.oneLineOneEvaluation && wholeEpoch(mark) && mark.epoch !== this.#ordinal + 1) return `expected epoch ${this.#ordinal + 1}, got epoch ${mark.epoch}`;
-      return undefined;
-    }
-    if (sameMark(prev, mark)) return this.#opts.oneLineOneEvaluation ? `${describeMark(mark)} again: each line is a new evaluation` : 'late';
+    const prev = this.#last ?? { epoch: 0 };
+    if (this.#last !== undefined && sameMark(prev, mark)) return this.#opts.oneLineOneEvaluation ? `${describeMark(mark)} again: each line is a new evaluation` : 'late';
     if (mark.step !== undefined && prev.step !== undefined && mark.step < prev.step) return `step ${mark.step} after step ${prev.step}: steps must increase`;
     if (mark.epoch !== undefined && prev.epoch !== undefined && mark.epoch < prev.epoch) return `epoch ${mark.epoch} after epoch ${prev.epoch}: epochs must not go back`;
-    if (this.#opts.oneLineOneEvaluation && wholeEpoch(mark) && wholeEpoch(prev) && mark.epoch !== prev.epoch! + 1) return `expected epoch ${prev.epoch! + 1}, got epoch ${mark.epoch}`;
+    // The first protocol: whole epochs, one after the other from 1 (or from the resume point).
+    if (this.#opts.oneLineOneEvaluation && wholeEpoch(mark) && (this.#last === undefined || wholeEpoch(prev)) && mark.epoch !== prev.epoch! + 1) {
+      return `expected epoch ${prev.epoch! + 1}, got epoch ${mark.epoch}`;
+    }
     return undefined;
   }
 
@@ -155,11 +158,16 @@ export class EvaluationSequencer {
   #flush(): Outcome {
     const p = this.#pending!;
     this.#pending = undefined;
-    this.#ordinal++;
+    let epoch = p.mark.epoch;
+    if (epoch === undefined) {
+      const max = this.#opts.maxSteps;
+      if (max === undefined) return { kind: 'failure', why: `"epoch" is missing at step ${p.mark.step}: report the epoch reached (fractional mid-epoch) with each step, or sweep max_steps (an epoch is then step / max_steps)` };
+      epoch = p.mark.step! / max;
+    }
+    this.#count++;
     this.#last = p.mark;
-    const metrics: EpochMetrics = { epoch: this.#ordinal };
+    const metrics: EpochMetrics = { epoch };
     if (p.mark.step !== undefined) metrics.step = p.mark.step;
-    if (p.mark.epoch !== undefined && (p.mark.step !== undefined || p.mark.epoch !== this.#ordinal)) metrics.at_epoch = p.mark.epoch;
     Object.assign(metrics, p.metrics);
     this.#emit(metrics);
     return OK;

@@ -67,7 +67,12 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
     p.stop({ graceS: config.stopGraceS, ...(why.kind === 'stop' ? { stopFile: config.stopFile, reason: why.reason } : {}) });
 
   const sequencer = new EvaluationSequencer(
-    { resume: config.resume, oneLineOneEvaluation: isOneLineOneEvaluation(config.metrics), ...(config.objective !== undefined ? { objective: config.objective } : {}) },
+    {
+      resume: config.resume,
+      oneLineOneEvaluation: isOneLineOneEvaluation(config.metrics),
+      ...(config.objective !== undefined ? { objective: config.objective } : {}),
+      ...(config.maxSteps !== undefined ? { maxSteps: config.maxSteps } : {}),
+    },
     (evaluation) => {
       const now = performance.now();
       const metrics: EpochMetrics = { ...evaluation };
@@ -141,7 +146,11 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
   // when it is complete (a program that forgot the final newline).
   const rest = await follower.finish();
   if (rest.trim() !== '') onReport('file', rest);
-  if (ending === undefined) sequencer.finish();
+  if (ending === undefined) {
+    const last = sequencer.finish();
+    // The program has exited: nothing to stop, only the reason to record.
+    if (last.kind === 'failure') ending = { kind: 'failure', message: `${from === 'file' ? config.metricsFile : from}: ${last.why}` };
+  }
   const stop = stopped !== undefined ? await stopped : undefined;
   const note = stop === undefined ? undefined : ENDED_BY_WORDS[stop.endedBy](stop.afterS, config.stopGraceS);
   const seconds = (performance.now() - t0) / 1000;
@@ -172,7 +181,7 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
   if (ending?.kind === 'failure') return fail(`${ending.message}${how}`);
   if (exit.code !== 0) return fail(`${config.argv[0]} ${describeExit(exit)}`);
   const last = sequencer.last;
-  if (last.ordinal === 0) return fail(`${config.argv[0]} exited 0 without reporting an evaluation ${from === 'file' ? 'to $FINESWEEP_METRICS' : `on ${from}`}`);
+  if (last.count === 0) return fail(`${config.argv[0]} exited 0 without reporting an evaluation ${from === 'file' ? 'to $FINESWEEP_METRICS' : `on ${from}`}`);
   // A trial that reports whole epochs must reach its `epochs` (one that reports steps ends where its own budget says).
   const mark = last.mark;
   if (config.epochs !== undefined && mark?.step === undefined && mark?.epoch !== undefined && Number.isInteger(mark.epoch) && mark.epoch < config.epochs) {

@@ -18,8 +18,8 @@ describe('metrics read from the program\'s own output', () => {
     );
     const result = await a.done;
     expect(result.outcome).toBe('completed');
-    expect(result.epochs.map((e) => [e.epoch, e.step, e.at_epoch])).toEqual([[1, 40, 1], [2, 80, 2], [3, 120, 3]]);
-    for (const e of result.epochs) expect(Object.keys(e).sort()).toEqual(['at_epoch', 'epoch', 'seconds', 'step', 'train_loss', 'val_loss', 'val_ppl']);
+    expect(result.epochs.map((e) => [e.epoch, e.step])).toEqual([[1, 40], [2, 80], [3, 120]]);
+    for (const e of result.epochs) expect(Object.keys(e).sort()).toEqual(['epoch', 'seconds', 'step', 'train_loss', 'val_loss', 'val_ppl']);
     expect(result.epochs[2]!.val_loss).toBeLessThan(result.epochs[0]!.val_loss as number);
     // Everything it printed is still in the trial's log.
     expect(readFileSync(join(a.req.dir, 'output.log'), 'utf8')).toContain('| end of epoch 3 | valid loss');

@@ -83,69 +83,80 @@ describe('the regex format', () => {
 /** Feeds reports to a sequencer: the evaluations it records and each outcome. */
 function sequence(reports: Array<Record<string, number>>, opts: Partial<SequencerOptions> = {}): { evaluations: EpochMetrics[]; outcomes: Outcome[] } {
   const evaluations: EpochMetrics[] = [];
-  const s = new EvaluationSequencer({ resume: { ordinal: 0 }, oneLineOneEvaluation: true, ...opts }, (m) => evaluations.push(m));
+  const s = new EvaluationSequencer({ resume: { epoch: 0 }, oneLineOneEvaluation: true, ...opts }, (m) => evaluations.push(m));
   const outcomes = reports.map((r) => s.add(r));
   s.finish();
   return { evaluations, outcomes };
 }
 
 describe('reports -> evaluations', () => {
-  it('whole epochs stay epochs; steps count evaluations and carry their step and epoch', () => {
+  it('whole epochs stay epochs; a step keeps its epoch (fractional mid-epoch), or takes step / max_steps', () => {
     expect(sequence([{ epoch: 1, val_loss: 0.5 }, { epoch: 2, val_loss: 0.4 }]).evaluations).toEqual([
       { epoch: 1, val_loss: 0.5 },
       { epoch: 2, val_loss: 0.4 },
     ]);
-    expect(sequence([{ step: 200, epoch: 0.5, val_loss: 0.5 }, { step: 400, epoch: 1, val_loss: 0.4 }, { step: 500, val_loss: 0.3 }]).evaluations).toEqual([
-      { epoch: 1, step: 200, at_epoch: 0.5, val_loss: 0.5 },
-      { epoch: 2, step: 400, at_epoch: 1, val_loss: 0.4 },
-      { epoch: 3, step: 500, val_loss: 0.3 },
+    expect(sequence([{ step: 200, epoch: 0.5, val_loss: 0.5 }, { step: 400, epoch: 1, val_loss: 0.4 }]).evaluations).toEqual([
+      { epoch: 0.5, step: 200, val_loss: 0.5 },
+      { epoch: 1, step: 400, val_loss: 0.4 },
+    ]);
+    expect(sequence([{ step: 50, val_loss: 0.5 }, { step: 100, val_loss: 0.4 }], { maxSteps: 200 }).evaluations).toEqual([
+      { epoch: 0.25, step: 50, val_loss: 0.5 },
+      { epoch: 0.5, step: 100, val_loss: 0.4 },
     ]);
     expect(sequence([{ epoch: 0.25, val_loss: 0.5 }, { epoch: 0.5, val_loss: 0.4 }]).evaluations).toEqual([
-      { epoch: 1, at_epoch: 0.25, val_loss: 0.5 },
-      { epoch: 2, at_epoch: 0.5, val_loss: 0.4 },
+      { epoch: 0.25, val_loss: 0.5 },
+      { epoch: 0.5, val_loss: 0.4 },
     ]);
   });
 
-  it('refuses a step that goes back, an epoch that goes back, a skipped epoch, a repeat, and mixed marks', () => {
+  it('refuses a step that goes back, an epoch that goes back, a skipped epoch, a repeat, mixed marks, a step with no epoch to place it', () => {
     const why = (reports: Array<Record<string, number>>): string | undefined => {
       const o = sequence(reports).outcomes.find((x) => x.kind === 'failure');
       return o?.kind === 'failure' ? o.why : undefined;
     };
-    expect(why([{ step: 200 }, { step: 100 }])).toBe('step 100 after step 200: steps must increase');
-    expect(why([{ step: 200 }, { step: 200 }])).toBe('step 200 again: each line is a new evaluation');
+    expect(why([{ step: 200, epoch: 1 }, { step: 100, epoch: 1.5 }])).toBe('step 100 after step 200: steps must increase');
+    expect(why([{ step: 200, epoch: 1 }, { step: 200, epoch: 1 }])).toBe('step 200 (epoch 1) again: each line is a new evaluation');
     expect(why([{ epoch: 0.5 }, { epoch: 0.25 }])).toBe('epoch 0.25 after epoch 0.5: epochs must not go back');
     expect(why([{ epoch: 1 }, { epoch: 3 }])).toBe('expected epoch 2, got epoch 3');
     expect(why([{ epoch: 2 }])).toBe('expected epoch 1, got epoch 2');
-    expect(why([{ step: 10 }, { epoch: 1 }])).toBe('"step" is missing (earlier lines had one)');
+    expect(why([{ step: 10, epoch: 0.1 }, { epoch: 1 }])).toBe('"step" is missing (earlier lines had one)');
     expect(why([{ step: 2.5 }])).toBe('"step" must be an integer >= 1, got 2.5');
     expect(why([{ val_loss: 1 }])).toMatch(/^"step" or "epoch" is missing/);
+    expect(why([{ step: 10, val_loss: 1 }])).toMatch(/^"epoch" is missing at step 10: report the epoch reached/);
   });
 
   it('a non-finite loss is a divergence at its mark; another non-finite value is dropped', () => {
-    const { outcomes, evaluations } = sequence([{ step: 10, val_loss: 0.5, grad_norm: Number.POSITIVE_INFINITY }, { step: 20, val_loss: Number.NaN }]);
-    expect(evaluations).toEqual([{ epoch: 1, step: 10, val_loss: 0.5 }]);
-    expect(outcomes[1]).toEqual({ kind: 'diverged', reason: 'val_loss became NaN at step 20' });
+    const { outcomes, evaluations } = sequence([{ step: 10, epoch: 0.1, val_loss: 0.5, grad_norm: Number.POSITIVE_INFINITY }, { step: 20, epoch: 0.2, val_loss: Number.NaN }]);
+    expect(evaluations).toEqual([{ epoch: 0.1, step: 10, val_loss: 0.5 }]);
+    expect(outcomes[1]).toEqual({ kind: 'diverged', reason: 'val_loss became NaN at step 20 (epoch 0.2)' });
   });
 
   it('gathers the reports at one mark into one evaluation, recorded once the objective is in', () => {
     const evaluations: EpochMetrics[] = [];
-    const s = new EvaluationSequencer({ resume: { ordinal: 0 }, oneLineOneEvaluation: false, objective: 'val_loss' }, (m) => evaluations.push(m));
+    const s = new EvaluationSequencer({ resume: { epoch: 0 }, oneLineOneEvaluation: false, objective: 'val_loss' }, (m) => evaluations.push(m));
     s.add({ epoch: 0.5, train_loss: 0.7 });
     expect(evaluations).toEqual([]);
     s.add({ epoch: 0.5, val_loss: 0.6 });
-    expect(evaluations).toEqual([{ epoch: 1, at_epoch: 0.5, train_loss: 0.7, val_loss: 0.6 }]);
+    expect(evaluations).toEqual([{ epoch: 0.5, train_loss: 0.7, val_loss: 0.6 }]);
     expect(s.add({ epoch: 0.5, val_runtime: 1 })).toEqual({ kind: 'late', names: ['val_runtime'] });
     s.add({ epoch: 1, train_loss: 0.5 });
-    s.add({ val_ppl: 3 }); // a pattern without a mark joins the open evaluation
+    s.add({ val_acc: 0.9 }); // a pattern without a mark joins the open evaluation
     s.finish();
-    expect(evaluations[1]).toEqual({ epoch: 2, at_epoch: 1, train_loss: 0.5, val_ppl: 3 });
+    expect(evaluations[1]).toEqual({ epoch: 1, train_loss: 0.5, val_acc: 0.9 });
+    // A line with the step and one with only the epoch (two patterns) make one evaluation.
+    const both: EpochMetrics[] = [];
+    const t = new EvaluationSequencer({ resume: { epoch: 0 }, oneLineOneEvaluation: false }, (m) => both.push(m));
+    t.add({ epoch: 1, step: 40, train_loss: 0.5 });
+    t.add({ epoch: 1, val_ppl: 3 });
+    t.finish();
+    expect(both).toEqual([{ epoch: 1, step: 40, train_loss: 0.5, val_ppl: 3 }]);
   });
 
-  it('on resume, ignores what was journaled and continues the count', () => {
-    const steps = sequence([{ step: 100, val_loss: 1 }, { step: 200, val_loss: 0.9 }, { step: 300, val_loss: 0.8 }], { resume: { ordinal: 2, step: 200 } });
-    expect(steps.evaluations).toEqual([{ epoch: 3, step: 300, val_loss: 0.8 }]);
-    const epochs = sequence([{ epoch: 1 }, { epoch: 2 }, { epoch: 3, val_loss: 0.1 }], { resume: { ordinal: 2 } });
+  it('on resume, ignores what was journaled and goes on from there', () => {
+    const steps = sequence([{ step: 100, epoch: 0.5, val_loss: 1 }, { step: 200, epoch: 1, val_loss: 0.9 }, { step: 300, epoch: 1.5, val_loss: 0.8 }], { resume: { epoch: 1, step: 200 } });
+    expect(steps.evaluations).toEqual([{ epoch: 1.5, step: 300, val_loss: 0.8 }]);
+    const epochs = sequence([{ epoch: 1 }, { epoch: 2 }, { epoch: 3, val_loss: 0.1 }], { resume: { epoch: 2 } });
     expect(epochs.evaluations).toEqual([{ epoch: 3, val_loss: 0.1 }]);
-    expect(sequence([{ epoch: 4 }], { resume: { ordinal: 2 } }).outcomes[0]).toEqual({ kind: 'failure', why: 'expected epoch 3, got epoch 4' });
+    expect(sequence([{ epoch: 4 }], { resume: { epoch: 2 } }).outcomes[0]).toEqual({ kind: 'failure', why: 'expected epoch 3, got epoch 4' });
   });
 });

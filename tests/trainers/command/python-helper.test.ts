@@ -17,7 +17,7 @@ describe('finesweep.HFCallback, driven as transformers Trainer drives a callback
     const a = attempt({ max_steps: 10, steps_per_epoch: 4, eval_steps: 3, learning_rate: 0.1 }, { task: { command: driver } });
     const result = await a.done;
     expect(result.outcome).toBe('completed');
-    expect(result.epochs.map((e) => [e.epoch, e.step, e.at_epoch])).toEqual([[1, 3, 0.75], [2, 6, 1.5], [3, 9, 2.25]]);
+    expect(result.epochs.map((e) => [e.epoch, e.step])).toEqual([[0.75, 3], [1.5, 6], [2.25, 9]]);
     expect(result.epochs[0]).toMatchObject({ train_loss: 1.5385, val_loss: 1.6923, val_accuracy: 0.503, val_runtime: 0.1 });
     expect(driverResult(a.req.dir)).toEqual({ saves: [['save', 3], ['save', 6], ['save', 9]], stopped_at: 10, should_training_stop: false });
   });
@@ -49,10 +49,10 @@ describe('finesweep.HFCallback, driven as transformers Trainer drives a callback
   it('resumes after the last journaled step: FINESWEEP_RESUME_STEP, and the count of evaluations goes on', async () => {
     const a = attempt(
       { max_steps: 10, steps_per_epoch: 4, eval_steps: 3 },
-      { task: { command: [...driver] }, req: { resumeEpoch: 2, resumeFrom: { epoch: 2, step: 6, at_epoch: 1.5, val_loss: 1 } } },
+      { task: { command: [...driver] }, req: { resumeEpoch: 1.5, resumeFrom: { epoch: 1.5, step: 6, val_loss: 1 } } },
     );
     const result = await a.done;
-    expect(result.epochs.map((e) => [e.epoch, e.step])).toEqual([[3, 9]]);
+    expect(result.epochs.map((e) => [e.epoch, e.step])).toEqual([[2.25, 9]]);
   });
 });
 
@@ -65,9 +65,9 @@ describe('finesweep.params / report / should_stop / checkpoint_dir / resume_step
       'for step in range(finesweep.resume_step() + 1, p["max_steps"] + 1):',
       '    finesweep.report(step=step, epoch=step / 4, val_loss=1 / step, note="text is dropped")',
     ].join('\n');
-    const a = attempt({ max_steps: 5 }, { task: { command: [PYTHON, '-c', script] }, req: { resumeEpoch: 2, resumeFrom: { epoch: 2, step: 2, at_epoch: 0.5 }, gpus: [1, 3] } });
+    const a = attempt({ max_steps: 5 }, { task: { command: [PYTHON, '-c', script] }, req: { resumeEpoch: 0.5, resumeFrom: { epoch: 0.5, step: 2 }, gpus: [1, 3] } });
     const result = await a.done;
-    expect(result.epochs.map((e) => [e.epoch, e.step, e.at_epoch, e.val_loss])).toEqual([[3, 3, 0.75, 1 / 3], [4, 4, 1, 0.25], [5, 5, 1.25, 0.2]]);
+    expect(result.epochs.map((e) => [e.epoch, e.step, e.val_loss])).toEqual([[0.75, 3, 1 / 3], [1, 4, 0.25], [1.25, 5, 0.2]]);
     const seen = envSeen(a.req.dir);
     expect(seen).toMatchObject({ FINESWEEP_RESUME_STEP: '2', FINESWEEP_RESUME_EPOCH: '0.5', FINESWEEP_NUM_GPUS: '2', ckpt: a.req.checkpointDir, stop: false, gpus: 2 });
     // should_stop() told finesweep that this program reads its stop file.
