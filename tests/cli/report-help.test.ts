@@ -4,8 +4,8 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildLeaderboard } from '../../src/report/leaderboard.js';
-import { renderTable } from '../../src/report/table.js';
+import { buildLeaderboard } from '../../src/report/view/leaderboard.js';
+import { renderTable } from '../../src/report/render/table.js';
 import { CURVES, dataReport, params, sweep, trial } from '../report/curves.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
