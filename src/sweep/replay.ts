@@ -4,6 +4,7 @@ import { scheduleQuery } from '../schedule/horizon.js';
 import type { Decision, EpochResult, Scheduler, ScheduleQuery } from '../schedule/scheduler.js';
 import type { JournalEvent } from '../store/events.js';
 import { objectiveValue, type Objective } from '../trial/objective.js';
+import { isFinished, statusAfter } from '../trial/status.js';
 import type { Params } from '../trial/types.js';
 
 /**
@@ -40,13 +41,9 @@ export function pendingStops(scheduler: Scheduler, objective: Objective, events:
   for (const e of events) {
     if (e.type === 'trial_started') {
       params.set(e.trial_id, e.params);
-    } else if (
-      e.type === 'trial_completed' ||
-      e.type === 'trial_diverged' ||
-      e.type === 'trial_stopped_early' ||
-      (e.type === 'trial_failed' && !e.will_retry)
-    ) {
-      finished.add(e.trial_id);
+    } else {
+      const status = statusAfter(e);
+      if (status !== undefined && isFinished(status)) finished.add((e as { trial_id: string }).trial_id);
     }
   }
   const out: StopDecision[] = [];

@@ -14,7 +14,7 @@ import type { PlannedTrial } from '../trial/types.js';
 import { specHash } from '../spec/hash.js';
 import type { ResolvedSpec } from '../spec/types.js';
 import { JOURNAL_FORMAT, type JournalEvent } from '../store/events.js';
-import { applyEvent, foldTrials } from '../store/fold.js';
+import { foldTrials } from '../store/fold.js';
 import type { SweepState } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import type { Trainer, TrialRequest } from '../trainers/trainer.js';
@@ -24,7 +24,7 @@ import { attemptOf, fromEpochOf, recordOfAttempt, recordOfEvent, tally, willRetr
 import { historyFromJournal } from './history.js';
 import { samplerOf, trialId } from './expand.js';
 import { objectiveOf, trialRequest } from './request.js';
-import { applyRetention } from '../retention/sweep.js';
+import { Retention } from '../retention/sweep.js';
 import { Recorder } from './recorder.js';
 import { decideFromJournal, pendingStops } from './replay.js';
 import type { ClaimedWork, SweepOutcome, SweepRunOptions } from './options.js';
@@ -57,6 +57,7 @@ export class Supervisor {
   readonly #queue: TrialWork[] = [];
   readonly #wakeups: Array<() => void> = [];
   readonly #scheduler: Scheduler | undefined;
+  readonly #retention: Retention;
   readonly #stopAll = new AbortController();
   #running = 0;
   /** The first bad-input message a trial reported: the sweep stops and reports it. */
@@ -81,6 +82,7 @@ export class Supervisor {
       onFatal: () => this.#stopAll.abort('store failure'),
     });
     this.#scheduler = createScheduler(spec);
+    this.#retention = new Retention(store.dir, spec);
   }
 
   async run(): Promise<SweepOutcome> {
@@ -95,7 +97,7 @@ export class Supervisor {
       await journal.flush();
       if (journal.fatal !== undefined) throw asSweepError(journal.fatal, this.#store.dir);
     }
-    const initial = foldTrials(journal.events);
+    const initial = journal.state;
     this.#queue.push(...workToDo(this.#planned, initial));
     const done = this.#planned.length - this.#queue.length;
     if (this.#queue.length === 0 && this.#planned.length >= this.#target && initial.completed) return this.#outcome(initial);
@@ -317,19 +319,17 @@ export class Supervisor {
       await this.#journal.flush();
       if (this.#journal.fatal !== undefined) return;
       // A shared sweep's other workers append too: read their events; a sweep of one writer has them all in memory.
-      const state = this.#store.shared ? await this.#sharedState() : this.#journal.state;
-      await applyRetention(this.#store.dir, state, this.#spec, (body) => this.#journal.append(body));
+      const feed = this.#journal.feed;
+      if (this.#store.shared) await feed.catchUp((fromSeq) => this.#store.events(fromSeq));
+      const touched = feed.touchedSince(this.#retained);
+      this.#retained = touched.cursor;
+      await this.#retention.apply(feed.state, touched.trials, (body) => this.#journal.append(body));
     });
     await this.#retaining;
   }
   #retaining: Promise<void> = Promise.resolve();
-
-  /** A shared sweep's state with every writer's events, folded on from the last call (not from seq 1 after each trial). */
-  async #sharedState(): Promise<SweepState> {
-    for (const event of await this.#store.events(this.#shared.lastSeq + 1)) applyEvent(this.#shared, event);
-    return this.#shared;
-  }
-  readonly #shared: SweepState = foldTrials([]);
+  /** The feed's cursor at the last retention pass (0: the first pass judges every trial). */
+  #retained = 0;
 
   /**
    * `ran`: whether the trainer ran (the failure came from its run, not from configuring it). Only
