@@ -127,6 +127,11 @@ export class Study implements TrialHost {
     return this.#store.location;
   }
 
+  /** A trial's own directory under the study's (trials/<id>, for fineTune's `dir`); undefined in memory. */
+  trialDir(trial: Trial): string | undefined {
+    return this.#store.dir === '' ? undefined : this.#store.trialDir(trial.id);
+  }
+
   /** The study directory (a database study: where its trial files go); '' in memory. */
   get dir(): string {
     return this.#store.dir;
@@ -251,10 +256,15 @@ export class Study implements TrialHost {
     const id = trial.id;
     if (!Number.isInteger(step) || step < 1) throw new InputError(`report(${id}): step: expected an integer >= 1, got ${JSON.stringify(step)}`);
     if (step <= run.lastStep) throw new InputError(`report(${id}): step ${step} is not after the last step reported (${run.lastStep})`);
-    const values: Record<string, number> = typeof metrics === 'number' ? { [this.options.objective.metric]: metrics } : { ...metrics };
+    const values: Record<string, unknown> = typeof metrics === 'number' ? { [this.options.objective.metric]: metrics } : { ...metrics };
     for (const [k, v] of Object.entries(values)) {
-      if (typeof v !== 'number') throw new InputError(`report(${id}): metric ${JSON.stringify(k)}: expected a number, got ${JSON.stringify(v)}`);
-      if (k === 'epoch') throw new InputError(`report(${id}): "epoch" is the step; give it as the first argument`);
+      // An engine epoch (fineTune's onEvaluation) passes as it is: its epoch is the step, its
+      // per-step losses ride along as the CLI's journal records them.
+      if (k === 'epoch') {
+        if (v !== step) throw new InputError(`report(${id}): metrics.epoch ${JSON.stringify(v)} is not the step ${step}`);
+        delete values[k];
+      } else if (k === 'steps' && Array.isArray(v)) continue;
+      else if (typeof v !== 'number') throw new InputError(`report(${id}): metric ${JSON.stringify(k)}: expected a number, got ${JSON.stringify(v)}`);
     }
     run.lastStep = step;
     const events: JournalEventBody[] = [];
