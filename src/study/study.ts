@@ -246,7 +246,7 @@ export class Study implements TrialHost {
       if (!contains(d, known)) throw new InputError(`parameter ${JSON.stringify(name)}: the value ${JSON.stringify(known)} given for trial ${trial.id} is outside its distribution`);
       return known;
     }
-    const value = proposeValue(this.#propose, name, d, trial.index, this.#historyNow());
+    const value = proposeValue(this.#propose, name, d, trial.index, () => this.#historyNow());
     run.params[name] = value;
     return value;
   }
