@@ -27,7 +27,7 @@ export type { OptimizeOptions, ObjectiveResult } from './study/optimize.js';
 export type { StudyOptions, ObjectiveOption, EarlyStoppingOption, DiagnosisOption, StrategyName, ResolvedStudyOptions } from './study/options.js';
 export type { NumericOptions } from './study/space.js';
 export { fineTune, BASE_MODEL, type FineTuneConfig, type FineTuneOptions } from './study/fine-tune.js';
-export type { Leaderboard, LeaderboardRow } from './report/leaderboard.js';
+export type { Leaderboard, LeaderboardRow } from './report/view/leaderboard.js';
 export type { Params, ParamValue, EpochMetrics, TrialResult, TrialEvent, TrialOutcome, DataReport } from './trial/types.js';
 export type { TrialStatus } from './trial/status.js';
 export type { Goal } from './trial/objective.js';

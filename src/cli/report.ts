@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { atomicWrite } from '../atomic-write.js';
 import { InputError, SweepError } from '../errors.js';
-import { REPORT_FORMATS, renderReport, writeHtmlReport, type ReportFormat } from '../report/render.js';
+import { REPORT_FORMATS, renderReport, writeHtmlReport, type ReportFormat } from '../report/render/report.js';
 import type { PlannedTrial } from '../trial/types.js';
 import type { ResolvedSpec } from '../spec/types.js';
 import { storageFrom } from '../store/open.js';

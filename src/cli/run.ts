@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { Command, Option } from 'commander';
 import { BACKEND_CHOICES, type BackendChoice } from '../engine/types.js';
 import { EXIT, InputError } from '../errors.js';
-import { renderReport, writeHtmlReport } from '../report/render.js';
+import { renderReport, writeHtmlReport } from '../report/render/report.js';
 import { runSweep, type SweepOutcome, type SweepRunOptions } from '../sweep/session.js';
 import { storageFrom } from '../store/open.js';
 import { ProgressDisplay } from './progress.js';

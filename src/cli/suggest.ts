@@ -1,5 +1,5 @@
 // `finesweep suggest <sweep-dir> [--out next.json|next.yaml]`: the next sweep's spec, each range
-// narrowed or widened from the evidence (src/report/suggest.ts), with the reason for each change:
+// narrowed or widened from the evidence (src/report/view/next-sweep.ts), with the reason for each change:
 // YAML comments above the changed parameters, or — JSON has no comments — the spec's `$comment` list.
 // Relative paths are rewritten to start from the output file's directory (stdout: the current one),
 // and the result is validated before it is written.
@@ -9,8 +9,8 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Document } from 'yaml';
 import { InputError, SweepError } from '../errors.js';
-import { buildLeaderboard } from '../report/leaderboard.js';
-import { suggestNext, type Suggestion } from '../report/suggest.js';
+import { buildLeaderboard } from '../report/view/leaderboard.js';
+import { suggestNext, type Suggestion } from '../report/view/next-sweep.js';
 import { validateSpec } from '../spec/validate.js';
 import { readSweep } from '../store/read.js';
 

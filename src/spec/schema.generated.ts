@@ -170,7 +170,7 @@ export const sweepSchema = {
             "type",
             "command"
           ],
-          "description": "Run your own training program as each trial (PyTorch, Hugging Face, anything). It reports one JSON object per epoch to the file `$FINESWEEP_METRICS` (README, \"The command trainer\").",
+          "description": "Run your own training program as each trial (PyTorch, Hugging Face, anything). It reports one JSON object per epoch to the file `$FINESWEEP_METRICS` (docs/command-trainer.md).",
           "properties": {
             "type": {
               "type": "string",

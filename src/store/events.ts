@@ -9,11 +9,21 @@ interface Base {
   time: string;
 }
 
+/**
+ * The journal's format, written on sweep_started (`format`). 1 (no `format`): every evaluation is a
+ * whole epoch. 2: an evaluation (epoch_ended) carries its optimizer `step` when the trainer counts
+ * steps, and its `epoch` may be fractional. Readers take both; a journal of format 1 reads,
+ * reports and resumes unchanged (its points stay epochs).
+ */
+export const JOURNAL_FORMAT = 2;
+
 export type JournalEventBody =
   // spec_dir: where the spec's relative paths point (resume has only the sweep directory);
-  // backend: a --backend override of the first run (the trainer's word), kept by resume.
-  | { type: 'sweep_started'; name: string; spec_hash: string; trials: number; resumed: boolean; pid: number; host: string; spec_dir?: string; backend?: string }
-  // from_epoch: epochs already done, restored from the trial's checkpoint (0 = a fresh start);
+  // backend: a --backend override of the first run (the trainer's word), kept by resume;
+  // format: JOURNAL_FORMAT of the finesweep that wrote the event (absent: 1).
+  | { type: 'sweep_started'; name: string; spec_hash: string; trials: number; resumed: boolean; pid: number; host: string; spec_dir?: string; backend?: string; format?: number }
+  // from_epoch: training progress already done, restored from the trial's checkpoint (0 = a fresh
+  // start; fractional when it resumes from a mid-epoch evaluation);
   // the fold drops recorded epochs after it, since this attempt reports them again.
   | { type: 'trial_started'; trial_id: string; index: number; params: Params; slot: number; attempt: number; gpu?: number; from_epoch: number }
   | { type: 'data_report'; trial_id: string; report: DataReport; backend: string }

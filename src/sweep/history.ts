@@ -3,6 +3,7 @@ import type { FinishedTrial } from '../search/sampler.js';
 import type { JournalEvent } from '../store/events.js';
 import { bestLoss, objectiveValue, type Objective } from '../trial/objective.js';
 import type { Params } from '../trial/types.js';
+import { hasOutcome, statusAfter } from '../trial/status.js';
 
 /**
  * The history a sampler sees, read off the journal: every trial that completed, stopped early or
@@ -31,20 +32,19 @@ export function historyFromJournal(events: readonly JournalEvent[], objective: O
         if (!curve.has(e.metrics.epoch)) curve.set(e.metrics.epoch, objectiveValue(e.metrics, objective.metric) ?? Number.NaN);
         break;
       }
-      case 'trial_completed':
-      case 'trial_stopped_early':
-      case 'trial_diverged': {
-        const p = params.get(e.trial_id);
-        if (!p || done.has(e.trial_id)) break;
-        done.add(e.trial_id);
-        const last = e.type === 'trial_completed' ? Infinity : e.epoch;
-        const values = [...(curves.get(e.trial_id) ?? new Map<number, number>())].filter(([k]) => k <= last).map(([, v]) => v);
+      default: {
+        const status = statusAfter(e);
+        if (status === undefined || !hasOutcome(status)) break;
+        const id = (e as { trial_id: string }).trial_id;
+        const p = params.get(id);
+        if (!p || done.has(id)) break;
+        done.add(id);
+        const last = e.type === 'trial_stopped_early' || e.type === 'trial_diverged' ? e.epoch : Infinity;
+        const values = [...(curves.get(id) ?? new Map<number, number>())].filter(([k]) => k <= last).map(([, v]) => v);
         const best = bestLoss(values, objective.goal);
         out.push({ params: p, objective: Number.isFinite(best) ? (objective.goal === 'minimize' ? best : -best) : Number.NaN });
         break;
       }
-      default:
-        break;
     }
   }
   return out;

@@ -1,6 +1,7 @@
 // What the sweep hands its trainer for one attempt of a planned trial, and the objective it ranks by.
 import { join, resolve } from 'node:path';
 import { deriveSeed } from '../rng.js';
+import { checkpointDir } from '../trial/layout.js';
 import type { PlannedTrial } from '../trial/types.js';
 import type { Objective, ResolvedSpec } from '../spec/types.js';
 import type { TrialRequest } from '../trainers/trainer.js';
@@ -22,7 +23,7 @@ export function trialRequest(spec: ResolvedSpec, trial: PlannedTrial, opts: Requ
     sweepSeed: spec.seed,
     params: trial.params,
     dir,
-    checkpointDir: join(dir, 'checkpoint'),
+    checkpointDir: checkpointDir(dir),
     resumeEpoch: opts.resumeEpoch ?? 0,
     ...(opts.gpu !== undefined ? { gpus: [opts.gpu] } : {}),
     objective: objectiveOf(spec),

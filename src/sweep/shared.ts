@@ -10,7 +10,7 @@ import { discoverGpus } from '../pool/gpus.js';
 import { specHash } from '../spec/hash.js';
 import { loadSpec } from '../spec/load.js';
 import type { ResolvedSpec } from '../spec/types.js';
-import type { JournalEvent } from '../store/events.js';
+import { JOURNAL_FORMAT, type JournalEvent } from '../store/events.js';
 import { LOG_FILE, METRICS_FILE, TRIALS_DIR } from '../store/layout.js';
 import { poolSizeFor } from '../store/postgres/pool.js';
 import { PgStore } from '../store/postgres/pg-store.js';
@@ -52,7 +52,7 @@ export async function createSharedSweep(location: string, specPath: string, opts
       if (!existing) {
         await store.writeSpec(spec, hash);
         const target = spec.strategy.type === 'tpe' ? Math.max(spec.strategy.trials ?? 0, planned.length) : planned.length;
-        await store.append({ type: 'sweep_started', name: spec.name, spec_hash: hash, trials: target, resumed: false, pid: process.pid, host: hostname(), spec_dir: baseDir, ...(opts.backend ? { backend: opts.backend } : {}) });
+        await store.append({ type: 'sweep_started', name: spec.name, spec_hash: hash, trials: target, resumed: false, pid: process.pid, host: hostname(), spec_dir: baseDir, ...(opts.backend ? { backend: opts.backend } : {}), format: JOURNAL_FORMAT });
         await new TrialLeases(store.eventLog).register(planned.map((t) => ({ id: t.id, index: t.index, params: t.params })));
       }
     } finally {

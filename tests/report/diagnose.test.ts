@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { diagnoseTrial, type DiagnosisContext } from '../../src/report/diagnose.js';
-import { buildLeaderboard } from '../../src/report/leaderboard.js';
-import { DEFAULT_THRESHOLDS, thresholdsOfSpec } from '../../src/report/spec-view.js';
+import { diagnoseTrial, type DiagnosisContext } from '../../src/report/analysis/diagnose.js';
+import { buildLeaderboard } from '../../src/report/view/leaderboard.js';
+import { DEFAULT_THRESHOLDS, thresholdsOfSpec } from '../../src/report/analysis/spec-summary.js';
 import { CURVES, dataReport, epochs, params, sweep, trial } from './curves.js';
 
 const ctx = (more: Partial<DiagnosisContext> = {}): DiagnosisContext => ({
@@ -197,7 +197,7 @@ describe('divergence without a NaN', () => {
 
 describe('one recommendation per trial', () => {
   it('resolves contradictory flags by the documented priority', async () => {
-    const { recommend, RECOMMENDATION_PRIORITY } = await import('../../src/report/recommend.js');
+    const { recommend, RECOMMENDATION_PRIORITY } = await import('../../src/report/analysis/recommend.js');
     expect(RECOMMENDATION_PRIORITY).toEqual(['diverged', 'leakage', 'overfitting', 'underfitting', 'still_improving', 'forgetting']);
     const f = (name: string, advice: string) => ({ name, advice, detail: '' }) as Parameters<typeof recommend>[0][number];
     expect(recommend([f('forgetting', 'freeze more'), f('still_improving', 'more epochs')])).toEqual({ flag: 'still_improving', text: 'more epochs' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fmtNum, fmtSci, fmtSeconds } from '../../src/report/format.js';
-import { renderReport } from '../../src/report/render.js';
+import { renderReport } from '../../src/report/render/report.js';
 import { CURVES, dataReport, epochs, params, sweep, trial } from './curves.js';
 
 const spec = {

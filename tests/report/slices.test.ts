@@ -3,9 +3,9 @@
 // order rather than alphabetically; numbers get a numeric axis, the learning rate a log one; points
 // on one pixel are drawn once; markup stays text.
 import { describe, expect, it } from 'vitest';
-import { onePerPixel, slicePlots } from '../../src/report/charts.js';
-import type { Leaderboard, LeaderboardRow } from '../../src/report/leaderboard.js';
-import { niceTicks, scatterSvg } from '../../src/report/scatter.js';
+import { onePerPixel, slicePlots } from '../../src/report/charts/report-charts.js';
+import type { Leaderboard, LeaderboardRow } from '../../src/report/view/leaderboard.js';
+import { niceTicks, scatterSvg } from '../../src/report/charts/scatter.js';
 
 const row = (id: string, shots: number | string, value: number, lr = 1e-3): LeaderboardRow =>
   ({ id, params: { learning_rate: lr, shots }, best: { epoch: 1, value } }) as unknown as LeaderboardRow;

@@ -1,9 +1,9 @@
 // The terminal leaderboard: fits a terminal's width by leaving out lower-value columns (and saying
 // so), keeps what a reader needs, shows the top 20 by default, colours only when asked.
 import { describe, expect, it } from 'vitest';
-import { buildLeaderboard } from '../../src/report/leaderboard.js';
-import { renderReport } from '../../src/report/render.js';
-import { DROP_ORDER, renderTable } from '../../src/report/table.js';
+import { buildLeaderboard } from '../../src/report/view/leaderboard.js';
+import { renderReport } from '../../src/report/render/report.js';
+import { DROP_ORDER, renderTable } from '../../src/report/render/table.js';
 import { CURVES, params, sweep, trial } from './curves.js';
 
 const spec = {

@@ -28,7 +28,7 @@ describe('a library study read by the CLI', () => {
     const table = await run(process.execPath, [BIN, 'report', dir, '--all']);
     expect(table.stdout).toMatch(/^Sweep child — val_loss \(minimize\) · 12 trials: \d+ completed, \d+ stopped early · sweep finished/m);
     expect(table.stdout).toMatch(new RegExp(`│ +1 │ ${best} +│`));
-    expect(table.stdout).toMatch(/stopped early: asha rung \d \(epoch \d\)/);
+    expect(table.stdout).toMatch(/stopped early: asha rung \d \(step \d\)/);
     const json = JSON.parse((await run(process.execPath, [BIN, 'report', dir, '--format', 'json'])).stdout) as { rows: Array<{ id: string; rank?: number }> };
     expect(json.rows).toHaveLength(12);
     expect(json.rows.find((r) => r.rank === 1)?.id).toBe(best);
