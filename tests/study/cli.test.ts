@@ -34,6 +34,28 @@ describe('a library study read by the CLI', () => {
     expect(json.rows.find((r) => r.rank === 1)?.id).toBe(best);
   }, 60_000);
 
+  it('finesweep dashboard serves it: the study listed, its leaderboard with the best trial', async () => {
+    const dir = join(tempDir('finesweep-study-cli-'), 'child');
+    const { best } = await childStudy(dir);
+    const server = spawn(process.execPath, [BIN, 'dashboard', dir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((ok, fail) => {
+        let out = '';
+        server.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /dashboard: (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+          if (m) ok(m[1]);
+        });
+        server.once('exit', (code) => fail(new Error(`dashboard exited ${code}`)));
+      });
+      expect(await (await fetch(`${url}/`)).text()).toContain('/sweeps/child');
+      const board = await (await fetch(`${url}/sweeps/child/leaderboard`)).text();
+      expect(board).toContain(best);
+    } finally {
+      server.kill('SIGTERM');
+    }
+  }, 60_000);
+
   it('export-optuna writes a journal the real Optuna loads, with the same best trial', async () => {
     const dir = join(tempDir('finesweep-study-cli-'), 'child');
     const { best } = await childStudy(dir);
