@@ -360,7 +360,7 @@ export class Study implements TrialHost {
     return typeof second === 'number' ? [best.value, second] : undefined;
   }
 
-  /** True while failed trials are owed another attempt. */
+  /** @internal optimize.ts: true while failed trials are owed another attempt. */
   get retriesOwed(): boolean {
     return this.#retries.length > 0;
   }

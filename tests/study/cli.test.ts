@@ -1,6 +1,7 @@
-// A study recorded by a program through the library reads as a CLI sweep: `finesweep report` and
-// `export-optuna` (opened by the real Optuna) on its directory; and a kill -9 of that program
-// loses only the trial in flight's unreported work: reopened, the study asks that trial again.
+// A study recorded by a program through the library reads as a CLI sweep: `finesweep report`,
+// `suggest`, `dashboard` and `export-optuna` (opened by the real Optuna) on its directory; and a
+// kill -9 of that program loses only the trial in flight's unreported work: reopened, the study
+// asks that trial again.
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -32,6 +33,9 @@ describe('a library study read by the CLI', () => {
     const json = JSON.parse((await run(process.execPath, [BIN, 'report', dir, '--format', 'json'])).stdout) as { rows: Array<{ id: string; rank?: number }> };
     expect(json.rows).toHaveLength(12);
     expect(json.rows.find((r) => r.rank === 1)?.id).toBe(best);
+    // suggest: the ranges to search next (a library study has no spec for `finesweep run`).
+    const next = await run(process.execPath, [BIN, 'suggest', dir]);
+    expect(next.stdout).toMatch(/^the next study's ranges \(\d+ changes?\):\n {2}learning_rate: log_uniform 1e-4\.\.1e-1 → /);
   }, 60_000);
 
   it('finesweep dashboard serves it: the study listed, its leaderboard with the best trial', async () => {
