@@ -6,7 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkpointDir } from '../src/engine/checkpoint.js';
+import { checkpointDir } from '../src/trial/layout.js';
 import { bestWeightsPath } from '../src/engine/kept.js';
 import { runTrial } from '../src/engine/trial.js';
 import type { TrialConfig } from '../src/engine/types.js';

@@ -2,8 +2,8 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { TRIALS_DIR } from '../store/layout.js';
-// The layout's names from retention/, not engine/: importing the engine loads TensorFlow.js (~1.5 s at every `run`).
-import { checkpointDir, diskBytes, WEIGHTS_DIR } from '../retention/apply.js';
+import { checkpointDir, weightsDir } from '../trial/layout.js';
+import { diskBytes } from '../retention/apply.js';
 
 export function formatBytes(n: number): string {
   if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(2)} GB`;
@@ -24,7 +24,7 @@ export function diskLine(dir: string): string {
   let withWeights = 0;
   for (const id of ids) {
     checkpoints += diskBytes(checkpointDir(join(dir, TRIALS_DIR, id)));
-    const w = diskBytes(join(dir, TRIALS_DIR, id, WEIGHTS_DIR));
+    const w = diskBytes(weightsDir(join(dir, TRIALS_DIR, id)));
     weights += w;
     if (w > 0) withWeights++;
   }

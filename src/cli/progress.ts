@@ -8,6 +8,7 @@ import type { Writable } from 'node:stream';
 import type { EpochMetrics } from '../trial/types.js';
 import type { JournalEvent } from '../store/events.js';
 import type { Params } from '../trial/types.js';
+import { objectiveValue } from '../trial/objective.js';
 import type { SweepProgress } from '../sweep/session.js';
 
 interface SlotView {
@@ -119,7 +120,7 @@ export class ProgressDisplay {
         const view = this.#viewOf(e.trial_id);
         if (view) {
           view.epoch = e.metrics.epoch;
-          view.val = metricOf(e.metrics, this.#metric);
+          view.val = objectiveValue(e.metrics, this.#metric);
         }
         if (!this.#live) this.#print(`${e.trial_id} epoch ${e.metrics.epoch}${view?.epochs ? `/${view.epochs}` : ''}: ${describeMetrics(e.metrics)}`);
         return this.#scheduleDraw();
@@ -290,11 +291,6 @@ function describeMetrics(m: EpochMetrics): string {
   if (m.val_f1 !== undefined) parts.push(`val_f1 ${num(m.val_f1)}`);
   if (m.val_perplexity !== undefined) parts.push(`val_perplexity ${num(m.val_perplexity)}`);
   return `${parts.join(', ')} (${seconds(m.seconds ?? 0)})`;
-}
-
-function metricOf(m: EpochMetrics, metric: string): number | undefined {
-  const value = (m as unknown as Record<string, unknown>)[metric];
-  return typeof value === 'number' ? value : m.val_loss;
 }
 
 function num(x: number): string {

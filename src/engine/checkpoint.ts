@@ -7,6 +7,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { EpochMetrics } from './types.js';
 import type { EpochAccumulator } from './metrics.js';
 import { loadTensors, saveTensors } from './weights.js';
+import { checkpointDir } from '../trial/layout.js';
 
 export interface CheckpointMeta {
   trialId: string;
@@ -49,10 +50,6 @@ function listNewestFirst(dir: string): string[] {
     return [];
   }
   return names.filter((n) => n.startsWith(PREFIX) && n.endsWith(SUFFIX)).sort().reverse();
-}
-
-export function checkpointDir(trialDir: string): string {
-  return join(trialDir, 'checkpoint');
 }
 
 /** Writes a new checkpoint, then drops all but the newest KEEP. */

@@ -8,9 +8,8 @@ import type * as tf from '@tensorflow/tfjs';
 import type { Method, TaskType } from './types.js';
 import { loadTensors, saveTensors } from './weights.js';
 import type { LoraConfig } from './lora.js';
+import { weightsDir } from '../trial/layout.js';
 
-/** The kept weights' directory inside a trial directory (the retention policy removes it whole). */
-export const WEIGHTS_DIR = 'weights';
 
 export interface KeptMeta {
   kind: 'best' | 'last';
@@ -19,7 +18,9 @@ export interface KeptMeta {
   fingerprint: string;
   taskType: TaskType;
   method: Method;
+  /** The evaluation's progress in epochs (fractional mid-epoch) and optimizer step (absent in older files). */
   epoch: number;
+  step?: number;
   metric: string;
   value: number;
   labels?: string[];
@@ -29,11 +30,11 @@ export interface KeptMeta {
 }
 
 export function bestWeightsPath(trialDir: string): string {
-  return join(trialDir, WEIGHTS_DIR, 'best.fsw');
+  return join(weightsDir(trialDir), 'best.fsw');
 }
 
 export function lastWeightsPath(trialDir: string): string {
-  return join(trialDir, WEIGHTS_DIR, 'last.fsw');
+  return join(weightsDir(trialDir), 'last.fsw');
 }
 
 export async function saveKept(path: string, trainable: Record<string, tf.Tensor>, meta: KeptMeta): Promise<void> {

@@ -9,8 +9,7 @@
 // leaderboard's ranking value). States: completed → COMPLETE, stopped early → PRUNED, failed or
 // diverged → FAIL, running → RUNNING, interrupted (resume continues it) or proposed → WAITING.
 import type { EpochMetrics } from '../trial/types.js';
-import { bestEpoch, finiteObjectiveValue } from '../trial/best-epoch.js';
-import type { Objective } from '../trial/objective.js';
+import { bestEpoch, finiteValue, type Objective } from '../trial/objective.js';
 import { objectiveOfSpec } from '../spec/stored-objective.js';
 import { qRange, toSpace, type Dimension, type ParameterEntry } from '../search/space.js';
 import type { ParamValue } from '../trial/types.js';
@@ -134,7 +133,7 @@ function optunaState(t: TrialState): number {
 /** The objective per epoch; an epoch without a finite value (a diverged one) has no intermediate value. */
 function intermediate(epochs: readonly EpochMetrics[], objective: Objective): Array<[number, number]> {
   return epochs.flatMap((e) => {
-    const v = finiteObjectiveValue(e, objective);
+    const v = finiteValue(e, objective.metric);
     return v === undefined ? [] : [[e.epoch, v] as [number, number]];
   });
 }

@@ -3,11 +3,9 @@
 // the two never leaves files missing without a record; removing what is already gone is harmless.
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Goal } from '../trial/objective.js';
+import { checkpointDir, trialFilesDir, weightsDir } from '../trial/layout.js';
 import { retentionDecisions, type Removal, type RetentionPolicy, type TrialFiles } from './policy.js';
-
-/** A trial directory's resume checkpoint and kept weights (the tfjs trainer's layout, engine/kept.ts). */
-export const checkpointDir = (trialDir: string): string => join(trialDir, 'checkpoint');
-export const WEIGHTS_DIR = 'weights';
 
 /**
  * Bytes under a path (a file or a directory tree); 0 for what does not exist. What vanishes while
@@ -42,23 +40,27 @@ export interface TrialOnDisk {
   dir?: string;
 }
 
-export function measure(trials: readonly TrialOnDisk[]): TrialFiles[] {
-  return trials.map((t) => ({
+/** One trial's files, measured on disk. */
+export function measureTrial(t: TrialOnDisk): TrialFiles {
+  return {
     id: t.id,
     status: t.status,
     ...(t.best !== undefined ? { best: t.best } : {}),
     checkpointBytes: t.dir === undefined ? 0 : diskBytes(checkpointDir(t.dir)),
-    weightsBytes: t.dir === undefined ? 0 : diskBytes(join(t.dir, WEIGHTS_DIR)),
-  }));
+    weightsBytes: t.dir === undefined ? 0 : diskBytes(weightsDir(t.dir)),
+  };
+}
+
+export function measure(trials: readonly TrialOnDisk[]): TrialFiles[] {
+  return trials.map(measureTrial);
 }
 
 /** What to remove now, measured on disk. */
-export function planRemovals(trials: readonly TrialOnDisk[], policy: RetentionPolicy, goal: 'minimize' | 'maximize'): Removal[] {
+export function planRemovals(trials: readonly TrialOnDisk[], policy: RetentionPolicy, goal: Goal): Removal[] {
   return retentionDecisions(measure(trials), policy, goal);
 }
 
 /** Removes one decided item of a trial directory. */
 export function removeFiles(trialDir: string, removal: Removal): void {
-  const path = removal.what === 'checkpoint' ? checkpointDir(trialDir) : join(trialDir, WEIGHTS_DIR);
-  rmSync(path, { recursive: true, force: true });
+  rmSync(trialFilesDir(trialDir, removal.what), { recursive: true, force: true });
 }

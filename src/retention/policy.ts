@@ -10,8 +10,9 @@
 //   has no finite score, loses them.
 // - Over max_disk_mb, the lowest-ranked finished trials' weights go next, never the best trial's.
 
-/** Statuses after which a trial never trains again. */
-export const FINISHED: ReadonlySet<string> = new Set(['completed', 'diverged', 'stopped_early']);
+import { compareValues, type Goal } from '../trial/objective.js';
+import { hasOutcome, type TrialStatus } from '../trial/status.js';
+import type { TrialFilesKind } from '../trial/layout.js';
 
 export interface RetentionPolicy {
   keep: 'best' | 'last' | 'all';
@@ -24,7 +25,7 @@ export const DEFAULT_RETENTION: RetentionPolicy = { keep: 'best', keep_top_trial
 
 export interface TrialFiles {
   id: string;
-  status: string;
+  status: TrialStatus | string;
   /** The objective at the trial's best epoch (undefined: no finite value yet). */
   best?: number;
   /** Bytes on disk of its resume checkpoint directory and of its kept weights directory. */
@@ -34,22 +35,31 @@ export interface TrialFiles {
 
 export interface Removal {
   trial_id: string;
-  what: 'checkpoint' | 'weights';
+  what: TrialFilesKind;
   bytes: number;
   reason: string;
 }
 
-/** Trials with a score, best first (ties by id, so the order does not depend on the input's). */
-export function rankTrials(trials: readonly TrialFiles[], goal: 'minimize' | 'maximize'): TrialFiles[] {
-  const sign = goal === 'minimize' ? 1 : -1;
-  return trials
-    .filter((t) => t.best !== undefined && Number.isFinite(t.best))
-    .sort((a, b) => sign * (a.best! - b.best!) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+/** The order of scored trials: the better best first, ties by id (so that it does not depend on the input's order). */
+export function byBest(a: { id: string; best: number }, b: { id: string; best: number }, goal: Goal): number {
+  return compareValues(a.best, b.best, goal) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-export function retentionDecisions(trials: readonly TrialFiles[], policy: RetentionPolicy, goal: 'minimize' | 'maximize'): Removal[] {
+/** Trials with a finite score, best first. */
+export function scoredBestFirst(trials: readonly TrialFiles[], goal: Goal): TrialFiles[] {
+  return trials
+    .filter((t): t is TrialFiles & { best: number } => t.best !== undefined && Number.isFinite(t.best))
+    .sort((a, b) => byBest(a, b, goal));
+}
+
+/**
+ * What to remove. `rankOf` gives a trial's rank among every scored trial of the sweep when
+ * `trials` holds only some of them (those with files, and the top keep_top_trials); by default
+ * the ranks are counted over `trials`.
+ */
+export function retentionDecisions(trials: readonly TrialFiles[], policy: RetentionPolicy, goal: Goal, rankOf?: (id: string) => number | undefined): Removal[] {
   const out: Removal[] = [];
-  const finished = (t: TrialFiles) => FINISHED.has(t.status);
+  const finished = (t: TrialFiles) => hasOutcome(t.status);
   if (policy.keep !== 'all') {
     for (const t of trials) {
       if (finished(t) && t.checkpointBytes > 0) {
@@ -57,12 +67,15 @@ export function retentionDecisions(trials: readonly TrialFiles[], policy: Retent
       }
     }
   }
-  const ranked = rankTrials(trials, goal);
-  const rankOf = new Map(ranked.map((t, i) => [t.id, i + 1]));
+  if (rankOf === undefined) {
+    const ranks = new Map(scoredBestFirst(trials, goal).map((t, i) => [t.id, i + 1]));
+    rankOf = (id) => ranks.get(id);
+  }
+  const rankIn = rankOf;
   const kept: TrialFiles[] = [];
   for (const t of trials) {
     if (!finished(t) || t.weightsBytes === 0) continue;
-    const rank = rankOf.get(t.id);
+    const rank = rankIn(t.id);
     if (rank === undefined) out.push({ trial_id: t.id, what: 'weights', bytes: t.weightsBytes, reason: `trial ${t.status} without a finite objective value` });
     else if (rank > policy.keep_top_trials) {
       out.push({ trial_id: t.id, what: 'weights', bytes: t.weightsBytes, reason: `ranks ${rank}, outside keep_top_trials ${policy.keep_top_trials}` });
@@ -77,10 +90,10 @@ export function retentionDecisions(trials: readonly TrialFiles[], policy: Retent
     }
     const budget = policy.max_disk_mb * 1024 * 1024;
     // Worst first; the best trial overall (rank 1) is never removed for space.
-    for (const t of kept.sort((a, b) => rankOf.get(b.id)! - rankOf.get(a.id)!)) {
+    for (const t of kept.sort((a, b) => rankIn(b.id)! - rankIn(a.id)!)) {
       if (total <= budget) break;
-      if (rankOf.get(t.id) === 1) continue;
-      out.push({ trial_id: t.id, what: 'weights', bytes: t.weightsBytes, reason: `ranks ${rankOf.get(t.id)}; the sweep is over max_disk_mb ${policy.max_disk_mb}` });
+      if (rankIn(t.id) === 1) continue;
+      out.push({ trial_id: t.id, what: 'weights', bytes: t.weightsBytes, reason: `ranks ${rankIn(t.id)}; the sweep is over max_disk_mb ${policy.max_disk_mb}` });
       total -= t.weightsBytes;
     }
   }

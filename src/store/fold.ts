@@ -1,6 +1,7 @@
 // The one fold from journal events to the state of a sweep and its trials. Pure: no I/O, no
 // clock. Every consumer (resume, the reporter, progress) derives state here, nowhere else.
 import type { EpochMetrics } from '../trial/types.js';
+import { statusAfter } from '../trial/status.js';
 import type { JournalEvent } from './events.js';
 import type { FoldTrials, SweepState, TrialState } from './state.js';
 
@@ -41,7 +42,7 @@ export function applyEvent(state: SweepState, event: JournalEvent): void {
       }
       t.index = event.index;
       t.params = event.params;
-      t.status = 'running';
+      t.status = statusAfter(event)!;
       t.attempts += 1;
       t.slot = event.slot;
       t.gpu = event.gpu;
@@ -73,7 +74,7 @@ export function applyEvent(state: SweepState, event: JournalEvent): void {
     case 'trial_completed': {
       const t = trials.get(event.trial_id);
       if (!t) return;
-      t.status = 'completed';
+      t.status = statusAfter(event)!;
       t.endedAt = event.time;
       t.seconds = (t.seconds ?? 0) + event.seconds;
       if (event.forgetting) t.forgetting = event.forgetting;
@@ -84,7 +85,7 @@ export function applyEvent(state: SweepState, event: JournalEvent): void {
     case 'trial_failed': {
       const t = trials.get(event.trial_id);
       if (!t) return;
-      t.status = event.will_retry ? 'pending' : 'failed';
+      t.status = statusAfter(event)!;
       t.failures = (t.failures ?? 0) + 1;
       t.reason = event.error;
       t.outOfMemory = event.out_of_memory ?? undefined;
@@ -92,12 +93,11 @@ export function applyEvent(state: SweepState, event: JournalEvent): void {
       return;
     }
     case 'trial_diverged':
-      return end(trials.get(event.trial_id), 'diverged', event.reason, event.time);
     case 'trial_stopped':
-      return end(trials.get(event.trial_id), 'stopped', event.reason, event.time);
+      return end(trials.get(event.trial_id), statusAfter(event)!, event.reason, event.time);
     case 'trial_stopped_early': {
       const t = trials.get(event.trial_id);
-      end(t, 'stopped_early', event.reason, event.time);
+      end(t, statusAfter(event)!, event.reason, event.time);
       if (t && event.rung !== undefined) t.rung = event.rung;
       return;
     }

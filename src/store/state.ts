@@ -41,4 +41,4 @@ export interface SweepState {
   lastSeq: number;
 }
 
-export type FoldTrials = (events: JournalEvent[]) => SweepState;
+export type FoldTrials = (events: readonly JournalEvent[]) => SweepState;

@@ -6,7 +6,7 @@ import type { PlannedTrial } from '../trial/types.js';
 import type { JournalEventBody } from '../store/events.js';
 import type { SweepState, TrialState } from '../store/state.js';
 import { reportsMetric } from '../trial/objective.js';
-import { isFinal } from '../trial/status.js';
+import { isFinished } from '../trial/status.js';
 import type { EpochMetrics, ForgettingReport, TrialEvent } from '../trial/types.js';
 
 /** One trial to run: a fresh start, a retry, or the continuation of an interrupted attempt. */
@@ -16,14 +16,12 @@ export interface TrialWork {
   attempt: number;
 }
 
-export { isFinal };
-
 /** The trials still to run, in plan order: pending, retries owed, and those interrupted while running. */
 export function workToDo(planned: readonly PlannedTrial[], state: SweepState): TrialWork[] {
   const work: TrialWork[] = [];
   for (const trial of planned) {
     const t = state.trials.get(trial.id);
-    if (t && isFinal(t.status)) continue;
+    if (t && isFinished(t.status)) continue;
     work.push({ trial, attempt: attemptOf(t) });
   }
   return work;
@@ -58,7 +56,7 @@ export function tally(planned: readonly PlannedTrial[], state: SweepState): Swee
   for (const t of state.trials.values()) ids.add(t.id);
   for (const id of ids) {
     const status = state.trials.get(id)?.status ?? 'pending';
-    if (isFinal(status)) out[status as keyof Omit<SweepTally, 'open'>]++;
+    if (isFinished(status)) out[status as keyof Omit<SweepTally, 'open'>]++;
     else out.open++;
   }
   return out;
@@ -153,15 +151,16 @@ export function recordOfAttempt(end: AttemptEnd): AttemptRecord {
   const epochNow = fromEpochOf(end.state);
   // A stopped external program: how it ended (SIGTERM, or SIGKILL after its grace) joins the reason.
   const how = run.ok && run.result.termination ? ` (${run.result.termination.note})` : '';
+  const endedBy = run.ok && run.result.termination ? { ended_by: run.result.termination.endedBy } : {};
   const early = (cause: StopCause): AttemptRecord => ({
-    events: [{ type: 'trial_stopped_early', trial_id: trialId, epoch: cause.epoch ?? epochNow, ...(cause.rung !== undefined ? { rung: cause.rung } : {}), reason: `${cause.reason}${how}` }],
+    events: [{ type: 'trial_stopped_early', trial_id: trialId, epoch: cause.epoch ?? epochNow, ...(cause.rung !== undefined ? { rung: cause.rung } : {}), reason: `${cause.reason}${how}`, ...endedBy }],
     awaited: 0,
   });
   if (stopCause?.kind === 'timeout') return failure(`${stopCause.reason}${how}`);
   if (run.ok) {
     // Stopped: by an early-stop decision, or by an interrupt (resume continues it).
     if (stopCause?.kind === 'early') return early(stopCause);
-    return { events: [{ type: 'trial_stopped', trial_id: trialId, epoch: epochNow, reason: run.result.reason ?? stopCause?.reason ?? 'stopped' }], awaited: 0 };
+    return { events: [{ type: 'trial_stopped', trial_id: trialId, epoch: epochNow, reason: run.result.reason ?? stopCause?.reason ?? 'stopped', ...endedBy }], awaited: 0 };
   }
   // Killed at once: the journal shows it running; resume continues it.
   if (end.killed) return { events: [], awaited: 0 };

@@ -1,9 +1,9 @@
 // The supervisor's journal writer: appends in call order (the store group-commits appends that
-// arrive together), an in-memory copy of the journal in seq order with each trial's events beside
-// it, per-trial log lines in order, and a flush that waits for all of it to be durable.
+// arrive together), the journal as an incremental feed (store/feed.ts: events in seq order, the
+// fold kept up to date), per-trial log lines in order, and a flush that waits for all of it to be durable.
 import type { JournalEvent, JournalEventBody } from '../store/events.js';
 import { LeaseLostError } from '../store/lease.js';
-import { applyEvent, foldTrials } from '../store/fold.js';
+import { EventFeed } from '../store/feed.js';
 import type { SweepState, TrialState } from '../store/state.js';
 import type { Store } from '../store/store.js';
 
@@ -17,26 +17,25 @@ export interface RecorderHooks {
 export class Recorder {
   readonly #store: Store;
   readonly #hooks: RecorderHooks;
-  /** Every event of the journal, in order (those read at start and those appended since). */
-  readonly events: JournalEvent[] = [];
-  /** The journal's events per trial: folding them gives that trial's state without a full fold. */
-  readonly #byTrial = new Map<string, JournalEvent[]>();
-  readonly #pending = new Set<Promise<unknown>>();
-  readonly #seqs = new Set<number>();
-  readonly #logs = new Map<string, Promise<void>>();
   /**
-   * The fold of `events`, kept up to date event by event (the run loop asks for it after every
-   * trial: refolding the whole journal each time made a sweep quadratic in its trials). An event
-   * that lands before the last one folded (another worker's, on a shared sweep) drops it; the next
-   * read folds again.
+   * Every event of the journal (those read at start, those appended since, and on a shared sweep
+   * those other writers appended that this one has read), with their fold kept up to date event by
+   * event: the run loop asks for the state after every trial.
    */
-  #state: SweepState | undefined;
+  readonly feed: EventFeed;
+  readonly #pending = new Set<Promise<unknown>>();
+  readonly #logs = new Map<string, Promise<void>>();
   #fatal: unknown;
 
   constructor(store: Store, events: readonly JournalEvent[], hooks: RecorderHooks = {}) {
     this.#store = store;
     this.#hooks = hooks;
-    for (const e of events) this.#remember(e);
+    this.feed = new EventFeed(events);
+  }
+
+  /** Every event of the journal known so far, in seq order. */
+  get events(): readonly JournalEvent[] {
+    return this.feed.events;
   }
 
   /** The error of the first failed append (undefined while every append succeeded). */
@@ -46,12 +45,11 @@ export class Recorder {
 
   /** The state of the sweep as the events recorded so far fold (the store's own fold, foldTrials). */
   get state(): SweepState {
-    return (this.#state ??= foldTrials(this.events));
+    return this.feed.state;
   }
 
   trialState(trialId: string): TrialState | undefined {
-    const events = this.#byTrial.get(trialId);
-    return events ? foldTrials(events).trials.get(trialId) : undefined;
+    return this.feed.trialState(trialId);
   }
 
   /**
@@ -64,7 +62,7 @@ export class Recorder {
     if (this.#fatal !== undefined) return Promise.resolve(undefined);
     const written = this.#store.append(body).then(
       (event) => {
-        this.#remember(event);
+        this.feed.add(event);
         this.#hooks.onEvent?.(event);
         return event;
       },
@@ -106,25 +104,6 @@ export class Recorder {
 
   /** Events other writers appended to a shared sweep (known ones are skipped). */
   remember(events: readonly JournalEvent[]): void {
-    for (const e of events) if (!this.#seqs.has(e.seq)) this.#remember(e);
+    this.feed.addAll(events);
   }
-
-  #remember(event: JournalEvent): void {
-    this.#seqs.add(event.seq);
-    if (this.#state && event.seq > this.#state.lastSeq) applyEvent(this.#state, event);
-    else this.#state = undefined;
-    insertBySeq(this.events, event);
-    const id = (event as { trial_id?: string }).trial_id;
-    if (id === undefined) return;
-    let list = this.#byTrial.get(id);
-    if (!list) this.#byTrial.set(id, (list = []));
-    insertBySeq(list, event);
-  }
-}
-
-/** Appends resolve nearly in order; keep the in-memory copy in journal (seq) order regardless. */
-function insertBySeq(list: JournalEvent[], event: JournalEvent): void {
-  let i = list.length;
-  while (i > 0 && list[i - 1].seq > event.seq) i--;
-  list.splice(i, 0, event);
 }

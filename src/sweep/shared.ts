@@ -10,12 +10,13 @@ import { discoverGpus } from '../pool/gpus.js';
 import { specHash } from '../spec/hash.js';
 import { loadSpec } from '../spec/load.js';
 import type { ResolvedSpec } from '../spec/types.js';
-import type { JournalEvent } from '../store/events.js';
+import { JOURNAL_FORMAT, type JournalEvent } from '../store/events.js';
 import { LOG_FILE, METRICS_FILE, TRIALS_DIR } from '../store/layout.js';
 import { poolSizeFor } from '../store/postgres/pool.js';
 import { PgStore } from '../store/postgres/pg-store.js';
 import { TrialLeases, type Proposer } from '../store/postgres/trial-leases.js';
 import { loadTrainer, trainerModule } from '../trainers/registry.js';
+import { stepAxisProblem } from '../schedule/index.js';
 import { LeasedStore } from '../worker/leased-store.js';
 import { nextClaim } from '../worker/claim.js';
 import { attemptOf } from './decide.js';
@@ -41,6 +42,8 @@ export async function createSharedSweep(location: string, specPath: string, opts
   const planned = expandTrials(spec, { maxTrials: opts.maxTrials });
   const trainer = await loadTrainer(opts.trainer ?? trainerModule(spec.task.type));
   await trainer.check?.(spec.task, { specDir: baseDir, specPath, backend: opts.backend ?? spec.resources.backend });
+  const stepProblem = stepAxisProblem(spec, trainer.reportsSteps?.(spec.task) ?? false);
+  if (stepProblem !== undefined) throw new InputError(`${specPath}: ${stepProblem}`);
   const store = await PgStore.open(location, { create: true, sweep: spec.name, trialFiles: opts.trialFiles });
   try {
     const lock = await store.lock(); // one creator at a time; held for a moment only
@@ -52,7 +55,7 @@ export async function createSharedSweep(location: string, specPath: string, opts
       if (!existing) {
         await store.writeSpec(spec, hash);
         const target = spec.strategy.type === 'tpe' ? Math.max(spec.strategy.trials ?? 0, planned.length) : planned.length;
-        await store.append({ type: 'sweep_started', name: spec.name, spec_hash: hash, trials: target, resumed: false, pid: process.pid, host: hostname(), spec_dir: baseDir, ...(opts.backend ? { backend: opts.backend } : {}) });
+        await store.append({ type: 'sweep_started', name: spec.name, spec_hash: hash, trials: target, resumed: false, pid: process.pid, host: hostname(), spec_dir: baseDir, ...(opts.backend ? { backend: opts.backend } : {}), format: JOURNAL_FORMAT });
         await new TrialLeases(store.eventLog).register(planned.map((t) => ({ id: t.id, index: t.index, params: t.params })));
       }
     } finally {

@@ -8,25 +8,26 @@ import { discoverGpus } from '../pool/gpus.js';
 import { TrialPool } from '../pool/pool.js';
 import { describeError, type TrialErrorInfo, type TrialRun } from '../pool/protocol.js';
 import { planSlots, type Slot } from '../pool/slots.js';
-import { createScheduler, type Scheduler } from '../schedule/index.js';
+import { createScheduler, scheduleQuery, type Scheduler } from '../schedule/index.js';
 import type { Sampler } from '../search/sampler.js';
 import type { PlannedTrial } from '../trial/types.js';
 import { specHash } from '../spec/hash.js';
 import type { ResolvedSpec } from '../spec/types.js';
-import type { JournalEvent } from '../store/events.js';
-import { applyEvent, foldTrials } from '../store/fold.js';
+import { JOURNAL_FORMAT, type JournalEvent } from '../store/events.js';
+import { foldTrials } from '../store/fold.js';
 import type { SweepState } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import type { Trainer, TrialRequest } from '../trainers/trainer.js';
 import type { Objective } from '../trial/objective.js';
-import type { ForgettingReport, TrialEvent } from '../trial/types.js';
+import type { EpochMetrics, ForgettingReport, TrialEvent } from '../trial/types.js';
 import { attemptOf, fromEpochOf, recordOfAttempt, recordOfEvent, tally, willRetry, workToDo, type StopCause, type TrialWork } from './decide.js';
-import { historyFromJournal } from './history.js';
+import { historyView, type History } from './history.js';
 import { samplerOf, trialId } from './expand.js';
 import { objectiveOf, trialRequest } from './request.js';
-import { applyRetention } from '../retention/sweep.js';
+import { Retention } from '../retention/sweep.js';
 import { Recorder } from './recorder.js';
-import { decideFromJournal, pendingStops } from './replay.js';
+import { decideFromFeed, epochResultsView, pendingStops, type EpochResults } from './replay.js';
+import type { FeedView } from '../store/feed.js';
 import type { ClaimedWork, SweepOutcome, SweepRunOptions } from './options.js';
 
 export interface Origin {
@@ -57,6 +58,10 @@ export class Supervisor {
   readonly #queue: TrialWork[] = [];
   readonly #wakeups: Array<() => void> = [];
   readonly #scheduler: Scheduler | undefined;
+  readonly #retention: Retention;
+  /** The readings of the journal that proposals and early stops ask for, kept up to date by the feed. */
+  readonly #history: FeedView<History>;
+  readonly #epochResults: FeedView<EpochResults>;
   readonly #stopAll = new AbortController();
   #running = 0;
   /** The first bad-input message a trial reported: the sweep stops and reports it. */
@@ -81,6 +86,9 @@ export class Supervisor {
       onFatal: () => this.#stopAll.abort('store failure'),
     });
     this.#scheduler = createScheduler(spec);
+    this.#retention = new Retention(store.dir, spec);
+    this.#history = historyView(this.#objective);
+    this.#epochResults = epochResultsView(this.#objective.metric);
   }
 
   async run(): Promise<SweepOutcome> {
@@ -95,14 +103,17 @@ export class Supervisor {
       await journal.flush();
       if (journal.fatal !== undefined) throw asSweepError(journal.fatal, this.#store.dir);
     }
-    const initial = foldTrials(journal.events);
+    const initial = journal.state;
     this.#queue.push(...workToDo(this.#planned, initial));
     const done = this.#planned.length - this.#queue.length;
     if (this.#queue.length === 0 && this.#planned.length >= this.#target && initial.completed) return this.#outcome(initial);
 
     const resources = this.#spec.resources;
-    const gpus = await discoverGpus(opts.gpus ?? (resources.gpus as 0 | 'auto' | number[] | undefined), opts.env);
-    const slots = planSlots({ gpus, trialsPerGpu: resources.trials_per_gpu, workers: opts.workers ?? resources.workers });
+    const gpuSetting = opts.gpus ?? (resources.gpus as 0 | 'auto' | number[] | undefined);
+    const gpus = await discoverGpus(gpuSetting, opts.env);
+    // CPU only (gpus 0, worker --gpus none): gpus_per_trial has nothing to ask for.
+    const gpusPerTrial = gpuSetting === 0 ? undefined : resources.gpus_per_trial;
+    const slots = planSlots({ gpus, trialsPerGpu: resources.trials_per_gpu, gpusPerTrial, workers: opts.workers ?? resources.workers });
     await journal.append({
       type: 'sweep_started',
       name: this.#spec.name,
@@ -113,6 +124,7 @@ export class Supervisor {
       host: hostname(),
       spec_dir: this.#origin.specDir,
       ...(this.#origin.backend ? { backend: this.#origin.backend } : {}),
+      format: JOURNAL_FORMAT,
     });
     opts.onProgress?.({ type: 'plan', dir: this.#store.dir, name: this.#spec.name, total: this.#target, done, slots, resumed: this.#origin.resumed, metric: this.#objective.metric });
 
@@ -178,7 +190,7 @@ export class Supervisor {
   #propose(): TrialWork | undefined {
     if (this.#planned.length >= this.#target) return undefined;
     const index = this.#planned.length;
-    const history = historyFromJournal(this.#journal.events, this.#objective);
+    const history = this.#journal.feed.view(this.#history).history;
     const params = this.#sampler.propose(index, history);
     const trial: PlannedTrial = { id: trialId(index, this.#target, params, true), index, params };
     this.#planned.push(trial);
@@ -219,11 +231,17 @@ export class Supervisor {
       slot: slot.id,
       attempt,
       ...(slot.gpu !== undefined ? { gpu: slot.gpu } : {}),
+      ...(slot.gpus !== undefined && slot.gpus.length > 1 ? { gpus: slot.gpus } : {}),
       from_epoch: fromEpoch,
     });
     let config: unknown;
     try {
-      const request: TrialRequest = trialRequest(this.#spec, trial, { dir: this.#store.trialDir(trial.id), resumeEpoch: fromEpoch, gpu: slot.gpu });
+      const request: TrialRequest = trialRequest(this.#spec, trial, {
+        dir: this.#store.trialDir(trial.id),
+        resumeEpoch: fromEpoch,
+        resumeFrom: journal.trialState(trial.id)?.epochs.find((m) => m.epoch === fromEpoch),
+        gpus: slot.gpus,
+      });
       config = this.#trainer.trainer.configure(this.#spec.task, request, { specDir: this.#origin.specDir, backend: this.#origin.backend ?? this.#spec.resources.backend });
     } catch (err) {
       await journal.flush();
@@ -271,7 +289,7 @@ export class Supervisor {
       if (record.log !== undefined) void journal.log(trial.id, record.log);
       if (record.journal) {
         const written = journal.append(record.journal);
-        if (event.type === 'epoch') void written.then(() => this.#schedule(trial, event.metrics.epoch, stopFor));
+        if (event.type === 'epoch') void written.then(() => this.#schedule(trial, event.metrics, stopFor));
       }
     };
 
@@ -316,19 +334,17 @@ export class Supervisor {
       await this.#journal.flush();
       if (this.#journal.fatal !== undefined) return;
       // A shared sweep's other workers append too: read their events; a sweep of one writer has them all in memory.
-      const state = this.#store.shared ? await this.#sharedState() : this.#journal.state;
-      await applyRetention(this.#store.dir, state, this.#spec, (body) => this.#journal.append(body));
+      const feed = this.#journal.feed;
+      if (this.#store.shared) await feed.catchUp((fromSeq) => this.#store.events(fromSeq));
+      const touched = feed.touchedSince(this.#retained);
+      this.#retained = touched.cursor;
+      await this.#retention.apply(feed.state, touched.trials, (body) => this.#journal.append(body));
     });
     await this.#retaining;
   }
   #retaining: Promise<void> = Promise.resolve();
-
-  /** A shared sweep's state with every writer's events, folded on from the last call (not from seq 1 after each trial). */
-  async #sharedState(): Promise<SweepState> {
-    for (const event of await this.#store.events(this.#shared.lastSeq + 1)) applyEvent(this.#shared, event);
-    return this.#shared;
-  }
-  readonly #shared: SweepState = foldTrials([]);
+  /** The feed's cursor at the last retention pass (0: the first pass judges every trial). */
+  #retained = 0;
 
   /**
    * `ran`: whether the trainer ran (the failure came from its run, not from configuring it). Only
@@ -368,11 +384,11 @@ export class Supervisor {
     this.#stopAll.abort('bad input');
   }
 
-  /** After an epoch is durable, ask the early-stopping scheduler (if any) whether the trial goes on. */
-  #schedule(trial: PlannedTrial, epoch: number, stopFor: (c: StopCause) => void): void {
+  /** After an evaluation is durable, ask the early-stopping scheduler (if any) whether the trial goes on. */
+  #schedule(trial: PlannedTrial, point: EpochMetrics, stopFor: (c: StopCause) => void): void {
     if (!this.#scheduler) return;
-    const maxEpochs = Number(trial.params.epochs);
-    const decision = decideFromJournal(this.#scheduler, this.#objective, this.#journal.events, { trialId: trial.id, epoch, maxEpochs });
+    const query = scheduleQuery(trial.id, trial.params, point);
+    const decision = decideFromFeed(this.#scheduler, this.#journal.feed, this.#epochResults, query);
     if (decision.action === 'stop') stopFor({ kind: 'early', epoch: decision.epoch, rung: decision.rung, reason: decision.reason });
   }
 }

@@ -38,6 +38,12 @@ export function objectiveValue(metrics: EpochMetrics, metric: string): number | 
   return typeof v === 'number' ? v : undefined;
 }
 
+/** The objective's value at one epoch when it is a finite number (what ranks a trial), else undefined. */
+export function finiteValue(metrics: EpochMetrics, metric: string): number | undefined {
+  const v = objectiveValue(metrics, metric);
+  return v !== undefined && Number.isFinite(v) ? v : undefined;
+}
+
 /** Whether any epoch reported `metric` (a trial that never did cannot be ranked). */
 export function reportsMetric(epochs: readonly EpochMetrics[], metric: string): boolean {
   return epochs.some((m) => objectiveValue(m, metric) !== undefined);
@@ -62,4 +68,29 @@ export function bestLoss(values: readonly (number | undefined)[], goal: Goal): n
 /** Compares two objective values: negative when `a` is better. Non-finite values rank last. */
 export function compareValues(a: number, b: number, goal: Goal): number {
   return loss(a, goal) - loss(b, goal) || 0;
+}
+
+export interface BestEpoch {
+  epoch: number;
+  value: number;
+}
+
+/** The epoch with the best finite objective value (the earliest one on a tie: fewer epochs reach it). */
+export function bestEpoch(epochs: readonly EpochMetrics[], objective: Objective): BestEpoch | undefined {
+  let best: BestEpoch | undefined;
+  for (const e of epochs) {
+    const value = finiteValue(e, objective.metric);
+    if (value === undefined) continue;
+    if (!best || compareValues(value, best.value, objective.goal) < 0) best = { epoch: e.epoch, value };
+  }
+  return best;
+}
+
+/** The finite objective at the last epoch that reported one. */
+export function lastValue(epochs: readonly EpochMetrics[], objective: Objective): number | undefined {
+  for (let i = epochs.length - 1; i >= 0; i--) {
+    const v = finiteValue(epochs[i], objective.metric);
+    if (v !== undefined) return v;
+  }
+  return undefined;
 }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { checkpointDir, loadLatestCheckpoint, saveCheckpoint, type CheckpointMeta } from '../../src/engine/checkpoint.js';
+import { loadLatestCheckpoint, saveCheckpoint, type CheckpointMeta } from '../../src/engine/checkpoint.js';
+import { checkpointDir } from '../../src/trial/layout.js';
 
 function meta(step: number, extra: Partial<CheckpointMeta> = {}): CheckpointMeta {
   return { trialId: 't1', fingerprint: 'abc', epoch: step, batchIndex: 0, step, epochs: [], optimizer: { step }, ...extra };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/engine/backend.js';
-import { checkpointDir } from '../../src/engine/checkpoint.js';
+import { checkpointDir } from '../../src/trial/layout.js';
 import { fineTune } from '../../src/engine/fine-tune.js';
 import { bestWeightsPath, loadKept } from '../../src/engine/kept.js';
 import { LoraAdapters, loraConfigOf, parseLoraTargets } from '../../src/engine/lora.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bestEpoch } from '../../src/trial/best-epoch.js';
+import { bestEpoch } from '../../src/trial/objective.js';
 import { rankTrials } from '../../src/report/analysis/rank.js';
 import { CURVES, epochs, trial } from './curves.js';
 

@@ -1,8 +1,7 @@
 // Diagnosis: the flags a careful engineer would raise looking at one trial's curves. Pure: no I/O.
 // The rules are written out in the README ("Diagnosis flags"); keep the two in step.
 import type { TrialState } from '../../store/state.js';
-import { bestEpoch, finiteObjectiveValue } from '../../trial/best-epoch.js';
-import { compareValues, type Objective } from '../../trial/objective.js';
+import { bestEpoch, compareValues, finiteValue, type Objective } from '../../trial/objective.js';
 import type { SearchedRange, SpecSummary, Thresholds } from './spec-summary.js';
 import { fmtParam } from '../format.js';
 import type { Flag, FlagName } from './flag.js';
@@ -104,8 +103,8 @@ function underfitting(trial: LossTrial, ctx: DiagnosisContext): Flag | undefined
 function stillImproving(trial: TrialState, ctx: DiagnosisContext): Flag | undefined {
   const n = trial.epochs.length;
   if (n < 2) return undefined;
-  const prev = finiteObjectiveValue(trial.epochs[n - 2], ctx.objective);
-  const last = finiteObjectiveValue(trial.epochs[n - 1], ctx.objective);
+  const prev = finiteValue(trial.epochs[n - 2], ctx.objective.metric);
+  const last = finiteValue(trial.epochs[n - 1], ctx.objective.metric);
   if (prev === undefined || last === undefined || prev === 0) return undefined;
   const gain = -compareValues(last, prev, ctx.objective.goal) / Math.abs(prev);
   if (gain > ctx.thresholds.improving_slope) {

@@ -1,18 +1,8 @@
 // Ranking: trials ordered by the objective at their best epoch. Pure: no I/O.
-import type { EpochMetrics } from '../../trial/types.js';
 import type { TrialStatus } from '../../trial/status.js';
 import type { TrialState } from '../../store/state.js';
-import { bestEpoch, finiteObjectiveValue, type BestEpoch } from '../../trial/best-epoch.js';
-import { compareValues, type Objective } from '../../trial/objective.js';
-
-/** The objective at the last epoch that reported it. */
-function lastValue(epochs: readonly EpochMetrics[], objective: Objective): number | undefined {
-  for (let i = epochs.length - 1; i >= 0; i--) {
-    const v = finiteObjectiveValue(epochs[i], objective);
-    if (v !== undefined) return v;
-  }
-  return undefined;
-}
+import { bestEpoch, compareValues, lastValue, type BestEpoch } from '../../trial/objective.js';
+import type { Objective } from '../../trial/objective.js';
 
 /** Wall time of a trial: the journal's training seconds, else the sum of its epochs. */
 export function trialSeconds(trial: TrialState): number | undefined {

@@ -9,7 +9,9 @@ import { diagnoseTrial, edgeNotes, forgettingRise, methodOf, searchedRanges, swe
 import type { Flag, FlagName } from '../analysis/flag.js';
 import { divergence } from '../analysis/divergence.js';
 import { frontDominators, paretoRanks, type ParetoPoint } from '../analysis/pareto.js';
-import { bestEpoch, type BestEpoch } from '../../trial/best-epoch.js';
+import { bestEpoch, type BestEpoch } from '../../trial/objective.js';
+import { TRIALS_DIR } from '../../store/layout.js';
+import { CHECKPOINT_DIR, WEIGHTS_DIR } from '../../trial/layout.js';
 import { rankTrials, trialSeconds } from '../analysis/rank.js';
 import { parameterImportance, type Importance } from '../analysis/importance.js';
 import { lrDirections, neighbourIndex, recommend, type AdviceContext, type AdviceTrial, type Recommendation } from '../analysis/advice.js';
@@ -180,8 +182,8 @@ function paretoOf(trials: readonly TrialState[], terms: [ObjectiveTerm, Objectiv
 /** Where a trial's kept files are, from the journal alone: what it wrote minus what was removed. */
 function keptOf(trial: TrialState): LeaderboardRow['kept'] {
   const kept: NonNullable<LeaderboardRow['kept']> = {};
-  if (trial.epochs.length > 0 && !trial.removed?.includes('weights')) kept.weights = `trials/${trial.id}/weights/`;
-  if (!trial.removed?.includes('checkpoint')) kept.checkpoint = `trials/${trial.id}/checkpoint/`;
+  if (trial.epochs.length > 0 && !trial.removed?.includes(WEIGHTS_DIR)) kept.weights = `${TRIALS_DIR}/${trial.id}/${WEIGHTS_DIR}/`;
+  if (!trial.removed?.includes(CHECKPOINT_DIR)) kept.checkpoint = `${TRIALS_DIR}/${trial.id}/${CHECKPOINT_DIR}/`;
   return kept;
 }
 

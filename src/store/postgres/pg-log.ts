@@ -15,6 +15,7 @@ import type { PgLocation } from './location.js';
 import { acquirePool, releasePool } from './pool.js';
 import { ensureSchema } from './schema.js';
 import { sleep } from '../sleep.js';
+import { isFinished, statusAfter } from '../../trial/status.js';
 
 const MAX_BATCH = 500;
 const POLL_MS = 100;
@@ -492,22 +493,15 @@ function leaseLostMessage(body: JournalEventBody, sweep: string): string {
   return `trial ${id} of sweep ${sweep} is no longer leased to this worker (another worker took it over); its ${body.type} event was refused`;
 }
 
-/** The claimable state a trial is left in by an event that ends its attempt (none for the others). */
+/**
+ * The claimable state a trial is left in by an event that ends its attempt (none for the others):
+ * its status when finished, else 'pending' (a retry owed, or interrupted: any worker continues it
+ * from its checkpoint).
+ */
 export function endingState(event: JournalEventBody): string | undefined {
-  switch (event.type) {
-    case 'trial_completed':
-      return 'completed';
-    case 'trial_diverged':
-      return 'diverged';
-    case 'trial_stopped_early':
-      return 'stopped_early';
-    case 'trial_failed':
-      return event.will_retry ? 'pending' : 'failed';
-    case 'trial_stopped':
-      return 'pending'; // interrupted: any worker continues it from its checkpoint
-    default:
-      return undefined;
-  }
+  const status = statusAfter(event);
+  if (status === undefined || status === 'running') return undefined;
+  return isFinished(status) ? status : 'pending';
 }
 
 function leaseInfo(row: LeaseRow): LockInfo {
