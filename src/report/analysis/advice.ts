@@ -147,7 +147,7 @@ function valueWords(parameter: string, v: ParamValue): string {
 const signed = (x: number): string => `${x > 0 ? '+' : x < 0 ? '−' : ''}${fmtNum(Math.abs(x), 3)}`;
 
 /** The evidence in words, after the move: "t011, the same with 3 epochs, reached 0.933 (+0.05)". */
-export function evidenceWords(e: Evidence): string {
+function evidenceWords(e: Evidence): string {
   switch (e.kind) {
     case 'neighbour':
       return `${e.trial}, the same with ${valueWords(e.parameter, e.value)}, reached ${fmtNum(e.reached)}${e.gain !== undefined ? ` (${signed(e.gain)})` : ''}`;
