@@ -177,7 +177,7 @@ function importanceLines(lb: Leaderboard): string[] {
   ];
 }
 
-/** The suggested next sweep in two lines (suggest.ts). */
+/** The suggested next sweep in two lines (next-sweep.ts). */
 function suggestionLines(lb: Leaderboard): string[] {
   if (!lb.suggestion) return [];
   const what = lb.suggestion.length > 0 ? lb.suggestion.map((c) => `${c.parameter} ${c.from} → ${c.to}`).join(' · ') : 'no range to change';
