@@ -73,7 +73,7 @@ interface Run {
   startedAt: number;
 }
 
-export class Study implements TrialHost {
+export class Study {
   readonly name: string;
   readonly options: ResolvedStudyOptions;
   readonly #store: Store;
@@ -161,7 +161,7 @@ export class Study implements TrialHost {
     const index = retry ? retry.index : this.#nextIndex++;
     const id = retry ? retry.id : `t${String(index).padStart(3, '0')}`;
     const attempt = retry ? (retry.failures ?? 0) + 1 : 1;
-    const trial = new Trial(this, { id, index, seed: deriveSeed(this.options.seed, id), attempt });
+    const trial = Trial.create(this.#host, { id, index, seed: deriveSeed(this.options.seed, id), attempt });
     const run: Run = { trial, params: { ...(retry ? retry.params : fixed) }, attempt, lastStep: 0, lastEpoch: 0, sawInterrupt: false, startedAt: Date.now() };
     this.#runs.set(id, run);
     this.#byTrial.set(trial, run);
@@ -234,13 +234,20 @@ export class Study implements TrialHost {
     if (t) this.#retries.push(t);
   }
 
-  // ---- the trial's side (TrialHost) -------------------------------------------------------
+  // ---- the trial's side (TrialHost: what a Trial forwards to; private to the study) -------
 
-  paramsOf(trial: Trial): Params {
+  readonly #host: TrialHost = {
+    paramsOf: (trial) => this.#paramsOf(trial),
+    suggest: (trial, name, d) => this.#suggest(trial, name, d),
+    report: (trial, step, metrics) => this.#report(trial, step, metrics),
+    shouldStop: (trial) => this.#shouldStop(trial),
+  };
+
+  #paramsOf(trial: Trial): Params {
     return this.#runOf(trial, true).params;
   }
 
-  suggest(trial: Trial, name: string, d: Distribution): ParamValue {
+  #suggest(trial: Trial, name: string, d: Distribution): ParamValue {
     const run = this.#runOf(trial);
     if (this.#space.bind(name, d)) this.#specWritten = '';
     const known = run.params[name];
@@ -253,7 +260,7 @@ export class Study implements TrialHost {
     return value;
   }
 
-  async report(trial: Trial, step: number, metrics: Metrics): Promise<void> {
+  async #report(trial: Trial, step: number, metrics: Metrics): Promise<void> {
     const run = this.#runOf(trial);
     const id = trial.id;
     if (!Number.isInteger(step) || step < 1) throw new InputError(`report(${id}): step: expected an integer >= 1, got ${JSON.stringify(step)}`);
@@ -288,7 +295,7 @@ export class Study implements TrialHost {
     }
   }
 
-  async shouldStop(trial: Trial): Promise<boolean> {
+  async #shouldStop(trial: Trial): Promise<boolean> {
     const run = this.#runOf(trial);
     if (run.stop) return true;
     if (run.interrupt?.aborted) {
