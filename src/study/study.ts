@@ -104,7 +104,7 @@ export class Study {
     this.#nextIndex = trials.reduce((n, t) => Math.max(n, t.index + 1), 0);
   }
 
-  /** createStudy: see index.ts. */
+  /** @internal createStudy (index.ts) is the public way in. */
   static async open(input: StudyOptions): Promise<Study> {
     const o = resolveStudyOptions(input);
     const store = o.storage === undefined ? new MemoryStore() : await openStore(o.storage, { create: true, sweep: o.name });
