@@ -175,6 +175,12 @@ export class Study {
    */
   async tell(trial: Trial, result: TellResult): Promise<void> {
     const run = this.#runOf(trial);
+    // A result of the wrong shape is the caller's mistake: refused, and the trial stays open.
+    const isState = typeof result === 'object' && result !== null && !Array.isArray(result) && 'state' in result;
+    if (isState ? !['failed', 'stopped'].includes((result as { state: unknown }).state as string) : false) {
+      throw new InputError(`tell(${trial.id}): expected a number, [number, number], { state: 'failed' } or { state: 'stopped' }, got ${JSON.stringify(result)}`);
+    }
+    if (!isState) this.#values(trial.id, result as number | readonly [number, number]);
     try {
       await this.#end(run, result);
     } finally {

@@ -186,6 +186,16 @@ describe('ask and tell', () => {
     await expect(t.report(0.5, 0.9)).rejects.toThrow('step: expected an integer >= 1, got 0.5');
     await expect(t.report(6, { val_loss: 'x' as unknown as number })).rejects.toThrow('metric "val_loss": expected a number');
     await expect(study.tell(t, [1, 2])).rejects.toThrow('tell(t000): expected a number (val_loss)');
+    // Refused without ending the trial: it can still be told.
+    await study.tell(t, 0.5);
+    expect(study.trials[0].status).toBe('completed');
+    await study.close();
+  });
+
+  it('an objective returning the wrong shape fails its trial for good and rejects optimize', async () => {
+    const study = await createStudy({ name: 'shape', objective: [{ metric: 'val_loss' }, { metric: 'train_loss' }] });
+    await expect(study.optimize((t) => t.suggestFloat('x', 0, 1), { trials: 3 })).rejects.toThrow('tell(t000): expected [val_loss, train_loss] (two numbers), got');
+    expect(study.trials.map((t) => [t.status, t.reason?.slice(0, 14)])).toEqual([['failed', 'tell(t000): ex']]);
     await study.close();
   });
 
