@@ -190,6 +190,9 @@ export class Study {
 
   async #end(run: Run, result: TellResult): Promise<void> {
     const id = run.trial.id;
+    // Stopped early by the rule: recorded when decided (as the CLI's run loop records it), final
+    // whatever the trial did after.
+    if (run.stop) return;
     const events: JournalEventBody[] = [];
     this.#started(run, events);
     const seconds = (Date.now() - run.startedAt) / 1000;
@@ -202,8 +205,7 @@ export class Study {
         return;
       }
       if (result.state === 'stopped') {
-        const d = run.stop;
-        events.push({ type: 'trial_stopped_early', trial_id: id, epoch: d?.epoch ?? run.lastEpoch, ...(d?.rung !== undefined ? { rung: d.rung } : {}), reason: d?.reason ?? result.reason ?? 'stopped by the objective' });
+        events.push({ type: 'trial_stopped_early', trial_id: id, epoch: run.lastEpoch, reason: result.reason ?? 'stopped by the objective' });
         return this.#append(events);
       }
       throw new InputError(`tell(${id}): expected a number, [number, number], { state: 'failed' } or { state: 'stopped' }, got ${JSON.stringify(result)}`);
@@ -269,6 +271,8 @@ export class Study {
   async #report(trial: Trial, step: number, metrics: Metrics): Promise<void> {
     const run = this.#runOf(trial);
     const id = trial.id;
+    // Stopped early: the journal ends the trial at the rule's step; later evaluations are not its record.
+    if (run.stop) return;
     if (!Number.isInteger(step) || step < 1) throw new InputError(`report(${id}): step: expected an integer >= 1, got ${JSON.stringify(step)}`);
     if (step <= run.lastStep) throw new InputError(`report(${id}): step ${step} is not after the last step reported (${run.lastStep})`);
     const values: Record<string, unknown> = typeof metrics === 'number' ? { [this.options.objective.metric]: metrics } : { ...metrics };
@@ -297,7 +301,10 @@ export class Study {
       const maxSteps = this.options.early_stopping.max_steps;
       const query = { trialId: id, epoch, step, ...(maxSteps !== undefined ? { maxSteps } : {}) };
       const d = decideFromJournal(this.#scheduler, this.options.objective, this.#recorder.events, query);
-      if (d.action === 'stop') run.stop = d;
+      if (d.action === 'stop') {
+        run.stop = d;
+        await this.#append([{ type: 'trial_stopped_early', trial_id: id, epoch: d.epoch, ...(d.rung !== undefined ? { rung: d.rung } : {}), reason: d.reason }]);
+      }
     }
   }
 

@@ -199,6 +199,23 @@ describe('ask and tell', () => {
     await study.close();
   });
 
+  it('a stop by the rule is recorded when decided: later reports and the told value do not change it', async () => {
+    const study = await createStudy({ name: 'median', strategy: 'random', early_stopping: { type: 'median', min_steps: 1, min_trials: 1 } });
+    const a = await study.ask();
+    await a.report(1, 1.0);
+    await a.report(2, 0.9);
+    await study.tell(a, 0.9);
+    const b = await study.ask();
+    await b.report(1, 5.0);
+    expect(await b.shouldStop()).toBe(true);
+    expect(study.trials[1].status).toBe('stopped_early');
+    await b.report(2, 0.1);
+    await study.tell(b, 0.1);
+    expect(study.trials[1]).toMatchObject({ status: 'stopped_early', steps: [{ epoch: 1, step: 1, val_loss: 5 }] });
+    expect(study.trials[1].reason).toMatch(/^median rule: best 5 by step 1 is worse than the median 1 of 1 other trials/);
+    await study.close();
+  });
+
   it('two objectives give a Pareto front', async () => {
     const study = await createStudy({ name: 'pareto', objective: [{ metric: 'val_loss' }, { metric: 'train_loss' }], strategy: 'random' });
     const points: Array<[number, number]> = [
