@@ -1,6 +1,6 @@
 // The library's study on real storage (a study directory's journal, or memory): define-by-run,
 // ask/tell, early stopping through the schedulers, retries, continuing a study, results.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createStudy, InputError, type Trial } from '../../src/index.js';
@@ -272,6 +272,14 @@ describe('createStudy', () => {
     await (await createStudy({ name: 'one', storage: dir })).close();
     await expect(createStudy({ name: 'two', storage: dir })).rejects.toThrow(`/name: ${dir} holds study "one", not "two"`);
     await expect(createStudy({ name: 'one', storage: dir, objective: 'val_f1' })).rejects.toThrow('/objective: study one ranks by "val_loss"');
+    const sweep = join(tempDir('finesweep-study-'), 'spam-grid');
+    mkdirSync(sweep);
+    const resolved = JSON.stringify({ hash: 'h', spec: { name: 'spam-grid', task: { type: 'classification' } } });
+    writeFileSync(join(sweep, 'spec.resolved.json'), resolved);
+    await expect(createStudy({ name: 'spam-grid', storage: sweep })).rejects.toThrow(`/storage: ${sweep} holds a sweep run by the CLI ("spam-grid"), not a library study; give a new directory or name`);
+    // Refused without touching it: the spec as it was, no journal, no lease left behind.
+    expect(readdirSync(sweep)).toEqual(['spec.resolved.json']);
+    expect(readFileSync(join(sweep, 'spec.resolved.json'), 'utf8')).toBe(resolved);
   });
 
   it('a stop signal lets the trial in flight finish; it is recorded stopped and asked again later', async () => {
