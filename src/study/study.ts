@@ -9,6 +9,7 @@ import { buildLeaderboard, type Leaderboard } from '../report/view/leaderboard.j
 import { rankTrials } from '../report/analysis/rank.js';
 import { deriveSeed } from '../rng.js';
 import type { Decision, Scheduler } from '../schedule/scheduler.js';
+import type { FeedView } from '../store/feed.js';
 import type { FinishedTrial } from '../search/sampler.js';
 import { specHash } from '../spec/hash.js';
 import { JOURNAL_FORMAT, type JournalEventBody } from '../store/events.js';
@@ -16,9 +17,9 @@ import { openStore } from '../store/open.js';
 import type { SweepState, TrialState } from '../store/state.js';
 import type { Store, StoreLock } from '../store/store.js';
 import { tally, willRetry } from '../sweep/decide.js';
-import { historyFromJournal } from '../sweep/history.js';
+import { historyView, type History } from '../sweep/history.js';
 import { Recorder } from '../sweep/recorder.js';
-import { decideFromJournal } from '../sweep/replay.js';
+import { decideFromFeed, epochResultsView, type EpochResults } from '../sweep/replay.js';
 import type { Objective } from '../trial/objective.js';
 import type { TrialStatus } from '../trial/status.js';
 import type { EpochMetrics, ParamValue, Params } from '../trial/types.js';
@@ -88,7 +89,9 @@ export class Study {
   readonly #retries: TrialState[] = [];
   #nextIndex: number;
   #specWritten = '';
-  #history: { seq: number; trials: FinishedTrial[] } | undefined;
+  /** The journal readings the decisions take, kept up to date event by event on the recorder's feed. */
+  readonly #historyView: FeedView<History>;
+  readonly #resultsView: FeedView<EpochResults>;
   #closed = false;
 
   private constructor(o: ResolvedStudyOptions, store: Store, lock: StoreLock, recorder: Recorder, space: SearchSpace) {
@@ -100,6 +103,8 @@ export class Study {
     this.#space = space;
     this.#scheduler = schedulerOf(o);
     this.#propose = { strategy: o.strategy.type, seed: o.seed, goal: o.objective.goal, nStartup: o.strategy.n_startup_trials };
+    this.#historyView = historyView(o.objective);
+    this.#resultsView = epochResultsView(o.objective.metric);
     const trials = [...recorder.state.trials.values()];
     this.#nextIndex = trials.reduce((n, t) => Math.max(n, t.index + 1), 0);
   }
@@ -300,7 +305,7 @@ export class Study {
     if (this.#scheduler && !run.stop) {
       const maxSteps = this.options.early_stopping.max_steps;
       const query = { trialId: id, epoch, step, ...(maxSteps !== undefined ? { maxSteps } : {}) };
-      const d = decideFromJournal(this.#scheduler, this.options.objective, this.#recorder.events, query);
+      const d = decideFromFeed(this.#scheduler, this.#recorder.feed, this.#resultsView, query);
       if (d.action === 'stop') {
         run.stop = d;
         await this.#append([{ type: 'trial_stopped_early', trial_id: id, epoch: d.epoch, ...(d.rung !== undefined ? { rung: d.rung } : {}), reason: d.reason }]);
@@ -469,11 +474,9 @@ export class Study {
     };
   }
 
-  /** The history TPE reads (finished trials in journal order), folded again only when the journal grew. */
+  /** The history TPE reads (finished trials in journal order), as the CLI's run loop reads it. */
   #historyNow(): FinishedTrial[] {
-    const seq = this.#state().lastSeq;
-    if (this.#history?.seq !== seq) this.#history = { seq, trials: historyFromJournal(this.#recorder.events, this.options.objective) };
-    return this.#history.trials;
+    return this.#recorder.feed.view(this.#historyView).history;
   }
 
   /** trial_started before a trial's first record; trial_proposed when it suggested more since. */
