@@ -31,6 +31,8 @@ describe('the jsonl format', () => {
     expect(read('[1, 2]', true)).toEqual({ kind: 'garbage', why: 'not a JSON object' });
     expect(read('loss 0.5', false)).toEqual({ kind: 'none' });
     expect(read('{ not json', false)).toEqual({ kind: 'none' });
+    expect(read('{"lr": 0.1, "model": "base"}', false)).toEqual({ kind: 'none' });
+    expect(read('{"step": 5, "epoch": 0.5, "val_loss": 1}', false)).toEqual({ kind: 'values', values: { step: 5, epoch: 0.5, val_loss: 1 } });
   });
 });
 
