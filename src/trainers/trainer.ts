@@ -63,6 +63,11 @@ export interface Trainer<Config = unknown> {
    * fixed in the spec can simply be run again. Throws InputError naming the field.
    */
   check?(task: unknown, ctx: TrainerContext): void | Promise<void>;
+  /**
+   * Whether the evaluations of this task's trials carry their optimizer `step`, so that early
+   * stopping may count steps (early_stopping.min_steps). Absent: epochs only.
+   */
+  reportsSteps?(task: unknown): boolean;
   /** The spec's task and one trial -> a structured-cloneable config (it crosses threads). Pure. */
   configure(task: unknown, request: TrialRequest, ctx: TrainerContext): Config;
   /**
