@@ -159,6 +159,11 @@ export const sweepSchema = {
               "type": "boolean",
               "default": true,
               "description": "Measure catastrophic forgetting: perplexity on a held-out sample of the base model's general corpus before and after the fine-tune."
+            },
+            "eval_every_steps": {
+              "type": "integer",
+              "minimum": 1,
+              "description": "Validate every N optimizer steps as well as at the end of each epoch (and at the last step); each validation is an evaluation point with its `step` and fractional `epoch`, and a resume checkpoint. A parameter `eval_every_steps` overrides it per trial."
             }
           }
         },
@@ -335,6 +340,14 @@ export const sweepSchema = {
         "lora_rank": {
           "$ref": "#/definitions/parameter",
           "description": "LoRA rank r of the adapters A [in, r] and B [r, out] (integer >= 1; `method` `lora` only, and required there)."
+        },
+        "max_steps": {
+          "$ref": "#/definitions/parameter",
+          "description": "The budget in optimizer steps (integer >= 1): training ends there, mid-epoch if need be, and the learning-rate schedule and warmup span it. It wins over `epochs` (as transformers' max_steps does), which it makes optional."
+        },
+        "eval_every_steps": {
+          "$ref": "#/definitions/parameter",
+          "description": "Sweep `task.eval_every_steps`: validate every N optimizer steps as well as at each epoch's end (integer >= 1)."
         }
       },
       "additionalProperties": {
@@ -408,6 +421,11 @@ export const sweepSchema = {
           "minimum": 1,
           "default": 1,
           "description": "Grace period: no trial is stopped before this epoch; ASHA's first rung."
+        },
+        "min_steps": {
+          "type": "integer",
+          "minimum": 1,
+          "description": "Instead of min_epochs: the grace period and ASHA's first rung in optimizer steps (rungs at min_steps × reduction_factor^i); trials are compared at steps, each rung judged at a trial's first evaluation at or past it. Needs a trainer that reports steps."
         },
         "min_trials": {
           "type": "integer",

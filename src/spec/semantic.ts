@@ -32,6 +32,7 @@ const NUMERIC_RULES: Record<string, Rule> = {
   lora_rank: { integer: true, words: 'an integer >= 1', ok: (x) => x >= 1 },
   lora_alpha: { integer: false, words: 'a number > 0', ok: (x) => x > 0 },
   max_steps: { integer: true, words: 'an integer >= 1', ok: (x) => x >= 1 },
+  eval_every_steps: { integer: true, words: 'an integer >= 1', ok: (x) => x >= 1 },
 };
 
 /** Parameters that only `method` lora reads. */
@@ -191,6 +192,8 @@ function checkParameters(spec: Obj, out: Problem[]): void {
   // With no known task type (reported on its own) the parameters it needs are unknown too.
   const required = command ? REQUIRED_PARAMETERS.command : type === 'classification' || type === 'causal-lm' ? REQUIRED_PARAMETERS.engine : [];
   for (const name of required) {
+    // The engine's budget is epochs or max_steps (which wins over epochs when both are given).
+    if (name === 'epochs' && !command && params.max_steps !== undefined) continue;
     if (params[name] === undefined) out.push({ path: join('/parameters', name), message: 'required but missing', missingRequired: true });
   }
   if (command && COMMAND_BUDGETS.every((name) => params[name] === undefined)) {

@@ -94,7 +94,7 @@ describe('a command task', () => {
       'spec.json: /objective/metric: expected one of "val_loss", "val_accuracy", "val_f1", "val_perplexity", "train_loss", got "val_bleu"',
     ]);
     expect(problemsOf(with_(validSpec(), (s) => (s.task.command = ['x'])))).toEqual([
-      'spec.json: /task/command: unknown key "command" (expected one of type, model, data, method, top_k, forgetting)',
+      'spec.json: /task/command: unknown key "command" (expected one of type, model, data, method, top_k, forgetting, eval_every_steps)',
     ]);
   });
 });
