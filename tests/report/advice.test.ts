@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderReport } from '../../src/report/render/report.js';
 import { buildLeaderboard, type Leaderboard } from '../../src/report/view/leaderboard.js';
-import { sweep } from './curves.js';
+import { params, sweep, trial } from './curves.js';
 import { mainJob, t } from './main-job.js';
 
 const spec = (method: string) => ({
@@ -87,6 +87,17 @@ describe('advice backed by the sweep', () => {
     const worse = mainJob().map((x) => (x.id === 't007' ? t('t007', 1e-3, 32, [[0.6, 0.55, 0.7], [0.6, 0.56, 0.7], [0.6, 0.57, 0.7]]) : x));
     expect(rowOf(board('full', worse), 't006').recommendation?.text ?? '').not.toMatch(/^more epochs/);
     expect(rowOf(board('full'), 't006').recommendation?.text).toMatch(/^more epochs: t007, the same with 3 epochs/);
+  });
+
+  it('names an evaluation within an epoch by its step (evaluations every N steps)', () => {
+    const points = [0.5, 1, 1.5, 2].map((epoch, i) => ({ epoch, step: (i + 1) * 30, train_loss: [0.5, 0.3, 0.1, 0.05][i], val_loss: [0.4, 0.3, 0.45, 0.6][i], val_accuracy: 0.8, seconds: 1 }));
+    const over = trial('steps', points, { params: params(1e-3, 64, 2) });
+    const r = rowOf(board('full', [...mainJob(), over]), 'steps').recommendation!;
+    expect(r.text).toBe('fewer epochs: val loss turned at epoch 1 (0.3) and rose to 0.6 by epoch 2');
+    expect(r.evidence).toEqual({ kind: 'curve', metric: 'val_loss', trend: 'turned', points: [{ epoch: 1, step: 60, value: 0.3 }, { epoch: 2, step: 120, value: 0.6 }] });
+    const mid = points.map((p) => (p.epoch === 1 ? { ...p, val_loss: 0.35 } : p.epoch === 1.5 ? { ...p, val_loss: 0.3 } : p));
+    const r2 = rowOf(board('full', [...mainJob(), trial('mid', mid, { params: params(1e-3, 64, 2) })]), 'mid').recommendation!;
+    expect(r2.text).toBe('fewer epochs: val loss turned at epoch 1.5 (step 90) (0.3) and rose to 0.6 by epoch 2');
   });
 
   it('overfitting with no neighbour: fewer epochs, where the validation loss turned', () => {

@@ -144,6 +144,9 @@ function valueWords(parameter: string, v: ParamValue): string {
   return `${parameter} ${fmtParam(parameter, v)}`;
 }
 
+/** Where an evaluation is: "epoch 2", or within an epoch "epoch 1.5 (step 120)". */
+const at = (p: CurvePoint): string => (Number.isInteger(p.epoch) || p.step === undefined ? `epoch ${fmtNum(p.epoch)}` : `epoch ${fmtNum(p.epoch, 3)} (step ${p.step})`);
+
 const signed = (x: number): string => `${x > 0 ? '+' : x < 0 ? '−' : ''}${fmtNum(Math.abs(x), 3)}`;
 
 /** The evidence in words, after the move: "t011, the same with 3 epochs, reached 0.933 (+0.05)". */
@@ -154,9 +157,9 @@ function evidenceWords(e: Evidence): string {
     case 'curve': {
       const name = e.metric.replace('_', ' ');
       const [a, b] = [e.points[0], e.points.at(-1)!];
-      if (e.trend === 'turned') return `${name} turned at epoch ${a.epoch} (${fmtNum(a.value)}) and rose to ${fmtNum(b.value)} by epoch ${b.epoch}`;
-      if (e.trend === 'improving') return `${name} still improving over the last evaluations (${e.points.map((p) => fmtNum(p.value)).join(' → ')} by epoch ${b.epoch})`;
-      return a === b ? `${name} ${fmtNum(a.value)} at epoch ${a.epoch}` : `${name} ${fmtNum(a.value)} at epoch ${a.epoch} → ${fmtNum(b.value)} at epoch ${b.epoch}`;
+      if (e.trend === 'turned') return `${name} turned at ${at(a)} (${fmtNum(a.value)}) and rose to ${fmtNum(b.value)} by ${at(b)}`;
+      if (e.trend === 'improving') return `${name} still improving over the last evaluations (${e.points.map((p) => fmtNum(p.value)).join(' → ')} by ${at(b)})`;
+      return a === b ? `${name} ${fmtNum(a.value)} at ${at(a)}` : `${name} ${fmtNum(a.value)} at ${at(a)} → ${fmtNum(b.value)} at ${at(b)}`;
     }
     case 'sweep':
       return `the sweep's best trial ${e.trial} used lr ${fmtParam('learning_rate', e.best)} and reached ${fmtNum(e.reached)}`;
