@@ -5,8 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { diagnoseTrial, type DiagnosisContext } from '../../src/report/analysis/diagnose.js';
 import { DEFAULT_THRESHOLDS } from '../../src/report/analysis/spec-summary.js';
 import { bestEpoch } from '../../src/trial/objective.js';
+import { buildLeaderboard } from '../../src/report/view/leaderboard.js';
+import { suggestNext } from '../../src/report/view/next-sweep.js';
+import { columns } from '../../src/report/view/columns.js';
+import { validateSpec } from '../../src/spec/validate.js';
 import type { EpochMetrics } from '../../src/trial/types.js';
-import { PRIOR_LOSS, trial } from './curves.js';
+import { PRIOR_LOSS, sweep, trial } from './curves.js';
 
 const ctx = (more: Partial<DiagnosisContext> = {}): DiagnosisContext => ({
   objective: { metric: 'val_loss', goal: 'minimize' },
@@ -73,5 +77,27 @@ describe('diagnosis of a one-epoch trial with 20 evaluations', () => {
     expect(names(diagnoseTrial(oneEpochTrial(curve), ctx()))).toEqual(['still_improving']);
     const narrow = ctx({ thresholds: { ...DEFAULT_THRESHOLDS, improving_window: 0.1 } });
     expect(names(diagnoseTrial(oneEpochTrial(curve), narrow))).toEqual([]);
+  });
+});
+
+describe('a best evaluation mid-epoch in the leaderboard and the next sweep', () => {
+  /** Three epochs of 30 steps evaluated every 10: val loss bottoms out at step 50 (epoch 1.67). */
+  const curve = (shift: number): EpochMetrics[] =>
+    Array.from({ length: 9 }, (_, i) => {
+      const step = (i + 1) * 10;
+      return { epoch: step / 30, step, train_loss: 0.6 - 0.05 * i, val_loss: shift + 0.3 + 0.0004 * (step - 50) ** 2, seconds: 1 };
+    });
+
+  it('shows the best epoch to two decimals and suggests whole epochs: the epoch the best fell in', () => {
+    const spec = validateSpec({ name: 'g', task: { type: 'classification', model: 'm', data: { train: 't.jsonl' } }, parameters: { learning_rate: { values: [1e-4, 1e-3] }, batch_size: { value: 16 }, epochs: { values: [1, 3] } } }, 'spec.json');
+    const trials = [1e-4, 1e-3].map((lr, i) => trial(`t${i}`, curve(i * 0.01), { params: { learning_rate: lr, batch_size: 16, epochs: 3 } }));
+    const lb = buildLeaderboard({ spec, state: sweep(trials) });
+    const column = columns(lb).find((c) => c.key === 'best_epoch')!;
+    expect(column.cell(lb.rows[0])).toBe('1.67');
+    const { spec: next, changes } = suggestNext(spec, lb);
+    const epochs = (next.parameters as Record<string, { value?: number; values?: number[] }>).epochs;
+    expect(changes.find((c) => c.parameter === 'epochs')?.why).toMatch(/peaked by epoch 2 /);
+    expect(epochs.values ?? [epochs.value]).toEqual([1, 2]);
+    expect(() => validateSpec(next, 'next.json')).not.toThrow();
   });
 });
