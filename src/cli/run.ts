@@ -115,6 +115,9 @@ Examples:
 
 Ctrl-C stops the sweep after each running trial checkpoints (exit 130; SIGTERM: 143); continue it
 with \`finesweep resume <results>/<name>\`. Exit codes: 0 done, 1 error, 2 bad input.
+
+A trial runs the built-in engine (task.type "classification" or "causal-lm") or your own training
+script (task.type "command": see the README, "Sweeping your own script", and docs/command-trainer.md).
 `,
     )
     .action(async (spec: string, flags: RunFlags) => {

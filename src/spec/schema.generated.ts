@@ -208,7 +208,49 @@ export const sweepSchema = {
               "type": "number",
               "minimum": 0,
               "default": 30,
-              "description": "How long a stopped program (early stopping, Ctrl-C, SIGTERM) may take to exit after SIGTERM to its process group, before SIGKILL."
+              "description": "How long a stopped program (early stopping, Ctrl-C, SIGTERM) is given at each step of its stop: after the stop file `$FINESWEEP_STOP_FILE` is written (only for a program that reads it, as `import finesweep` does), then after SIGTERM to its process group, before SIGKILL."
+            },
+            "metrics": {
+              "type": "object",
+              "additionalProperties": false,
+              "description": "Where the program's metrics are read, and how. Default: JSON lines appended to the file `$FINESWEEP_METRICS`. Each report carries `step` (the optimizer step, an integer >= 1, increasing) and/or `epoch` (a number, fractional mid-epoch) and any numeric metrics; everything the program prints still goes to the trial's `output.log`.",
+              "properties": {
+                "from": {
+                  "type": "string",
+                  "enum": [
+                    "file",
+                    "stdout",
+                    "stderr"
+                  ],
+                  "description": "`file` (default): the lines the program appends to `$FINESWEEP_METRICS` (every line must be a report). `stdout` / `stderr`: the program's own output; lines that are not reports are ignored."
+                },
+                "format": {
+                  "type": "string",
+                  "enum": [
+                    "jsonl",
+                    "key_value",
+                    "hf_log"
+                  ],
+                  "description": "`jsonl` (default): one JSON object a line, one evaluation each. `key_value`: `name=value` pairs on a line, as Katib's metrics collector reads them (`step=200 val_loss=0.51`). `hf_log`: the dicts that transformers' Trainer prints (`{'eval_loss': 0.51, 'epoch': 1.0}`): `eval_x` reads as `val_x`, `loss` as `train_loss`. With `key_value` and `hf_log`, the reports at one step or epoch make one evaluation."
+                },
+                "regex": {
+                  "description": "Patterns instead of a format (Katib-style): each named group is a metric, a group `step` or `epoch` marks the evaluation, and several patterns may each contribute to the same evaluation. `(?P<name>...)` is read as `(?<name>...)`.",
+                  "anyOf": [
+                    {
+                      "type": "string",
+                      "minLength": 1
+                    },
+                    {
+                      "type": "array",
+                      "items": {
+                        "type": "string",
+                        "minLength": 1
+                      },
+                      "minItems": 1
+                    }
+                  ]
+                }
+              }
             }
           }
         }
@@ -493,7 +535,12 @@ export const sweepSchema = {
           "type": "integer",
           "minimum": 1,
           "default": 1,
-          "description": "Slots per GPU."
+          "description": "Slots per GPU (only when each trial takes one GPU)."
+        },
+        "gpus_per_trial": {
+          "type": "integer",
+          "minimum": 1,
+          "description": "GPUs each trial is given (default 1): the slots get disjoint sets of this many GPU ids (`CUDA_VISIBLE_DEVICES=0,1`), `{num_gpus}` in the command and `FINESWEEP_NUM_GPUS` say how many (for `torchrun --nproc_per_node {num_gpus}`). More than the machine has is refused."
         },
         "workers": {
           "type": "integer",

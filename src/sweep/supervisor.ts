@@ -109,8 +109,11 @@ export class Supervisor {
     if (this.#queue.length === 0 && this.#planned.length >= this.#target && initial.completed) return this.#outcome(initial);
 
     const resources = this.#spec.resources;
-    const gpus = await discoverGpus(opts.gpus ?? (resources.gpus as 0 | 'auto' | number[] | undefined), opts.env);
-    const slots = planSlots({ gpus, trialsPerGpu: resources.trials_per_gpu, workers: opts.workers ?? resources.workers });
+    const gpuSetting = opts.gpus ?? (resources.gpus as 0 | 'auto' | number[] | undefined);
+    const gpus = await discoverGpus(gpuSetting, opts.env);
+    // CPU only (gpus 0, worker --gpus none): gpus_per_trial has nothing to ask for.
+    const gpusPerTrial = gpuSetting === 0 ? undefined : resources.gpus_per_trial;
+    const slots = planSlots({ gpus, trialsPerGpu: resources.trials_per_gpu, gpusPerTrial, workers: opts.workers ?? resources.workers });
     await journal.append({
       type: 'sweep_started',
       name: this.#spec.name,
@@ -228,11 +231,17 @@ export class Supervisor {
       slot: slot.id,
       attempt,
       ...(slot.gpu !== undefined ? { gpu: slot.gpu } : {}),
+      ...(slot.gpus !== undefined && slot.gpus.length > 1 ? { gpus: slot.gpus } : {}),
       from_epoch: fromEpoch,
     });
     let config: unknown;
     try {
-      const request: TrialRequest = trialRequest(this.#spec, trial, { dir: this.#store.trialDir(trial.id), resumeEpoch: fromEpoch, gpu: slot.gpu });
+      const request: TrialRequest = trialRequest(this.#spec, trial, {
+        dir: this.#store.trialDir(trial.id),
+        resumeEpoch: fromEpoch,
+        resumeFrom: journal.trialState(trial.id)?.epochs.find((m) => m.epoch === fromEpoch),
+        gpus: slot.gpus,
+      });
       config = this.#trainer.trainer.configure(this.#spec.task, request, { specDir: this.#origin.specDir, backend: this.#origin.backend ?? this.#spec.resources.backend });
     } catch (err) {
       await journal.flush();

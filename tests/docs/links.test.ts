@@ -81,6 +81,12 @@ describe('links of the README and the manual', () => {
     expect(broken(page)).toEqual([]);
   });
 
+  it.each(PAGES)('every file of the repository that %s names in code exists', (page) => {
+    const text = readFileSync(join(ROOT, page), 'utf8');
+    const named = [...text.matchAll(/`((?:src|tests|bench|scripts|examples|sweeps|models|schema|docs)\/[\w./-]+)`/g)].map((m) => m[1]!);
+    expect(named.filter((p) => !existsSync(join(ROOT, p)))).toEqual([]);
+  });
+
   it('the README links every page of the manual', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const linked = new Set(links(readme).map((l) => l.target.split('#')[0]));

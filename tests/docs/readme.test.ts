@@ -39,6 +39,15 @@ describe('the README', () => {
     expect(blocks(readme, 'bash')[0]).toBe('npm ci && npx finesweep run sweeps/spam-grid.json\nnpm test\n');
   });
 
+  it('lists every command of the CLI in its commands table', () => {
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/finesweep.js'), '--help'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const commands = [...r.stdout.slice(r.stdout.indexOf('\nCommands:\n')).matchAll(/^ {2}([a-z][\w-]*) /gm)].map((m) => m[1]!).filter((c) => c !== 'help');
+    expect(commands.length).toBeGreaterThan(10);
+    const table = section('Commands and exit codes');
+    for (const command of commands) expect(table, command).toContain(`| \`finesweep ${command}`);
+  });
+
   it('ends its tour on the leaderboard picture', () => {
     expect(section('A two-minute tour').trimEnd()).toMatch(/!\[[^\]]*\]\(docs\/report\.png\)$/);
   });

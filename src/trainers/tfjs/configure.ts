@@ -6,7 +6,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { BackendChoice, Method, TrialConfig } from '../../engine/types.js';
 import { InputError } from '../../errors.js';
 import { deriveSeed } from '../../rng.js';
-import { METHODS } from '../../spec/semantic.js';
+import { METHODS } from '../../trial/method.js';
 import type { EngineTaskSpec } from '../../spec/types.js';
 import type { TrainerContext, TrialRequest } from '../trainer.js';
 
