@@ -16,7 +16,7 @@ export type JournalEventBody =
   // from_epoch: epochs already done, restored from the trial's checkpoint (0 = a fresh start);
   // the fold drops recorded epochs after it, since this attempt reports them again.
   | { type: 'trial_started'; trial_id: string; index: number; params: Params; slot: number; attempt: number; gpu?: number; from_epoch: number }
-  | { type: 'data_report'; trial_id: string; report: DataReport; backend: string }
+  | { type: 'data_report'; trial_id: string; report: DataReport; backend?: string }
   | { type: 'epoch_ended'; trial_id: string; metrics: EpochMetrics }
   | { type: 'trial_completed'; trial_id: string; seconds: number; forgetting?: ForgettingReport; initial_val_loss?: number }
   | { type: 'trial_failed'; trial_id: string; attempt: number; error: string; will_retry: boolean; out_of_memory?: boolean; bad_input?: boolean }
@@ -30,5 +30,4 @@ export type JournalEventBody =
   | { type: 'sweep_completed'; completed: number; failed: number; diverged: number; stopped_early: number };
 
 export type JournalEvent = JournalEventBody & Base;
-export type JournalEventType = JournalEvent['type'];
 
