@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderReport, REPORT_FORMATS, type ReportFormat } from '../src/report/render.js';
+import { renderReport, REPORT_FORMATS, type ReportFormat } from '../src/report/render/report.js';
 import { readSweep } from '../src/store/read.js';
 import { writeSyntheticSweep } from './sweep-journal.js';
 

@@ -3,9 +3,9 @@
 // same rows (the renderer the table replaced) at 1,000 for the ratio.
 import Table from 'cli-table3';
 import type { DataReport, EpochMetrics } from '../src/engine/types.js';
-import { columns } from '../src/report/columns.js';
-import { buildLeaderboard } from '../src/report/leaderboard.js';
-import { renderTable } from '../src/report/table.js';
+import { columns } from '../src/report/view/columns.js';
+import { buildLeaderboard } from '../src/report/view/leaderboard.js';
+import { renderTable } from '../src/report/render/table.js';
 import type { SweepState, TrialState } from '../src/store/state.js';
 
 export interface TableBench {

@@ -3,15 +3,32 @@
 // install and a non-zero exit (never a silently skipped browser, server or Python test). Absence
 // is simulated by pointing a probe at a path that does not exist.
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { chmodSync, copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const SCRIPT = resolve(import.meta.dirname, '../scripts/test-prereqs.sh');
 const isRoot = process.getuid?.() === 0;
 
+/**
+ * The script where `nobody` can read it, and a working directory it may enter: the checkout may be
+ * in a directory other users cannot read (a `mktemp -d` folder, a 0700 home), so the script is
+ * copied into a fresh world-readable directory of the temporary directory.
+ */
+function readableByAnyone(): { script: string; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'finesweep-prereqs-'));
+  chmodSync(dir, 0o755);
+  const script = join(dir, 'test-prereqs.sh');
+  copyFileSync(SCRIPT, script);
+  chmodSync(script, 0o644);
+  return { script, dir };
+}
+
 function prereqs(env: Record<string, string>, asNobody = false) {
-  const cmd = asNobody ? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'bash', SCRIPT]] as const : ['bash', [SCRIPT]] as const;
-  const r = spawnSync(cmd[0], [...cmd[1]], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  const copy = asNobody ? readableByAnyone() : undefined;
+  const cmd = copy ? (['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'bash', copy.script]] as const) : (['bash', [SCRIPT]] as const);
+  const r = spawnSync(cmd[0], [...cmd[1]], { env: { ...process.env, ...env }, encoding: 'utf8', ...(copy ? { cwd: copy.dir } : {}) });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

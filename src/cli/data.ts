@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import { loadSplit, type DataConfig } from '../engine/data/dataset.js';
+import { MissingFieldError } from '../engine/data/read.js';
 import { Tokenizer } from '../engine/tokenizer.js';
 import { EXIT, FinesweepError, InputError } from '../errors.js';
 import { checkData, exitCodeOf } from '../data/check.js';
@@ -70,6 +71,21 @@ export function loadTokenizerOf(dir: string): { tokenizer: TokenCounter; context
   }
 }
 
+/**
+ * `run()`, with the reader's "missing label field" saying what the file has instead (a CSV's header,
+ * a JSON line's keys) and how to name the right one: `nameIt` is the flag or spec field, by role.
+ */
+export function explainMissingField<T>(run: () => T, nameIt: Record<'text' | 'label', string>): T {
+  try {
+    return run();
+  } catch (err) {
+    if (!(err instanceof MissingFieldError)) throw err;
+    const found = err.found.length ? err.found.map((f) => `'${f}'`).join(', ') : 'no field';
+    const what = err.csv ? 'column' : 'field';
+    throw new InputError(`${err.message} (${err.csv ? 'the header has' : 'the line has'} ${found}); name the ${err.role} ${what} with ${nameIt[err.role]}`);
+  }
+}
+
 /** Reads and splits the data as a trial would (the engine's loadSplit), then checks it. */
 export function runDataCheck(req: DataCheckRequest): DataCheckReport {
   const split = loadSplit(req.data, req.task, req.data.seed ?? 0);
@@ -124,7 +140,7 @@ interface DataFlags {
 /** The check's text and exit code for the CLI flags (testable without spawning). */
 export function dataCommand(train: string, flags: DataFlags, color = false): { text: string; exitCode: number; report: DataCheckReport } {
   if (flags.validation !== undefined && flags.split !== undefined) throw new InputError('--validation and --split: give one, not both');
-  const report = runDataCheck({
+  const report = explainMissingField(() => runDataCheck({
     task: flags.task,
     model: flags.model,
     coerceLabels: flags.coerceLabels,
@@ -138,7 +154,7 @@ export function dataCommand(train: string, flags: DataFlags, color = false): { t
       labelField: flags.labelField,
       ...(flags.maxExamples !== undefined ? { maxExamples: flags.maxExamples } : {}),
     },
-  });
+  }), { text: '--text-field', label: '--label-field' });
   return { text: renderData(report, flags.format, { color }), exitCode: exitCodeOf(report, flags.strict === true), report };
 }
 
@@ -150,7 +166,8 @@ export function registerData(program: Command): void {
     .option('--validation <file>', 'separate validation file (else --split of the training file is held out)')
     .option('--split <fraction>', 'fraction of the training file held out for validation (default 0.2)', parseSplit)
     .addOption(new Option('--task <task>', 'classification or causal-lm').default('classification').argParser(parseTask))
-    .option('--model <dir>', 'model directory whose tokenizer and context the length checks use', SHIPPED_MODEL)
+    // The default is shown by name: the install path means nothing to a user reading the help.
+    .addOption(new Option('--model <dir>', 'model directory whose tokenizer and context the length checks use').default(SHIPPED_MODEL, 'the shipped models/base'))
     .option('--text-field <name>', 'field holding the text', 'text')
     .option('--label-field <name>', 'field holding the label (classification)', 'label')
     .option('--seed <n>', "the sweep's seed: the split is the one a spec with this seed makes", parseSeed, 0)

@@ -7,7 +7,7 @@ import { selectBackend } from '../engine/backend.js';
 import { exportModel, TASK_FILE } from '../engine/exported.js';
 import { bestWeightsPath } from '../engine/kept.js';
 import { InputError } from '../errors.js';
-import { buildLeaderboard } from '../report/leaderboard.js';
+import { buildLeaderboard } from '../report/view/leaderboard.js';
 import type { ResolvedSpec } from '../spec/types.js';
 import { TRIALS_DIR } from '../store/layout.js';
 import { readSweep } from '../store/read.js';

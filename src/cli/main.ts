@@ -30,12 +30,22 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
+/** Under the top-level help: where a user who has a training script of their own starts. */
+export const OWN_SCRIPT_HELP = `
+Sweep your own training script (PyTorch, Hugging Face, anything): a spec whose task is
+  "task": { "type": "command", "command": ["python3", "train.py", "--lr", "{learning_rate}"] }
+runs it once per trial; the script appends one JSON line per epoch to $FINESWEEP_METRICS.
+The shortest working example is in the README ("Sweeping your own script"); the whole protocol
+in docs/command-trainer.md.
+`;
+
 /** The program with every command, or with `only` that one (the command a user ran). */
 export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command('finesweep')
     .description('Hyperparameter sweeps for fine-tuning language models with TensorFlow.js')
     .version(pkg.version)
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', OWN_SCRIPT_HELP)
     .exitOverride();
   // Commands register themselves here, one module each.
   const names = only !== undefined && Object.hasOwn(COMMANDS, only) ? [only] : Object.keys(COMMANDS);
@@ -55,7 +65,8 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     }
     if (err instanceof FinesweepError) {
-      process.stderr.write(`finesweep: ${err.message}\n`);
+      // Every line carries the prefix, so that each problem of a multi-problem error reads alone.
+      process.stderr.write(prefixed(err.message));
       return err.exitCode;
     }
     const message = err instanceof Error ? err.message : String(err);
@@ -65,4 +76,26 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** `finesweep: ` before every line of a message. */
+export function prefixed(message: string): string {
+  return message
+    .split('\n')
+    .map((line) => `finesweep: ${line}\n`)
+    .join('');
+}
+
+/**
+ * A reader that went away (`finesweep validate spec | head -1`) is not an error of finesweep: the
+ * rest of the output goes nowhere, and the command ends as it would have (its own exit code, its
+ * cleanup done) instead of dying on an unhandled EPIPE with a stack trace.
+ */
+export function ignoreClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    stream.write = (() => true) as typeof stream.write;
+  });
+}
+
+ignoreClosedPipe(process.stdout);
+ignoreClosedPipe(process.stderr);
 process.exitCode = await main(process.argv);

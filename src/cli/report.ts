@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { atomicWrite } from '../atomic-write.js';
 import { InputError, SweepError } from '../errors.js';
-import { REPORT_FORMATS, renderReport, writeHtmlReport, type ReportFormat } from '../report/render.js';
+import { REPORT_FORMATS, renderReport, writeHtmlReport, type ReportFormat } from '../report/render/report.js';
 import type { PlannedTrial } from '../trial/types.js';
 import type { ResolvedSpec } from '../spec/types.js';
 import { storageFrom } from '../store/open.js';
@@ -116,9 +116,10 @@ Examples:
   $ finesweep report --storage postgresql://me@db:5432/sweeps spam-grid
   $ finesweep report results/spam-grid --all --columns rank,trial,learning_rate,best_val_accuracy,flags
 
-In a terminal the table fits its width: it keeps rank, trial, the swept parameters, the objective
-and the flags, and leaves out time, train loss, gap, best epoch, val loss and status (in that
-order) as needed, saying which; --wide shows them. Off a terminal (a pipe, a file) every column.
+In a terminal the table fits its width: it keeps rank, trial, the swept parameters, the objective,
+the flags and the recommendation, and leaves out, as far as needed and in this order: time, train
+loss, gap, best epoch, kept, ckpt, trainable, front, ppl rise, val loss, status (of those the sweep
+has), saying which; --wide shows them. Off a terminal (a pipe, a file) every column.
 `,
     )
     .action(async (dir: string, flags: ReportFlags) => {

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { Command, Option } from 'commander';
 import { BACKEND_CHOICES, type BackendChoice } from '../engine/types.js';
 import { EXIT, InputError } from '../errors.js';
-import { renderReport, writeHtmlReport } from '../report/render.js';
+import { renderReport, writeHtmlReport } from '../report/render/report.js';
 import { runSweep } from '../sweep/session.js';
 import type { SweepOutcome, SweepRunOptions } from '../sweep/options.js';
 import { storageFrom } from '../store/open.js';
@@ -116,6 +116,9 @@ Examples:
 
 Ctrl-C stops the sweep after each running trial checkpoints (exit 130; SIGTERM: 143); continue it
 with \`finesweep resume <results>/<name>\`. Exit codes: 0 done, 1 error, 2 bad input.
+
+A trial runs the built-in engine (task.type "classification" or "causal-lm") or your own training
+script (task.type "command": see the README, "Sweeping your own script", and docs/command-trainer.md).
 `,
     )
     .action(async (spec: string, flags: RunFlags) => {

@@ -6,7 +6,7 @@ import { renderDataTable } from '../data/render.js';
 import { deriveSeed } from '../rng.js';
 import type { EngineSpec, ResolvedSpec } from '../spec/types.js';
 import { DEFAULT_MAX_TRIALS } from '../sweep/expand.js';
-import { errorLines, runDataCheck } from './data.js';
+import { errorLines, explainMissingField, runDataCheck } from './data.js';
 import { parseMaxTrials, planSpec } from './spec-input.js';
 
 
@@ -94,7 +94,10 @@ Exit codes: 0 valid, 2 invalid (one line per problem: file:line:col: /json/point
         ['seed', String(spec.seed)],
       ];
       // A command's program reads its own data; only the engine's data files can be checked here.
-      const report = opts.data && task.type !== 'command' ? checkSpecData(file, spec as EngineSpec, opts.coerceLabels === true) : undefined;
+      const report =
+        opts.data && task.type !== 'command'
+          ? explainMissingField(() => checkSpecData(file, spec as EngineSpec, opts.coerceLabels === true), { text: 'task.data.text_field', label: 'task.data.label_field' })
+          : undefined;
       const errors = report ? errorLines(report) : [];
       const head = errors.length ? `data errors: ${file}` : `ok: ${file}`;
       process.stdout.write(`${head}\n${rows.map(([k, v]) => `  ${k.padEnd(10)}${v}`).join('\n')}\n`);

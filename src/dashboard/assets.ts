@@ -2,7 +2,7 @@
 // stylesheet and the page script. The script follows the journal through server-sent events and
 // swaps in the live regions' fresh HTML, which the server rendered and escaped; it never builds
 // markup from data itself.
-import { REPORT_CSS } from '../report/html.js';
+import { REPORT_CSS } from '../report/render/html.js';
 
 // The report's own stylesheet, then what only the dashboard has (its header, pager, compare form,
 // log tail) and where its pages differ (a wider main, tighter headings); later rules win.

@@ -1,18 +1,18 @@
 // The dashboard's HTML: pages and the live fragments the page script swaps in. Built from the
-// report's own modules (leaderboard, columns, flags, advice, charts); every text goes through the
-// report's escapeHtml; the sweep page's plots are the report's direct SVG, the trial and compare
-// pages' live curves go through its vega pipeline (toSvg), each escaping what it writes.
+// report's own modules (leaderboard, columns, flags, advice) and its one SVG chart kit (the sweep
+// page's plots, the trial's curve, the compare view); every text goes through escapeHtml.
 import type { DataReport, EpochMetrics } from '../trial/types.js';
-import { adviceLines, columns, FLAG_LABEL, leakageLine, summaryLine } from '../report/columns.js';
-import { curveSpec, renderCharts, toSvg } from '../report/charts.js';
-import { compareSpec } from '../report/compare-chart.js';
+import { adviceLines, columns, FLAG_LABEL, leakageLine, summaryLine } from '../report/view/columns.js';
+import { compareSvg } from '../report/charts/compare.js';
+import { curveSvg } from '../report/charts/curve.js';
+import { renderCharts } from '../report/charts/report-charts.js';
 import { fmtNum, fmtParam, fmtSeconds } from '../report/format.js';
-import { escapeHtml as e } from '../report/html.js';
-import type { Leaderboard, LeaderboardRow } from '../report/leaderboard.js';
+import { escapeHtml as e } from '../report/escape.js';
+import type { Leaderboard, LeaderboardRow } from '../report/view/leaderboard.js';
 import type { TrialState } from '../store/state.js';
 
 /** Rows per leaderboard page: a 10,000-trial sweep stays one fast page at a time. */
-export const PAGE_SIZE = 50;
+const PAGE_SIZE = 50;
 /** Trials a compare view takes. */
 export const COMPARE_MIN = 2;
 export const COMPARE_MAX = 4;
@@ -186,9 +186,10 @@ export async function trialFragment(lb: Leaderboard, row: LeaderboardRow, trial:
     ...(trial?.backend ? [['backend', trial.backend]] : []),
     ...(trial?.attempts ? [['attempts', String(trial.attempts)]] : []),
     ...(row.reason ? [['reason', row.reason]] : []),
+    ...(row.recommendation ? [['recommendation', row.recommendation.text]] : []),
   ];
   const flags = row.flags.map((f) => `<li><span class="flag ${e(f.name)}">${e(FLAG_LABEL[f.name] ?? f.name)}</span> ${e(f.detail)} — ${e(f.advice)}</li>`).join('');
-  const curve = row.curve.length ? figure(await toSvg(curveSpec(row, lb)), 'curve') : '<p class="sub">No epoch finished yet.</p>';
+  const curve = row.curve.length ? figure(curveSvg(row, lb), 'curve') : '<p class="sub">No epoch finished yet.</p>';
   return `<div class="grid2">
 <div class="card"><h3>Trial</h3>${table(['', ''], facts, 99)}${flags ? `<ul class="advice">${flags}</ul>` : ''}</div>
 <div class="card"><h3>Parameters</h3>${table(['parameter', 'value'], params, 99)}</div>
@@ -204,7 +205,7 @@ export async function trialFragment(lb: Leaderboard, row: LeaderboardRow, trial:
 export async function compareFragment(lb: Leaderboard, rows: readonly LeaderboardRow[]): Promise<string> {
   const cols = columns(lb).filter((c) => c.key !== 'flags');
   const tableRows = rows.map((r) => cols.map((c) => c.cell(r)));
-  return `${figure(await toSvg(compareSpec(rows, lb)), 'compare')}
+  return `${figure(compareSvg(rows, lb), 'compare')}
 <div class="card scroll">${table(cols.map((c) => c.header), tableRows, 99)}</div>`;
 }
 

@@ -5,7 +5,8 @@
 import { readdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { buildLeaderboard, type Leaderboard } from '../report/leaderboard.js';
+import { buildLeaderboard, type Leaderboard } from '../report/view/leaderboard.js';
+import { withNextSweep } from '../report/view/next-sweep.js';
 import type { PlannedTrial } from '../trial/types.js';
 import type { ResolvedSpec } from '../spec/types.js';
 import { errnoOf } from '../store/fs-errors.js';
@@ -91,7 +92,7 @@ export class LiveSweep {
   leaderboard(): Leaderboard {
     const seq = this.state.lastSeq;
     if (!this.cached || this.cached.seq !== seq) {
-      this.cached = { seq, lb: buildLeaderboard({ spec: this.spec, state: this.state, dir: this.dir, planned: this.planned }) };
+      this.cached = { seq, lb: withNextSweep(buildLeaderboard({ spec: this.spec, state: this.state, dir: this.dir, planned: this.planned }), this.spec) };
     }
     return this.cached.lb;
   }

@@ -67,7 +67,7 @@ export async function loadBaseModel(dir: string): Promise<BaseModel> {
   const json = readJson(modelPath) as Partial<ModelJSON>;
   if ('modelTopology' in json) {
     throw new InputError(
-      `${modelPath}: a TensorFlow.js LayersModel, which finesweep cannot fine-tune yet; write the model in finesweep's format (format "${MODEL_FORMAT}", see "The model directory format" in the README)`,
+      `${modelPath}: a TensorFlow.js LayersModel, which finesweep cannot fine-tune yet; write the model in finesweep's format (format "${MODEL_FORMAT}", see docs/training.md, "The model directory format")`,
     );
   }
   if (json.format !== MODEL_FORMAT) {

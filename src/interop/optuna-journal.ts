@@ -9,8 +9,8 @@
 // leaderboard's ranking value). States: completed → COMPLETE, stopped early → PRUNED, failed or
 // diverged → FAIL, running → RUNNING, interrupted (resume continues it) or proposed → WAITING.
 import type { EpochMetrics } from '../trial/types.js';
-import { bestEpoch, finiteValue } from '../trial/objective.js';
-import { objectiveOfSpec, type Objective } from '../report/spec-view.js';
+import { bestEpoch, finiteValue, type Objective } from '../trial/objective.js';
+import { objectiveOfSpec } from '../spec/stored-objective.js';
 import { qRange, toSpace, type Dimension, type ParameterEntry } from '../search/space.js';
 import type { ParamValue } from '../trial/types.js';
 import type { SweepState, TrialState } from '../store/state.js';
@@ -106,7 +106,7 @@ function distributions(spec: unknown, trials: readonly TrialState[]): Map<string
 }
 
 /** Optuna's datetime format: isoformat(timespec="microseconds"), naive local time. */
-export function optunaTime(iso: string | undefined): string | null {
+function optunaTime(iso: string | undefined): string | null {
   if (!iso) return null;
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return null;
@@ -114,7 +114,7 @@ export function optunaTime(iso: string | undefined): string | null {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}000`;
 }
 
-export function optunaState(t: TrialState): number {
+function optunaState(t: TrialState): number {
   switch (t.status) {
     case 'completed':
       return OPTUNA_STATE.COMPLETE;

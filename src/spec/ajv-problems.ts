@@ -1,6 +1,6 @@
 // Turns ajv's errors into one readable problem each: the JSON pointer and what was expected.
 import type { ErrorObject } from 'ajv';
-import { didYouMean } from './suggest.js';
+import { didYouMean, otherToolsName } from './suggest.js';
 import { join, show, showGot, type Problem } from './problems.js';
 
 type Schema = Record<string, unknown>;
@@ -60,6 +60,8 @@ function problemOf(e: ErrorObject): Problem {
       const key = String(params.additionalProperty);
       const known = Object.keys((parent.properties as Schema | undefined) ?? {});
       const guess = didYouMean(key, known);
+      const other = guess === undefined ? otherToolsName(key, known) : undefined;
+      if (other !== undefined) return { path: join(path, key), message: `unknown key "${key}" (${other.hint})`, suggests: join(path, other.name), onKey: true };
       return guess !== undefined
         ? { path: join(path, key), message: `unknown key "${key}" (did you mean "${guess}"?)`, suggests: join(path, guess), onKey: true }
         : { path: join(path, key), message: `unknown key "${key}" (expected one of ${known.join(', ')})`, onKey: true };
@@ -75,9 +77,10 @@ function problemOf(e: ErrorObject): Problem {
     }
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v));
-      const guess =
-        typeof e.data === 'string' ? didYouMean(e.data, (params.allowedValues as unknown[]).map(String)) : undefined;
-      const hint = guess !== undefined ? ` (did you mean "${guess}"?)` : '';
+      const values = (params.allowedValues as unknown[]).map(String);
+      const guess = typeof e.data === 'string' ? didYouMean(e.data, values) : undefined;
+      const other = typeof e.data === 'string' && guess === undefined ? otherToolsName(e.data, values) : undefined;
+      const hint = guess !== undefined ? ` (did you mean "${guess}"?)` : other !== undefined ? ` (${other.hint})` : '';
       return { path, message: `expected one of ${allowed.join(', ')}, got ${show(e.data)}${hint}` };
     }
     case 'minimum':

@@ -1,4 +1,4 @@
-// Renders the README's spec reference from the schema's descriptions, so docs and validator agree.
+// Renders the spec reference of docs/spec.md from the schema's descriptions, so docs and validator agree.
 
 type Schema = Record<string, unknown>;
 
@@ -44,19 +44,19 @@ function section(prefix: string, name: string, s: Schema, out: string[], title?:
     for (const branch of s.oneOf as Schema[]) section(prefix, name, branch, out, String(branch.title ?? ''));
     return;
   }
-  const heading = title !== undefined && title !== '' ? `#### \`${prefix}${name}\`: ${title.toLowerCase()}` : `#### \`${prefix}${name}\``;
+  const heading = title !== undefined && title !== '' ? `### \`${prefix}${name}\`: ${title.toLowerCase()}` : `### \`${prefix}${name}\``;
   out.push('', heading, '', String(s.description ?? ''), '', ...table(`${prefix}${name}.`, s));
   for (const [child, p] of Object.entries((s.properties ?? {}) as Record<string, Schema>)) {
     if (hasSections(p)) section(`${prefix}${name}.`, child, p, out);
   }
 }
 
-/** The Markdown between the README's spec-reference markers (markers excluded). */
+/** The Markdown between docs/spec.md's spec-reference markers (markers excluded). */
 export function renderSpecReference(schema: Schema): string {
   const out: string[] = [
     '<!-- Generated from schema/sweep.schema.json by `npm run docs:spec`; edit the schema, not this section. -->',
     '',
-    '### Spec reference',
+    '## Spec reference',
     '',
     `${String(schema.description ?? '')} A spec is JSON or YAML; name the schema in \`$schema\` for completion and hover docs in an editor.`,
     'Relative paths are relative to the spec file. Defaults are filled in by the validator.',
@@ -67,14 +67,14 @@ export function renderSpecReference(schema: Schema): string {
     if (hasSections(p)) section('', name, p, out);
   }
   const param = ((schema.definitions ?? {}) as Record<string, Schema>).parameter ?? {};
-  out.push('', '#### A parameter', '', String(param.description ?? ''), '', ...table('', param), '');
+  out.push('', '### A parameter', '', String(param.description ?? ''), '', ...table('', param), '');
   return out.join('\n');
 }
 
-/** The README with its spec-reference section replaced by `reference`. */
-export function withSpecReference(readme: string, reference: string): string {
-  const start = readme.indexOf(REFERENCE_START);
-  const end = readme.indexOf(REFERENCE_END);
-  if (start < 0 || end < start) throw new Error(`README.md lacks the markers ${REFERENCE_START} ... ${REFERENCE_END}`);
-  return `${readme.slice(0, start + REFERENCE_START.length)}\n${reference}${readme.slice(end)}`;
+/** A Markdown page (docs/spec.md) with its spec-reference section replaced by `reference`. */
+export function withSpecReference(page: string, reference: string): string {
+  const start = page.indexOf(REFERENCE_START);
+  const end = page.indexOf(REFERENCE_END);
+  if (start < 0 || end < start) throw new Error(`the page lacks the markers ${REFERENCE_START} ... ${REFERENCE_END}`);
+  return `${page.slice(0, start + REFERENCE_START.length)}\n${reference}${page.slice(end)}`;
 }

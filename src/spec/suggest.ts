@@ -31,3 +31,26 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   }
   return best !== undefined && bestDistance <= tolerance && best !== word ? best : undefined;
 }
+
+/**
+ * What another sweep tool (W&B Sweeps, whose specs users bring first) calls a key or value that
+ * finesweep names otherwise: no edit distance links "method" to "strategy". Each entry is
+ * finesweep's name and how to write it.
+ */
+const OTHER_TOOLS: Readonly<Record<string, { name: string; hint: string }>> = {
+  method: { name: 'strategy', hint: 'W&B\'s "method" is finesweep\'s "strategy": { "type": "grid" | "random" | "tpe" }, tpe for bayes' },
+  metric: { name: 'objective', hint: 'W&B\'s "metric" is finesweep\'s "objective": { "metric": "val_loss", "goal": "minimize" }' },
+  name: { name: 'metric', hint: 'W&B\'s metric "name" is finesweep\'s objective "metric"' },
+  early_terminate: { name: 'early_stopping', hint: 'W&B\'s "early_terminate" is finesweep\'s "early_stopping": { "type": "asha" | "median" }' },
+  run_cap: { name: 'strategy', hint: 'W&B\'s "run_cap" is finesweep\'s "strategy": { "type": "random" | "tpe", "trials": N }' },
+  program: { name: 'task', hint: 'W&B\'s "program" is finesweep\'s "task": { "type": "command", "command": ["python3", "train.py", ...] }' },
+  command: { name: 'task', hint: 'W&B\'s "command" is finesweep\'s "task": { "type": "command", "command": ["python3", "train.py", ...] }' },
+  log_uniform_values: { name: 'log_uniform', hint: 'W&B\'s "log_uniform_values" is finesweep\'s "log_uniform": min and max are the values themselves' },
+  bayes: { name: 'tpe', hint: 'W&B\'s "bayes" is finesweep\'s "tpe", a Tree-structured Parzen Estimator' },
+};
+
+/** finesweep's name (one of `candidates`) for a word another tool's user likely meant, with how to write it. */
+export function otherToolsName(word: string, candidates: Iterable<string>): { name: string; hint: string } | undefined {
+  const other = Object.hasOwn(OTHER_TOOLS, word) ? OTHER_TOOLS[word] : undefined;
+  return other !== undefined && [...candidates].includes(other.name) ? other : undefined;
+}

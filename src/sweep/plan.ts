@@ -6,8 +6,9 @@ import { hostname } from 'node:os';
 import { InputError } from '../errors.js';
 import { specHash } from '../spec/hash.js';
 import { loadSpec } from '../spec/load.js';
+import { stepAxisProblem } from '../schedule/index.js';
 import type { ResolvedSpec } from '../spec/types.js';
-import type { JournalEvent, JournalEventBody } from '../store/events.js';
+import { JOURNAL_FORMAT, type JournalEvent, type JournalEventBody } from '../store/events.js';
 import { loadTrainer, trainerModule } from '../trainers/registry.js';
 import type { Trainer } from '../trainers/trainer.js';
 import type { PlannedTrial } from '../trial/types.js';
@@ -65,6 +66,8 @@ export async function planFromSpecFile(
   const plan = planOf(spec, { maxTrials: opts.maxTrials });
   const trainer = await trainerOf(spec, opts.trainer);
   await trainer.trainer.check?.(spec.task, { specDir: baseDir, specPath, backend: opts.backend ?? spec.resources.backend });
+  const stepProblem = stepAxisProblem(spec, trainer.trainer.reportsSteps?.(spec.task) ?? false);
+  if (stepProblem !== undefined) throw new InputError(`${specPath}: ${stepProblem}`);
   return { ...plan, baseDir, trainer };
 }
 
@@ -90,5 +93,6 @@ export function sweepStarted(plan: Plan, origin: { specDir: string; backend?: st
     host: hostname(),
     spec_dir: origin.specDir,
     ...(origin.backend ? { backend: origin.backend } : {}),
+    format: JOURNAL_FORMAT,
   };
 }

@@ -1,27 +1,29 @@
 // Scheduler decisions read off the journal (the schedulers themselves read only numbers): the call the run loop makes after each
-// epoch_ended (on the live feed's epoch results, kept up to date event by event, not a rescan of the
-// journal), and the check a resumed sweep makes for stops that were decided but not written.
-import type { Decision, EpochResult, Scheduler } from '../schedule/scheduler.js';
+// evaluation (on the live feed's evaluation results, kept up to date event by event, not a rescan of
+// the journal), and the check a resumed sweep makes for stops that were decided but not written.
+import { scheduleQuery } from '../schedule/horizon.js';
+import type { Decision, EpochResult, Scheduler, ScheduleQuery } from '../schedule/scheduler.js';
 import type { JournalEvent } from '../store/events.js';
 import type { EventFeed, FeedView } from '../store/feed.js';
 import { objectiveValue, type Objective } from '../trial/objective.js';
 import { isFinished, statusAfter } from '../trial/status.js';
+import type { Params } from '../trial/types.js';
 
 /**
- * Decide for trial `trialId` after its epoch `epoch` (of `maxEpochs`) is in `events`. Pure: the
+ * Decide for trial `query.trialId` after its evaluation (`scheduleQuery`) is in `events`. Pure: the
  * same journal prefix always gives the same decision.
  */
 export function decideFromJournal(
   scheduler: Scheduler,
   objective: Objective,
   events: readonly JournalEvent[],
-  query: { trialId: string; epoch: number; maxEpochs: number },
+  query: ScheduleQuery,
 ): Decision {
   return scheduler.decide(epochResults(events, objective.metric), query);
 }
 
 /** The same decision on a live feed, from its epoch results view (`view`: one per run, epochResultsView). */
-export function decideFromFeed(scheduler: Scheduler, feed: EventFeed, view: FeedView<EpochResults>, query: { trialId: string; epoch: number; maxEpochs: number }): Decision {
+export function decideFromFeed(scheduler: Scheduler, feed: EventFeed, view: FeedView<EpochResults>, query: ScheduleQuery): Decision {
   return scheduler.decide(feed.view(view).results, query);
 }
 
@@ -41,12 +43,11 @@ export interface StopDecision {
  */
 export function pendingStops(scheduler: Scheduler, objective: Objective, events: readonly JournalEvent[]): StopDecision[] {
   const results = epochResults(events, objective.metric);
-  const maxEpochs = new Map<string, number>();
+  const params = new Map<string, Params>();
   const finished = new Set<string>();
   for (const e of events) {
     if (e.type === 'trial_started') {
-      const epochs = e.params.epochs;
-      if (typeof epochs === 'number') maxEpochs.set(e.trial_id, epochs);
+      params.set(e.trial_id, e.params);
     } else {
       const status = statusAfter(e);
       if (status !== undefined && isFinished(status)) finished.add((e as { trial_id: string }).trial_id);
@@ -56,9 +57,9 @@ export function pendingStops(scheduler: Scheduler, objective: Objective, events:
   const decided = new Set<string>();
   for (const r of results) {
     if (finished.has(r.trialId) || decided.has(r.trialId)) continue;
-    const max = maxEpochs.get(r.trialId);
-    if (max === undefined) continue;
-    const d = scheduler.decide(results, { trialId: r.trialId, epoch: r.epoch, maxEpochs: max });
+    const p = params.get(r.trialId);
+    if (p === undefined) continue;
+    const d = scheduler.decide(results, scheduleQuery(r.trialId, p, r));
     if (d.action === 'stop') {
       decided.add(r.trialId);
       out.push({ trialId: r.trialId, epoch: d.epoch, ...(d.rung !== undefined ? { rung: d.rung } : {}), reason: d.reason });
@@ -68,9 +69,10 @@ export function pendingStops(scheduler: Scheduler, objective: Objective, events:
 }
 
 /**
- * The objective of every epoch_ended event, in journal order. Kept: the first record of each
- * (trial, epoch) — a resumed or retried trial re-reporting an epoch does not count twice. Dropped:
- * epochs a trial recorded after it was stopped early (an epoch in flight when the stop was written).
+ * The objective of every evaluation (epoch_ended event), in journal order. Kept: the first record
+ * of each (trial, step, epoch) — a resumed or retried trial re-reporting an evaluation does not
+ * count twice. Dropped: evaluations a trial recorded after it was stopped early (one in flight when
+ * the stop was written).
  */
 export function epochResults(events: readonly JournalEvent[], metric: string): EpochResult[] {
   const view = epochResultsView(metric);
@@ -92,10 +94,11 @@ export function epochResultsView(metric: string): FeedView<EpochResults> {
     apply(acc, e) {
       if (e.type === 'trial_stopped_early') acc.stopped.add(e.trial_id);
       if (e.type !== 'epoch_ended' || acc.stopped.has(e.trial_id)) return;
-      const key = `${e.trial_id}\u0000${e.metrics.epoch}`;
+      const { epoch, step } = e.metrics;
+      const key = `${e.trial_id}\u0000${step ?? ''}\u0000${epoch}`;
       if (acc.seen.has(key)) return;
       acc.seen.add(key);
-      acc.results.push({ trialId: e.trial_id, epoch: e.metrics.epoch, value: objectiveValue(e.metrics, metric) ?? Number.NaN });
+      acc.results.push({ trialId: e.trial_id, epoch, ...(typeof step === 'number' ? { step } : {}), value: objectiveValue(e.metrics, metric) ?? Number.NaN });
     },
   };
 }

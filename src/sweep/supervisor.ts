@@ -7,7 +7,7 @@ import { discoverGpus } from '../pool/gpus.js';
 import { TrialPool } from '../pool/pool.js';
 import { describeError, type TrialErrorInfo, type TrialRun } from '../pool/protocol.js';
 import { planSlots, type Slot } from '../pool/slots.js';
-import { createScheduler, type Scheduler } from '../schedule/index.js';
+import { createScheduler, scheduleQuery, type Scheduler } from '../schedule/index.js';
 import type { Sampler } from '../search/sampler.js';
 import type { PlannedTrial } from '../trial/types.js';
 import type { ResolvedSpec } from '../spec/types.js';
@@ -17,7 +17,7 @@ import type { SweepState } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import type { TrialRequest } from '../trainers/trainer.js';
 import type { Objective } from '../trial/objective.js';
-import type { ForgettingReport, TrialEvent } from '../trial/types.js';
+import type { EpochMetrics, ForgettingReport, TrialEvent } from '../trial/types.js';
 import { attemptOf, fromEpochOf, recordOfAttempt, recordOfEvent, tally, willRetry, workToDo, type StopCause, type TrialWork } from './decide.js';
 import { historyView, type History } from './history.js';
 import { samplerOf, trialId } from './expand.js';
@@ -106,8 +106,11 @@ export class Supervisor {
     if (this.#queue.length === 0 && this.#planned.length >= this.#target && initial.completed) return this.#outcome(initial);
 
     const resources = this.#spec.resources;
-    const gpus = await discoverGpus(opts.gpus ?? (resources.gpus as 0 | 'auto' | number[] | undefined), opts.env);
-    const slots = planSlots({ gpus, trialsPerGpu: resources.trials_per_gpu, workers: opts.workers ?? resources.workers });
+    const gpuSetting = opts.gpus ?? (resources.gpus as 0 | 'auto' | number[] | undefined);
+    const gpus = await discoverGpus(gpuSetting, opts.env);
+    // CPU only (gpus 0, worker --gpus none): gpus_per_trial has nothing to ask for.
+    const gpusPerTrial = gpuSetting === 0 ? undefined : resources.gpus_per_trial;
+    const slots = planSlots({ gpus, trialsPerGpu: resources.trials_per_gpu, gpusPerTrial, workers: opts.workers ?? resources.workers });
     await journal.append(sweepStarted({ spec: this.#spec, hash: this.#hash, planned: this.#planned, target: this.#target }, this.#origin));
     opts.onProgress?.({ type: 'plan', dir: this.#store.dir, name: this.#spec.name, total: this.#target, done, slots, resumed: this.#origin.resumed, metric: this.#objective.metric });
 
@@ -214,11 +217,17 @@ export class Supervisor {
       slot: slot.id,
       attempt,
       ...(slot.gpu !== undefined ? { gpu: slot.gpu } : {}),
+      ...(slot.gpus !== undefined && slot.gpus.length > 1 ? { gpus: slot.gpus } : {}),
       from_epoch: fromEpoch,
     });
     let config: unknown;
     try {
-      const request: TrialRequest = trialRequest(this.#spec, trial, { dir: this.#store.trialDir(trial.id), resumeEpoch: fromEpoch, gpu: slot.gpu });
+      const request: TrialRequest = trialRequest(this.#spec, trial, {
+        dir: this.#store.trialDir(trial.id),
+        resumeEpoch: fromEpoch,
+        resumeFrom: journal.trialState(trial.id)?.epochs.find((m) => m.epoch === fromEpoch),
+        gpus: slot.gpus,
+      });
       config = this.#trainer.trainer.configure(this.#spec.task, request, { specDir: this.#origin.specDir, backend: this.#origin.backend ?? this.#spec.resources.backend });
     } catch (err) {
       await journal.flush();
@@ -266,7 +275,7 @@ export class Supervisor {
       if (record.log !== undefined) void journal.log(trial.id, record.log);
       if (record.journal) {
         const written = journal.append(record.journal);
-        if (event.type === 'epoch') void written.then(() => this.#schedule(trial, event.metrics.epoch, stopFor));
+        if (event.type === 'epoch') void written.then(() => this.#schedule(trial, event.metrics, stopFor));
       }
     };
 
@@ -361,11 +370,11 @@ export class Supervisor {
     this.#stopAll.abort('bad input');
   }
 
-  /** After an epoch is durable, ask the early-stopping scheduler (if any) whether the trial goes on. */
-  #schedule(trial: PlannedTrial, epoch: number, stopFor: (c: StopCause) => void): void {
+  /** After an evaluation is durable, ask the early-stopping scheduler (if any) whether the trial goes on. */
+  #schedule(trial: PlannedTrial, point: EpochMetrics, stopFor: (c: StopCause) => void): void {
     if (!this.#scheduler) return;
-    const maxEpochs = Number(trial.params.epochs);
-    const decision = decideFromFeed(this.#scheduler, this.#recorder.feed, this.#epochResults, { trialId: trial.id, epoch, maxEpochs });
+    const query = scheduleQuery(trial.id, trial.params, point);
+    const decision = decideFromFeed(this.#scheduler, this.#recorder.feed, this.#epochResults, query);
     if (decision.action === 'stop') stopFor({ kind: 'early', epoch: decision.epoch, rung: decision.rung, reason: decision.reason });
   }
 }

@@ -14,22 +14,30 @@ export interface PlannedTrial {
 }
 
 /**
- * One validated epoch. `epoch` is 1-based; every other field is what the trainer reported. The
- * built-in engine reports train_loss, val_loss, seconds and its accuracy metrics; an external
+ * One evaluation of a trial (the name is from when every evaluation ended an epoch). `step` is the
+ * optimizer step count at the evaluation (an integer >= 1, strictly increasing within a trial);
+ * `epoch` is the training progress in epochs: 1-based and whole at an epoch's end, fractional
+ * mid-epoch (step / steps per epoch, as transformers logs it). A trainer that reports only whole
+ * epochs leaves `step` out: its points are epochs. Both increase together, so either orders a
+ * trial's evaluations; journals written before steps were recorded have only `epoch`.
+ * Every other field is what the trainer reported. The built-in engine reports train_loss (over the
+ * steps since the previous evaluation), val_loss, seconds and its accuracy metrics; an external
  * trainer may report any further numeric metric (e.g. `val_bleu`), which is kept as it came, and
  * may leave out the losses it does not compute.
  */
 export interface EpochMetrics {
   epoch: number;
+  /** Optimizer steps taken when the evaluation ran (absent from epoch-only trainers and old journals). */
+  step?: number;
   train_loss?: number;
   train_accuracy?: number;
   val_loss?: number;
   val_accuracy?: number;
   val_f1?: number;
   val_perplexity?: number;
-  /** Downsampled per-step train loss of this epoch: [globalStep, loss]. */
+  /** Downsampled per-step train loss since the previous evaluation: [globalStep, loss]. */
   steps?: Array<[number, number]>;
-  /** Wall time of the epoch. */
+  /** Wall time since the previous evaluation (the whole epoch when evaluations end epochs). */
   seconds?: number;
   [metric: string]: unknown;
 }
@@ -76,13 +84,17 @@ export interface ForgettingReport {
 export type TrialEvent =
   | { type: 'backend'; name: string; reason: string }
   | { type: 'data_report'; report: DataReport }
-  | { type: 'resumed'; fromEpoch: number }
+  // fromEpoch: the training progress the checkpoint holds (fractional mid-epoch); fromStep: its optimizer step.
+  | { type: 'resumed'; fromEpoch: number; fromStep?: number }
   | { type: 'step'; epoch: number; step: number; stepsPerEpoch: number; loss: number }
   | { type: 'epoch'; metrics: EpochMetrics }
   | { type: 'forgetting'; report: ForgettingReport }
   | { type: 'log'; message: string };
 
 export type TrialOutcome = 'completed' | 'diverged' | 'stopped';
+
+/** What ended an external program that was asked to stop: its stop file (it saved and exited), SIGTERM, or SIGKILL. */
+export type EndedBy = 'stop_file' | 'SIGTERM' | 'SIGKILL';
 
 /** How one attempt of a trial ended, as its trainer saw it (a failure is a thrown error instead). */
 export interface TrialResult {
@@ -99,8 +111,9 @@ export interface TrialResult {
   backend: string;
   seconds: number;
   /**
-   * How an external program that was stopped ended (the command trainer): the signal that ended it,
-   * after how long, and the same in words for the journal ("it exited 0.2 s after SIGTERM").
+   * How an external program that was stopped ended (the command trainer): what ended it (it read its
+   * stop file and exited, SIGTERM, SIGKILL), after how long, and the same in words for the journal
+   * ("it exited 0.2 s after SIGTERM").
    */
-  termination?: { signal: 'SIGTERM' | 'SIGKILL'; afterS: number; note: string };
+  termination?: { endedBy: EndedBy; afterS: number; note: string };
 }

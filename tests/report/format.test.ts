@@ -2,8 +2,8 @@
 // exception (a 10,000-trial sweep's store holds subnormals, 1e300, -0, NaN and huge learning rates).
 import { describe, expect, it } from 'vitest';
 import { fmtNum, fmtParam, fmtPct, fmtSci, fmtSeconds } from '../../src/report/format.js';
-import { buildLeaderboard } from '../../src/report/leaderboard.js';
-import { renderReport } from '../../src/report/render.js';
+import { buildLeaderboard } from '../../src/report/view/leaderboard.js';
+import { renderReport } from '../../src/report/render/report.js';
 import { foldTrials } from '../../src/store/fold.js';
 import { syntheticEvents, syntheticSpec } from '../../bench/sweep-journal.js';
 

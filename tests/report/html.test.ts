@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeHtmlReport } from '../../src/report/render.js';
+import { writeHtmlReport } from '../../src/report/render/report.js';
 import { foldTrials } from '../../src/store/fold.js';
 import { expandTrials } from '../../src/sweep/expand.js';
 import { launchChromium, openPage } from '../helpers/chromium.js';

@@ -1,7 +1,7 @@
 // fANOVA importance on synthetic objectives whose answer is known: one parameter that matters and one
 // that is pure noise; and a pure interaction, where neither matters alone.
 import { describe, expect, it } from 'vitest';
-import { parameterImportance } from '../../src/report/importance.js';
+import { parameterImportance } from '../../src/report/analysis/importance.js';
 
 function rng(seed: number): () => number {
   let s = seed;

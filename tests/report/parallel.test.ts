@@ -1,9 +1,9 @@
-// The parallel-coordinates plot, written as SVG without vega (src/report/parallel.ts): one path per
+// The parallel-coordinates plot, written as SVG without vega (src/report/charts/parallel.ts): one path per
 // trial through its values, scaled per axis, the learning rate in log space; markup in a parameter
 // name, a trial id or the metric stays text; a parameter with no number gets no axis.
 import { describe, expect, it } from 'vitest';
-import type { Leaderboard, LeaderboardRow } from '../../src/report/leaderboard.js';
-import { parallelSvg, viridis } from '../../src/report/parallel.js';
+import type { Leaderboard, LeaderboardRow } from '../../src/report/view/leaderboard.js';
+import { parallelSvg, viridis } from '../../src/report/charts/parallel.js';
 
 const MARKUP = '<img src=x onerror="alert(1)">';
 const row = (id: string, params: Record<string, unknown>, value: number): LeaderboardRow =>

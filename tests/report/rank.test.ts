@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rankTrials } from '../../src/report/rank.js';
 import { bestEpoch } from '../../src/trial/objective.js';
+import { rankTrials } from '../../src/report/analysis/rank.js';
 import { CURVES, epochs, trial } from './curves.js';
 
 const minLoss = { metric: 'val_loss', goal: 'minimize' } as const;

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/engine/backend.js';
 import { fineTune } from '../../src/engine/fine-tune.js';
 import type { TrialResult } from '../../src/trial/types.js';
-import { buildLeaderboard } from '../../src/report/leaderboard.js';
+import { buildLeaderboard } from '../../src/report/view/leaderboard.js';
 import type { JournalEvent, JournalEventBody } from '../../src/store/events.js';
 import { foldTrials } from '../../src/store/fold.js';
 import { spamSlice, tempDir, tinyBase, trialConfig, writeLines } from '../engine/trial-fixture.js';

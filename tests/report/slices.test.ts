@@ -1,11 +1,11 @@
-// The objective-vs-parameter slice plots (SVG written directly, src/report/scatter.ts): a parameter
+// The objective-vs-parameter slice plots (SVG written directly, src/report/charts/scatter.ts): a parameter
 // of numbers and words (shots: 8, 32, 128, "all") is the data-quantity curve, drawn in its natural
 // order rather than alphabetically; numbers get a numeric axis, the learning rate a log one; points
 // on one pixel are drawn once; markup stays text.
 import { describe, expect, it } from 'vitest';
-import { onePerPixel, slicePlots } from '../../src/report/charts.js';
-import type { Leaderboard, LeaderboardRow } from '../../src/report/leaderboard.js';
-import { niceTicks, scatterSvg } from '../../src/report/scatter.js';
+import { onePerPixel, slicePlots } from '../../src/report/charts/report-charts.js';
+import type { Leaderboard, LeaderboardRow } from '../../src/report/view/leaderboard.js';
+import { niceTicks, scatterSvg } from '../../src/report/charts/scatter.js';
 
 const row = (id: string, shots: number | string, value: number, lr = 1e-3): LeaderboardRow =>
   ({ id, params: { learning_rate: lr, shots }, best: { epoch: 1, value } }) as unknown as LeaderboardRow;

@@ -1,8 +1,8 @@
 // The suggested next sweep from recorded leaderboards: each rule moves the range it should, says
 // why, and the result is a spec the validator accepts.
 import { describe, expect, it } from 'vitest';
-import { buildLeaderboard } from '../../src/report/leaderboard.js';
-import { suggestNext } from '../../src/report/suggest.js';
+import { buildLeaderboard } from '../../src/report/view/leaderboard.js';
+import { suggestNext, withNextSweep } from '../../src/report/view/next-sweep.js';
 import { validateSpec } from '../../src/spec/validate.js';
 import { CURVES, epochs, params, sweep, trial } from './curves.js';
 
@@ -18,7 +18,7 @@ describe('finesweep suggest (the pure part)', () => {
       trial('good', epochs([0.5, 0.3, 0.2, 0.19], [0.4, 0.3, 0.25, 0.249]), { params: params(1e-3, 16, 4) }),
       trial('boom', epochs([0.69, 9, 12, 14], [0.7, 8, 9, 9]), { params: params(1e-2, 16, 4) }),
     ];
-    const lb = buildLeaderboard({ spec: s, state: sweep(trials) });
+    const lb = withNextSweep(buildLeaderboard({ spec: s, state: sweep(trials) }), s);
     const { spec: next, changes } = suggestNext(s, lb);
     const lr = (next.parameters as Record<string, { values: number[] }>).learning_rate.values;
     expect(Math.min(...lr)).toBe(1e-4);

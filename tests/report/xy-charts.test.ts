@@ -1,13 +1,13 @@
-// The report's x/y charts and heatmap, written as SVG without vega (src/report/xy.ts, curve-svg.ts,
-// lr-svg.ts and the Pareto plot in charts.ts): built from real leaderboards, checked for their
+// The report's x/y charts and heatmap, written as SVG without vega (src/report/charts/: xy.ts, curve.ts,
+// lr.ts and the Pareto plot in report-charts.ts): built from real leaderboards, checked for their
 // marks, their scales (epochs 1..n, the learning rate in log space, the best cells darkest) and that
 // markup in ids, parameters and metrics stays text.
 import { describe, expect, it } from 'vitest';
-import { renderCharts } from '../../src/report/charts.js';
-import { curveSvg } from '../../src/report/curve-svg.js';
-import { buildLeaderboard } from '../../src/report/leaderboard.js';
-import { blues, heatmapSvg, lrSvg } from '../../src/report/lr-svg.js';
-import { viridis } from '../../src/report/parallel.js';
+import { renderCharts } from '../../src/report/charts/report-charts.js';
+import { curveSvg } from '../../src/report/charts/curve.js';
+import { buildLeaderboard } from '../../src/report/view/leaderboard.js';
+import { blues, heatmapSvg, lrSvg } from '../../src/report/charts/lr.js';
+import { viridis } from '../../src/report/charts/parallel.js';
 import { CURVES, epochs, params, sweep, trial } from './curves.js';
 
 const MARKUP = '<img src=x onerror="alert(1)">';
@@ -133,7 +133,7 @@ describe('the Pareto plot', () => {
 
 describe('the axes', () => {
   it('labels epochs with whole numbers, at most ~8 of them, 1 at the left edge and the last at the right', async () => {
-    const { epochAxis, logAxis } = await import('../../src/report/xy.js');
+    const { epochAxis, logAxis } = await import('../../src/report/charts/xy.js');
     const a = epochAxis(20);
     expect(a.ticks.map((t) => t.label)).toEqual(['1', '4', '7', '10', '13', '16', '19']);
     expect([a.at(1), a.at(20)]).toEqual([0, 1]);

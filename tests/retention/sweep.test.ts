@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportCommand } from '../../src/cli/export.js';
-import { buildLeaderboard } from '../../src/report/leaderboard.js';
+import { buildLeaderboard } from '../../src/report/view/leaderboard.js';
 import { applyRetention } from '../../src/retention/sweep.js';
 import { validateSpec } from '../../src/spec/load.js';
 import { foldTrials } from '../../src/store/fold.js';

@@ -53,7 +53,7 @@ const cases: Array<[string, () => unknown, string]> = [
   [
     'an unknown key with no near match',
     () => with_(validSpec(), (s) => (s.task.colour = 'blue')),
-    '/task/colour: unknown key "colour" (expected one of type, model, data, method, top_k, forgetting)',
+    '/task/colour: unknown key "colour" (expected one of type, model, data, method, top_k, forgetting, eval_every_steps)',
   ],
   [
     'empty values',
@@ -76,9 +76,14 @@ const cases: Array<[string, () => unknown, string]> = [
     '/parameters/epochs/value: epochs must be an integer >= 1, got 2.5',
   ],
   [
-    'an unknown strategy',
+    'an unknown strategy (W&B\'s name for TPE gets finesweep\'s)',
     () => with_(validSpec(), (s) => (s.strategy = { type: 'bayes' })),
-    '/strategy/type: expected one of "grid", "random", "tpe", got "bayes"',
+    '/strategy/type: expected one of "grid", "random", "tpe", got "bayes" (W&B\'s "bayes" is finesweep\'s "tpe", a Tree-structured Parzen Estimator)',
+  ],
+  [
+    'an unknown strategy',
+    () => with_(validSpec(), (s) => (s.strategy = { type: 'hyperband' })),
+    '/strategy/type: expected one of "grid", "random", "tpe", got "hyperband"',
   ],
   [
     'grid with a distribution',

@@ -1,4 +1,4 @@
-// The generated artefacts (the typed schema literal, the README's spec reference) must match the
+// The generated artefacts (the typed schema literal, the spec reference in docs/spec.md) must match the
 // schema file; each test says which command regenerates them.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -14,13 +14,13 @@ describe('artefacts generated from schema/sweep.schema.json', () => {
     expect(sweepSchema).toEqual(JSON.parse(schemaText));
   });
 
-  it("the README's spec reference matches the schema's descriptions (else run `npm run docs:spec`)", () => {
-    const readme = readFileSync('README.md', 'utf8');
-    const start = readme.indexOf(REFERENCE_START);
-    const end = readme.indexOf(REFERENCE_END);
+  it("docs/spec.md's spec reference matches the schema's descriptions (else run `npm run docs:spec`)", () => {
+    const page = readFileSync('docs/spec.md', 'utf8');
+    const start = page.indexOf(REFERENCE_START);
+    const end = page.indexOf(REFERENCE_END);
     expect(start).toBeGreaterThanOrEqual(0);
     expect(end).toBeGreaterThan(start);
-    const section = readme.slice(start + REFERENCE_START.length + 1, end);
+    const section = page.slice(start + REFERENCE_START.length + 1, end);
     expect(section).toBe(renderSpecReference(JSON.parse(schemaText) as Record<string, unknown>));
   });
 

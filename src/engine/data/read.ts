@@ -22,6 +22,22 @@ export interface ReadOptions {
 
 export type DataFormat = 'jsonl' | 'csv';
 
+/**
+ * A row without its text or label field. The message stays the reader's one line; the fields the
+ * row does have (a CSV's header) ride along, so that a command can say which name to give instead.
+ */
+export class MissingFieldError extends InputError {
+  override name = 'MissingFieldError';
+  constructor(
+    message: string,
+    readonly role: 'text' | 'label',
+    readonly found: readonly string[],
+    readonly csv: boolean,
+  ) {
+    super(message);
+  }
+}
+
 export function formatOf(file: string): DataFormat {
   const ext = extname(file).toLowerCase();
   if (ext === '.csv') return 'csv';
@@ -95,17 +111,17 @@ function readCsv(file: string, bytes: Buffer, opts: ReadOptions): RawExample[] {
     const e = err as Error & { lines?: number };
     throw new InputError(`${file}:${e.lines ?? '?'}: not valid CSV (${e.message.split('\n')[0]})`);
   }
-  return records.map(({ record, info }) => toExample(file, info.lines, record, opts));
+  return records.map(({ record, info }) => toExample(file, info.lines, record, opts, true));
 }
 
-function toExample(file: string, line: number, row: Record<string, unknown>, opts: ReadOptions): RawExample {
-  if (!(opts.textField in row)) throw new InputError(`${file}:${line}: missing text field '${opts.textField}'`);
+function toExample(file: string, line: number, row: Record<string, unknown>, opts: ReadOptions, csv = false): RawExample {
+  if (!(opts.textField in row)) throw new MissingFieldError(`${file}:${line}: missing text field '${opts.textField}'`, 'text', Object.keys(row), csv);
   const text = row[opts.textField];
   if (typeof text !== 'string') {
     throw new InputError(`${file}:${line}: text field '${opts.textField}' must be a string, got ${typeName(text)}`);
   }
   if (!opts.labelField) return { text, line };
-  if (!(opts.labelField in row)) throw new InputError(`${file}:${line}: missing label field '${opts.labelField}'`);
+  if (!(opts.labelField in row)) throw new MissingFieldError(`${file}:${line}: missing label field '${opts.labelField}'`, 'label', Object.keys(row), csv);
   const label = row[opts.labelField];
   if (typeof label === 'string' || typeof label === 'boolean' || (typeof label === 'number' && Number.isFinite(label))) {
     return { text, label: String(label), labelType: typeof label as 'string' | 'number' | 'boolean', line };

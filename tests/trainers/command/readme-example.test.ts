@@ -1,4 +1,4 @@
-// The README's example program (section "The protocol") run through the command trainer: it
+// The example program of docs/command-trainer.md (section "The protocol") run through the command trainer: it
 // reports every epoch, and on resume continues from its checkpoint rather than starting again.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { commandTrainer } from '../../../src/trainers/command/trainer.js';
 import { request, tempDir } from './helpers.js';
 
-const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-const program = /### The protocol[\s\S]*?```python\n([\s\S]*?)```/.exec(readme)?.[1];
+const page = readFileSync(new URL('../../../docs/command-trainer.md', import.meta.url), 'utf8');
+const program = /## The protocol[\s\S]*?```python\n([\s\S]*?)```/.exec(page)?.[1];
 const hasPython = ((): boolean => {
   try {
     execFileSync('python3', ['-c', 'pass']);
@@ -18,7 +18,7 @@ const hasPython = ((): boolean => {
   }
 })();
 
-describe.skipIf(!hasPython)("the README's example program", () => {
+describe.skipIf(!hasPython)("the command trainer's example program (docs/command-trainer.md)", () => {
   it('is about 15 lines, completes, and resumes from its own checkpoint', async () => {
     expect(program).toBeDefined();
     expect(program!.trim().split('\n').length).toBeLessThanOrEqual(16);
