@@ -24,6 +24,7 @@ import { samplerOf, trialId } from './expand.js';
 import { objectiveOf, trialRequest } from './request.js';
 import { Retention } from '../retention/sweep.js';
 import { Recorder } from './recorder.js';
+import { ClaimedWorkSource, LocalWork, type WorkSource } from './work-source.js';
 import { sweepStarted, targetOf, type Plan, type SweepTrainer } from './plan.js';
 import { decideFromFeed, epochResultsView, pendingStops, type EpochResults } from './replay.js';
 import type { FeedView } from '../store/feed.js';
@@ -50,7 +51,8 @@ export class Supervisor {
   readonly #origin: Origin;
   readonly #opts: SweepRunOptions;
   readonly #recorder: Recorder;
-  readonly #queue: TrialWork[] = [];
+  /** Where each slot's next trial comes from (set by run: the local plan, or a shared store's claims). */
+  #work: WorkSource = new LocalWork([], () => undefined);
   readonly #wakeups: Array<() => void> = [];
   readonly #scheduler: Scheduler | undefined;
   readonly #retention: Retention;
@@ -101,9 +103,12 @@ export class Supervisor {
       if (journal.fatal !== undefined) throw asSweepError(journal.fatal, this.#store.dir);
     }
     const initial = journal.state;
-    this.#queue.push(...workToDo(this.#planned, initial));
-    const done = this.#planned.length - this.#queue.length;
-    if (this.#queue.length === 0 && this.#planned.length >= this.#target && initial.completed) return this.#outcome(initial);
+    const todo = workToDo(this.#planned, initial);
+    const done = this.#planned.length - todo.length;
+    if (todo.length === 0 && this.#planned.length >= this.#target && initial.completed) return this.#outcome(initial);
+    this.#work = opts.claim
+      ? new ClaimedWorkSource(opts.claim, (claimed) => this.#recorder.remember(claimed.history))
+      : new LocalWork(todo, () => this.#propose());
 
     const resources = this.#spec.resources;
     const gpuSetting = opts.gpus ?? (resources.gpus as 0 | 'auto' | number[] | undefined);
@@ -151,7 +156,7 @@ export class Supervisor {
   async #slotLoop(pool: TrialPool, slot: Slot): Promise<void> {
     for (;;) {
       if (this.#stopAll.signal.aborted) return;
-      const work = this.#opts.claim ? await this.#claim(slot) : this.#queue.shift() ?? this.#propose();
+      const work = await this.#work.next(slot);
       if (work) {
         this.#running++;
         try {
@@ -162,9 +167,9 @@ export class Supervisor {
         }
         continue;
       }
-      // Nothing queued: a running trial may still fail and be retried, so wait for that (a
+      // Nothing due: a running trial may still fail and be retried, so wait for that (a
       // shared sweep's claim already waited for due work until none was open).
-      if (this.#running === 0 || this.#opts.claim) return;
+      if (this.#running === 0 || !this.#work.waitsForRunning) return;
       await new Promise<void>((resolve) => this.#wakeups.push(resolve));
     }
   }
@@ -182,13 +187,6 @@ export class Supervisor {
     this.#planned.push(trial);
     void this.#recorder.append({ type: 'trial_proposed', trial_id: trial.id, index, params, sampler: this.#sampler.name });
     return { trial, attempt: 1 };
-  }
-
-  /** A shared sweep's next trial: what other workers recorded about it is known before it starts. */
-  async #claim(slot: Slot): Promise<(TrialWork & Partial<ClaimedWork>) | undefined> {
-    const claimed = await this.#opts.claim!(slot);
-    if (claimed) this.#recorder.remember(claimed.history);
-    return claimed;
   }
 
   #wake(): void {
@@ -351,9 +349,8 @@ export class Supervisor {
       will_retry: retry,
       ...(error.outOfMemory ? { out_of_memory: true } : {}),
     });
-    // A shared sweep's retry is due in the store (trial_failed made it pending): any worker claims it.
-    if (retry && !this.#stopAll.signal.aborted && !this.#opts.claim) {
-      this.#queue.push({ trial, attempt: attemptOf(journal.trialState(trial.id)) });
+    if (retry && !this.#stopAll.signal.aborted) {
+      this.#work.retry({ trial, attempt: attemptOf(journal.trialState(trial.id)) });
       this.#wake();
     }
   }
