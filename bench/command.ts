@@ -1,16 +1,19 @@
 // The command trainer's per-trial overhead. Runnable alone: `npm run build && node dist/bench/command.js`,
-// or `node dist/bench/command.js 10000` for one sweep of that many command trials alone, with the
-// ms a trial of each thousand (from the journal's end times): a cost that grows with the sweep shows there.
+// or `node dist/bench/command.js 10000 [rounds]` for both arms side by side at that many trials: one
+// finesweep sweep of command trials and one Optuna 3.1 study (bench/command_optuna.py: the same program
+// per trial from a JournalFileStorage study, n_jobs=2), alternating which goes first each round so that
+// the machine's load hits both alike; with the ms a trial of each thousand (from the trials' end
+// times): a cost that grows with the sweep shows there.
 // The same 100-trial grid (10 learning rates x 10 batch sizes, 1 epoch, 2 slots) through runSweep
 // twice, in one run: as command trials of a program that reports one epoch and exits (/bin/sh,
 // so that the figure is finesweep's cost and one process start, not an interpreter's start-up), and
 // as in-process synthetic 'noop' trials. Beside them, the bare cost of starting that program 100
 // times (spawnSync, one at a time), to separate the process start from finesweep's own share.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runSweep } from '../src/sweep/session.js';
 import { syntheticTrainerUrl } from './trainers/index.js';
 
@@ -105,13 +108,49 @@ export async function benchCommandScale(n: number): Promise<ScaleBench> {
   }
 }
 
+/** The Python arm (run from dist/bench/ or bench/: the script stays in the source tree). */
+const OPTUNA_ARM = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../bench/command_optuna.py' : './command_optuna.py', import.meta.url));
+
+/** The same program, `n` trials, as an Optuna 3.1 study with JournalFileStorage and n_jobs=2. */
+export function benchOptunaCommand(n: number): ScaleBench {
+  const dir = mkdtempSync(join(tmpdir(), 'finesweep-bench-optuna-'));
+  try {
+    const out = execFileSync('/usr/bin/python3', [OPTUNA_ARM, String(n), dir, JSON.stringify(PROGRAM)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const r = JSON.parse(out.trim().split('\n').pop()!) as { ms_per_trial: number; per_thousand: number[] };
+    return { trials: n, msPerTrial: r.ms_per_trial, perThousand: r.per_thousand };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const ARMS: Readonly<Record<string, (n: number) => Promise<ScaleBench> | ScaleBench>> = {
+  finesweep: benchCommandScale,
+  optuna: benchOptunaCommand,
+};
+
+function formatArm(name: string, runs: ScaleBench[]): string {
+  const ms = runs.reduce((a, r) => a + r.msPerTrial, 0) / runs.length;
+  const each = runs.map((r) => `${r.msPerTrial.toFixed(1)} ms/trial (by thousand: ${r.perThousand.map((x) => x.toFixed(1)).join(', ')}; last/first ${(r.perThousand[r.perThousand.length - 1]! / r.perThousand[0]!).toFixed(2)})`);
+  return `${name.padEnd(9)} ${ms.toFixed(1)} ms/trial: ${each.join('; ')}`;
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const n = process.argv[2] === undefined ? undefined : Number(process.argv[2]);
+  const rounds = process.argv[3] === undefined ? 1 : Number(process.argv[3]);
   if (n === undefined) console.log(formatCommand(await benchCommand()));
   else {
     if (!Number.isInteger(n) || n < 10 || n % 10 !== 0) throw new Error(`trials: expected a multiple of 10, got ${process.argv[2]}`);
-    const r = await benchCommandScale(n);
-    const k = r.perThousand;
-    console.log(`${r.trials} command trials (2 slots): ${r.msPerTrial.toFixed(1)} ms/trial; ms a trial by thousand: ${k.map((x) => x.toFixed(1)).join(', ')}; last thousand / first: ${(k[k.length - 1]! / k[0]!).toFixed(2)}`);
+    if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`rounds: expected a positive integer, got ${process.argv[3]}`);
+    const names = Object.keys(ARMS);
+    const runs: Record<string, ScaleBench[]> = Object.fromEntries(names.map((k) => [k, []]));
+    const load0 = loadavg()[0]!;
+    for (let r = 0; r < rounds; r++) {
+      // Alternate the order (A B, B A, ...) so that neither arm always meets the same part of a load that drifts.
+      for (const name of r % 2 === 0 ? names : [...names].reverse()) runs[name]!.push(await ARMS[name]!(n));
+    }
+    const mean = (k: string): number => runs[k]!.reduce((a, r) => a + r.msPerTrial, 0) / runs[k]!.length;
+    console.log(`${n} trials of one program (2 at a time), ${rounds} round(s), load average ${load0.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)}`);
+    for (const name of names) console.log(formatArm(name, runs[name]!));
+    console.log(`finesweep / optuna: ${(mean('finesweep') / mean('optuna')).toFixed(2)}`);
   }
 }
