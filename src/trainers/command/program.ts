@@ -2,7 +2,8 @@
 // it started (data-loader workers, torchrun's ranks, a shell's children), not just its first process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, writeFileSync, type WriteStream } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { launch, launchable } from './launcher.js';
 import type { EndedBy } from './port.js';
 
 export interface ProgramExit {
@@ -37,67 +38,116 @@ export interface StopOptions {
  */
 export const listeningMarker = (stopFile: string): string => `${stopFile}.listening`;
 
-/** Splits a stream into lines, each handed on as it completes; the rest at the end. */
-function followLines(stream: Readable, onLine: (line: string) => void): () => void {
+/** Splits a byte stream into lines, each handed on as it completes; `end` hands on the rest. */
+function lineSplitter(onLine: (line: string) => void): { push: (chunk: Buffer) => void; end: () => void } {
   let tail = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    const lines = (tail + chunk).split('\n');
-    tail = lines.pop()!;
-    for (const line of lines) onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
-  });
-  return () => {
-    if (tail !== '') onLine(tail);
-    tail = '';
+  const decoder = new StringDecoder('utf8');
+  return {
+    push: (chunk) => {
+      const lines = (tail + decoder.write(chunk)).split('\n');
+      tail = lines.pop()!;
+      for (const line of lines) onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+    },
+    end: () => {
+      tail += decoder.end();
+      if (tail !== '') onLine(tail);
+      tail = '';
+    },
   };
 }
 
 export class Program {
-  readonly #child: ChildProcess;
   readonly #log: WriteStream;
+  #pid: number | undefined;
+  /** Signals sent before the launcher told the pid: delivered as soon as it does. */
+  readonly #early: NodeJS.Signals[] = [];
   /** Resolves when the first process has exited and its output is read (rejects if it never started). */
   readonly exited: Promise<ProgramExit>;
 
   constructor(argv: readonly string[], opts: ProgramOptions) {
     this.#log = createWriteStream(opts.logFile, { flags: 'a' });
+    const out = opts.onStdoutLine !== undefined ? lineSplitter(opts.onStdoutLine) : undefined;
+    const err = lineSplitter(opts.onStderrLine);
+    const onStdout = (chunk: Buffer): void => {
+      this.#log.write(chunk);
+      out?.push(chunk);
+    };
+    const onStderr = (chunk: Buffer): void => {
+      this.#log.write(chunk);
+      err.push(chunk);
+    };
+    const ended = (exit: ProgramExit): Promise<ProgramExit> => {
+      out?.end();
+      err.end();
+      return new Promise((resolve) => this.#log.end(() => resolve(exit)));
+    };
+    const req = { argv, cwd: opts.cwd, env: opts.env, onStdout, onStderr };
+    if (launchable(req)) {
+      let launched;
+      try {
+        launched = launch(req);
+      } catch (e) {
+        this.#log.end();
+        this.exited = Promise.reject(e as Error);
+        return;
+      }
+      void launched.pid.then((pid) => {
+        this.#pid = pid;
+        for (const sig of this.#early.splice(0)) this.signal(sig);
+      }, () => undefined);
+      // The launcher has already killed what was left of the program's group.
+      this.exited = launched.exited.then(ended, (e: unknown) => {
+        this.#log.end();
+        throw e;
+      });
+      return;
+    }
+    this.exited = this.#spawn(argv, opts, onStdout, onStderr, ended);
+  }
+
+  /** Without a launcher: spawn() from this process. */
+  #spawn(argv: readonly string[], opts: ProgramOptions, onStdout: (c: Buffer) => void, onStderr: (c: Buffer) => void, ended: (exit: ProgramExit) => Promise<ProgramExit>): Promise<ProgramExit> {
     // detached: the child calls setsid(), so its pid is also its process group's id.
-    this.#child = spawn(argv[0]!, argv.slice(1), { cwd: opts.cwd, env: opts.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.#child.stdout!.on('data', (chunk: Buffer | string) => this.#log.write(chunk));
-    this.#child.stderr!.on('data', (chunk: Buffer | string) => this.#log.write(chunk));
-    const endOut = opts.onStdoutLine !== undefined ? followLines(this.#child.stdout!, opts.onStdoutLine) : () => undefined;
-    const endErr = followLines(this.#child.stderr!, opts.onStderrLine);
-    this.exited = new Promise<ProgramExit>((resolve, reject) => {
-      this.#child.once('error', (err) => {
+    const child: ChildProcess = spawn(argv[0]!, argv.slice(1), { cwd: opts.cwd, env: opts.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.#pid = child.pid;
+    child.stdout!.on('data', onStdout);
+    child.stderr!.on('data', onStderr);
+    return new Promise<ProgramExit>((resolve, reject) => {
+      child.once('error', (err) => {
         this.#log.end();
         reject(err);
       });
-      this.#child.once('exit', (code, signal) => {
+      child.once('exit', (code, signal) => {
         // Whatever the first process left behind in its group goes with it: a trial is over when its
         // program is, and a straggler would hold the GPU the next trial of the slot is given.
         this.signal('SIGKILL');
-        const done = (): void => {
-          endOut();
-          endErr();
-          this.#log.end(() => resolve({ code, signal }));
-        };
         // 'close' follows once the pipes are drained (every holder of them is dead by now).
-        this.#child.once('close', done);
+        child.once('close', () => void ended({ code, signal }).then(resolve));
       });
     });
   }
 
   get pid(): number | undefined {
-    return this.#child.pid;
+    return this.#pid;
   }
 
   /** Sends `sig` to the whole process group; a group already gone is not an error. */
   signal(sig: NodeJS.Signals): void {
-    const pid = this.#child.pid;
-    if (pid === undefined) return;
+    const pid = this.#pid;
+    if (pid === undefined) {
+      this.#early.push(sig);
+      return;
+    }
     try {
       process.kill(-pid, sig);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+      // Forked by the launcher but not yet its own group (setsid not yet run): the process itself.
+      try {
+        process.kill(pid, sig);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+      }
     }
   }
 
