@@ -77,7 +77,7 @@ export interface ScaleBench {
 }
 
 /** One sweep of `n` command trials (n/10 learning rates x 10 batch sizes, 2 slots). */
-export async function benchCommandScale(n: number): Promise<ScaleBench> {
+export async function benchCommandScale(n: number, run: typeof runSweep = runSweep): Promise<ScaleBench> {
   const dir = mkdtempSync(join(tmpdir(), 'finesweep-bench-command-'));
   try {
     const path = join(dir, 'scale.json');
@@ -91,7 +91,7 @@ export async function benchCommandScale(n: number): Promise<ScaleBench> {
       }),
     );
     const start = performance.now();
-    const out = await runSweep(path, { resultsDir: join(dir, 'results') });
+    const out = await run(path, { resultsDir: join(dir, 'results') });
     const ms = performance.now() - start;
     const ends = [...out.state.trials.values()].filter((t) => t.status === 'completed').map((t) => Date.parse(t.endedAt!)).sort((a, b) => a - b);
     if (ends.length !== n) throw new Error(`scale: ${ends.length} of ${n} trials completed`);
@@ -123,10 +123,16 @@ export function benchOptunaCommand(n: number): ScaleBench {
   }
 }
 
-const ARMS: Readonly<Record<string, (n: number) => Promise<ScaleBench> | ScaleBench>> = {
-  finesweep: benchCommandScale,
+const ARMS: Record<string, (n: number) => Promise<ScaleBench> | ScaleBench> = {
+  finesweep: (n) => benchCommandScale(n),
   optuna: benchOptunaCommand,
 };
+// A before/after of a change in one run: BENCH_BASELINE=<another build's dist/> adds its runSweep as a third arm.
+const baseline = process.env.BENCH_BASELINE;
+if (baseline !== undefined) {
+  const mod = (await import(pathToFileURL(join(baseline, 'src/sweep/session.js')).href)) as { runSweep: typeof runSweep };
+  ARMS.baseline = (n) => benchCommandScale(n, mod.runSweep);
+}
 
 function formatArm(name: string, runs: ScaleBench[]): string {
   const ms = runs.reduce((a, r) => a + r.msPerTrial, 0) / runs.length;

@@ -1,8 +1,10 @@
 // Follows the metrics file as the program appends to it: each complete line is handed on as soon as
 // it is read; a last line without its newline waits for the rest (a write may be split anywhere).
 // Woken by fs.watch, with a slow poll as a safety net (fs.watch may miss events on some filesystems).
-import { watch, type FSWatcher } from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+// The reads are synchronous: a read of a few appended lines of a local file takes microseconds,
+// whereas each round trip through libuv's thread pool costs milliseconds of scheduling on a busy
+// machine, several of them a trial.
+import { closeSync, fstatSync, openSync, readSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 
 const POLL_MS = 250;
@@ -12,11 +14,10 @@ export class MetricsFollower {
   readonly #path: string;
   readonly #onLine: (line: string) => void;
   readonly #onError: (err: Error) => void;
-  #fd: FileHandle | undefined;
+  #fd: number | undefined;
   #offset = 0;
   #partial = '';
   readonly #decoder = new StringDecoder('utf8');
-  #reading: Promise<void> = Promise.resolve();
   #watcher: FSWatcher | undefined;
   #timer: NodeJS.Timeout | undefined;
   #failed = false;
@@ -29,7 +30,7 @@ export class MetricsFollower {
   }
 
   async start(): Promise<void> {
-    this.#fd = await open(this.#path, 'r');
+    this.#fd = openSync(this.#path, 'r');
     try {
       this.#watcher = watch(this.#path, () => this.poke());
       this.#watcher.on('error', () => undefined); // the poll still runs
@@ -41,15 +42,25 @@ export class MetricsFollower {
 
   /** Reads whatever has been appended since the last read. */
   poke(): Promise<void> {
-    this.#reading = this.#reading.then(() => this.#read()).catch((err: unknown) => this.#fail(err as Error));
-    return this.#reading;
+    try {
+      this.#read();
+    } catch (err) {
+      this.#fail(err as Error);
+    }
+    return Promise.resolve();
   }
 
   /** Stops following after a last read; returns a final line left without its newline ('' if none). */
   async finish(): Promise<string> {
     await this.poke();
     if (!this.#failed && this.#fd !== undefined) {
-      const [now, mine] = await Promise.all([stat(this.#path).catch(() => undefined), this.#fd.stat()]);
+      const mine = fstatSync(this.#fd);
+      let now: ReturnType<typeof statSync> | undefined;
+      try {
+        now = statSync(this.#path);
+      } catch {
+        now = undefined;
+      }
       if (now === undefined || now.ino !== mine.ino) {
         this.#fail(new Error(`${this.#path} was removed or replaced: append to the metrics file, do not rewrite it`));
       }
@@ -65,10 +76,9 @@ export class MetricsFollower {
     this.#timer = undefined;
     this.#watcher?.close();
     this.#watcher = undefined;
-    await this.#reading.catch(() => undefined);
     const fd = this.#fd;
     this.#fd = undefined;
-    await fd?.close();
+    if (fd !== undefined) closeSync(fd);
   }
 
   #fail(err: Error): void {
@@ -77,16 +87,16 @@ export class MetricsFollower {
     this.#onError(err);
   }
 
-  async #read(): Promise<void> {
+  #read(): void {
     const fd = this.#fd;
     if (fd === undefined || this.#failed) return;
-    const { size } = await fd.stat();
+    const { size } = fstatSync(fd);
     if (size < this.#offset) {
       throw new Error(`${this.#path} shrank from ${this.#offset} to ${size} bytes: append to the metrics file, do not rewrite it`);
     }
     const buf = Buffer.allocUnsafe(CHUNK);
     while (this.#offset < size && !this.#failed) {
-      const { bytesRead } = await fd.read(buf, 0, Math.min(CHUNK, size - this.#offset), this.#offset);
+      const bytesRead = readSync(fd, buf, 0, Math.min(CHUNK, size - this.#offset), this.#offset);
       if (bytesRead === 0) break;
       this.#offset += bytesRead;
       const text = this.#partial + this.#decoder.write(buf.subarray(0, bytesRead));

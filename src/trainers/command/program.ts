@@ -1,7 +1,7 @@
 // The user's program as a child process in its own process group, so that a stop reaches everything
 // it started (data-loader workers, torchrun's ranks, a shell's children), not just its first process.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, writeFileSync, type WriteStream } from 'node:fs';
+import { closeSync, existsSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { launch, launchable } from './launcher.js';
 import type { EndedBy } from './port.js';
@@ -56,8 +56,28 @@ function lineSplitter(onLine: (line: string) => void): { push: (chunk: Buffer) =
   };
 }
 
+/**
+ * output.log, appended synchronously: a chunk of output goes to the page cache in microseconds,
+ * where a write stream's open, writes and close each wait for the thread pool (milliseconds a trial
+ * on a busy machine).
+ */
+class Log {
+  #fd: number | undefined;
+  constructor(path: string) {
+    this.#fd = openSync(path, 'a');
+  }
+  write(chunk: Buffer): void {
+    if (this.#fd === undefined) return;
+    for (let done = 0; done < chunk.length; ) done += writeSync(this.#fd, chunk, done);
+  }
+  end(): void {
+    if (this.#fd !== undefined) closeSync(this.#fd);
+    this.#fd = undefined;
+  }
+}
+
 export class Program {
-  readonly #log: WriteStream;
+  readonly #log: Log;
   #pid: number | undefined;
   /** Signals sent before the launcher told the pid: delivered as soon as it does. */
   readonly #early: NodeJS.Signals[] = [];
@@ -65,7 +85,7 @@ export class Program {
   readonly exited: Promise<ProgramExit>;
 
   constructor(argv: readonly string[], opts: ProgramOptions) {
-    this.#log = createWriteStream(opts.logFile, { flags: 'a' });
+    this.#log = new Log(opts.logFile);
     const out = opts.onStdoutLine !== undefined ? lineSplitter(opts.onStdoutLine) : undefined;
     const err = lineSplitter(opts.onStderrLine);
     const onStdout = (chunk: Buffer): void => {
@@ -79,7 +99,8 @@ export class Program {
     const ended = (exit: ProgramExit): Promise<ProgramExit> => {
       out?.end();
       err.end();
-      return new Promise((resolve) => this.#log.end(() => resolve(exit)));
+      this.#log.end();
+      return Promise.resolve(exit);
     };
     const req = { argv, cwd: opts.cwd, env: opts.env, onStdout, onStderr };
     if (launchable(req)) {

@@ -1,7 +1,7 @@
 // Supervises one attempt of a command trial: starts the program, turns its reports (from the metrics
 // file, stdout or stderr, in the format task.metrics names) into evaluation events as they arrive,
 // and ends it the way the protocol says (README "The command trainer").
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError } from '../../errors.js';
 import type { CommandConfig } from './config.js';
@@ -102,10 +102,12 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
 
   // Each attempt reports into a fresh file: a retry or a resume must not re-read the last attempt's lines.
   // The trial directory is made by the first write there (the store does not make it in advance).
-  await mkdir(dirname(config.metricsFile), { recursive: true });
-  await writeFile(config.metricsFile, '');
+  // Synchronous: these take microseconds, each trip through the thread pool milliseconds on a busy machine.
+  mkdirSync(dirname(config.metricsFile), { recursive: true });
+  writeFileSync(config.metricsFile, '');
   // A stop file left by the last attempt would stop this one at once.
-  await Promise.all([rm(config.stopFile, { force: true }), rm(listeningMarker(config.stopFile), { force: true })]);
+  rmSync(config.stopFile, { force: true });
+  rmSync(listeningMarker(config.stopFile), { force: true });
   const follower = new MetricsFollower(config.metricsFile, (line) => onReport('file', line), (err) => end({ kind: 'failure', message: err.message }));
   await follower.start();
 
