@@ -265,7 +265,7 @@ describe.each(implementations)('the $name store', (impl) => {
     const other = await open(dir, { create: true });
     // An expiry far above the heartbeat: on a loaded machine the event loop can stall for longer
     // than a short expiry, and the holder would then lose its lease for real.
-    const held = await store.lock({ heartbeatMs: 20, expiryMs: 5_000 });
+    const held = await store.lock({ heartbeatMs: 20, expiryMs: 1_000 });
     expect(held.lost.aborted).toBe(false);
     // While it beats, a second holder is refused however long it tries; a released lease is free.
     await expect(other.lock()).rejects.toThrow(/is locked by pid/);
