@@ -19,9 +19,9 @@ module.exports = {
     },
     {
       name: 'only-tfjs-and-cli-use-the-engine',
-      comment: 'src/engine/ is the TensorFlow.js library: only the tfjs trainer and the train/pretrain commands use it.',
+      comment: 'src/engine/ is the TensorFlow.js library: only the tfjs trainer, the train/pretrain commands and the library\'s fineTune (src/study/fine-tune.ts) use it.',
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/(engine|trainers/tfjs|cli|data)/' },
+      from: { path: '^src/', pathNot: '^src/(engine|trainers/tfjs|cli|data)/|^src/study/fine-tune\\.ts$' },
       to: { path: '^src/engine/' },
     },
     {
@@ -68,10 +68,24 @@ module.exports = {
     },
     {
       name: 'the-store-records-only',
-      comment: 'The store records events and files: it knows the domain, not who produced them.',
+      comment: 'The store records events and files: it knows the domain (src/trial/), not who produced or reads them.',
       severity: 'error',
       from: { path: '^src/store/' },
-      to: { path: '^src/(sweep|pool|trainers|engine|report|cli|search|schedule|spec)/' },
+      to: { path: '^src/', pathNot: '^src/(store|trial)/|^src/(errors|atomic-write)\\.ts$' },
+    },
+    {
+      name: 'the-worker-store-is-a-fenced-store',
+      comment: 'src/worker/ (a worker\'s leased view of a shared sweep, its claims) builds on the store port and the domain only: the run loop uses it, never the reverse.',
+      severity: 'error',
+      from: { path: '^src/worker/' },
+      to: { path: '^src/', pathNot: '^src/(worker|store|trial)/|^src/errors\\.ts$' },
+    },
+    {
+      name: 'retention-judges-recorded-trials',
+      comment: 'src/retention/ decides from the recorded state (store/) and the domain (trial/) what trial files to remove: no run loop, trainer, engine or reporter.',
+      severity: 'error',
+      from: { path: '^src/retention/' },
+      to: { path: '^src/', pathNot: '^src/(retention|store|trial)/|^src/errors\\.ts$' },
     },
     {
       name: 'the-reporter-reads-the-store',

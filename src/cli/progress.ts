@@ -142,7 +142,9 @@ export class ProgressDisplay {
         return this.#ended(e.trial_id, `stopped at epoch ${e.epoch} (${e.reason}); resume continues it`, false);
       case 'data_report': {
         const r = e.report;
-        const warn = r.warnings.length ? `; ${r.warnings.join('; ')}` : '';
+        // Truncation is said once per sweep with its share (below), not in every trial's data line.
+        const own = r.warnings.filter((w) => !TRUNCATION.test(w));
+        const warn = own.length ? `; ${own.join('; ')}` : '';
         if (!this.#live) this.#print(`${e.trial_id} data: ${r.train.count} train, ${r.validation.count} validation, backend ${e.backend}${warn}`);
         const cut = truncationWarning(r.train.count, r.train.truncated, r.validation.count, r.validation.truncated);
         if (cut && !this.#truncationSaid) {
@@ -264,6 +266,9 @@ export function truncateMiddle(text: string, width: number): string {
 }
 
 /** The warning a sweep prints once when its data is cut to the context, with the share cut. */
+/** A data report's own truncation warning (engine/data/report.ts), which truncationWarning replaces. */
+const TRUNCATION = / text\(s\) longer than the context were truncated$/;
+
 export function truncationWarning(trainCount: number, trainCut: number, valCount: number, valCut: number): string | undefined {
   if (trainCut + valCut === 0) return undefined;
   const share = (n: number, of: number): string => `${n} of ${of} (${((100 * n) / Math.max(1, of)).toFixed(1)} %)`;

@@ -61,6 +61,11 @@ async function writeAtomic(path: string, text: string): Promise<void> {
   }
 }
 
+/** A study recorded by the library (src/study/options.ts studySpec marks its spec `library`). */
+function isLibraryStudy(spec: unknown): boolean {
+  return isObj(spec) && isObj(spec.library);
+}
+
 export async function suggestCommand(dir: string, flags: { out?: string }): Promise<string> {
   const format = formatOfOut(flags.out);
   const sweep = await readSweep(dir);
@@ -68,6 +73,13 @@ export async function suggestCommand(dir: string, flags: { out?: string }): Prom
   const specDir = started?.type === 'sweep_started' && started.spec_dir ? started.spec_dir : resolve(dir);
   const lb = buildLeaderboard({ spec: sweep.spec, state: sweep.state, dir });
   const suggestion = suggestNext(sweep.spec, lb);
+  const lines = suggestion.changes.map((c) => `  ${c.parameter}: ${c.from} → ${c.to} (${c.why})`);
+  if (isLibraryStudy(sweep.spec)) {
+    // A study of the library (createStudy) names its parameters in code: there is no spec for
+    // `finesweep run` to write, only the ranges to search next.
+    if (flags.out) throw new InputError(`--out: ${dir} is a library study (createStudy): there is no spec to write; suggest prints the ranges to search next`);
+    return `the next study's ranges (${suggestion.changes.length} change${suggestion.changes.length === 1 ? '' : 's'}):\n${lines.join('\n')}${lines.length ? '\n' : ''}`;
+  }
   const target = flags.out ? dirname(resolve(flags.out)) : process.cwd();
   rebase(suggestion.spec, specDir, target);
   const text = format === 'json' ? `${JSON.stringify(suggestion.spec, null, 2)}\n` : toYaml(suggestion);
@@ -75,7 +87,6 @@ export async function suggestCommand(dir: string, flags: { out?: string }): Prom
   validateSpec(structuredClone(suggestion.spec), flags.out ?? 'the suggested spec');
   if (!flags.out) return text;
   await writeAtomic(resolve(flags.out), text);
-  const lines = suggestion.changes.map((c) => `  ${c.parameter}: ${c.from} → ${c.to} (${c.why})`);
   return `wrote ${flags.out}: ${suggestion.changes.length} change${suggestion.changes.length === 1 ? '' : 's'}\n${lines.join('\n')}${lines.length ? '\n' : ''}`;
 }
 

@@ -3,13 +3,15 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, InterruptedError } from '../errors.js';
-import { BACKEND_CHOICES, type BackendChoice, type TrialConfig } from '../engine/types.js';
+import { BACKEND_CHOICES, type TrialConfig } from '../engine/types.js';
+import { trialConfigOf } from '../study/fine-tune.js';
 import type { EpochMetrics, TrialEvent } from '../trial/types.js';
 
 
 /**
  * Reads a TrialConfig JSON. Paths (model, data files, dir) are relative to the JSON file; omitted
- * fields take the spec's defaults, and `dir` defaults to `<config>.run/` beside the file.
+ * fields take the spec's defaults (trialConfigOf, which the library's fineTune shares), and `dir`
+ * defaults to `<config>.run/` beside the file.
  */
 export function readTrialConfig(path: string, backend?: string): TrialConfig {
   let raw: unknown;
@@ -19,50 +21,11 @@ export function readTrialConfig(path: string, backend?: string): TrialConfig {
     const e = err as NodeJS.ErrnoException;
     throw new InputError(`${path}: ${e.code ? `cannot read (${e.code})` : `not valid JSON (${e.message})`}`);
   }
-  if (raw === null || typeof raw !== 'object') throw new InputError(`${path}: expected a JSON object (a trial config)`);
-  type TaskIn = Partial<Omit<TrialConfig['task'], 'data'>> & { data?: Partial<TrialConfig['task']['data']> };
-  const c = raw as Partial<Omit<TrialConfig, 'task'>> & { task?: TaskIn };
   const base = dirname(resolve(path));
-  const at = (p: string | undefined, field: string): string => {
-    if (typeof p !== 'string' || p === '') throw new InputError(`${path}: ${field}: expected a path`);
-    return resolve(base, p);
-  };
-  const task: TaskIn = c.task ?? {};
-  const data: Partial<TrialConfig['task']['data']> = task.data ?? {};
-  if (task.type !== 'classification' && task.type !== 'causal-lm') {
-    throw new InputError(`${path}: task.type: expected "classification" or "causal-lm", got ${JSON.stringify(task.type)}`);
-  }
-  const method = task.method ?? 'full';
-  if (!['full', 'head', 'top_k', 'lora'].includes(method)) throw new InputError(`${path}: task.method: expected "full", "head", "top_k" or "lora", got ${JSON.stringify(method)}`);
-  const chosen = (backend ?? c.backend ?? 'auto') as BackendChoice;
-  if (!BACKEND_CHOICES.includes(chosen)) throw new InputError(`--backend: expected one of ${BACKEND_CHOICES.join(', ')}, got "${chosen}"`);
-  if (!c.params || typeof c.params !== 'object') throw new InputError(`${path}: params: expected an object with learning_rate, batch_size, epochs`);
-  const split = data.split ?? 0.2;
-  if (!(split > 0 && split < 1)) throw new InputError(`${path}: task.data.split: expected a number between 0 and 1, got ${split}`);
-  return {
-    trialId: c.trialId ?? 'train',
-    seed: c.seed ?? 0,
-    task: {
-      type: task.type,
-      model: at(task.model, 'task.model'),
-      data: {
-        train: at(data.train, 'task.data.train'),
-        validation: data.validation === undefined ? undefined : at(data.validation, 'task.data.validation'),
-        split,
-        textField: data.textField ?? 'text',
-        labelField: data.labelField ?? 'label',
-        maxExamples: data.maxExamples,
-        maxLength: data.maxLength,
-        ...(data.shots !== undefined ? { shots: data.shots } : {}),
-      },
-      method,
-      topK: task.topK ?? 1,
-      forgetting: task.forgetting ?? true,
-    },
-    params: c.params,
-    backend: chosen,
-    dir: c.dir === undefined ? `${resolve(path)}.run` : at(c.dir, 'dir'),
-  };
+  const dirField = raw !== null && typeof raw === 'object' ? (raw as { dir?: unknown }).dir : undefined;
+  if (dirField !== undefined && (typeof dirField !== 'string' || dirField === '')) throw new InputError(`${path}: dir: expected a path`);
+  const dir = dirField === undefined ? `${resolve(path)}.run` : resolve(base, dirField);
+  return trialConfigOf(raw, { base, where: path, backend, dir });
 }
 
 function fmt(x: number | undefined, digits = 4): string {

@@ -1,18 +1,22 @@
 // What the dashboard's two live views of a sweep share (a journal file's tail.ts, a database's
-// store-tail.ts): the sweep's state folded from what was read so far, listeners told after each
+// store-tail.ts): the store's incremental feed (store/feed.ts) of what was read so far, whose fold
+// is the sweep's state, listeners told after each
 // read that brought events, and reads that coalesce — a poll during a read makes that read go
 // round once more instead of running a second read beside it. Each view says only how to read
 // what is new (readNew).
+import { EventFeed } from '../store/feed.js';
 import type { SweepState } from '../store/state.js';
 
 export abstract class FoldedFeed {
-  state: SweepState = FoldedFeed.empty();
+  /** What was read so far (replaced when the sweep is read again from its start). */
+  protected feed = new EventFeed();
   private reading: Promise<boolean> | undefined;
   private again = false;
   private readonly listeners = new Set<(state: SweepState) => void>();
 
-  protected static empty(): SweepState {
-    return { completed: false, trials: new Map(), lastSeq: 0 };
+  /** The sweep's state as the events read so far fold. */
+  get state(): SweepState {
+    return this.feed.state;
   }
 
   /** Fold what is new into `state`; true if any event was folded. */

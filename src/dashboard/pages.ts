@@ -12,7 +12,7 @@ import type { Leaderboard, LeaderboardRow } from '../report/view/leaderboard.js'
 import type { TrialState } from '../store/state.js';
 
 /** Rows per leaderboard page: a 10,000-trial sweep stays one fast page at a time. */
-export const PAGE_SIZE = 50;
+const PAGE_SIZE = 50;
 /** Trials a compare view takes. */
 export const COMPARE_MIN = 2;
 export const COMPARE_MAX = 4;
@@ -186,6 +186,7 @@ export async function trialFragment(lb: Leaderboard, row: LeaderboardRow, trial:
     ...(trial?.backend ? [['backend', trial.backend]] : []),
     ...(trial?.attempts ? [['attempts', String(trial.attempts)]] : []),
     ...(row.reason ? [['reason', row.reason]] : []),
+    ...(row.recommendation ? [['recommendation', row.recommendation.text]] : []),
   ];
   const flags = row.flags.map((f) => `<li><span class="flag ${e(f.name)}">${e(FLAG_LABEL[f.name] ?? f.name)}</span> ${e(f.detail)} — ${e(f.advice)}</li>`).join('');
   const curve = row.curve.length ? figure(curveSvg(row, lb), 'curve') : '<p class="sub">No epoch finished yet.</p>';

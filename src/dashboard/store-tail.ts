@@ -1,10 +1,9 @@
 // A live, read-only view of one sweep recorded in a Store (a database shared by many workers),
 // through the port alone: its events are read once, then only those after the last sequence
-// number seen, each folded with the store's own fold (applyEvent). New events are awaited with the
+// number seen, added to the store's incremental feed (store/feed.ts). New events are awaited with the
 // port's waitForEvents (the PostgreSQL log polls its sweep's sequence, one indexed row, every
 // 100 ms). A failing read is kept as the sweep's error and retried; the next good read clears it.
 import type { EventLog } from '../store/store.js';
-import { applyEvent } from '../store/fold.js';
 import { sleep } from '../store/sleep.js';
 import { FoldedFeed } from './folded-feed.js';
 import type { SweepFeed } from './sweeps.js';
@@ -25,7 +24,7 @@ export class StoreTail extends FoldedFeed implements SweepFeed {
   protected async readNew(): Promise<boolean> {
     const events = await this.log.events(this.state.lastSeq + 1);
     this.eventsRead += events.length;
-    for (const event of events) applyEvent(this.state, event);
+    this.feed.addAll(events);
     return events.length > 0;
   }
 

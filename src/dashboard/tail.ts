@@ -6,7 +6,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoOf } from '../store/fs-errors.js';
-import { applyEvent } from '../store/fold.js';
+import { EventFeed } from '../store/feed.js';
 import { parseJournal } from '../store/journal.js';
 import { JOURNAL_FILE } from '../store/layout.js';
 import { FoldedFeed } from './folded-feed.js';
@@ -65,7 +65,7 @@ export class JournalTail extends FoldedFeed {
     try {
       const { size } = await handle.stat();
       if (size < this.offset) {
-        this.state = FoldedFeed.empty();
+        this.feed = new EventFeed();
         this.offset = 0;
         this.error = undefined;
       }
@@ -86,7 +86,7 @@ export class JournalTail extends FoldedFeed {
         return false;
       }
       this.offset += parsed.validBytes;
-      for (const event of parsed.events) applyEvent(this.state, event);
+      this.feed.addAll(parsed.events);
       return parsed.events.length > 0;
     } finally {
       await handle.close();

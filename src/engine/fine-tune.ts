@@ -1,5 +1,6 @@
-// The fine-tune of a loaded base model: data, task (head or LM), training loop with per-epoch
-// validation, checkpoints and resume, divergence and abort handling, forgetting probe.
+// The fine-tune of a loaded base model: data, task (head or LM), training loop with validation at
+// each epoch's end and every eval_every_steps steps (step-plan.ts), a checkpoint at each
+// evaluation and resume from it, divergence and abort handling, forgetting probe.
 import { createHash } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs';
 import { AdamW } from './optimizer.js';
@@ -13,6 +14,7 @@ import { ForgettingProbe } from './forgetting.js';
 import { accuracy, macroF1, newAccumulator, perplexity, stepStride, type EpochAccumulator } from './metrics.js';
 import { trainableVariables } from './freeze.js';
 import { learningRate } from './lr-schedule.js';
+import { evaluatesAt, stepPlan } from './step-plan.js';
 import { LoraAdapters, loraConfigOf } from './lora.js';
 import { bestWeightsPath, lastWeightsPath, readKeptMeta, saveKept, type KeptMeta } from './kept.js';
 import { InputError } from '../errors.js';
@@ -151,7 +153,7 @@ export async function fineTune(config: TrialConfig, opts: RunTrialOptions, base:
       probe = ForgettingProbe.create(model, tokenizer, probeTexts, taskType === 'classification');
     }
     optimizer = new AdamW({ weightDecay: Number(p.weight_decay ?? 0) });
-    const kept: Omit<KeptMeta, 'epoch' | 'value' | 'fingerprint' | 'kind'> = {
+    const kept: Omit<KeptMeta, 'epoch' | 'step' | 'value' | 'fingerprint' | 'kind'> = {
       trialId: config.trialId,
       taskType,
       method,
@@ -214,7 +216,7 @@ interface TrainParts {
   backend: TrialResult['backend'];
   started: number;
   /** What the kept weights files say about themselves. */
-  kept: Omit<KeptMeta, 'epoch' | 'value' | 'fingerprint' | 'kind'>;
+  kept: Omit<KeptMeta, 'epoch' | 'step' | 'value' | 'fingerprint' | 'kind'>;
   batchSize: number;
 }
 
@@ -224,24 +226,23 @@ async function train(config: TrialConfig, opts: RunTrialOptions, parts: TrainPar
   const p = config.params;
   const classification = config.task.type === 'classification';
   const batchSize = parts.batchSize;
-  const epochs = Math.floor(p.epochs);
-  const stepsPerEpoch = Math.ceil(data.train.length / batchSize);
-  const totalSteps = stepsPerEpoch * epochs;
+  const plan = stepPlan(config, Math.ceil(data.train.length / batchSize));
+  const { stepsPerEpoch, totalSteps } = plan;
   const schedule = String(p.lr_schedule ?? 'linear');
   const print = fingerprint(config, data);
   const result: TrialResult = { trialId: config.trialId, outcome: 'completed', epochs: [], dataReport: data.report, backend: parts.backend, seconds: 0 };
   const finish = (r: TrialResult) => ({ ...r, seconds: (performance.now() - parts.started) / 1000 });
 
   let epoch = 0; // completed epochs
-  let batchIndex = 0;
+  let batchIndex = 0; // batches of epoch `epoch + 1` trained
   let step = 0;
   let partial: EpochAccumulator | undefined;
   let basePerplexity: number | undefined;
   let best: { epoch: number; value: number } | undefined;
   let ckpt = await loadLatestCheckpoint(config.dir, config.trialId, print);
   if (ckpt?.meta.best && !(await keptMatches(bestWeightsPath(config.dir), print, ckpt.meta.best.epoch))) {
-    // The best-epoch weights went (a retention policy, a user): resuming would leave the trial
-    // without them, so it starts over rather than reporting a best epoch it cannot hand back.
+    // The best evaluation's weights went (a retention policy, a user): resuming would leave the
+    // trial without them, so it starts over rather than reporting a best point it cannot hand back.
     tf.dispose(Object.values(ckpt.tensors));
     ckpt = undefined;
     rmSync(checkpointDir(config.dir), { recursive: true, force: true });
@@ -253,7 +254,9 @@ async function train(config: TrialConfig, opts: RunTrialOptions, parts: TrainPar
     ({ epoch, batchIndex, step, partial, basePerplexity, best } = ckpt.meta);
     result.epochs = ckpt.meta.epochs;
     result.initialValLoss = ckpt.meta.initialValLoss;
-    emit({ type: 'resumed', fromEpoch: epoch });
+    // fromEpoch: the last evaluation the checkpoint holds (what a journal has recorded at most);
+    // fromStep: where training continues (past it, when the trial was stopped between evaluations).
+    emit({ type: 'resumed', fromEpoch: result.epochs[result.epochs.length - 1]?.epoch ?? 0, fromStep: step });
   } else {
     result.initialValLoss = evaluate(task, data, pad, classification).loss;
     basePerplexity = probe?.perplexity();
@@ -276,65 +279,75 @@ async function train(config: TrialConfig, opts: RunTrialOptions, parts: TrainPar
   const keep = config.keep ?? 'best';
   const stride = stepStride(stepsPerEpoch);
 
-  while (epoch < epochs) {
-    const epochStart = performance.now();
-    const order = shuffled(data.train, mulberry32(mixSeed(config.seed, 0xe90c, epoch)));
-    const acc = partial ?? newAccumulator();
-    partial = undefined;
-    for (; batchIndex < stepsPerEpoch; batchIndex++) {
-      // On wasm and cpu every await below settles as a microtask, so without one macrotask turn per
-      // batch a worker thread never handles the stop message its slot sent until the epoch ends.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (opts.signal?.aborted) {
-        await checkpoint(acc);
-        return finish({ ...result, outcome: 'stopped', reason: `stopped in epoch ${epoch + 1} after batch ${batchIndex} of ${stepsPerEpoch}` });
-      }
-      const batch = makeBatch(order.slice(batchIndex * batchSize, (batchIndex + 1) * batchSize), pad);
-      let preds: tf.Tensor | undefined;
-      let loss: number;
-      try {
-        const lr = learningRate(p.learning_rate, step, totalSteps, Number(p.warmup_ratio ?? 0), schedule);
-        const names = Object.keys(task.trainable);
-        const vars = names.map((n) => task.trainable[n]);
-        const { value, grads } = tf.variableGrads(
-          () => task.loss(batch, true, mixSeed(config.seed, 0xd50, step), (t) => (preds = t)),
-          vars,
-        );
-        loss = (await value.data())[0];
-        value.dispose();
-        if (!Number.isFinite(loss)) {
-          tf.dispose(grads);
-          result.epochs = result.epochs.slice();
-          return finish({ ...result, outcome: 'diverged', reason: `loss became ${loss} at step ${step + 1} (epoch ${epoch + 1})` });
-        }
-        const byName: Record<string, tf.Tensor> = {};
-        names.forEach((n, i) => (byName[n] = grads[vars[i].name]));
-        optimizer.apply(byName, task.trainable, lr);
-        tf.dispose(grads);
-        const weight = classification ? batch.lengths.length : batch.targets;
-        acc.lossSum += loss * weight;
-        acc.weight += weight;
-        if (preds) {
-          acc.correct += Math.round(accuracy(await preds.data(), batch.labels!) * batch.labels!.length);
-          acc.examples += batch.labels!.length;
-        }
-      } finally {
-        preds?.dispose();
-        disposeBatch(batch);
-      }
-      step++;
-      if ((batchIndex + 1) % stride === 0 || batchIndex + 1 === stepsPerEpoch) {
-        acc.steps.push([step, loss]);
-        emit({ type: 'step', epoch: epoch + 1, step, stepsPerEpoch, loss });
-      }
+  // One evaluation interval's running sums (the whole epoch when evaluations end epochs only).
+  let acc = partial ?? newAccumulator();
+  let intervalStart = performance.now();
+  let order: Example[] | undefined;
+  while (step < totalSteps) {
+    // On wasm and cpu every await below settles as a microtask, so without one macrotask turn per
+    // batch a worker thread never handles the stop message its slot sent until the epoch ends.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (opts.signal?.aborted) {
+      await checkpoint(acc);
+      return finish({ ...result, outcome: 'stopped', reason: `stopped in epoch ${epoch + 1} after batch ${batchIndex} of ${stepsPerEpoch}` });
     }
+    if (batchIndex === 0 || order === undefined) order = shuffled(data.train, mulberry32(mixSeed(config.seed, 0xe90c, epoch)));
+    const batch = makeBatch(order.slice(batchIndex * batchSize, (batchIndex + 1) * batchSize), pad);
+    let preds: tf.Tensor | undefined;
+    let loss: number;
+    try {
+      const lr = learningRate(p.learning_rate, step, totalSteps, Number(p.warmup_ratio ?? 0), schedule);
+      const names = Object.keys(task.trainable);
+      const vars = names.map((n) => task.trainable[n]);
+      const { value, grads } = tf.variableGrads(
+        () => task.loss(batch, true, mixSeed(config.seed, 0xd50, step), (t) => (preds = t)),
+        vars,
+      );
+      loss = (await value.data())[0];
+      value.dispose();
+      if (!Number.isFinite(loss)) {
+        tf.dispose(grads);
+        result.epochs = result.epochs.slice();
+        return finish({ ...result, outcome: 'diverged', reason: `loss became ${loss} at step ${step + 1} (epoch ${epoch + 1})` });
+      }
+      const byName: Record<string, tf.Tensor> = {};
+      names.forEach((n, i) => (byName[n] = grads[vars[i].name]));
+      optimizer.apply(byName, task.trainable, lr);
+      tf.dispose(grads);
+      const weight = classification ? batch.lengths.length : batch.targets;
+      acc.lossSum += loss * weight;
+      acc.weight += weight;
+      if (preds) {
+        acc.correct += Math.round(accuracy(await preds.data(), batch.labels!) * batch.labels!.length);
+        acc.examples += batch.labels!.length;
+      }
+    } finally {
+      preds?.dispose();
+      disposeBatch(batch);
+    }
+    step++;
+    batchIndex++;
+    const inEpoch = epoch + 1;
+    const evaluating = evaluatesAt(plan, step, batchIndex);
+    if (batchIndex % stride === 0 || batchIndex === stepsPerEpoch || evaluating) {
+      acc.steps.push([step, loss]);
+      emit({ type: 'step', epoch: inEpoch, step, stepsPerEpoch, loss });
+    }
+    if (batchIndex === stepsPerEpoch) {
+      epoch++;
+      batchIndex = 0;
+    }
+    if (!evaluating) continue;
+
     const val = evaluate(task, data, pad, classification);
     const metrics: EpochMetrics = {
-      epoch: epoch + 1,
+      // Whole at an epoch's end, fractional mid-epoch (the trial's progress in epochs).
+      epoch: step / stepsPerEpoch,
+      step,
       train_loss: acc.lossSum / Math.max(acc.weight, 1),
       val_loss: val.loss,
       steps: acc.steps,
-      seconds: (performance.now() - epochStart) / 1000,
+      seconds: (performance.now() - intervalStart) / 1000,
     };
     if (classification) {
       metrics.train_accuracy = acc.correct / Math.max(acc.examples, 1);
@@ -344,34 +357,40 @@ async function train(config: TrialConfig, opts: RunTrialOptions, parts: TrainPar
       metrics.val_perplexity = perplexity(val.loss);
     }
     result.epochs = [...result.epochs, metrics];
-    epoch++;
-    batchIndex = 0;
+    acc = newAccumulator();
+    intervalStart = performance.now();
     if (!Number.isFinite(val.loss)) {
       emit({ type: 'epoch', metrics });
-      return finish({ ...result, outcome: 'diverged', reason: `validation loss became ${val.loss} after epoch ${epoch}` });
+      return finish({ ...result, outcome: 'diverged', reason: `validation loss became ${val.loss} at step ${step} (epoch ${formatEpoch(metrics.epoch)})` });
     }
-    // The best epoch's weights are written before the checkpoint that records them as best.
+    // The best evaluation's weights are written before the checkpoint that records them as best.
     const value = metrics[objective.metric as keyof EpochMetrics];
     if (typeof value === 'number' && Number.isFinite(value) && (!best || (objective.goal === 'minimize' ? value < best.value : value > best.value))) {
-      best = { epoch, value };
-      await saveKept(bestWeightsPath(config.dir), task.trainable, { ...parts.kept, kind: 'best', epoch, value, fingerprint: print });
+      best = { epoch: metrics.epoch, value };
+      await saveKept(bestWeightsPath(config.dir), task.trainable, { ...parts.kept, kind: 'best', epoch: metrics.epoch, step, value, fingerprint: print });
     }
-    // Checkpoint first, then report the epoch: a sweep journals the event at once, and a kill -9
-    // between the two must leave the checkpoint ahead of the journal (resume re-records the missed
-    // epoch), never the journal ahead of the checkpoint (resume would retrain an epoch it counts done).
+    // A checkpoint at every evaluation, so that a resume continues from the last one. Checkpoint
+    // first, then report the evaluation: a sweep journals the event at once, and a kill -9 between
+    // the two must leave the checkpoint ahead of the journal (resume re-records the missed
+    // evaluation), never the journal ahead of the checkpoint (resume would retrain steps it counts done).
     await checkpoint();
     emit({ type: 'epoch', metrics });
   }
   if (keep !== 'best') {
     const last = result.epochs[result.epochs.length - 1];
     const value = last?.[objective.metric as keyof EpochMetrics];
-    await saveKept(lastWeightsPath(config.dir), task.trainable, { ...parts.kept, kind: 'last', epoch, value: typeof value === 'number' ? value : NaN, fingerprint: print });
+    await saveKept(lastWeightsPath(config.dir), task.trainable, { ...parts.kept, kind: 'last', epoch: step / stepsPerEpoch, step, value: typeof value === 'number' ? value : NaN, fingerprint: print });
   }
   if (probe && basePerplexity !== undefined) {
     result.forgetting = { basePerplexity, finalPerplexity: probe.perplexity() };
     emit({ type: 'forgetting', report: result.forgetting });
   }
   return finish(result);
+}
+
+/** An epoch as messages print it: whole, or to two decimals mid-epoch. */
+function formatEpoch(epoch: number): string {
+  return Number.isInteger(epoch) ? String(epoch) : epoch.toFixed(2);
 }
 
 /** Validation pass: mean loss (per example or per token), and accuracy + macro-F1 for classification. */

@@ -18,7 +18,9 @@ export interface KeptMeta {
   fingerprint: string;
   taskType: TaskType;
   method: Method;
+  /** The evaluation's progress in epochs (fractional mid-epoch) and optimizer step (absent in older files). */
   epoch: number;
+  step?: number;
   metric: string;
   value: number;
   labels?: string[];

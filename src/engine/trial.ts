@@ -3,6 +3,7 @@
 import { InputError } from '../errors.js';
 import { selectBackend } from './backend.js';
 import { fineTune } from './fine-tune.js';
+import { stepPlan } from './step-plan.js';
 import { loadBaseModel } from './model-io.js';
 import type { RunTrialOptions, TrialConfig, TrialEvent, TrialResult } from './types.js';
 
@@ -13,11 +14,12 @@ export async function runTrial(config: TrialConfig, opts: RunTrialOptions = {}):
   emit({ type: 'backend', name: backend.name, reason: backend.reason });
   const p = config.params;
   // Checked before the model loads: a bad value is the user's input, not a failed trial.
-  for (const [name, value] of [['learning_rate', p.learning_rate], ['batch_size', p.batch_size], ['epochs', p.epochs]] as const) {
+  for (const [name, value] of [['learning_rate', p.learning_rate], ['batch_size', p.batch_size]] as const) {
     if (!(typeof value === 'number' && value > 0 && Number.isFinite(value))) {
       throw new InputError(`params.${name}: expected a positive number, got ${JSON.stringify(value)}`);
     }
   }
+  stepPlan(config, 1); // its InputErrors (epochs, max_steps, eval_every_steps) before the model loads
   const base = await loadBaseModel(config.task.model);
   return fineTune(config, opts, base, backend.name, started);
 }

@@ -44,11 +44,18 @@ export interface TrialConfig {
     method: Method;
     topK: number;
     forgetting: boolean;
+    /** task.eval_every_steps: validate every N optimizer steps as well as at each epoch's end. */
+    evalEverySteps?: number;
   };
   params: {
     learning_rate: number;
     batch_size: number;
-    epochs: number;
+    /** Passes over the training set; optional when max_steps is the budget. */
+    epochs?: number;
+    /** The budget in optimizer steps: wins over epochs (as in transformers); the LR schedule spans it. */
+    max_steps?: number;
+    /** A swept eval_every_steps (wins over task.eval_every_steps). */
+    eval_every_steps?: number;
     weight_decay?: number;
     dropout?: number;
     warmup_ratio?: number;

@@ -106,7 +106,7 @@ function distributions(spec: unknown, trials: readonly TrialState[]): Map<string
 }
 
 /** Optuna's datetime format: isoformat(timespec="microseconds"), naive local time. */
-export function optunaTime(iso: string | undefined): string | null {
+function optunaTime(iso: string | undefined): string | null {
   if (!iso) return null;
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return null;
@@ -114,7 +114,7 @@ export function optunaTime(iso: string | undefined): string | null {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}000`;
 }
 
-export function optunaState(t: TrialState): number {
+function optunaState(t: TrialState): number {
   switch (t.status) {
     case 'completed':
       return OPTUNA_STATE.COMPLETE;

@@ -8,7 +8,8 @@ import { childEntry } from './entries.js';
 import type { FromTrial, ToTrial, TrialJob, TrialRun } from './protocol.js';
 
 export interface ChildRunOptions {
-  gpu?: number;
+  /** The slot's GPUs (CUDA_VISIBLE_DEVICES). */
+  gpus?: number[];
   onEvent(event: TrialEvent): void;
   /** Graceful stop: the trial checkpoints at its next batch and returns 'stopped'. */
   stop: AbortSignal;
@@ -19,7 +20,7 @@ export interface ChildRunOptions {
 export function runInChild(job: TrialJob, opts: ChildRunOptions): Promise<TrialRun> {
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = { ...process.env };
-    if (opts.gpu !== undefined) env.CUDA_VISIBLE_DEVICES = String(opts.gpu);
+    if (opts.gpus !== undefined) env.CUDA_VISIBLE_DEVICES = opts.gpus.join(',');
     // 'advanced' serialization keeps NaN and Infinity in metrics intact. Whatever the trial prints
     // (native TensorFlow's own logging) goes to stderr: stdout is the leaderboard's.
     const child = fork(childEntry, [], { env, execArgv: [], serialization: 'advanced', stdio: ['ignore', 2, 2, 'ipc'] });

@@ -70,7 +70,7 @@ export class TrialPool {
         return { ok: false, error: describeError(err) };
       }
       const place = trainer.place(job.config);
-      if (place === 'child') return await runInChild(job, { gpu: slot.gpu, onEvent, stop, kill });
+      if (place === 'child') return await runInChild(job, { ...gpusOf(slot), onEvent, stop, kill });
       if (place === 'inline') return await runInline(trainer, job, onEvent, stop, kill);
       return await this.#runInThread(job, onEvent, stop, kill);
     } finally {
@@ -131,4 +131,10 @@ async function runInline(trainer: Trainer, job: TrialJob, onEvent: (e: TrialEven
     if (kill.aborted) error.message = `trial killed: ${String(kill.reason ?? 'hard stop')}`;
     return { ok: false, error };
   }
+}
+
+/** The slot's GPUs (a slot built with only its first GPU has that one). */
+function gpusOf(slot: Slot): { gpus?: number[] } {
+  const gpus = slot.gpus ?? (slot.gpu !== undefined ? [slot.gpu] : undefined);
+  return gpus !== undefined ? { gpus } : {};
 }

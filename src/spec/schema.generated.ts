@@ -159,6 +159,11 @@ export const sweepSchema = {
               "type": "boolean",
               "default": true,
               "description": "Measure catastrophic forgetting: perplexity on a held-out sample of the base model's general corpus before and after the fine-tune."
+            },
+            "eval_every_steps": {
+              "type": "integer",
+              "minimum": 1,
+              "description": "Validate every N optimizer steps as well as at the end of each epoch (and at the last step); each validation is an evaluation point with its `step` and fractional `epoch`, and a resume checkpoint. A parameter `eval_every_steps` overrides it per trial."
             }
           }
         },
@@ -203,7 +208,49 @@ export const sweepSchema = {
               "type": "number",
               "minimum": 0,
               "default": 30,
-              "description": "How long a stopped program (early stopping, Ctrl-C, SIGTERM) may take to exit after SIGTERM to its process group, before SIGKILL."
+              "description": "How long a stopped program (early stopping, Ctrl-C, SIGTERM) is given at each step of its stop: after the stop file `$FINESWEEP_STOP_FILE` is written (only for a program that reads it, as `import finesweep` does), then after SIGTERM to its process group, before SIGKILL."
+            },
+            "metrics": {
+              "type": "object",
+              "additionalProperties": false,
+              "description": "Where the program's metrics are read, and how. Default: JSON lines appended to the file `$FINESWEEP_METRICS`. Each report carries `step` (the optimizer step, an integer >= 1, increasing) and/or `epoch` (a number, fractional mid-epoch) and any numeric metrics; everything the program prints still goes to the trial's `output.log`.",
+              "properties": {
+                "from": {
+                  "type": "string",
+                  "enum": [
+                    "file",
+                    "stdout",
+                    "stderr"
+                  ],
+                  "description": "`file` (default): the lines the program appends to `$FINESWEEP_METRICS` (every line must be a report). `stdout` / `stderr`: the program's own output; lines that are not reports are ignored."
+                },
+                "format": {
+                  "type": "string",
+                  "enum": [
+                    "jsonl",
+                    "key_value",
+                    "hf_log"
+                  ],
+                  "description": "`jsonl` (default): one JSON object a line, one evaluation each. `key_value`: `name=value` pairs on a line, as Katib's metrics collector reads them (`step=200 val_loss=0.51`). `hf_log`: the dicts that transformers' Trainer prints (`{'eval_loss': 0.51, 'epoch': 1.0}`): `eval_x` reads as `val_x`, `loss` as `train_loss`. With `key_value` and `hf_log`, the reports at one step or epoch make one evaluation."
+                },
+                "regex": {
+                  "description": "Patterns instead of a format (Katib-style): each named group is a metric, a group `step` or `epoch` marks the evaluation, and several patterns may each contribute to the same evaluation. `(?P<name>...)` is read as `(?<name>...)`.",
+                  "anyOf": [
+                    {
+                      "type": "string",
+                      "minLength": 1
+                    },
+                    {
+                      "type": "array",
+                      "items": {
+                        "type": "string",
+                        "minLength": 1
+                      },
+                      "minItems": 1
+                    }
+                  ]
+                }
+              }
             }
           }
         }
@@ -293,6 +340,14 @@ export const sweepSchema = {
         "lora_rank": {
           "$ref": "#/definitions/parameter",
           "description": "LoRA rank r of the adapters A [in, r] and B [r, out] (integer >= 1; `method` `lora` only, and required there)."
+        },
+        "max_steps": {
+          "$ref": "#/definitions/parameter",
+          "description": "The budget in optimizer steps (integer >= 1): training ends there, mid-epoch if need be, and the learning-rate schedule and warmup span it. It wins over `epochs` (as transformers' max_steps does), which it makes optional."
+        },
+        "eval_every_steps": {
+          "$ref": "#/definitions/parameter",
+          "description": "Sweep `task.eval_every_steps`: validate every N optimizer steps as well as at each epoch's end (integer >= 1)."
         }
       },
       "additionalProperties": {
@@ -366,6 +421,11 @@ export const sweepSchema = {
           "minimum": 1,
           "default": 1,
           "description": "Grace period: no trial is stopped before this epoch; ASHA's first rung."
+        },
+        "min_steps": {
+          "type": "integer",
+          "minimum": 1,
+          "description": "Instead of min_epochs: the grace period and ASHA's first rung in optimizer steps (rungs at min_steps × reduction_factor^i); trials are compared at steps, each rung judged at a trial's first evaluation at or past it. Needs a trainer that reports steps."
         },
         "min_trials": {
           "type": "integer",
@@ -468,7 +528,12 @@ export const sweepSchema = {
           "type": "integer",
           "minimum": 1,
           "default": 1,
-          "description": "Slots per GPU."
+          "description": "Slots per GPU (only when each trial takes one GPU)."
+        },
+        "gpus_per_trial": {
+          "type": "integer",
+          "minimum": 1,
+          "description": "GPUs each trial is given (default 1): the slots get disjoint sets of this many GPU ids (`CUDA_VISIBLE_DEVICES=0,1`), `{num_gpus}` in the command and `FINESWEEP_NUM_GPUS` say how many (for `torchrun --nproc_per_node {num_gpus}`). More than the machine has is refused."
         },
         "workers": {
           "type": "integer",

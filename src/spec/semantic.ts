@@ -1,7 +1,10 @@
 // Checks that JSON Schema cannot express: how parameters combine with the strategy, the task and each
 // other. Runs on the spec after ajv (defaults filled), defensively, since that spec may be invalid.
 import { dimensionSize, qRange, toSpace, type ParameterEntry } from '../search/space.js';
-import { placeholderNames } from '../trainers/command/argv.js';
+import { placeholderNames } from '../trial/placeholders.js';
+import { METHODS } from '../trial/method.js';
+import { compilePattern } from '../trial/metric-pattern.js';
+import { NUM_GPUS_PLACEHOLDER } from '../trial/placeholders.js';
 import { didYouMean } from './suggest.js';
 import { join, show, showGot, type Problem } from './problems.js';
 import { sweepSchema, type EngineMetric } from './types.js';
@@ -28,9 +31,9 @@ const NUMERIC_RULES: Record<string, Rule> = {
   top_k: { integer: true, words: 'an integer >= 1', ok: (x) => x >= 1 },
   lora_rank: { integer: true, words: 'an integer >= 1', ok: (x) => x >= 1 },
   lora_alpha: { integer: false, words: 'a number > 0', ok: (x) => x > 0 },
+  max_steps: { integer: true, words: 'an integer >= 1', ok: (x) => x >= 1 },
+  eval_every_steps: { integer: true, words: 'an integer >= 1', ok: (x) => x >= 1 },
 };
-
-export const METHODS = ['full', 'head', 'top_k', 'lora'] as const;
 
 /** Parameters that only `method` lora reads. */
 const LORA_PARAMETERS = ['lora_rank', 'lora_alpha', 'lora_targets'];
@@ -172,8 +175,11 @@ function checkDistribution(name: string, p: Obj, base: string, strategy: unknown
   }
 }
 
-/** The parameters each kind of task needs: the engine its three, a command only `epochs` (the scheduler's horizon). */
-const REQUIRED_PARAMETERS = { engine: ['learning_rate', 'batch_size', 'epochs'], command: ['epochs'] } as const;
+/** The parameters each kind of task needs: the engine its three; a command `epochs` or `max_steps` (the most it reports). */
+const REQUIRED_PARAMETERS = { engine: ['learning_rate', 'batch_size', 'epochs'], command: [] } as const;
+
+/** A command's budget: one of these parameters says how far a trial goes (the scheduler's horizon). */
+const COMMAND_BUDGETS = ['epochs', 'max_steps'];
 
 const isCommand = (spec: Obj): boolean => isObj(spec.task) && spec.task.type === 'command';
 
@@ -186,13 +192,18 @@ function checkParameters(spec: Obj, out: Problem[]): void {
   // With no known task type (reported on its own) the parameters it needs are unknown too.
   const required = command ? REQUIRED_PARAMETERS.command : type === 'classification' || type === 'causal-lm' ? REQUIRED_PARAMETERS.engine : [];
   for (const name of required) {
+    // The engine's budget is epochs or max_steps (which wins over epochs when both are given).
+    if (name === 'epochs' && !command && params.max_steps !== undefined) continue;
     if (params[name] === undefined) out.push({ path: join('/parameters', name), message: 'required but missing', missingRequired: true });
+  }
+  if (command && COMMAND_BUDGETS.every((name) => params[name] === undefined)) {
+    out.push({ path: '/parameters/epochs', message: 'a command task needs "epochs" or "max_steps" (the most epochs or optimizer steps a trial reports)', missingRequired: true });
   }
   for (const [name, p] of Object.entries(params)) {
     const base = join('/parameters', name);
     // A command's parameters are its program's own: only `epochs` means something to finesweep.
     if (command) {
-      checkParameter(name === 'epochs' ? name : '', p, base, strategy, out);
+      checkParameter(COMMAND_BUDGETS.includes(name) ? name : '', p, base, strategy, out);
       continue;
     }
     if (!KNOWN_PARAMETERS.includes(name)) {
@@ -295,11 +306,12 @@ function checkTask(raw: Obj, out: Problem[]): void {
 function checkCommand(spec: Obj, out: Problem[]): void {
   const task = spec.task;
   if (!isObj(task) || task.type !== 'command' || !isObj(spec.parameters)) return;
+  // {num_gpus}: the number of GPUs each trial is given (resources.gpus_per_trial), e.g. for torchrun.
   const names = Object.keys(spec.parameters);
   const check = (value: unknown, path: string): void => {
     if (typeof value !== 'string') return;
     for (const name of placeholderNames(value)) {
-      if (names.includes(name)) continue;
+      if (names.includes(name) || name === NUM_GPUS_PLACEHOLDER) continue;
       const guess = didYouMean(name, names);
       const hint = guess !== undefined ? ` (did you mean {${guess}}?)` : ` (parameters: ${names.join(', ')}; write {{ and }} for literal braces)`;
       out.push({ path, message: `placeholder {${name}} names no parameter${hint}` });
@@ -308,6 +320,21 @@ function checkCommand(spec: Obj, out: Problem[]): void {
   };
   if (Array.isArray(task.command)) task.command.forEach((arg, i) => check(arg, join('/task/command', i)));
   if (isObj(task.env)) for (const [k, v] of Object.entries(task.env)) check(v, join('/task/env', k));
+  checkCommandMetrics(task.metrics, out);
+}
+
+/** task.metrics: a format or patterns (not both), and each pattern a regular expression with named groups. */
+function checkCommandMetrics(metrics: unknown, out: Problem[]): void {
+  if (!isObj(metrics) || metrics.regex === undefined) return;
+  if (metrics.format !== undefined) {
+    out.push({ path: '/task/metrics/format', message: 'give either "format" or "regex" (patterns are a format of their own)' });
+  }
+  const patterns = typeof metrics.regex === 'string' ? [[metrics.regex, '/task/metrics/regex'] as const] : Array.isArray(metrics.regex) ? metrics.regex.map((r, i) => [r, join('/task/metrics/regex', i)] as const) : [];
+  for (const [pattern, path] of patterns) {
+    if (typeof pattern !== 'string') continue; // the schema reported it
+    const compiled = compilePattern(pattern);
+    if (!compiled.ok) out.push({ path, message: `${show(pattern)} ${compiled.why}` });
+  }
 }
 
 /** The methods a spec's trials can have: the swept `method` values, else task.method. */
@@ -339,6 +366,19 @@ function checkLora(spec: Obj, out: Problem[]): void {
   }
 }
 
+/** resources.gpus_per_trial: several GPUs a trial means one trial a set, and a list long enough. */
+function checkResources(spec: Obj, out: Problem[]): void {
+  const r = spec.resources;
+  if (!isObj(r) || typeof r.gpus_per_trial !== 'number' || r.gpus_per_trial <= 1) return;
+  const n = r.gpus_per_trial;
+  if (typeof r.trials_per_gpu === 'number' && r.trials_per_gpu > 1) {
+    out.push({ path: '/resources/trials_per_gpu', message: `applies only when each trial takes one GPU, but gpus_per_trial is ${n}` });
+  }
+  if (Array.isArray(r.gpus) && r.gpus.length < n) {
+    out.push({ path: '/resources/gpus_per_trial', message: `${n} GPUs per trial, but resources.gpus lists ${r.gpus.length} (${r.gpus.join(', ')})` });
+  }
+}
+
 /** Problems beyond the schema. `raw` is the spec as written, `spec` the same after ajv's defaults. */
 export function semanticProblems(raw: Obj, spec: Obj): Problem[] {
   const out: Problem[] = [];
@@ -347,6 +387,7 @@ export function semanticProblems(raw: Obj, spec: Obj): Problem[] {
   checkStrategy(spec, out);
   checkObjective(spec, out);
   checkCommand(spec, out);
+  checkResources(spec, out);
   // LoRA is the built-in engine's method; a command's program reads its parameters as it likes.
   if (!(isObj(spec.task) && spec.task.type === 'command')) checkLora(spec, out);
   return out;

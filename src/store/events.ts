@@ -1,6 +1,6 @@
 // The journal's event format: one JSON object a line, append-only.
 // The state of every trial is a fold over these events (see state.ts).
-import type { DataReport, EpochMetrics, ForgettingReport, Params } from '../trial/types.js';
+import type { DataReport, EndedBy, EpochMetrics, ForgettingReport, Params } from '../trial/types.js';
 
 interface Base {
   /** Sequence number, 1-based, strictly increasing in one journal. */
@@ -25,14 +25,16 @@ export type JournalEventBody =
   // from_epoch: training progress already done, restored from the trial's checkpoint (0 = a fresh
   // start; fractional when it resumes from a mid-epoch evaluation);
   // the fold drops recorded epochs after it, since this attempt reports them again.
-  | { type: 'trial_started'; trial_id: string; index: number; params: Params; slot: number; attempt: number; gpu?: number; from_epoch: number }
+  // gpus: every GPU of the slot when a trial takes several (resources.gpus_per_trial); gpu is the first.
+  | { type: 'trial_started'; trial_id: string; index: number; params: Params; slot: number; attempt: number; gpu?: number; gpus?: number[]; from_epoch: number }
   | { type: 'data_report'; trial_id: string; report: DataReport; backend: string }
   | { type: 'epoch_ended'; trial_id: string; metrics: EpochMetrics }
   | { type: 'trial_completed'; trial_id: string; seconds: number; forgetting?: ForgettingReport; initial_val_loss?: number }
   | { type: 'trial_failed'; trial_id: string; attempt: number; error: string; will_retry: boolean; out_of_memory?: boolean; bad_input?: boolean }
   | { type: 'trial_diverged'; trial_id: string; epoch: number; reason: string }
-  | { type: 'trial_stopped'; trial_id: string; epoch: number; reason: string }
-  | { type: 'trial_stopped_early'; trial_id: string; epoch: number; rung?: number; reason: string }
+  // ended_by: what ended an external program that was stopped (its stop file, SIGTERM, or SIGKILL).
+  | { type: 'trial_stopped'; trial_id: string; epoch: number; reason: string; ended_by?: EndedBy }
+  | { type: 'trial_stopped_early'; trial_id: string; epoch: number; rung?: number; reason: string; ended_by?: EndedBy }
   | { type: 'trial_proposed'; trial_id: string; index: number; params: Params; sampler: string }
   | { type: 'journal_repaired'; dropped_bytes: number }
   // The retention policy (resources.checkpoints) removed a finished trial's resume checkpoint or kept weights.

@@ -6,7 +6,19 @@ import type { JournalEvent } from './events.js';
 import { applyEvent, foldTrials } from './fold.js';
 import type { SweepState, TrialState } from './state.js';
 
+/**
+ * A reading of the journal kept up to date as events arrive (the fold is one; the schedulers'
+ * epoch results and the samplers' history are others): `apply` takes the events in seq order.
+ */
+export interface FeedView<T> {
+  init(): T;
+  apply(value: T, event: JournalEvent): void;
+}
+
 export class EventFeed {
+  /** Each view's value and how far (the last seq) it has read; undefined value: rebuilt on the next read. */
+  readonly #views = new Map<FeedView<unknown>, { value: unknown; seq: number } | undefined>();
+
   readonly #events: JournalEvent[] = [];
   readonly #seqs = new Set<number>();
   /** Each trial's events: folding them gives that trial's state without a fold of the whole sweep. */
@@ -43,6 +55,34 @@ export class EventFeed {
     return (this.#state ??= foldTrials(this.#events));
   }
 
+  /** The events with fromSeq <= seq <= toSeq, in order. */
+  eventsBetween(fromSeq: number, toSeq: number): JournalEvent[] {
+    let lo = 0;
+    let hi = this.#events.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.#events[mid].seq < fromSeq) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: JournalEvent[] = [];
+    for (let i = lo; i < this.#events.length && this.#events[i].seq <= toSeq; i++) out.push(this.#events[i]);
+    return out;
+  }
+
+  /**
+   * A view's value over every event known, kept up to date from the first read on (an event that
+   * arrives late rebuilds it once, on the next read).
+   */
+  view<T>(view: FeedView<T>): T {
+    let v = this.#views.get(view as FeedView<unknown>);
+    if (!v) {
+      const value = view.init();
+      for (const e of this.#events) view.apply(value, e);
+      this.#views.set(view as FeedView<unknown>, (v = { value, seq: this.#lastSeq }));
+    }
+    return v.value as T;
+  }
+
   /** One trial's events, in seq order. */
   trialEvents(trialId: string): readonly JournalEvent[] {
     return this.#byTrial.get(trialId) ?? [];
@@ -60,6 +100,12 @@ export class EventFeed {
     this.#seqs.add(event.seq);
     const inOrder = this.#state !== undefined && event.seq > this.#state.lastSeq;
     if (inOrder) applyEvent(this.#state!, event);
+    for (const [view, v] of this.#views) {
+      if (v && event.seq > v.seq) {
+        view.apply(v.value, event);
+        v.seq = event.seq;
+      } else this.#views.set(view, undefined);
+    }
     if (event.seq > this.#lastSeq) this.#lastSeq = event.seq;
     insertBySeq(this.#events, event);
     const id = (event as { trial_id?: string }).trial_id;

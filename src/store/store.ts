@@ -1,7 +1,7 @@
 // The Store port: what is recorded about a sweep, in two parts.
 // (a) The event log: events with a per-sweep sequence number, the resolved spec, and the lease of
 //     the one controller. Implementations: the journal file in the sweep directory
-//     (journal-log.ts) and PostgreSQL (postgres/pg-log.ts) for sweeps across machines.
+//     (journal-store.ts over journal.ts) and PostgreSQL (postgres/pg-log.ts) for sweeps across machines.
 // (b) Trial files: checkpoints, logs and the per-epoch metrics view, in a directory that may be
 //     local or on a shared disk (trial-files.ts).
 // A Store is the two together (sweep-store.ts); openStore(location) picks the log by scheme.
@@ -43,10 +43,6 @@ export interface LeaseOptions {
 
 export const DEFAULT_HEARTBEAT_MS = 10_000;
 export const DEFAULT_EXPIRY_MS = 60_000;
-
-export interface AppendOptions {
-  lease?: string;
-}
 
 /** `lease`: the trial lease an event is fenced by (a shared log refuses it once the lease is another's). */
 export interface AppendOptions {

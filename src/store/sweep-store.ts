@@ -1,19 +1,26 @@
-// A Store: one sweep's event log and its trial files, together. Appending an epoch also refreshes
-// the trial's metrics.jsonl view from a live fold of the log.
+// A Store: one sweep's event log and its trial files, together. What it has read and appended is
+// kept as an incremental feed (feed.ts); appending an epoch refreshes the trial's metrics.jsonl view
+// from the feed's fold. A shared log (a database: other workers append too) is read on from the last
+// seq read, never from the first, and the same append path serves the controller of a local sweep
+// and every worker of a shared one (worker/leased-store.ts adds only the lease fencing).
 import type { JournalEvent, JournalEventBody } from './events.js';
-import { applyEvent, foldTrials } from './fold.js';
-import type { SweepState } from './state.js';
+import { EventFeed } from './feed.js';
+import type { TrialState } from './state.js';
 import type { AppendOptions, EventLog, LeaseOptions, Store, StoreLock } from './store.js';
 import type { LocalTrialFiles } from './trial-files.js';
 
 export class SweepStore implements Store {
   readonly eventLog: EventLog;
   readonly files: LocalTrialFiles;
-  /** Live fold of the log, built on the first append, for the per-trial metrics view. */
-  private state: Promise<SweepState> | undefined;
-  /** A shared log's events read so far (seq order), and the last seq read. */
-  readonly known: JournalEvent[] = [];
-  private seen = 0;
+  /**
+   * The events known here: a single-writer log's, read once on the first append and followed by
+   * our own appends; a shared log's, read incrementally (catchUp: the whole log on the first
+   * append, then what a caller asks for), seq 1..#seen without a gap, plus our own appends.
+   */
+  #feed: EventFeed | undefined;
+  #opening: Promise<EventFeed> | undefined;
+  #seen = 0;
+  #reading: Promise<unknown> = Promise.resolve();
 
   constructor(log: EventLog, files: LocalTrialFiles) {
     this.eventLog = log;
@@ -33,19 +40,51 @@ export class SweepStore implements Store {
   }
 
   async append(event: JournalEventBody, opts?: AppendOptions): Promise<JournalEvent> {
-    if (this.eventLog.shared) return this.appendShared(event, opts);
-    const state = await this.liveState();
-    const written = await this.eventLog.append(event);
-    applyEvent(state, written);
+    const feed = await this.#known();
+    const written = await this.eventLog.append(event, opts);
+    feed.add(written);
     if (written.type === 'epoch_ended') {
       const id = written.trial_id;
-      await this.files.writeMetrics(id, () => state.trials.get(id)?.epochs ?? []);
+      await this.files.writeMetrics(id, () => feed.state.trials.get(id)?.epochs ?? []);
     }
     return written;
   }
 
-  events(fromSeq?: number): Promise<JournalEvent[]> {
-    return this.eventLog.events(fromSeq);
+  /**
+   * Every event with seq >= fromSeq. A shared log is read on from the last seq read and answered
+   * from memory; a single-writer log is read from where it is kept (the journal file is the record).
+   */
+  async events(fromSeq = 1): Promise<JournalEvent[]> {
+    if (!this.eventLog.shared) return this.eventLog.events(fromSeq);
+    await this.catchUp();
+    return this.#feed!.eventsBetween(fromSeq, this.#seen);
+  }
+
+  /**
+   * A shared log's events appended since the last read (every writer's), added to what is known.
+   * One read at a time (two slots asking together share the order), and only a gap-free prefix is
+   * taken: seqs become visible in order (each append holds the sweep's sequence until it commits).
+   */
+  catchUp(): Promise<JournalEvent[]> {
+    if (!this.eventLog.shared) return Promise.resolve([]);
+    const read = this.#reading.then(async () => {
+      const feed = (this.#feed ??= new EventFeed());
+      const fresh: JournalEvent[] = [];
+      for (const e of await this.eventLog.events(this.#seen + 1)) {
+        if (e.seq !== this.#seen + 1) break;
+        this.#seen = e.seq;
+        feed.add(e);
+        fresh.push(e);
+      }
+      return fresh;
+    });
+    this.#reading = read.catch(() => {});
+    return read;
+  }
+
+  /** One trial's state as the events known here fold (every attempt's, read or written here). */
+  trialState(trialId: string): TrialState | undefined {
+    return this.#feed?.state.trials.get(trialId);
   }
 
   waitForEvents(afterSeq: number, signal?: AbortSignal): Promise<void> {
@@ -77,56 +116,19 @@ export class SweepStore implements Store {
     await this.files.flush();
   }
 
-  private liveState(): Promise<SweepState> {
-    this.state ??= this.eventLog.events().then(foldTrials);
-    // A failed first read (corrupt journal) must not stick: the next append reads again.
-    this.state.catch(() => (this.state = undefined));
-    return this.state;
-  }
-
-  /**
-   * A shared log's events appended since the last call (every writer's), read incrementally: a
-   * worker learns what others recorded without reading the whole log again.
-   */
-  async catchUp(): Promise<JournalEvent[]> {
-    if (!this.eventLog.shared) return none();
-    const fresh = await this.eventLog.events(this.seen + 1);
-    for (const e of fresh) {
-      insertBySeq(this.known, e);
-      this.seen = Math.max(this.seen, e.seq);
+  async #known(): Promise<EventFeed> {
+    if (this.#opening === undefined) {
+      const open = async () => {
+        if (!this.eventLog.shared) return (this.#feed = new EventFeed(await this.eventLog.events()));
+        await this.catchUp();
+        return this.#feed!;
+      };
+      // A failed first read (corrupt journal, server down) must not stick: the next append reads again.
+      this.#opening = open().catch((err: unknown) => {
+        this.#opening = undefined;
+        throw err;
+      });
     }
-    return fresh;
+    return this.#opening;
   }
-
-  /**
-   * A shared log: other processes append too (a trial's earlier attempt on another worker), so the
-   * view of a trial is folded from the log read up to now. Seqs become visible in order (each
-   * append holds the sweep's sequence until it commits), so reading from the last seq seen misses
-   * nothing.
-   */
-  private async appendShared(event: JournalEventBody, opts?: AppendOptions): Promise<JournalEvent> {
-    const written = await this.eventLog.append(event, opts);
-    if (written.type !== 'epoch_ended') return written;
-    await this.catchUp();
-    const id = written.trial_id;
-    await this.files.writeMetrics(id, () => {
-      const mine = this.known.filter((e) => (e as { trial_id?: string }).trial_id === id);
-      return foldTrials(mine).trials.get(id)?.epochs ?? [];
-    });
-    return written;
-  }
-}
-
-/** Nothing: a single-writer log needs no catching up. */
-function none(): JournalEvent[] {
-  return [];
-}
-
-function insertBySeq(list: JournalEvent[], event: JournalEvent): void {
-  let i = list.length;
-  while (i > 0 && list[i - 1].seq >= event.seq) {
-    if (list[i - 1].seq === event.seq) return;
-    i--;
-  }
-  list.splice(i, 0, event);
 }

@@ -152,13 +152,13 @@ export function resolveStudyOptions(opts: StudyOptions): ResolvedStudyOptions {
   };
 }
 
-/** The study's scheduler (median, ASHA) through the spec's own factory; undefined when off. */
+/** The study's scheduler (median, ASHA) through the spec's own factory, on the step axis; undefined when off. */
 export function schedulerOf(o: ResolvedStudyOptions): Scheduler | undefined {
   const es = o.early_stopping;
   if (es.type === 'none') return undefined;
   return createScheduler({
     objective: o.objective,
-    early_stopping: { type: es.type, min_epochs: es.min_steps, min_trials: es.min_trials, reduction_factor: es.reduction_factor },
+    early_stopping: { type: es.type, min_steps: es.min_steps, min_trials: es.min_trials, reduction_factor: es.reduction_factor },
   });
 }
 
@@ -181,7 +181,7 @@ export function studySpec(o: ResolvedStudyOptions, parameters: Record<string, un
     early_stopping:
       es.type === 'none'
         ? { type: 'none' }
-        : { type: es.type, min_epochs: es.min_steps, min_trials: es.min_trials, reduction_factor: es.reduction_factor },
+        : { type: es.type, min_steps: es.min_steps, min_trials: es.min_trials, reduction_factor: es.reduction_factor },
     diagnosis: o.diagnosis,
     resources: { max_retries: o.max_retries },
   };

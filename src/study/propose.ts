@@ -18,7 +18,8 @@ export interface ProposeContext {
   nStartup: number;
 }
 
-type Proposer = (ctx: ProposeContext, name: string, d: Distribution, index: number, history: readonly FinishedTrial[]) => ParamValue;
+/** `history`: the finished trials in journal order, read only by the strategies that learn from them. */
+type Proposer = (ctx: ProposeContext, name: string, d: Distribution, index: number, history: () => readonly FinishedTrial[]) => ParamValue;
 
 /** The strategies a study takes: a new one is one line here. */
 const PROPOSERS: Record<StrategyName, Proposer> = {
@@ -26,10 +27,10 @@ const PROPOSERS: Record<StrategyName, Proposer> = {
   tpe: (ctx, name, d, index, history) => {
     const sampler = new TpeSampler([dimensionOf(name, d)], { seed: deriveSeed(ctx.seed, 'param', name), goal: ctx.goal, nStartup: ctx.nStartup });
     // Only the trials that suggested this name tell anything about it.
-    return sampler.propose(index, history.filter((h) => Object.hasOwn(h.params, name)))[name];
+    return sampler.propose(index, history().filter((h) => Object.hasOwn(h.params, name)))[name];
   },
 };
 
-export function proposeValue(ctx: ProposeContext, name: string, d: Distribution, index: number, history: readonly FinishedTrial[]): ParamValue {
+export function proposeValue(ctx: ProposeContext, name: string, d: Distribution, index: number, history: () => readonly FinishedTrial[]): ParamValue {
   return valueOf(d, PROPOSERS[ctx.strategy](ctx, name, d, index, history));
 }

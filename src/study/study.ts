@@ -11,7 +11,7 @@ import { deriveSeed } from '../rng.js';
 import type { Decision, Scheduler } from '../schedule/scheduler.js';
 import type { FinishedTrial } from '../search/sampler.js';
 import { specHash } from '../spec/hash.js';
-import type { JournalEventBody } from '../store/events.js';
+import { JOURNAL_FORMAT, type JournalEventBody } from '../store/events.js';
 import { openStore } from '../store/open.js';
 import type { SweepState, TrialState } from '../store/state.js';
 import type { Store, StoreLock } from '../store/store.js';
@@ -51,8 +51,6 @@ export interface StudyTrial {
   reason?: string;
 }
 
-/** Past this step a trial with no max_steps is never at a rung (ASHA) or at its end (median). */
-const NO_LAST_STEP = Number.MAX_SAFE_INTEGER;
 const INTERRUPTED = 'the process running this trial ended before it finished (recorded when the study was opened again)';
 
 /** What the study keeps about a trial between ask and tell. */
@@ -63,6 +61,10 @@ interface Run {
   /** Params as last recorded (trial_started, then trial_proposed when more are suggested). */
   recordedParams?: string;
   lastStep: number;
+  /** The epoch of the last evaluation (the step, unless the metrics gave their own epoch). */
+  lastEpoch: number;
+  /** The metrics of the last evaluation reported. */
+  lastMetrics?: Record<string, unknown>;
   stop?: Extract<Decision, { action: 'stop' }>;
   /** Set by optimize: the run's stop (its signal, its timeout). */
   interrupt?: AbortSignal;
@@ -127,6 +129,11 @@ export class Study implements TrialHost {
     return this.#store.location;
   }
 
+  /** A trial's own directory under the study's (trials/<id>, for fineTune's `dir`); undefined in memory. */
+  trialDir(trial: Trial): string | undefined {
+    return this.#store.dir === '' ? undefined : this.#store.trialDir(trial.id);
+  }
+
   /** The study directory (a database study: where its trial files go); '' in memory. */
   get dir(): string {
     return this.#store.dir;
@@ -134,7 +141,7 @@ export class Study implements TrialHost {
 
   async #begin(resumed: boolean): Promise<void> {
     await this.#writeSpec();
-    const body: JournalEventBody = { type: 'sweep_started', name: this.name, spec_hash: this.#specWritten, trials: 0, resumed, pid: process.pid, host: hostname() };
+    const body: JournalEventBody = { type: 'sweep_started', name: this.name, spec_hash: this.#specWritten, trials: 0, resumed, pid: process.pid, host: hostname(), format: JOURNAL_FORMAT };
     await this.#append([body]);
     // A trial left running (or stopped by an interrupt) by a process that ended: failed, and asked again.
     const orphans = [...this.#recorder.state.trials.values()].filter((t) => t.status === 'running' || t.status === 'stopped');
@@ -155,7 +162,7 @@ export class Study implements TrialHost {
     const id = retry ? retry.id : `t${String(index).padStart(3, '0')}`;
     const attempt = retry ? (retry.failures ?? 0) + 1 : 1;
     const trial = new Trial(this, { id, index, seed: deriveSeed(this.options.seed, id), attempt });
-    const run: Run = { trial, params: { ...(retry ? retry.params : fixed) }, attempt, lastStep: retry ? 0 : 0, sawInterrupt: false, startedAt: Date.now() };
+    const run: Run = { trial, params: { ...(retry ? retry.params : fixed) }, attempt, lastStep: 0, lastEpoch: 0, sawInterrupt: false, startedAt: Date.now() };
     this.#runs.set(id, run);
     this.#byTrial.set(trial, run);
     return trial;
@@ -190,21 +197,21 @@ export class Study implements TrialHost {
       }
       if (result.state === 'stopped') {
         const d = run.stop;
-        events.push({ type: 'trial_stopped_early', trial_id: id, epoch: d?.epoch ?? run.lastStep, ...(d?.rung !== undefined ? { rung: d.rung } : {}), reason: d?.reason ?? result.reason ?? 'stopped by the objective' });
+        events.push({ type: 'trial_stopped_early', trial_id: id, epoch: d?.epoch ?? run.lastEpoch, ...(d?.rung !== undefined ? { rung: d.rung } : {}), reason: d?.reason ?? result.reason ?? 'stopped by the objective' });
         return this.#append(events);
       }
       throw new InputError(`tell(${id}): expected a number, [number, number], { state: 'failed' } or { state: 'stopped' }, got ${JSON.stringify(result)}`);
     }
     const values = this.#values(id, result as number | readonly [number, number]);
     if (values.some((v) => !Number.isFinite(v))) {
-      events.push({ type: 'trial_diverged', trial_id: id, epoch: Math.max(1, run.lastStep), reason: `the objective is ${values.find((v) => !Number.isFinite(v))}` });
+      events.push({ type: 'trial_diverged', trial_id: id, epoch: Math.max(1, run.lastEpoch), reason: `the objective is ${values.find((v) => !Number.isFinite(v))}` });
       return this.#append(events);
     }
     const terms = this.#terms();
-    const last = this.#recorder.trialState(id)?.epochs.at(-1);
+    const last = run.lastMetrics;
     if (!last || terms.some((t, i) => last[t.metric] !== values[i])) {
       const metrics = Object.fromEntries(terms.map((t, i) => [t.metric, values[i]]));
-      events.push({ type: 'epoch_ended', trial_id: id, metrics: { epoch: run.lastStep + 1, ...metrics } });
+      events.push({ type: 'epoch_ended', trial_id: id, metrics: { epoch: run.lastEpoch + 1, step: run.lastStep + 1, ...metrics } });
     }
     events.push({ type: 'trial_completed', trial_id: id, seconds });
     await this.#append(events);
@@ -241,7 +248,7 @@ export class Study implements TrialHost {
       if (!contains(d, known)) throw new InputError(`parameter ${JSON.stringify(name)}: the value ${JSON.stringify(known)} given for trial ${trial.id} is outside its distribution`);
       return known;
     }
-    const value = proposeValue(this.#propose, name, d, trial.index, this.#historyNow());
+    const value = proposeValue(this.#propose, name, d, trial.index, () => this.#historyNow());
     run.params[name] = value;
     return value;
   }
@@ -251,18 +258,31 @@ export class Study implements TrialHost {
     const id = trial.id;
     if (!Number.isInteger(step) || step < 1) throw new InputError(`report(${id}): step: expected an integer >= 1, got ${JSON.stringify(step)}`);
     if (step <= run.lastStep) throw new InputError(`report(${id}): step ${step} is not after the last step reported (${run.lastStep})`);
-    const values: Record<string, number> = typeof metrics === 'number' ? { [this.options.objective.metric]: metrics } : { ...metrics };
+    const values: Record<string, unknown> = typeof metrics === 'number' ? { [this.options.objective.metric]: metrics } : { ...metrics };
+    // The evaluation's place: `step` (the journal's evaluation step, the schedulers' axis), and its
+    // `epoch` when the metrics give one (an engine epoch from fineTune), else the step itself.
+    let epoch = step;
     for (const [k, v] of Object.entries(values)) {
-      if (typeof v !== 'number') throw new InputError(`report(${id}): metric ${JSON.stringify(k)}: expected a number, got ${JSON.stringify(v)}`);
-      if (k === 'epoch') throw new InputError(`report(${id}): "epoch" is the step; give it as the first argument`);
+      if (k === 'epoch') {
+        if (typeof v !== 'number' || !(v > 0)) throw new InputError(`report(${id}): metrics.epoch: expected a number > 0, got ${JSON.stringify(v)}`);
+        epoch = v;
+        delete values[k];
+      } else if (k === 'step') {
+        if (v !== step) throw new InputError(`report(${id}): metrics.step ${JSON.stringify(v)} is not the step reported (${step})`);
+        delete values[k];
+      } else if (k === 'steps' && Array.isArray(v)) continue;
+      else if (typeof v !== 'number') throw new InputError(`report(${id}): metric ${JSON.stringify(k)}: expected a number, got ${JSON.stringify(v)}`);
     }
     run.lastStep = step;
+    run.lastEpoch = epoch;
+    run.lastMetrics = values;
     const events: JournalEventBody[] = [];
     this.#started(run, events);
-    events.push({ type: 'epoch_ended', trial_id: id, metrics: { epoch: step, ...values } });
+    events.push({ type: 'epoch_ended', trial_id: id, metrics: { epoch, step, ...values } });
     await this.#append(events);
     if (this.#scheduler && !run.stop) {
-      const query = { trialId: id, epoch: step, maxEpochs: this.options.early_stopping.max_steps ?? NO_LAST_STEP };
+      const maxSteps = this.options.early_stopping.max_steps;
+      const query = { trialId: id, epoch, step, ...(maxSteps !== undefined ? { maxSteps } : {}) };
       const d = decideFromJournal(this.#scheduler, this.options.objective, this.#recorder.events, query);
       if (d.action === 'stop') run.stop = d;
     }
@@ -309,7 +329,7 @@ export class Study implements TrialHost {
     try {
       const events: JournalEventBody[] = [];
       this.#started(run, events);
-      events.push({ type: 'trial_stopped', trial_id: trial.id, epoch: run.lastStep, reason });
+      events.push({ type: 'trial_stopped', trial_id: trial.id, epoch: run.lastEpoch, reason });
       await this.#append(events);
     } finally {
       this.#runs.delete(trial.id);
@@ -340,7 +360,7 @@ export class Study implements TrialHost {
     return typeof second === 'number' ? [best.value, second] : undefined;
   }
 
-  /** True while failed trials are owed another attempt. */
+  /** @internal optimize.ts: true while failed trials are owed another attempt. */
   get retriesOwed(): boolean {
     return this.#retries.length > 0;
   }

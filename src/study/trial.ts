@@ -1,11 +1,14 @@
 // A trial of a library study, as the objective function (define-by-run) or an ask/tell loop sees
 // it: its id, seed and parameters, the suggest calls that draw them, report() and shouldStop().
 // What it does is the study's (study.ts): a Trial only carries its identity and forwards.
-import type { ParamValue, Params } from '../trial/types.js';
+import type { EpochMetrics, ParamValue, Params } from '../trial/types.js';
 import { categoricalDistribution, numericDistribution, type Distribution, type NumericOptions } from './space.js';
 
-/** What a trial reports at a step: the objective's value, or named metrics (the objective's among them). */
-export type Metrics = number | Readonly<Record<string, number>>;
+/**
+ * What a trial reports at a step: the objective's value, or named metrics (the objective's among
+ * them). An epoch of fineTune (EpochMetrics: its `epoch` equal to the step, per-step `steps`) passes as it is.
+ */
+export type Metrics = number | Readonly<Record<string, number>> | Readonly<EpochMetrics>;
 
 /** The study's side of a trial (implemented by Study). */
 export interface TrialHost {

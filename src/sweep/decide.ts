@@ -151,15 +151,16 @@ export function recordOfAttempt(end: AttemptEnd): AttemptRecord {
   const epochNow = fromEpochOf(end.state);
   // A stopped external program: how it ended (SIGTERM, or SIGKILL after its grace) joins the reason.
   const how = run.ok && run.result.termination ? ` (${run.result.termination.note})` : '';
+  const endedBy = run.ok && run.result.termination ? { ended_by: run.result.termination.endedBy } : {};
   const early = (cause: StopCause): AttemptRecord => ({
-    events: [{ type: 'trial_stopped_early', trial_id: trialId, epoch: cause.epoch ?? epochNow, ...(cause.rung !== undefined ? { rung: cause.rung } : {}), reason: `${cause.reason}${how}` }],
+    events: [{ type: 'trial_stopped_early', trial_id: trialId, epoch: cause.epoch ?? epochNow, ...(cause.rung !== undefined ? { rung: cause.rung } : {}), reason: `${cause.reason}${how}`, ...endedBy }],
     awaited: 0,
   });
   if (stopCause?.kind === 'timeout') return failure(`${stopCause.reason}${how}`);
   if (run.ok) {
     // Stopped: by an early-stop decision, or by an interrupt (resume continues it).
     if (stopCause?.kind === 'early') return early(stopCause);
-    return { events: [{ type: 'trial_stopped', trial_id: trialId, epoch: epochNow, reason: run.result.reason ?? stopCause?.reason ?? 'stopped' }], awaited: 0 };
+    return { events: [{ type: 'trial_stopped', trial_id: trialId, epoch: epochNow, reason: run.result.reason ?? stopCause?.reason ?? 'stopped', ...endedBy }], awaited: 0 };
   }
   // Killed at once: the journal shows it running; resume continues it.
   if (end.killed) return { events: [], awaited: 0 };

@@ -1,8 +1,10 @@
-// Scheduler decisions read straight off the journal (the schedulers themselves read only numbers): the call the run loop makes after each
-// epoch_ended, and the check a resumed sweep makes for stops that were decided but not written.
+// Scheduler decisions read off the journal (the schedulers themselves read only numbers): the call the run loop makes after each
+// evaluation (on the live feed's evaluation results, kept up to date event by event, not a rescan of
+// the journal), and the check a resumed sweep makes for stops that were decided but not written.
 import { scheduleQuery } from '../schedule/horizon.js';
 import type { Decision, EpochResult, Scheduler, ScheduleQuery } from '../schedule/scheduler.js';
 import type { JournalEvent } from '../store/events.js';
+import type { EventFeed, FeedView } from '../store/feed.js';
 import { objectiveValue, type Objective } from '../trial/objective.js';
 import { isFinished, statusAfter } from '../trial/status.js';
 import type { Params } from '../trial/types.js';
@@ -18,6 +20,11 @@ export function decideFromJournal(
   query: ScheduleQuery,
 ): Decision {
   return scheduler.decide(epochResults(events, objective.metric), query);
+}
+
+/** The same decision on a live feed, from its epoch results view (`view`: one per run, epochResultsView). */
+export function decideFromFeed(scheduler: Scheduler, feed: EventFeed, view: FeedView<EpochResults>, query: ScheduleQuery): Decision {
+  return scheduler.decide(feed.view(view).results, query);
 }
 
 export interface StopDecision {
@@ -68,17 +75,30 @@ export function pendingStops(scheduler: Scheduler, objective: Objective, events:
  * the stop was written).
  */
 export function epochResults(events: readonly JournalEvent[], metric: string): EpochResult[] {
-  const seen = new Set<string>();
-  const stopped = new Set<string>();
-  const out: EpochResult[] = [];
-  for (const e of events) {
-    if (e.type === 'trial_stopped_early') stopped.add(e.trial_id);
-    if (e.type !== 'epoch_ended' || stopped.has(e.trial_id)) continue;
-    const { epoch, step } = e.metrics;
-    const key = `${e.trial_id}\u0000${step ?? ''}\u0000${epoch}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ trialId: e.trial_id, epoch, ...(typeof step === 'number' ? { step } : {}), value: objectiveValue(e.metrics, metric) ?? Number.NaN });
-  }
-  return out;
+  const view = epochResultsView(metric);
+  const acc = view.init();
+  for (const e of events) view.apply(acc, e);
+  return acc.results;
+}
+
+export interface EpochResults {
+  results: EpochResult[];
+  seen: Set<string>;
+  stopped: Set<string>;
+}
+
+/** epochResults as a view of a live feed, read on event by event. */
+export function epochResultsView(metric: string): FeedView<EpochResults> {
+  return {
+    init: () => ({ results: [], seen: new Set(), stopped: new Set() }),
+    apply(acc, e) {
+      if (e.type === 'trial_stopped_early') acc.stopped.add(e.trial_id);
+      if (e.type !== 'epoch_ended' || acc.stopped.has(e.trial_id)) return;
+      const { epoch, step } = e.metrics;
+      const key = `${e.trial_id}\u0000${step ?? ''}\u0000${epoch}`;
+      if (acc.seen.has(key)) return;
+      acc.seen.add(key);
+      acc.results.push({ trialId: e.trial_id, epoch, ...(typeof step === 'number' ? { step } : {}), value: objectiveValue(e.metrics, metric) ?? Number.NaN });
+    },
+  };
 }

@@ -2,7 +2,7 @@
 import { join, resolve } from 'node:path';
 import { deriveSeed } from '../rng.js';
 import { checkpointDir } from '../trial/layout.js';
-import type { PlannedTrial } from '../trial/types.js';
+import type { EpochMetrics, PlannedTrial } from '../trial/types.js';
 import type { Objective, ResolvedSpec } from '../spec/types.js';
 import type { TrialRequest } from '../trainers/trainer.js';
 
@@ -11,8 +11,10 @@ export interface RequestOptions {
   dir: string;
   /** The last epoch the journal recorded for the trial. */
   resumeEpoch?: number;
-  /** The slot's GPU. */
-  gpu?: number;
+  /** That epoch's recorded evaluation (its step and epoch, for a trainer that evaluates every N steps). */
+  resumeFrom?: EpochMetrics;
+  /** The slot's GPUs. */
+  gpus?: number[];
 }
 
 export function trialRequest(spec: ResolvedSpec, trial: PlannedTrial, opts: RequestOptions): TrialRequest {
@@ -25,7 +27,8 @@ export function trialRequest(spec: ResolvedSpec, trial: PlannedTrial, opts: Requ
     dir,
     checkpointDir: checkpointDir(dir),
     resumeEpoch: opts.resumeEpoch ?? 0,
-    ...(opts.gpu !== undefined ? { gpus: [opts.gpu] } : {}),
+    ...(opts.resumeFrom !== undefined ? { resumeFrom: opts.resumeFrom } : {}),
+    ...(opts.gpus !== undefined ? { gpus: opts.gpus } : {}),
     objective: objectiveOf(spec),
     keep: spec.resources.checkpoints?.keep ?? 'best',
   };

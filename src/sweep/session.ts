@@ -10,6 +10,7 @@ import type { JournalEvent } from '../store/events.js';
 import { JournalStore } from '../store/journal-store.js';
 import type { Store } from '../store/store.js';
 import { loadTrainer, trainerModule } from '../trainers/registry.js';
+import { stepAxisProblem } from '../schedule/index.js';
 import { expandTrials } from './expand.js';
 import type { RunOptions, SweepOutcome, SweepRunOptions } from './options.js';
 import { Supervisor } from './supervisor.js';
@@ -26,6 +27,8 @@ export async function runSweep(specPath: string, opts: RunOptions = {}): Promise
   const trainer = await loadTrainer(trainerUrl);
   // Inputs the trainer can check (paths, programs) are checked before the sweep directory exists.
   await trainer.check?.(spec.task, { specDir: baseDir, specPath, backend: opts.backend ?? spec.resources.backend });
+  const stepProblem = stepAxisProblem(spec, trainer.reportsSteps?.(spec.task) ?? false);
+  if (stepProblem !== undefined) throw new InputError(`${specPath}: ${stepProblem}`);
   const store = await JournalStore.open(dir, { create: true });
   await refuseExisting(store, hash);
   const lock = await store.lock();

@@ -16,6 +16,7 @@ import { poolSizeFor } from '../store/postgres/pool.js';
 import { PgStore } from '../store/postgres/pg-store.js';
 import { TrialLeases, type Proposer } from '../store/postgres/trial-leases.js';
 import { loadTrainer, trainerModule } from '../trainers/registry.js';
+import { stepAxisProblem } from '../schedule/index.js';
 import { LeasedStore } from '../worker/leased-store.js';
 import { nextClaim } from '../worker/claim.js';
 import { attemptOf } from './decide.js';
@@ -41,6 +42,8 @@ export async function createSharedSweep(location: string, specPath: string, opts
   const planned = expandTrials(spec, { maxTrials: opts.maxTrials });
   const trainer = await loadTrainer(opts.trainer ?? trainerModule(spec.task.type));
   await trainer.check?.(spec.task, { specDir: baseDir, specPath, backend: opts.backend ?? spec.resources.backend });
+  const stepProblem = stepAxisProblem(spec, trainer.reportsSteps?.(spec.task) ?? false);
+  if (stepProblem !== undefined) throw new InputError(`${specPath}: ${stepProblem}`);
   const store = await PgStore.open(location, { create: true, sweep: spec.name, trialFiles: opts.trialFiles });
   try {
     const lock = await store.lock(); // one creator at a time; held for a moment only

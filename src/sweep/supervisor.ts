@@ -21,12 +21,13 @@ import type { Trainer, TrialRequest } from '../trainers/trainer.js';
 import type { Objective } from '../trial/objective.js';
 import type { EpochMetrics, ForgettingReport, TrialEvent } from '../trial/types.js';
 import { attemptOf, fromEpochOf, recordOfAttempt, recordOfEvent, tally, willRetry, workToDo, type StopCause, type TrialWork } from './decide.js';
-import { historyFromJournal } from './history.js';
+import { historyView, type History } from './history.js';
 import { samplerOf, trialId } from './expand.js';
 import { objectiveOf, trialRequest } from './request.js';
 import { Retention } from '../retention/sweep.js';
 import { Recorder } from './recorder.js';
-import { decideFromJournal, pendingStops } from './replay.js';
+import { decideFromFeed, epochResultsView, pendingStops, type EpochResults } from './replay.js';
+import type { FeedView } from '../store/feed.js';
 import type { ClaimedWork, SweepOutcome, SweepRunOptions } from './options.js';
 
 export interface Origin {
@@ -58,6 +59,9 @@ export class Supervisor {
   readonly #wakeups: Array<() => void> = [];
   readonly #scheduler: Scheduler | undefined;
   readonly #retention: Retention;
+  /** The readings of the journal that proposals and early stops ask for, kept up to date by the feed. */
+  readonly #history: FeedView<History>;
+  readonly #epochResults: FeedView<EpochResults>;
   readonly #stopAll = new AbortController();
   #running = 0;
   /** The first bad-input message a trial reported: the sweep stops and reports it. */
@@ -83,6 +87,8 @@ export class Supervisor {
     });
     this.#scheduler = createScheduler(spec);
     this.#retention = new Retention(store.dir, spec);
+    this.#history = historyView(this.#objective);
+    this.#epochResults = epochResultsView(this.#objective.metric);
   }
 
   async run(): Promise<SweepOutcome> {
@@ -103,8 +109,11 @@ export class Supervisor {
     if (this.#queue.length === 0 && this.#planned.length >= this.#target && initial.completed) return this.#outcome(initial);
 
     const resources = this.#spec.resources;
-    const gpus = await discoverGpus(opts.gpus ?? (resources.gpus as 0 | 'auto' | number[] | undefined), opts.env);
-    const slots = planSlots({ gpus, trialsPerGpu: resources.trials_per_gpu, workers: opts.workers ?? resources.workers });
+    const gpuSetting = opts.gpus ?? (resources.gpus as 0 | 'auto' | number[] | undefined);
+    const gpus = await discoverGpus(gpuSetting, opts.env);
+    // CPU only (gpus 0, worker --gpus none): gpus_per_trial has nothing to ask for.
+    const gpusPerTrial = gpuSetting === 0 ? undefined : resources.gpus_per_trial;
+    const slots = planSlots({ gpus, trialsPerGpu: resources.trials_per_gpu, gpusPerTrial, workers: opts.workers ?? resources.workers });
     await journal.append({
       type: 'sweep_started',
       name: this.#spec.name,
@@ -181,7 +190,7 @@ export class Supervisor {
   #propose(): TrialWork | undefined {
     if (this.#planned.length >= this.#target) return undefined;
     const index = this.#planned.length;
-    const history = historyFromJournal(this.#journal.events, this.#objective);
+    const history = this.#journal.feed.view(this.#history).history;
     const params = this.#sampler.propose(index, history);
     const trial: PlannedTrial = { id: trialId(index, this.#target, params, true), index, params };
     this.#planned.push(trial);
@@ -222,11 +231,17 @@ export class Supervisor {
       slot: slot.id,
       attempt,
       ...(slot.gpu !== undefined ? { gpu: slot.gpu } : {}),
+      ...(slot.gpus !== undefined && slot.gpus.length > 1 ? { gpus: slot.gpus } : {}),
       from_epoch: fromEpoch,
     });
     let config: unknown;
     try {
-      const request: TrialRequest = trialRequest(this.#spec, trial, { dir: this.#store.trialDir(trial.id), resumeEpoch: fromEpoch, gpu: slot.gpu });
+      const request: TrialRequest = trialRequest(this.#spec, trial, {
+        dir: this.#store.trialDir(trial.id),
+        resumeEpoch: fromEpoch,
+        resumeFrom: journal.trialState(trial.id)?.epochs.find((m) => m.epoch === fromEpoch),
+        gpus: slot.gpus,
+      });
       config = this.#trainer.trainer.configure(this.#spec.task, request, { specDir: this.#origin.specDir, backend: this.#origin.backend ?? this.#spec.resources.backend });
     } catch (err) {
       await journal.flush();
@@ -373,7 +388,7 @@ export class Supervisor {
   #schedule(trial: PlannedTrial, point: EpochMetrics, stopFor: (c: StopCause) => void): void {
     if (!this.#scheduler) return;
     const query = scheduleQuery(trial.id, trial.params, point);
-    const decision = decideFromJournal(this.#scheduler, this.#objective, this.#journal.events, query);
+    const decision = decideFromFeed(this.#scheduler, this.#journal.feed, this.#epochResults, query);
     if (decision.action === 'stop') stopFor({ kind: 'early', epoch: decision.epoch, rung: decision.rung, reason: decision.reason });
   }
 }

@@ -1,7 +1,7 @@
 // The Trainer port: what finesweep needs from anything that can train one trial. A trainer knows
 // nothing of sweeps, slots or the journal: it turns the spec's task and one trial into a config,
 // runs it honouring an AbortSignal, reports events, and returns how the attempt ended.
-import type { Params, TrialEvent, TrialResult } from '../trial/types.js';
+import type { EpochMetrics, Params, TrialEvent, TrialResult } from '../trial/types.js';
 
 /**
  * Where a trial runs. thread: a worker thread of the pool (tfjs on wasm/cpu); child: a forked
@@ -25,6 +25,8 @@ export interface TrialRequest {
   checkpointDir: string;
   /** The last epoch the journal recorded for this trial (0 = a fresh start). */
   resumeEpoch: number;
+  /** That epoch's recorded evaluation, when there is one: its `step`, for a trainer that evaluates every N steps. */
+  resumeFrom?: EpochMetrics;
   /** The slot's GPU ids (CUDA_VISIBLE_DEVICES); undefined on a CPU slot. */
   gpus?: number[];
   /** The sweep's objective: a trainer that keeps best-epoch weights keeps them by it. */
@@ -61,6 +63,11 @@ export interface Trainer<Config = unknown> {
    * fixed in the spec can simply be run again. Throws InputError naming the field.
    */
   check?(task: unknown, ctx: TrainerContext): void | Promise<void>;
+  /**
+   * Whether the evaluations of this task's trials carry their optimizer `step`, so that early
+   * stopping may count steps (early_stopping.min_steps). Absent: epochs only.
+   */
+  reportsSteps?(task: unknown): boolean;
   /** The spec's task and one trial -> a structured-cloneable config (it crosses threads). Pure. */
   configure(task: unknown, request: TrialRequest, ctx: TrainerContext): Config;
   /**

@@ -93,6 +93,9 @@ export type TrialEvent =
 
 export type TrialOutcome = 'completed' | 'diverged' | 'stopped';
 
+/** What ended an external program that was asked to stop: its stop file (it saved and exited), SIGTERM, or SIGKILL. */
+export type EndedBy = 'stop_file' | 'SIGTERM' | 'SIGKILL';
+
 /** How one attempt of a trial ended, as its trainer saw it (a failure is a thrown error instead). */
 export interface TrialResult {
   trialId: string;
@@ -108,8 +111,9 @@ export interface TrialResult {
   backend: string;
   seconds: number;
   /**
-   * How an external program that was stopped ended (the command trainer): the signal that ended it,
-   * after how long, and the same in words for the journal ("it exited 0.2 s after SIGTERM").
+   * How an external program that was stopped ended (the command trainer): what ended it (it read its
+   * stop file and exited, SIGTERM, SIGKILL), after how long, and the same in words for the journal
+   * ("it exited 0.2 s after SIGTERM").
    */
-  termination?: { signal: 'SIGTERM' | 'SIGKILL'; afterS: number; note: string };
+  termination?: { endedBy: EndedBy; afterS: number; note: string };
 }

@@ -3,13 +3,10 @@
 // the lease was taken over rejects with LeaseLostError and aborts that trial's `lost` signal, so
 // the run loop stops the trial (and records nothing more about it).
 //
-// It also keeps what this worker knows of the shared log, read incrementally: `known` is the log's
-// prefix up to the last seq read (seqs become visible in order, so reading after it misses
-// nothing), and each trial's events (that prefix plus this worker's own appends). Reading every
-// event (the run loop's end-of-trial passes) reads only the new ones from the database; a trial's
-// metrics view is folded from its own events, without a read at all.
+// What this worker knows of the shared log (read incrementally, and its own appends) is the
+// PostgreSQL store's own feed (store/sweep-store.ts): the path a worker appends through is the one
+// the store conformance suite runs, plus the fence.
 import type { JournalEvent, JournalEventBody } from '../store/events.js';
-import { foldTrials } from '../store/fold.js';
 import { LeaseLostError } from '../store/postgres/pg-log.js';
 import type { PgStore } from '../store/postgres/pg-store.js';
 import type { ClaimedTrial, Proposer, TrialLeases } from '../store/postgres/trial-leases.js';
@@ -21,12 +18,6 @@ export class LeasedStore implements Store {
   readonly leases: TrialLeases;
   readonly #held = new Map<string, ClaimedTrial>();
   readonly #lost = new Map<string, AbortController>();
-  /** The log's events 1..#seen, in order. */
-  readonly #known: JournalEvent[] = [];
-  #seen = 0;
-  #reading: Promise<JournalEvent[]> | undefined;
-  /** Each trial's events known here (read, or appended by this worker), in seq order. */
-  readonly #byTrial = new Map<string, JournalEvent[]>();
 
   constructor(store: PgStore, leases: TrialLeases) {
     this.#store = store;
@@ -67,48 +58,26 @@ export class LeasedStore implements Store {
   async append(event: JournalEventBody): Promise<JournalEvent> {
     const id = (event as { trial_id?: string }).trial_id;
     const held = id === undefined ? undefined : this.#held.get(id);
-    let written: JournalEvent;
     try {
-      written = await this.#store.eventLog.append(event, held ? { lease: held.token } : {});
+      return await this.#store.append(event, held ? { lease: held.token } : {});
     } catch (err) {
       if (err instanceof LeaseLostError && id !== undefined) this.#lost.get(id)?.abort(err);
       throw err;
     }
-    this.#rememberOfTrial(written);
-    if (written.type === 'epoch_ended') {
-      const trial = written.trial_id;
-      await this.#store.files.writeMetrics(trial, () => this.trialState(trial)?.epochs ?? []);
-    }
-    return written;
   }
 
   /** The log's events appended since the last read (every writer's), read from the database. */
   catchUp(): Promise<JournalEvent[]> {
-    // One read at a time: two slots claiming together share it, and `known` stays a prefix.
-    const read = (this.#reading ?? Promise.resolve([])).then(async () => {
-      const fresh = await this.#store.eventLog.events(this.#seen + 1);
-      for (const e of fresh) {
-        if (e.seq !== this.#seen + 1) break; // stay a prefix (seqs become visible in order: not expected)
-        this.#known.push(e);
-        this.#seen = e.seq;
-        this.#rememberOfTrial(e);
-      }
-      return fresh;
-    });
-    this.#reading = read.catch(() => []);
-    return read;
+    return this.#store.catchUp();
   }
 
   /** What this worker knows of one trial (every attempt's events, read or written here). */
   trialState(trialId: string): TrialState | undefined {
-    const events = this.#byTrial.get(trialId);
-    return events ? foldTrials(events).trials.get(trialId) : undefined;
+    return this.#store.trialState(trialId);
   }
 
-  async events(fromSeq = 1): Promise<JournalEvent[]> {
-    await this.catchUp();
-    // `known` is the log's prefix from seq 1 with no gap: the events from `fromSeq` start at its index fromSeq - 1.
-    return this.#known.slice(Math.max(0, fromSeq - 1));
+  events(fromSeq = 1): Promise<JournalEvent[]> {
+    return this.#store.events(fromSeq);
   }
   waitForEvents(afterSeq: number, signal?: AbortSignal): Promise<void> {
     return this.#store.waitForEvents(afterSeq, signal);
@@ -131,18 +100,5 @@ export class LeasedStore implements Store {
   async close(): Promise<void> {
     await this.leases.close();
     await this.#store.close();
-  }
-
-  #rememberOfTrial(event: JournalEvent): void {
-    const id = (event as { trial_id?: string }).trial_id;
-    if (id === undefined) return;
-    let list = this.#byTrial.get(id);
-    if (!list) this.#byTrial.set(id, (list = []));
-    let i = list.length;
-    while (i > 0 && list[i - 1].seq >= event.seq) {
-      if (list[i - 1].seq === event.seq) return;
-      i--;
-    }
-    list.splice(i, 0, event);
   }
 }

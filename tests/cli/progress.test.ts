@@ -110,6 +110,26 @@ describe('pieces of the display', () => {
     expect([...truncateMiddle('x'.repeat(300), 59)]).toHaveLength(59);
   });
 
+  it('says truncation once per sweep, with its share, and not again in each trial\'s data line', () => {
+    const out = new FakeTerminal(80);
+    const display = new ProgressDisplay(out, { now: () => 0, redrawMs: 0, live: false });
+    display.onProgress({ type: 'plan', dir: 'results/x', name: 'x', total: 2, done: 0, slots: [{ id: 0 }], resumed: false, metric: 'val_accuracy' });
+    const split = (file: string, count: number, truncated: number) => ({ file, count, emptyTexts: 0, duplicates: 0, truncated });
+    for (const id of ['t000-1a2b3c4d', 't001-1a2b3c4d']) {
+      const report = {
+        train: split('train.jsonl', 960, 955),
+        validation: split('train.jsonl', 240, 240),
+        leakage: { count: 0, examples: [] },
+        warnings: ['train: 955 text(s) longer than the context were truncated', 'validation: 240 text(s) longer than the context were truncated', 'train: 3 exact duplicate(s) (normalized text)'],
+      };
+      display.onProgress(journal({ type: 'data_report', trial_id: id, backend: 'wasm', report }));
+    }
+    expect(out.text.match(/longer than the (model's )?context/g)).toHaveLength(1);
+    expect(out.text).toContain('train 955 of 960 (99.5 %), validation 240 of 240 (100.0 %)');
+    // The trial's other warnings stay on its line.
+    expect(out.text.match(/t00\d-1a2b3c4d data: 960 train, 240 validation, backend wasm; train: 3 exact duplicate/g)).toHaveLength(2);
+  });
+
   it('says the share of truncated texts, once', () => {
     expect(truncationWarning(960, 0, 240, 0)).toBeUndefined();
     expect(truncationWarning(960, 955, 240, 239)).toBe(

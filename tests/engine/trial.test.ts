@@ -99,7 +99,7 @@ describe('resume', () => {
     expect(stopped.epochs).toEqual([]);
     const events: TrialEvent[] = [];
     const resumed = await run(config, (e) => events.push(e));
-    expect(events).toContainEqual({ type: 'resumed', fromEpoch: 0 });
+    expect(events).toContainEqual({ type: 'resumed', fromEpoch: 0, fromStep: 3 });
     expect(resumed.outcome).toBe('completed');
     expectClose(comparable(resumed), comparable(whole));
     expectClose(resumed.forgetting, whole.forgetting);
@@ -131,7 +131,7 @@ describe('resume', () => {
     const events: TrialEvent[] = [];
     const resumed = await run(config, (e) => events.push(e));
     expect(events.some((e) => e.type === 'log' && /checkpoint skipped/.test(e.message))).toBe(true);
-    expect(events).toContainEqual({ type: 'resumed', fromEpoch: 1 });
+    expect(events).toContainEqual({ type: 'resumed', fromEpoch: 1, fromStep: stepsPerEpoch });
     expectClose(comparable(resumed), comparable(whole));
   });
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { discoverGpus, parseNvidiaSmiList } from '../../src/pool/gpus.js';
 import { planSlots } from '../../src/pool/slots.js';
+import { InputError } from '../../src/errors.js';
 import { tempDir } from './helpers.js';
 
 /** A PATH whose only nvidia-smi is the given shell script (or none). */
@@ -39,8 +40,21 @@ describe('GPU discovery', () => {
 describe('slots', () => {
   it('with GPUs: gpus × trials_per_gpu slots, each pinned to one GPU, interleaved', () => {
     expect(planSlots({ gpus: [0, 1], trialsPerGpu: 2 })).toEqual([
-      { id: 0, gpu: 0 }, { id: 1, gpu: 1 }, { id: 2, gpu: 0 }, { id: 3, gpu: 1 },
+      { id: 0, gpu: 0, gpus: [0] }, { id: 1, gpu: 1, gpus: [1] }, { id: 2, gpu: 0, gpus: [0] }, { id: 3, gpu: 1, gpus: [1] },
     ]);
+  });
+
+  it('gpus_per_trial n: disjoint sets of n ids, one trial each; a GPU left over stays idle', () => {
+    expect(planSlots({ gpus: [0, 1, 2, 3, 4], gpusPerTrial: 2, trialsPerGpu: 3 })).toEqual([
+      { id: 0, gpu: 0, gpus: [0, 1] },
+      { id: 1, gpu: 2, gpus: [2, 3] },
+    ]);
+  });
+
+  it('more GPUs per trial than the machine has is bad input, in one line', () => {
+    expect(() => planSlots({ gpus: [0, 1], gpusPerTrial: 4 })).toThrow(new InputError('/resources/gpus_per_trial: 4 GPUs per trial, but this machine has 2 (0, 1)'));
+    expect(() => planSlots({ gpus: [], gpusPerTrial: 2 })).toThrow(/this machine has none \(nvidia-smi lists no GPU; set resources.gpus to 0 to run on CPU\)$/);
+    expect(planSlots({ gpus: [], gpusPerTrial: 1, workers: 1 })).toEqual([{ id: 0 }]);
   });
 
   it('without: `workers` CPU slots, by default one per core, at least one', () => {

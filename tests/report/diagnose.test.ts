@@ -185,24 +185,36 @@ describe('divergence without a NaN', () => {
     const wreck = trial('lr1e-2', epochs([0.69, 9, 12], [0.7, 8, 9]), { params: params(1e-2, 16, 3) });
     const lb = buildLeaderboard({ spec: {}, state: sweep([collapsed, low, wreck]) });
     const row = (id: string) => lb.rows.find((r) => r.id === id)!;
-    expect(row('lr1e-2').recommendation).toEqual({ flag: 'diverged', text: 'lower the learning rate' });
+    // The wreck is told about its learning rate, with its own curve as the evidence.
+    expect(row('lr1e-2').recommendation).toEqual({
+      flag: 'diverged',
+      text: 'lower the learning rate: train loss 0.69 at epoch 1 → 9 at epoch 2',
+      evidence: { kind: 'curve', metric: 'train_loss', trend: 'loss', points: [{ epoch: 1, value: 0.69 }, { epoch: 2, value: 9 }] },
+    });
     for (const r of lb.rows) {
       const lr = r.params.learning_rate as number;
       if (lr >= 1e-2) expect(`${r.recommendation?.text} ${r.flags.map((f) => f.advice).join(' ')}`).not.toMatch(/higher LR|raise/i);
     }
-    expect(row('lr3e-2').recommendation?.text).toMatch(/^lower the learning rate \(a trial diverged at 1e-2, below this one\)$/);
-    expect(row('lr1e-6').recommendation?.text).toBe('higher LR (below 1e-2, which diverged), more epochs, unfreeze more layers');
+    const advice = (id: string) => row(id).flags.find((f) => f.name === 'underfitting')?.advice;
+    expect(advice('lr3e-2')).toMatch(/^lower the learning rate \(a trial diverged at 1e-2, below this one\)$/);
+    expect(advice('lr1e-6')).toBe('higher LR (below 1e-2, which diverged), more epochs, unfreeze more layers');
   });
 });
 
 describe('one recommendation per trial', () => {
-  it('resolves contradictory flags by the documented priority', async () => {
-    const { recommend, RECOMMENDATION_PRIORITY } = await import('../../src/report/analysis/recommend.js');
-    expect(RECOMMENDATION_PRIORITY).toEqual(['diverged', 'leakage', 'overfitting', 'underfitting', 'still_improving', 'forgetting']);
-    const f = (name: string, advice: string) => ({ name, advice, detail: '' }) as Parameters<typeof recommend>[0][number];
-    expect(recommend([f('forgetting', 'freeze more'), f('still_improving', 'more epochs')])).toEqual({ flag: 'still_improving', text: 'more epochs' });
-    expect(recommend([f('forgetting', 'a'), f('overfitting', 'b'), f('leakage', 'c')])?.flag).toBe('leakage');
-    expect(recommend([])).toBeUndefined();
+  it('answers a diverged trial about its learning rate and leakage before any tuning, in the documented priority', async () => {
+    const { ADVICE_PRIORITY } = await import('../../src/report/analysis/advice.js');
+    expect(ADVICE_PRIORITY).toEqual(['diverged', 'leakage', 'overfitting', 'underfitting', 'still_improving', 'forgetting']);
+    const leaky = { dataReport: dataReport(3) };
+    const lb = buildLeaderboard({
+      spec: {},
+      state: sweep([trial('leaky', CURVES.overfit, leaky), trial('wreck', CURVES.divergedNaN, { ...leaky, params: params(1e-2, 16, 3) })]),
+    });
+    const row = (id: string) => lb.rows.find((r) => r.id === id)!;
+    expect(row('leaky').recommendation).toMatchObject({ flag: 'leakage', evidence: { kind: 'data', shared: 3 } });
+    expect(row('leaky').flags.map((f) => f.name)).toEqual(['leakage', 'overfitting']);
+    expect(row('wreck').recommendation).toMatchObject({ flag: 'diverged', evidence: { kind: 'curve' } });
+    expect(buildLeaderboard({ spec: {}, state: sweep([trial('fine', CURVES.healthy)]) }).rows[0].recommendation).toBeUndefined();
   });
 
   it('names each trial once under the table, with its recommendation', () => {

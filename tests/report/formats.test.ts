@@ -70,8 +70,9 @@ describe('leaderboard formats', () => {
     expect(rowOf('t-diverged')).toBeLessThan(rowOf('t-pending'));
     expect(lines[rowOf('t-healthy')]).toMatch(/│ +1 │ t-healthy +│ 3e-4 +│ +16 │ +5 │/);
     expect(lines[rowOf('t-running')]).toMatch(/│ +– │ t-running .*│ +2\/5 │.*running/);
-    expect(text).toMatch(/^overfitting \(t-overfit\): fewer epochs \(best was epoch 2\), lower LR, more data, more regularization$/m);
-    expect(text).toMatch(/^diverged \(t-diverged\): lower the learning rate$/m);
+    // One recommendation a trial, with the evidence it rests on (here the trial's own curve).
+    expect(text).toMatch(/^overfitting \(t-overfit\): fewer epochs: val loss turned at epoch 2 \(0\.45\) and rose to 0\.72 by epoch 5$/m);
+    expect(text).toMatch(/^diverged \(t-diverged\): lower the learning rate: train loss 0\.6 at epoch 1 → NaN at epoch 3$/m);
     expect(text).toMatch(/^t-diverged diverged: loss is NaN$/m);
     expect(text).toMatch(/^Sweep demo — val_loss \(minimize\) · 5 trials: 2 completed, 1 running, 1 pending, 1 diverged/);
     expect(text).not.toMatch(/\u001b\[/);
@@ -96,8 +97,8 @@ describe('leaderboard formats', () => {
     for (const r of rows) expect(r.length).toBe(head.length);
     expect(rows[0]).toEqual(['1', 't-healthy', '3e-4', '16', '5', 'head, "quoted"', '0.299', '4', '0.2', '0.299', '0.099', '2m05s', 'completed', '', '']);
     expect(rows[1][13]).toBe('overfitting');
-    expect(rows[1][14]).toBe('fewer epochs (best was epoch 2), lower LR, more data, more regularization');
-    expect(text).toContain('- overfitting (t-overfit): fewer epochs (best was epoch 2)');
+    expect(rows[1][14]).toBe('fewer epochs: val loss turned at epoch 2 (0.45) and rose to 0.72 by epoch 5');
+    expect(text).toContain('- overfitting (t-overfit): fewer epochs: val loss turned at epoch 2');
   });
 
   it('csv: one record per trial with full-precision numbers, quoting what needs it', () => {
@@ -111,7 +112,7 @@ describe('leaderboard formats', () => {
     // A value a spreadsheet would run as a formula is defused.
     expect(rows[4][5]).toBe("'=1+1");
     expect(rows[3][13]).toBe('diverged');
-    expect(rows[3][14]).toBe('lower the learning rate');
+    expect(rows[3][14]).toBe('lower the learning rate: train loss 0.6 at epoch 1 → NaN at epoch 3');
   });
 
   it('json: the leaderboard with rows, flags and curves, NaN written as a string', () => {

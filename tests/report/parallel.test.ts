@@ -1,4 +1,4 @@
-// The parallel-coordinates plot, written as SVG without vega (src/report/parallel.ts): one path per
+// The parallel-coordinates plot, written as SVG without vega (src/report/charts/parallel.ts): one path per
 // trial through its values, scaled per axis, the learning rate in log space; markup in a parameter
 // name, a trial id or the metric stays text; a parameter with no number gets no axis.
 import { describe, expect, it } from 'vitest';

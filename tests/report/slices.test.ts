@@ -1,4 +1,4 @@
-// The objective-vs-parameter slice plots (SVG written directly, src/report/scatter.ts): a parameter
+// The objective-vs-parameter slice plots (SVG written directly, src/report/charts/scatter.ts): a parameter
 // of numbers and words (shots: 8, 32, 128, "all") is the data-quantity curve, drawn in its natural
 // order rather than alphabetically; numbers get a numeric axis, the learning rate a log one; points
 // on one pixel are drawn once; markup stays text.

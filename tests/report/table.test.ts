@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildLeaderboard } from '../../src/report/view/leaderboard.js';
 import { renderReport } from '../../src/report/render/report.js';
 import { DROP_ORDER, renderTable } from '../../src/report/render/table.js';
-import { CURVES, params, sweep, trial } from './curves.js';
+import { CURVES, epochs, params, sweep, trial } from './curves.js';
 
 const spec = {
   name: 'wide',
@@ -41,6 +41,8 @@ function state(n: number, wide = true) {
 }
 const gridState = (n: number) => state(n, false);
 
+/** The report's prose as one line per item again (a wrapped line continues indented by two). */
+const unwrap = (text: string): string => text.replace(/\n {2}(?=\S)/g, ' ');
 const visible = (line: string): number => [...line.replace(/\u001b\[[0-9;]*m/g, '')].length;
 const tableLines = (text: string): string[] => text.split('\n').filter((l) => /^[┌├└│]/.test(l));
 /** The header's lines (one, or two when headers are broken to narrow the table) joined. */
@@ -63,7 +65,7 @@ describe('terminal leaderboard', () => {
     for (const h of ['rank', 'trial', 'lr', 'batch', 'epochs', 'val_loss']) expect(header).toContain(h);
     // The flags stay: in their column, or on a line under the row.
     expect(text).toMatch(/overfitting/);
-    if (/left out to fit/.test(text)) expect(text).toMatch(new RegExp(`left out to fit ${width} columns: .* \\(--wide or --columns a,b,c shows them\\)`));
+    if (/left out to fit/.test(text)) expect(unwrap(text)).toMatch(new RegExp(`left out to fit ${width} columns: .* \\(--wide or --columns a,b,c shows them\\)`));
   });
 
   it('leaves out columns in the documented order', () => {
@@ -84,8 +86,34 @@ describe('terminal leaderboard', () => {
     for (const line of tableLines(text)) expect(visible(line), line).toBeLessThanOrEqual(80);
     expect(headerOf(text)).toMatch(/│ weight_ │ best +│\n│ .*│ decay +│ val_accuracy │/);
     expect(headerOf(text)).not.toContain('flags');
-    expect(text).toMatch(/^│ ↳ overfitting · fewer epochs .*│$/m);
-    expect(text).toMatch(/left out to fit 80 columns: .*, warmup_ratio \(0\.1 in every trial\) \(--wide/);
+    expect(text).toMatch(/^│ ↳ overfitting · fewer epochs: .*│$/m);
+    expect(unwrap(text)).toMatch(/left out to fit 80 columns: .*, warmup_ratio \(0\.1 in every trial\) \(--wide/);
+  });
+
+  it('wraps the lines around the table at word boundaries to the terminal width (80 columns)', () => {
+    const input = { spec, state: state(6) };
+    const wrapped = renderReport(input, { format: 'table', table: { width: 80 } });
+    const free = renderReport(input, { format: 'table' });
+    const prose = (text: string): string[] => text.split('\n').filter((l) => l !== '' && !/^[┌├└│]/.test(l));
+    const lines = prose(wrapped);
+    // Something needed wrapping: off a terminal the same report has a footer line wider than 80.
+    expect(prose(free).some((l) => visible(l) > 80)).toBe(true);
+    for (const line of lines) expect(visible(line), line).toBeLessThanOrEqual(80);
+    // Only whitespace changed, and every word of a long line is still whole on one line.
+    const words = (ls: string[]): string[] => ls.join(' ').split(/\s+/).filter(Boolean);
+    expect(words(lines).join(' ')).toContain(words(prose(free).slice(1)).join(' '));
+    const long = prose(free).find((l) => visible(l) > 80)!;
+    for (const word of long.split(/\s+/).filter((w) => w.length > 0 && w.length < 60)) expect(lines.some((l) => l.split(/\s+/).includes(word)), word).toBe(true);
+  });
+
+  it('--columns takes any metric the trials reported, at the best evaluation, and suggests the key meant', () => {
+    const f1 = (curve: ReturnType<typeof epochs>, values: number[]) => curve.map((e, i) => ({ ...e, val_f1: values[i] }));
+    const withF1 = sweep([trial('a', f1(epochs([0.5, 0.3], [0.5, 0.4]), [0.7, 0.8])), trial('b', f1(epochs([0.5, 0.4], [0.45, 0.5]), [0.75, 0.6]))]);
+    const text = renderReport({ spec: grid, state: withF1 }, { format: 'table', table: { columns: ['trial', 'best_val_loss', 'val_f1'] } });
+    // a's best val_loss is at epoch 2 (f1 0.8 there), b's at epoch 1 (f1 0.75).
+    expect(text).toMatch(/│ a +│ +0\.4 │ +0\.8 │/);
+    expect(text).toMatch(/│ b +│ +0\.45 │ +0\.75 │/);
+    expect(() => renderReport({ spec: grid, state: withF1 }, { format: 'table', table: { columns: ['val_f2'] } })).toThrow(/--columns: unknown column "val_f2" \(did you mean "val_f1"\?\); expected some of rank, trial, .*val_f1/);
   });
 
   it('--wide and --columns override the fit', () => {

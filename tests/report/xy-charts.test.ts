@@ -1,5 +1,5 @@
-// The report's x/y charts and heatmap, written as SVG without vega (src/report/xy.ts, curve-svg.ts,
-// lr-svg.ts and the Pareto plot in charts.ts): built from real leaderboards, checked for their
+// The report's x/y charts and heatmap, written as SVG without vega (src/report/charts/: xy.ts, curve.ts,
+// lr.ts and the Pareto plot in report-charts.ts): built from real leaderboards, checked for their
 // marks, their scales (epochs 1..n, the learning rate in log space, the best cells darkest) and that
 // markup in ids, parameters and metrics stays text.
 import { describe, expect, it } from 'vitest';

@@ -53,7 +53,7 @@ const cases: Array<[string, () => unknown, string]> = [
   [
     'an unknown key with no near match',
     () => with_(validSpec(), (s) => (s.task.colour = 'blue')),
-    '/task/colour: unknown key "colour" (expected one of type, model, data, method, top_k, forgetting)',
+    '/task/colour: unknown key "colour" (expected one of type, model, data, method, top_k, forgetting, eval_every_steps)',
   ],
   [
     'empty values',

@@ -1,6 +1,7 @@
 // One suite for the Store interface, run against every implementation: the journal in the sweep
 // directory, and PostgreSQL (a real server this file starts; the sweep is named after the
-// directory, which holds its trial files).
+// directory, which holds its trial files), opened as `report` opens it and as a worker writes to
+// it (through worker/leased-store.ts, the path `finesweep worker` appends by).
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,9 @@ import { foldTrials } from '../../src/store/fold.js';
 import { JournalStore } from '../../src/store/journal-store.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
+import type { PgStore } from '../../src/store/postgres/pg-store.js';
+import { TrialLeases } from '../../src/store/postgres/trial-leases.js';
+import { LeasedStore } from '../../src/worker/leased-store.js';
 import { startPostgres, type PgCluster } from '../helpers/postgres.js';
 
 interface Implementation {
@@ -41,6 +45,16 @@ const implementations: Implementation[] = [
     async open(dir, opts) {
       cluster ??= startPostgres();
       return openStore((await cluster).url(), { ...opts, sweep: dir, trialFiles: dir });
+    },
+    missing: () => unknownSweep,
+    empty: unknownSweep,
+  },
+  {
+    name: 'PostgreSQL worker (LeasedStore)',
+    async open(dir, opts) {
+      cluster ??= startPostgres();
+      const store = (await openStore((await cluster).url(), { ...opts, sweep: dir, trialFiles: dir })) as PgStore;
+      return new LeasedStore(store, new TrialLeases(store.eventLog));
     },
     missing: () => unknownSweep,
     empty: unknownSweep,

@@ -1,6 +1,7 @@
-// A study recorded by a program through the library reads as a CLI sweep: `finesweep report` and
-// `export-optuna` (opened by the real Optuna) on its directory; and a kill -9 of that program
-// loses only the trial in flight's unreported work: reopened, the study asks that trial again.
+// A study recorded by a program through the library reads as a CLI sweep: `finesweep report`,
+// `suggest`, `dashboard` and `export-optuna` (opened by the real Optuna) on its directory; and a
+// kill -9 of that program loses only the trial in flight's unreported work: reopened, the study
+// asks that trial again.
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -28,10 +29,35 @@ describe('a library study read by the CLI', () => {
     const table = await run(process.execPath, [BIN, 'report', dir, '--all']);
     expect(table.stdout).toMatch(/^Sweep child — val_loss \(minimize\) · 12 trials: \d+ completed, \d+ stopped early · sweep finished/m);
     expect(table.stdout).toMatch(new RegExp(`│ +1 │ ${best} +│`));
-    expect(table.stdout).toMatch(/stopped early: asha rung \d \(epoch \d\)/);
+    expect(table.stdout).toMatch(/stopped early: asha rung \d \(step \d\)/);
     const json = JSON.parse((await run(process.execPath, [BIN, 'report', dir, '--format', 'json'])).stdout) as { rows: Array<{ id: string; rank?: number }> };
     expect(json.rows).toHaveLength(12);
     expect(json.rows.find((r) => r.rank === 1)?.id).toBe(best);
+    // suggest: the ranges to search next (a library study has no spec for `finesweep run`).
+    const next = await run(process.execPath, [BIN, 'suggest', dir]);
+    expect(next.stdout).toMatch(/^the next study's ranges \(\d+ changes?\):\n {2}learning_rate: log_uniform 1e-4\.\.1e-1 → /);
+  }, 60_000);
+
+  it('finesweep dashboard serves it: the study listed, its leaderboard with the best trial', async () => {
+    const dir = join(tempDir('finesweep-study-cli-'), 'child');
+    const { best } = await childStudy(dir);
+    const server = spawn(process.execPath, [BIN, 'dashboard', dir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((ok, fail) => {
+        let out = '';
+        server.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /dashboard: (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+          if (m) ok(m[1]);
+        });
+        server.once('exit', (code) => fail(new Error(`dashboard exited ${code}`)));
+      });
+      expect(await (await fetch(`${url}/`)).text()).toContain('/sweeps/child');
+      const board = await (await fetch(`${url}/sweeps/child/leaderboard`)).text();
+      expect(board).toContain(best);
+    } finally {
+      server.kill('SIGTERM');
+    }
   }, 60_000);
 
   it('export-optuna writes a journal the real Optuna loads, with the same best trial', async () => {

@@ -155,10 +155,27 @@ describe('ask and tell', () => {
     ]);
     // t000's return equals its last report: no extra evaluation; t002 reported nothing: one, at step 1.
     expect(study.trials[0].steps.map((s) => s.epoch)).toEqual([1, 2]);
-    expect(study.trials[2].steps).toEqual([{ epoch: 1, val_accuracy: 0.9 }]);
+    expect(study.trials[2].steps).toEqual([{ epoch: 1, step: 1, val_accuracy: 0.9 }]);
     expect(study.bestTrial?.id).toBe('t002');
     expect(study.trials[1].reason).toBe('the cluster preempted it');
     await study.close();
+  });
+
+  it('report(step) records an evaluation with its step (journal format 2), and an engine epoch as its epoch', async () => {
+    const dir = join(tempDir('finesweep-study-'), 'steps');
+    const study = await createStudy({ name: 'steps', storage: dir });
+    const t = await study.ask();
+    await t.report(100, { val_loss: 0.9 });
+    await t.report(200, { epoch: 1, val_loss: 0.8, steps: [[150, 0.85]] });
+    await expect(t.report(300, { step: 250, val_loss: 0.7 })).rejects.toThrow('report(t000): metrics.step 250 is not the step reported (300)');
+    await study.tell(t, 0.8);
+    await study.close();
+    const events = readFileSync(join(dir, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(events[0]).toMatchObject({ type: 'sweep_started', format: 2 });
+    expect(events.filter((e) => e.type === 'epoch_ended').map((e) => e.metrics)).toEqual([
+      { epoch: 100, step: 100, val_loss: 0.9 },
+      { epoch: 1, step: 200, val_loss: 0.8, steps: [[150, 0.85]] },
+    ]);
   });
 
   it('reports are checked: a step must be an integer after the last one', async () => {

@@ -4,7 +4,8 @@ import type { TrialState } from '../../store/state.js';
 import { bestEpoch, compareValues, finiteValue, type Objective } from '../../trial/objective.js';
 import type { SearchedRange, SpecSummary, Thresholds } from './spec-summary.js';
 import { fmtParam } from '../format.js';
-import type { Flag } from './flag.js';
+import type { Flag, FlagName } from './flag.js';
+import { FLAG_MOVES, fits, moveWords } from './moves.js';
 import { DIVERGED_ADVICE, divergence, referenceLoss, withLosses, type LossTrial, type TaskType } from './divergence.js';
 
 
@@ -16,6 +17,8 @@ export interface DiagnosisContext {
   leakage: number;
   /** The lowest learning rate at which a trial of the sweep diverged: no trial at or above it is told to raise it. */
   divergedLr?: number;
+  /** The spec's `task.method` (a trial's swept `method` overrides it); undefined for a command trainer. */
+  method?: string;
   /**
    * Where the trial stands against the sweep on objective vs forgetting: `undefined` when not judged
    * (not ranked, or no forgetting measured), else whether it is on the Pareto front and, off the
@@ -53,6 +56,16 @@ function overfitting(trial: LossTrial, ctx: DiagnosisContext): Flag | undefined 
   return undefined;
 }
 
+/** The trial's fine-tuning method: its swept `method`, else the spec's. */
+export function methodOf(trial: Pick<TrialState, 'params'>, ctx: Pick<DiagnosisContext, 'method'>): string | undefined {
+  return typeof trial.params.method === 'string' ? trial.params.method : ctx.method;
+}
+
+/** A flag's moves in words, those that fit the trial's method (moves.ts). */
+function movesText(flag: FlagName, method: string | undefined): string[] {
+  return FLAG_MOVES[flag].filter((m) => fits(m, method)).map((m) => moveWords(m, method, flag));
+}
+
 /**
  * Underfitting's advice: raise the learning rate only below the lowest one that diverged in the
  * sweep. At or above it a flat loss is the wreck of an unstable run (a model collapsed to the prior),
@@ -60,11 +73,12 @@ function overfitting(trial: LossTrial, ctx: DiagnosisContext): Flag | undefined 
  */
 function underfitAdvice(trial: LossTrial, ctx: DiagnosisContext): string {
   const lr = trial.params.learning_rate;
+  const [raise, ...rest] = movesText('underfitting', methodOf(trial, ctx));
   if (ctx.divergedLr !== undefined && typeof lr === 'number') {
     if (lr >= ctx.divergedLr) return `${DIVERGED_ADVICE} (a trial diverged at ${fmtParam('learning_rate', ctx.divergedLr)}${lr > ctx.divergedLr ? ', below this one' : ''})`;
-    return `higher LR (below ${fmtParam('learning_rate', ctx.divergedLr)}, which diverged), more epochs, unfreeze more layers`;
+    return [`${raise} (below ${fmtParam('learning_rate', ctx.divergedLr)}, which diverged)`, ...rest].join(', ');
   }
-  return 'higher LR, more epochs, unfreeze more layers';
+  return [raise, ...rest].join(', ');
 }
 
 function underfitting(trial: LossTrial, ctx: DiagnosisContext): Flag | undefined {
@@ -122,10 +136,10 @@ function forgetting(trial: TrialState, ctx: DiagnosisContext): Flag | undefined 
   const detail = `general-text perplexity rose ${pct(rise)} (${num(f.basePerplexity)} → ${num(f.finalPerplexity)})${
     by ? `; ${by.id} reached ${ctx.objective.metric} ${num(by.value)} with a rise of ${pct(by.rise)}` : ''
   }`;
-  return { name: 'forgetting', detail, advice: 'lower LR, fewer epochs, freeze more' };
+  return { name: 'forgetting', detail, advice: movesText('forgetting', methodOf(trial, ctx)).join(', ') };
 }
 
-export function leakageFlag(count: number): Flag {
+function leakageFlag(count: number): Flag {
   return {
     name: 'leakage',
     detail: `${count} example${count === 1 ? '' : 's'} shared by train and validation`,
@@ -182,7 +196,7 @@ export function edgeNotes(best: TrialState | undefined, view: SpecSummary, trial
 
 
 /** Ranges from the spec; for a parameter the spec does not describe, the range of values tried. */
-function searchedRanges(view: SpecSummary, trials: readonly TrialState[]): SearchedRange[] {
+export function searchedRanges(view: SpecSummary, trials: readonly TrialState[]): SearchedRange[] {
   const ranges = new Map<string, SearchedRange>();
   for (const p of view.parameters) if (p.range) ranges.set(p.name, p.range);
   const described = new Set(view.parameters.map((p) => p.name));

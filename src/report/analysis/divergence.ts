@@ -25,7 +25,7 @@ export type TaskType = 'classification' | 'causal-lm';
  * A loss more than this fraction above its starting value counts as diverged: a fixed margin keeps
  * the epoch-to-epoch noise of a flat curve (a learning rate far too low) from reading as divergence.
  */
-export const DIVERGE_MARGIN = 0.1;
+const DIVERGE_MARGIN = 0.1;
 
 export const DIVERGED_ADVICE = 'lower the learning rate';
 

@@ -15,10 +15,10 @@
 import type { ParamValue } from '../../trial/types.js';
 import { mulberry32 } from '../../rng.js';
 
-export const IMPORTANCE_TREES = 16;
-export const IMPORTANCE_SAMPLE = 256;
+const IMPORTANCE_TREES = 16;
+const IMPORTANCE_SAMPLE = 256;
 /** Fewer trials than this say nothing about importance. */
-export const IMPORTANCE_MIN_TRIALS = 6;
+const IMPORTANCE_MIN_TRIALS = 6;
 const MAX_DEPTH = 16;
 
 export interface ImportanceInput {

@@ -9,7 +9,7 @@ export interface ParetoPoint {
 }
 
 /** p dominates q: no worse in both, better in one. */
-export function dominates(p: ParetoPoint, q: ParetoPoint): boolean {
+function dominates(p: ParetoPoint, q: ParetoPoint): boolean {
   return p.a <= q.a && p.b <= q.b && (p.a < q.a || p.b < q.b);
 }
 

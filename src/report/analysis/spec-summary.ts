@@ -53,6 +53,8 @@ export interface SpecSummary {
   objective: Objective;
   /** Both metrics of a two-metric objective (ranked by Pareto rank); undefined for one metric. */
   objectives?: [ObjectiveTerm, ObjectiveTerm];
+  /** `task.method` (the built-in trainers' default `full`); undefined for a command trainer. */
+  method?: string;
   /** `task.forgetting` (default on). */
   forgetting: boolean;
   thresholds: Thresholds;
@@ -122,6 +124,7 @@ export function summarizeSpec(spec: unknown): SpecSummary {
     taskType: task?.type === 'classification' || task?.type === 'causal-lm' ? task.type : undefined,
     objective: objectiveOfSpec(spec),
     objectives: objectivesOfSpec(spec),
+    method: typeof task?.method === 'string' ? task.method : task?.type === 'classification' || task?.type === 'causal-lm' ? 'full' : undefined,
     forgetting: task?.forgetting !== false,
     thresholds: thresholdsOfSpec(spec),
     parameters,

@@ -56,7 +56,7 @@ export function clip(text: string, max: number): string {
  * Parameters as subtitle lines of at most ~34 characters: one long line would widen the chart, and
  * the page would then shrink it to fit.
  */
-export function subtitleLines(parts: string[], width = 34): string[] {
+function subtitleLines(parts: string[], width = 34): string[] {
   const lines: string[] = [];
   for (const part of parts) {
     const last = lines.at(-1);

@@ -9,7 +9,7 @@ import { viridis } from './parallel.js';
 import { dot, FONT, linearAxis, logAxis, r1, xySvg } from './xy.js';
 
 /** More distinct learning rates than this (a random search) are binned by decade in the lr plots. */
-export const LR_BINS_OVER = 12;
+const LR_BINS_OVER = 12;
 
 export interface Cell {
   lr: number;

@@ -23,7 +23,7 @@ export function viridis(t: number): string {
 }
 
 /** The axes drawn: every swept parameter with a number in some row, then the objective. */
-export function parallelAxes(lb: Leaderboard, rows: readonly LeaderboardRow[]): string[] {
+function parallelAxes(lb: Leaderboard, rows: readonly LeaderboardRow[]): string[] {
   return lb.paramColumns.filter((p) => rows.some((r) => typeof r.params[p] === 'number'));
 }
 

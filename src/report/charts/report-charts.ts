@@ -12,14 +12,14 @@ import { escapeHtml as e } from '../escape.js';
 import { dot, linearAxis, r1, xySvg } from './xy.js';
 
 /** At most this many trials are drawn in the all-trials plots; beyond it a sample, said on the page. */
-export const PLOT_TRIALS = 1000;
+const PLOT_TRIALS = 1000;
 const PLOT_TOP = 100;
 
 /**
  * The rows the all-trials plots draw: every ranked trial up to PLOT_TRIALS; beyond it the top
  * PLOT_TOP and an even sample (every k-th by rank) of the rest, so the page stays small and quick.
  */
-export function plotSample(lb: Leaderboard): { rows: LeaderboardRow[]; of: number; note?: string } {
+function plotSample(lb: Leaderboard): { rows: LeaderboardRow[]; of: number; note?: string } {
   const ranked = lb.rows.filter((r) => r.rank !== undefined && r.best && Number.isFinite(r.best.value));
   if (ranked.length <= PLOT_TRIALS) return { rows: ranked, of: ranked.length };
   const rest = ranked.slice(PLOT_TOP);
@@ -162,7 +162,7 @@ export interface ReportCharts {
 }
 
 /** How many trials get learning curves in the report. */
-export const CURVE_TRIALS = 6;
+const CURVE_TRIALS = 6;
 
 export async function renderCharts(lb: Leaderboard): Promise<ReportCharts> {
   const withCurves = lb.rows.filter((r) => r.curve.length > 0).slice(0, CURVE_TRIALS);

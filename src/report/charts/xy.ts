@@ -109,7 +109,7 @@ export function dot(cx: number, cy: number, r: number): string {
 const textWidth = (s: string, size = 10): number => s.length * size * 0.6;
 
 /** A legend in one or more rows of items; its SVG and its height. */
-export function legendSvg(x: number, y: number, maxWidth: number, legend: NonNullable<XyChart['legend']>): { svg: string; height: number } {
+function legendSvg(x: number, y: number, maxWidth: number, legend: NonNullable<XyChart['legend']>): { svg: string; height: number } {
   let cx = x;
   let cy = y;
   const parts: string[] = [];

@@ -46,7 +46,7 @@ footer { margin-top: 32px; color: #9ca3af; font-size: 12px; }
 `;
 
 /** Rows of the HTML leaderboard without --top: a 10,000-row table would be most of the page's weight. */
-export const HTML_ROWS = 500;
+const HTML_ROWS = 500;
 
 function importanceHtml(lb: Leaderboard): string {
   const imp = lb.importance;

@@ -5,7 +5,7 @@ import type { Leaderboard } from '../view/leaderboard.js';
 /** Escapes what Markdown or an HTML-rendering viewer would interpret in a cell. */
 const MD_ESCAPES: Record<string, string> = { '\\': '\\\\', '|': '\\|', '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r\n': ' ', '\n': ' ', '\r': ' ' };
 
-export function mdEscape(text: string): string {
+function mdEscape(text: string): string {
   // One pass over the text (a 10,000-row table has a quarter of a million cells).
   return text.replace(/\r\n|[\\|&<>`*_[\]#\n\r]/g, (c) => MD_ESCAPES[c] ?? `\\${c}`);
 }

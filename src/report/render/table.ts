@@ -10,8 +10,10 @@
 // back the last columns left out. A line under the table names what was left out and that --wide
 // or --columns shows it.
 import { InputError } from '../../errors.js';
-import { adviceLines, columns, leakageLine, summaryLine, type Column } from '../view/columns.js';
+import { didYouMean } from '../../spec/suggest.js';
+import { adviceLines, columns, leakageLine, metricColumn, reportedMetrics, summaryLine, type Column } from '../view/columns.js';
 import type { Leaderboard, LeaderboardRow } from '../view/leaderboard.js';
+import { wrapWords } from '../wrap.js';
 
 export interface TableOptions {
   /** ANSI colours (a TTY, and no NO_COLOR). */
@@ -28,7 +30,7 @@ export interface TableOptions {
 }
 
 /** Rows the table shows by default; the rest are counted in a line under it. */
-export const DEFAULT_TOP = 20;
+const DEFAULT_TOP = 20;
 
 /** Columns left out first when the table is too wide, in this order (keys of columns.ts). */
 export const DROP_ORDER = ['seconds', 'final_train_loss', 'gap', 'best_epoch', 'final_val_loss', 'status'] as const;
@@ -78,11 +80,15 @@ function tableWidth(widths: readonly number[]): number {
   return widths.reduce((a, b) => a + b, 0) + 3 * widths.length + 1;
 }
 
-function pickColumns(all: readonly Column[], wanted: readonly string[]): Column[] {
+/** The columns asked for by key or header; a metric the trials reported is a column too (its value at the best evaluation). */
+function pickColumns(all: readonly Column[], wanted: readonly string[], metrics: readonly string[]): Column[] {
   return wanted.map((w) => {
     const c = all.find((col) => col.key === w || col.header.toLowerCase() === w.toLowerCase());
-    if (!c) throw new InputError(`--columns: unknown column ${JSON.stringify(w)}; expected some of ${all.map((col) => col.key).join(', ')}`);
-    return c;
+    if (c) return c;
+    if (metrics.includes(w)) return metricColumn(w);
+    const keys = [...all.map((col) => col.key), ...metrics.filter((m) => !all.some((col) => col.key === m))];
+    const hint = didYouMean(w, keys);
+    throw new InputError(`--columns: unknown column ${JSON.stringify(w)}${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''}; expected some of ${keys.join(', ')}`);
   });
 }
 
@@ -96,7 +102,7 @@ interface Layout {
 }
 
 /** A header on one line, or on two at its first space (else its first underscore). */
-export function headerLines(header: string, twoLine: boolean): string[] {
+function headerLines(header: string, twoLine: boolean): string[] {
   if (!twoLine) return [header];
   const at = header.indexOf(' ') >= 0 ? header.indexOf(' ') : header.indexOf('_');
   if (at <= 0 || at === header.length - 1) return [header];
@@ -108,7 +114,7 @@ export function headerLines(header: string, twoLine: boolean): string[] {
  * steps that lose the least first: columns in DROP_ORDER; then two-line headers; then parameters
  * that are the same in every row (not swept here); then the flags move under their rows.
  */
-export function fitColumns(
+function fitColumns(
   all: readonly Column[],
   lb: Leaderboard,
   cellWidth: (c: Column, twoLine: boolean) => number,
@@ -162,7 +168,7 @@ export function renderTable(lb: Leaderboard, opts: TableOptions = {}): string {
   const rows = lb.rows.slice(0, limit);
   const more = lb.hidden + (lb.rows.length - rows.length);
 
-  const chosen = opts.columns?.length ? pickColumns(all, opts.columns) : all;
+  const chosen = opts.columns?.length ? pickColumns(all, opts.columns, reportedMetrics(lb)) : all;
   const cells = rows.map((r) => chosen.map((c) => c.cell(r)));
   const cellsWidth = new Map<Column, number>();
   chosen.forEach((c, i) => cellsWidth.set(c, Math.max(0, ...cells.map((row) => len(row[i])))));
@@ -193,9 +199,11 @@ export function renderTable(lb: Leaderboard, opts: TableOptions = {}): string {
   });
   out.push(border('└', '┴', '┘'));
 
-  const head = [`Sweep ${lb.name ?? '(unnamed)'} — ${summaryLine(lb)}`];
+  // Fitted to a terminal, the prose around the table wraps at word boundaries (the table itself is fitted above).
+  const wrap = (l: string): string[] => (opts.width === undefined ? [l] : wrapWords(l, opts.width));
+  const head = wrap(`Sweep ${lb.name ?? '(unnamed)'} — ${summaryLine(lb)}`);
   const leak = leakageLine(lb);
-  if (leak) head.push(paint(leak, 'red', color));
+  if (leak) head.push(...wrap(leak).map((l) => paint(l, 'red', color)));
   const body = lb.rows.length > 0 ? out.join('\n') : '(no trials yet)';
   const tail: string[] = [];
   if (more > 0) tail.push(`… ${more} more (--top N, --all)`);
@@ -204,5 +212,5 @@ export function renderTable(lb: Leaderboard, opts: TableOptions = {}): string {
     tail.push(`left out to fit ${opts.width} columns: ${what.join(', ')} (--wide or --columns a,b,c shows them)`);
   }
   // The leaderboard's own "not shown" line is replaced by the one above.
-  return [...head, body, ...tail, ...adviceLines({ ...lb, hidden: 0 })].join('\n') + '\n';
+  return [...head, body, ...[...tail, ...adviceLines({ ...lb, hidden: 0 })].flatMap(wrap)].join('\n') + '\n';
 }

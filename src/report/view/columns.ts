@@ -24,19 +24,19 @@ export const FLAG_LABEL: Record<string, string> = {
   forgetting: 'forgetting',
 };
 
-export function flagList(row: LeaderboardRow): string {
+function flagList(row: LeaderboardRow): string {
   return row.flags.map((f) => FLAG_LABEL[f.name] ?? f.name).join(', ');
 }
 
 /** The recommendation of one row, as shown in every format. */
-export function recommendationCell(row: LeaderboardRow): string {
+function recommendationCell(row: LeaderboardRow): string {
   return row.recommendation?.text ?? '';
 }
 
 /** The Pareto mark: ◆ on the front. */
-export const FRONT_MARK = '◆';
+const FRONT_MARK = '◆';
 
-export function statusCell(row: LeaderboardRow): string {
+function statusCell(row: LeaderboardRow): string {
   // An early stop says where it happened: the ASHA rung, or the epoch for the median rule.
   if (row.status === 'stopped_early') return row.rung !== undefined ? `stopped early (rung ${row.rung})` : `stopped early (epoch ${row.epochsDone})`;
   return row.status.replace('_', ' ');
@@ -81,8 +81,28 @@ export function columns(lb: Leaderboard): Column[] {
   ];
 }
 
+/** Keys of an evaluation that are not metrics. */
+const NOT_METRICS = new Set(['epoch', 'step', 'seconds', 'steps']);
+
+/** Every metric the trials reported at some evaluation (val_f1, train_accuracy, a command's own). */
+export function reportedMetrics(lb: Leaderboard): string[] {
+  const seen = new Set<string>();
+  for (const r of lb.rows) for (const e of r.curve) for (const k in e) if (!NOT_METRICS.has(k) && (typeof e[k] === 'number' || e[k] === null)) seen.add(k);
+  return [...seen].sort();
+}
+
+/** A metric at each trial's best evaluation (by the objective), for `--columns val_f1`. */
+export function metricColumn(metric: string): Column {
+  const at = (r: LeaderboardRow): number | undefined => {
+    const e = r.best ? r.curve.find((c) => c.epoch === r.best!.epoch) : undefined;
+    const v = e?.[metric];
+    return typeof v === 'number' ? v : undefined;
+  };
+  return { header: metric, key: metric, align: 'right', cell: (r) => fmtNum(at(r)), raw: at };
+}
+
 /** How many trial ids an advice line names before "and N more". */
-export const ADVICE_IDS = 8;
+const ADVICE_IDS = 8;
 
 function idList(ids: readonly string[]): string {
   if (ids.length <= ADVICE_IDS) return ids.join(', ');
@@ -90,7 +110,7 @@ function idList(ids: readonly string[]): string {
 }
 
 /** The Pareto front in one line: which metrics, how many trials on it, the first few. */
-export function paretoLine(lb: Leaderboard): string | undefined {
+function paretoLine(lb: Leaderboard): string | undefined {
   if (!lb.pareto) return undefined;
   const [a, b] = lb.pareto.metrics;
   const what = lb.pareto.ranks ? 'ranked by Pareto rank, then' : 'shown, ranking by';
@@ -142,7 +162,7 @@ export function bar(share: number, width = 20): string {
 }
 
 /** Parameter importance as a short bar list (one line per parameter, then the strongest interaction). */
-export function importanceLines(lb: Leaderboard): string[] {
+function importanceLines(lb: Leaderboard): string[] {
   const imp = lb.importance;
   if (!imp) return [];
   const width = Math.max(...imp.params.map((p) => p.name.length));
@@ -154,7 +174,7 @@ export function importanceLines(lb: Leaderboard): string[] {
 }
 
 /** The suggested next sweep in two lines (suggest.ts). */
-export function suggestionLines(lb: Leaderboard): string[] {
+function suggestionLines(lb: Leaderboard): string[] {
   if (!lb.suggestion) return [];
   const what = lb.suggestion.length > 0 ? lb.suggestion.map((c) => `${c.parameter} ${c.from} → ${c.to}`).join(' · ') : 'no range to change';
   return [`next sweep: ${what}`, `  finesweep suggest ${lb.dir ?? '<sweep-dir>'} --out next.yaml writes it, with the reason for each change`];

@@ -5,7 +5,7 @@ import type { PlannedTrial } from '../../trial/types.js';
 import type { Params } from '../../trial/types.js';
 import type { TrialStatus } from '../../trial/status.js';
 import type { SweepState, TrialState } from '../../store/state.js';
-import { diagnoseTrial, edgeNotes, forgettingRise, sweepLeakage, type DiagnosisContext } from '../analysis/diagnose.js';
+import { diagnoseTrial, edgeNotes, forgettingRise, methodOf, searchedRanges, sweepLeakage, type DiagnosisContext } from '../analysis/diagnose.js';
 import type { Flag, FlagName } from '../analysis/flag.js';
 import { divergence } from '../analysis/divergence.js';
 import { frontDominators, paretoRanks, type ParetoPoint } from '../analysis/pareto.js';
@@ -14,7 +14,7 @@ import { TRIALS_DIR } from '../../store/layout.js';
 import { CHECKPOINT_DIR, WEIGHTS_DIR } from '../../trial/layout.js';
 import { rankTrials, trialSeconds } from '../analysis/rank.js';
 import { parameterImportance, type Importance } from '../analysis/importance.js';
-import { recommend, type Recommendation } from '../analysis/recommend.js';
+import { lrDirections, neighbourIndex, recommend, type AdviceContext, type AdviceTrial, type Recommendation } from '../analysis/advice.js';
 import type { SpecChange } from './spec-change.js';
 import type { Objective, ObjectiveTerm } from '../../spec/types.js';
 import { summarizeSpec, type Thresholds } from '../analysis/spec-summary.js';
@@ -48,7 +48,7 @@ export interface LeaderboardRow {
   /** Pareto rank on the sweep's two metrics (`Leaderboard.pareto`); 1 = on the front. */
   paretoRank?: number;
   flags: Flag[];
-  /** The one thing to try, from the highest-priority flag (recommend.ts); undefined with no flag. */
+  /** The one thing to try, with the sweep's evidence for it (advice.ts); undefined with no flag. */
   recommendation?: Recommendation;
   /** Why it failed, diverged or stopped. */
   reason?: string;
@@ -147,7 +147,7 @@ function paramColumns(view: ReturnType<typeof summarizeSpec>, trials: readonly T
 }
 
 /** A trial's value of one metric of the objective: at the first metric's best epoch, or forgetting / wall time. */
-export function termValue(trial: TrialState, term: ObjectiveTerm, objective: Objective): number | undefined {
+function termValue(trial: TrialState, term: ObjectiveTerm, objective: Objective): number | undefined {
   if (term.metric === 'forgetting') return forgettingRise(trial);
   if (term.metric === 'seconds') return trialSeconds(trial);
   const best = bestEpoch(trial.epochs, objective);
@@ -210,20 +210,35 @@ export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number }
     if (typeof lr !== 'number' || !(t.epochs.length > 0 || t.status === 'diverged')) continue;
     if ((divergedLr === undefined || lr < divergedLr) && divergence(t, view.thresholds, view.taskType)) divergedLr = lr;
   }
-  const base: DiagnosisContext = { objective, thresholds: view.thresholds, taskType: view.taskType, leakage: leakage.count, divergedLr };
+  const base: DiagnosisContext = { objective, thresholds: view.thresholds, taskType: view.taskType, leakage: leakage.count, divergedLr, method: view.method };
   // Forgetting is judged against the sweep only where at least two trials can be compared.
   const judgeFront = forgettingFront.judged >= 2;
 
-  // Rows are built field by field (no object spread of optional parts, a cost at 10,000 rows), in
-  // the key order the JSON has always had.
-  const rows: LeaderboardRow[] = ranked.map(({ trial, rank, best }) => {
-    const last = trial.epochs.at(-1);
+  // Every trial's flags first: the advice weighs each trial against the whole sweep.
+  const flagsOf = new Map<TrialState, Flag[]>();
+  for (const { trial } of ranked) {
     const onFront = forgettingFront.rank.get(trial);
     const ctx: DiagnosisContext =
       judgeFront && onFront !== undefined
-        ? { objective: base.objective, thresholds: base.thresholds, taskType: base.taskType, leakage: base.leakage, divergedLr: base.divergedLr, forgettingFront: { onFront: onFront === 1, dominatedBy: forgettingFront.by.get(trial) } }
+        ? { objective: base.objective, thresholds: base.thresholds, taskType: base.taskType, leakage: base.leakage, divergedLr: base.divergedLr, method: base.method, forgettingFront: { onFront: onFront === 1, dominatedBy: forgettingFront.by.get(trial) } }
         : base;
-    const flags = diagnoseTrial(trial, ctx);
+    flagsOf.set(trial, diagnoseTrial(trial, ctx));
+  }
+  const judged: AdviceTrial[] = ranked.map((r) => ({ trial: r.trial, value: r.rank !== undefined ? r.best?.value : undefined }));
+  const advice: AdviceContext = {
+    objective,
+    method: view.method,
+    ranges: searchedRanges(view, trials),
+    lrDirection: lrDirections(judged, objective, divergedLr, (t) => flagsOf.get(t) ?? []),
+    neighbours: neighbourIndex(judged, ['learning_rate', 'epochs', 'method', 'top_k', 'lora_rank']),
+    leakage: leakage.count,
+  };
+
+  // Rows are built field by field (no object spread of optional parts, a cost at 10,000 rows), in
+  // the key order the JSON has always had.
+  const rows: LeaderboardRow[] = ranked.map(({ trial, rank, best }, i) => {
+    const flags = flagsOf.get(trial)!;
+    const last = trial.epochs.at(-1);
     const paretoRank = shownFront.rank.get(trial);
     // flags and curve are set below, after paretoRank (the JSON's key order).
     const row = {
@@ -242,7 +257,7 @@ export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number }
     } as LeaderboardRow;
     if (paretoRank !== undefined && shownFront.judged >= 2) row.paretoRank = paretoRank;
     row.flags = flags;
-    row.recommendation = recommend(flags);
+    row.recommendation = recommend(judged[i], flags, advice, methodOf(trial, base));
     row.reason = trial.reason;
     if (trial.rung !== undefined) row.rung = trial.rung;
     row.curve = trial.epochs.map(withoutSteps);

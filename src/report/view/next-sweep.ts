@@ -24,7 +24,7 @@ import type { Leaderboard, LeaderboardRow } from './leaderboard.js';
 import type { SpecChange } from './spec-change.js';
 
 /** Below this share of the variance (fANOVA), a parameter is fixed. */
-export const UNIMPORTANT = 0.02;
+const UNIMPORTANT = 0.02;
 const MIN_TRIALS_TO_FIX = 8;
 
 

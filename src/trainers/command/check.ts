@@ -4,7 +4,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { InputError } from '../../errors.js';
-import { placeholderNames } from './argv.js';
+import { placeholderNames } from '../../trial/placeholders.js';
 import { asCommandTask, programPath, workingDir } from './config.js';
 import type { TrainerContext } from './port.js';
 

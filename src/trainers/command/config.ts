@@ -2,8 +2,11 @@
 // program (JSON-serialisable, pure: no I/O).
 import { isAbsolute, join, resolve } from 'node:path';
 import { InputError } from '../../errors.js';
-import { substitute } from './argv.js';
+import { NUM_GPUS_PLACEHOLDER, substitute } from '../../trial/placeholders.js';
+import type { MetricsSpec } from './formats/index.js';
+import type { ResumePoint } from './evaluations.js';
 import type { Params, TrainerContext, TrialRequest } from './port.js';
+import { PYTHON_HELPER_DIR } from './python-helper.js';
 
 /** The spec's `task` when its type is `command` (after the schema's checks). */
 export interface CommandTask {
@@ -12,12 +15,17 @@ export interface CommandTask {
   cwd?: string;
   env?: Record<string, string>;
   stop_grace_s?: number;
+  /** Where the program's reports are read, and how (default: the metrics file, jsonl). */
+  metrics?: MetricsSpec;
 }
 
 export const DEFAULT_STOP_GRACE_S = 30;
 // Not metrics.jsonl: the store keeps its own view of the journal under that name in the trial directory.
 export const METRICS_FILE = 'reported.jsonl';
 export const OUTPUT_LOG = 'output.log';
+/** Written when finesweep asks the trial to stop (FINESWEEP_STOP_FILE); removed at each start. */
+export const STOP_FILE = 'stop';
+
 
 export interface CommandConfig {
   trialId: string;
@@ -29,11 +37,17 @@ export interface CommandConfig {
   env: Record<string, string>;
   metricsFile: string;
   logFile: string;
-  /** The last journaled epoch: reported epochs up to it are ignored. */
-  resumeEpoch: number;
+  /** The last journaled evaluation: reports up to it are ignored (a program that starts again). */
+  resume: ResumePoint;
   /** The trial's `epochs` parameter, when it has one: an exit 0 before it is a failure. */
   epochs?: number;
   stopGraceS: number;
+  stopFile: string;
+  metrics: MetricsSpec;
+  /** The objective's metric: an evaluation gathered from several lines is recorded once it has it. */
+  objective?: string;
+  /** The trial's max_steps parameter: the epoch of a report with only a step is step / max_steps. */
+  maxSteps?: number;
 }
 
 export function asCommandTask(task: unknown): CommandTask {
@@ -54,8 +68,14 @@ export function programPath(program: string, cwd: string): string {
   return program.includes('/') && !isAbsolute(program) ? resolve(cwd, program) : program;
 }
 
+/** Where the trial resumes: its last journaled evaluation (its epoch, and its step when it had one). */
+export function resumePointOf(request: TrialRequest): ResumePoint {
+  const step = request.resumeFrom?.step;
+  return { epoch: request.resumeEpoch, ...(typeof step === 'number' ? { step } : {}) };
+}
+
 /** The protocol's environment variables for one attempt. */
-export function protocolEnv(request: TrialRequest, metricsFile: string): Record<string, string> {
+export function protocolEnv(request: TrialRequest, metricsFile: string, stopFile: string): Record<string, string> {
   const env: Record<string, string> = {
     FINESWEEP_PARAMS: JSON.stringify(request.params),
     FINESWEEP_TRIAL_ID: request.trialId,
@@ -63,10 +83,23 @@ export function protocolEnv(request: TrialRequest, metricsFile: string): Record<
     FINESWEEP_CHECKPOINT_DIR: request.checkpointDir,
     FINESWEEP_SEED: String(request.seed),
     FINESWEEP_METRICS: metricsFile,
+    FINESWEEP_STOP_FILE: stopFile,
+    FINESWEEP_NUM_GPUS: String(request.gpus?.length ?? 0),
   };
-  if (request.resumeEpoch > 0) env.FINESWEEP_RESUME_EPOCH = String(request.resumeEpoch);
+  const resume = resumePointOf(request);
+  if (resume.epoch > 0) {
+    // The epoch reached (fractional mid-epoch) and, for a trial that reports steps, the step.
+    env.FINESWEEP_RESUME_EPOCH = String(resume.epoch);
+    if (resume.step !== undefined) env.FINESWEEP_RESUME_STEP = String(resume.step);
+  }
   if (request.gpus !== undefined) env.CUDA_VISIBLE_DEVICES = request.gpus.join(',');
   return env;
+}
+
+/** `import finesweep` works in every trial: the helper's folder first on PYTHONPATH. */
+function pythonPath(taskEnv: Record<string, string>): string {
+  const rest = taskEnv.PYTHONPATH ?? process.env.PYTHONPATH;
+  return rest !== undefined && rest !== '' ? `${PYTHON_HELPER_DIR}:${rest}` : PYTHON_HELPER_DIR;
 }
 
 function substituteAll(values: readonly string[], params: Params, field: string): string[] {
@@ -82,15 +115,18 @@ function substituteAll(values: readonly string[], params: Params, field: string)
 export function configureCommand(taskIn: unknown, request: TrialRequest, ctx: TrainerContext): CommandConfig {
   const task = asCommandTask(taskIn);
   const cwd = workingDir(task, ctx.specDir);
-  const argv = substituteAll(task.command, request.params, '/task/command');
+  const values: Params = { ...request.params, [NUM_GPUS_PLACEHOLDER]: request.gpus?.length ?? 0 };
+  const argv = substituteAll(task.command, values, '/task/command');
   argv[0] = programPath(argv[0]!, cwd);
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(task.env ?? {})) {
-    env[name] = substituteAll([value], request.params, `/task/env/${name}`)[0]!;
+    env[name] = substituteAll([value], values, `/task/env/${name}`)[0]!;
   }
+  env.PYTHONPATH = pythonPath(env);
   const metricsFile = join(request.dir, METRICS_FILE);
-  Object.assign(env, protocolEnv(request, metricsFile));
-  const epochs = request.params.epochs;
+  const stopFile = join(request.dir, STOP_FILE);
+  Object.assign(env, protocolEnv(request, metricsFile, stopFile));
+  const { epochs, max_steps: maxSteps } = request.params;
   return {
     trialId: request.trialId,
     argv,
@@ -98,8 +134,12 @@ export function configureCommand(taskIn: unknown, request: TrialRequest, ctx: Tr
     env,
     metricsFile,
     logFile: join(request.dir, OUTPUT_LOG),
-    resumeEpoch: request.resumeEpoch,
+    resume: resumePointOf(request),
     ...(typeof epochs === 'number' && Number.isInteger(epochs) && epochs >= 1 ? { epochs } : {}),
     stopGraceS: task.stop_grace_s ?? DEFAULT_STOP_GRACE_S,
+    stopFile,
+    metrics: task.metrics ?? {},
+    ...(request.objective !== undefined ? { objective: request.objective.metric } : {}),
+    ...(typeof maxSteps === 'number' && Number.isInteger(maxSteps) && maxSteps >= 1 ? { maxSteps } : {}),
   };
 }

@@ -1,13 +1,16 @@
-// Supervises one attempt of a command trial: starts the program, turns each metrics line into an
-// epoch event as it arrives, and ends it the way the protocol says (README "The command trainer").
-import { mkdir, writeFile } from 'node:fs/promises';
+// Supervises one attempt of a command trial: starts the program, turns its reports (from the metrics
+// file, stdout or stderr, in the format task.metrics names) into evaluation events as they arrive,
+// and ends it the way the protocol says (README "The command trainer").
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InputError } from '../../errors.js';
 import type { CommandConfig } from './config.js';
+import { EvaluationSequencer, type Outcome } from './evaluations.js';
+import { isOneLineOneEvaluation, lineReaderOf } from './formats/index.js';
 import { MetricsFollower } from './metrics-file.js';
 import type { EpochMetrics, TrainerRunOptions, TrialResult } from './port.js';
-import { Program, type ProgramExit } from './program.js';
-import { parseMetricsLine, quoteLine } from './protocol.js';
+import { listeningMarker, Program, type ProgramExit } from './program.js';
+import { quoteLine } from './protocol.js';
 
 /** Lines of stderr kept for the log and the error message of a failed attempt. */
 const STDERR_TAIL_LINES = 20;
@@ -19,7 +22,7 @@ type Ending =
   | { kind: 'stop'; reason: string }
   | { kind: 'kill' }
   | { kind: 'failure'; message: string }
-  | { kind: 'diverged'; reason: string; epoch: number };
+  | { kind: 'diverged'; reason: string };
 
 function reasonOf(signal: AbortSignal): string {
   const r: unknown = signal.reason;
@@ -32,16 +35,21 @@ function describeExit(exit: ProgramExit): string {
   return exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
 }
 
+const ENDED_BY_WORDS = {
+  stop_file: (s: number) => `it saved and exited ${s.toFixed(1)} s after its stop file`,
+  SIGTERM: (s: number) => `it exited ${s.toFixed(1)} s after SIGTERM`,
+  SIGKILL: (_s: number, grace: number) => `SIGKILL after the ${grace} s grace: it ignored SIGTERM`,
+} as const;
+
 export async function runCommand(config: CommandConfig, opts: TrainerRunOptions): Promise<TrialResult> {
   const t0 = performance.now();
   const epochs: EpochMetrics[] = [];
-  let lastEpoch = config.resumeEpoch;
-  let lastEpochAt = t0;
-  let lineNo = 0;
+  let lastEvalAt = t0;
   let ending: Ending | undefined;
-  let stopped: Promise<{ signal: 'SIGTERM' | 'SIGKILL'; afterS: number }> | undefined;
+  let stopped: ReturnType<Program['stop']> | undefined;
   const stderrTail: string[] = [];
   let program: Program | undefined;
+  const from = config.metrics.from ?? 'file';
 
   /** Ends the program once, the first reason winning; a hard kill may still cut a graceful stop short. */
   const end = (why: Ending): void => {
@@ -52,43 +60,53 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
     }
     if (ending !== undefined) return;
     ending = why;
-    if (program !== undefined) stopped = program.stop(config.stopGraceS);
+    if (program !== undefined) stopped = stopProgram(program, why);
   };
+  const stopProgram = (p: Program, why: Ending): ReturnType<Program['stop']> =>
+    // Only a stop asks the program to save first; a failure or a divergence has nothing worth saving.
+    p.stop({ graceS: config.stopGraceS, ...(why.kind === 'stop' ? { stopFile: config.stopFile, reason: why.reason } : {}) });
 
-  const onLine = (line: string): void => {
-    lineNo++;
-    if (ending !== undefined || line.trim() === '') return;
-    const parsed = parseMetricsLine(line);
-    const where = `${config.metricsFile} line ${lineNo}`;
-    if (parsed.kind === 'garbage') {
-      end({ kind: 'failure', message: `${where}: ${parsed.why}: ${quoteLine(line)}` });
-      return;
-    }
-    const { epoch } = parsed.metrics;
-    // On resume, a program that starts again from scratch reports the journaled epochs once more.
-    if (epoch <= config.resumeEpoch) return;
-    if (epoch !== lastEpoch + 1) {
-      end({ kind: 'failure', message: `${where}: expected epoch ${lastEpoch + 1}, got epoch ${epoch}: ${quoteLine(line)}` });
-      return;
-    }
-    if (parsed.nonFinite !== undefined) {
-      end({ kind: 'diverged', epoch, reason: `${parsed.nonFinite.metric} became ${parsed.nonFinite.value} at epoch ${epoch}` });
-      return;
-    }
-    const now = performance.now();
-    const metrics: EpochMetrics = { ...parsed.metrics };
-    metrics.seconds ??= (now - lastEpochAt) / 1000;
-    lastEpochAt = now;
-    lastEpoch = epoch;
-    epochs.push(metrics);
-    opts.onEvent({ type: 'epoch', metrics });
+  const sequencer = new EvaluationSequencer(
+    {
+      resume: config.resume,
+      oneLineOneEvaluation: isOneLineOneEvaluation(config.metrics),
+      ...(config.objective !== undefined ? { objective: config.objective } : {}),
+      ...(config.maxSteps !== undefined ? { maxSteps: config.maxSteps } : {}),
+    },
+    (evaluation) => {
+      const now = performance.now();
+      const metrics: EpochMetrics = { ...evaluation };
+      metrics.seconds ??= (now - lastEvalAt) / 1000;
+      lastEvalAt = now;
+      epochs.push(metrics);
+      opts.onEvent({ type: 'epoch', metrics });
+    },
+  );
+  const read = lineReaderOf(config.metrics);
+  const strict = from === 'file';
+  const lineNumbers = { file: 0, stdout: 0, stderr: 0 };
+  const where = (source: 'file' | 'stdout' | 'stderr'): string => (source === 'file' ? `${config.metricsFile} line ${lineNumbers.file}` : `${source} line ${lineNumbers[source]} (${config.logFile})`);
+
+  const onReport = (source: 'file' | 'stdout' | 'stderr', line: string): void => {
+    lineNumbers[source]++;
+    if (source !== from || ending !== undefined || line.trim() === '') return;
+    const reading = read(line, strict);
+    if (reading.kind === 'none') return;
+    const at = `${where(source)}: `;
+    if (reading.kind === 'garbage') return end({ kind: 'failure', message: `${at}${reading.why}: ${quoteLine(line)}` });
+    const outcome: Outcome = sequencer.add(reading.values);
+    if (outcome.kind === 'failure') end({ kind: 'failure', message: `${at}${outcome.why}: ${quoteLine(line)}` });
+    else if (outcome.kind === 'diverged') end({ kind: 'diverged', reason: outcome.reason });
+    else if (outcome.kind === 'late') opts.onEvent({ type: 'log', message: `${at}${outcome.names.join(', ')} came after that evaluation was recorded; not recorded` });
   };
 
   // Each attempt reports into a fresh file: a retry or a resume must not re-read the last attempt's lines.
   // The trial directory is made by the first write there (the store does not make it in advance).
   await mkdir(dirname(config.metricsFile), { recursive: true });
   await writeFile(config.metricsFile, '');
-  const follower = new MetricsFollower(config.metricsFile, onLine, (err) => end({ kind: 'failure', message: err.message }));
+  // A stop file left by the last attempt would stop this one at once.
+  await Promise.all([rm(config.stopFile, { force: true }), rm(listeningMarker(config.stopFile), { force: true })]);
+  const follower = new MetricsFollower(config.metricsFile, (line) => onReport('file', line), (err) => end({ kind: 'failure', message: err.message }));
   await follower.start();
 
   const onStop = (): void => end({ kind: 'stop', reason: reasonOf(opts.signal) });
@@ -99,13 +117,15 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
       cwd: config.cwd,
       env: { ...process.env, ...config.env },
       logFile: config.logFile,
+      ...(from === 'stdout' ? { onStdoutLine: (line: string) => onReport('stdout', line) } : {}),
       onStderrLine: (line) => {
         stderrTail.push(line.length > STDERR_LINE_CHARS ? `${line.slice(0, STDERR_LINE_CHARS)}...` : line);
         if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.shift();
+        onReport('stderr', line);
       },
     });
     // A reason to end that came before the program existed (a stop already requested).
-    if (ending !== undefined && ending.kind !== 'kill' && stopped === undefined) stopped = program.stop(config.stopGraceS);
+    if (ending !== undefined && ending.kind !== 'kill' && stopped === undefined) stopped = stopProgram(program, ending);
     if (opts.kill?.aborted) onKill();
     else if (opts.signal.aborted) onStop();
     opts.signal.addEventListener('abort', onStop, { once: true });
@@ -123,12 +143,16 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
   }
 
   // Lines written just before the exit are still to be read; a last line without its newline counts
-  // when it is complete JSON (a program that forgot the final newline).
+  // when it is complete (a program that forgot the final newline).
   const rest = await follower.finish();
-  if (rest.trim() !== '') onLine(rest);
+  if (rest.trim() !== '') onReport('file', rest);
+  if (ending === undefined) {
+    const last = sequencer.finish();
+    // The program has exited: nothing to stop, only the reason to record.
+    if (last.kind === 'failure') ending = { kind: 'failure', message: `${from === 'file' ? config.metricsFile : from}: ${last.why}` };
+  }
   const stop = stopped !== undefined ? await stopped : undefined;
-  const note =
-    stop === undefined ? undefined : stop.signal === 'SIGTERM' ? `it exited ${stop.afterS.toFixed(1)} s after SIGTERM` : `SIGKILL after the ${config.stopGraceS} s grace: it ignored SIGTERM`;
+  const note = stop === undefined ? undefined : ENDED_BY_WORDS[stop.endedBy](stop.afterS, config.stopGraceS);
   const seconds = (performance.now() - t0) / 1000;
   const result = (outcome: TrialResult['outcome'], reason?: string): TrialResult => ({
     trialId: config.trialId,
@@ -138,7 +162,7 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
     // The program runs on whatever it chooses; what finesweep knows is that it was a command.
     backend: 'command',
     seconds,
-    ...(stop !== undefined ? { termination: { ...stop, note: note! } } : {}),
+    ...(stop !== undefined ? { termination: { endedBy: stop.endedBy, afterS: stop.afterS, note: note! } } : {}),
   });
   const how = note === undefined ? '' : ` (${note})`;
 
@@ -156,9 +180,12 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
   if (ending?.kind === 'diverged') return result('diverged', ending.reason);
   if (ending?.kind === 'failure') return fail(`${ending.message}${how}`);
   if (exit.code !== 0) return fail(`${config.argv[0]} ${describeExit(exit)}`);
-  if (lastEpoch === 0) return fail(`${config.argv[0]} exited 0 without reporting an epoch to $FINESWEEP_METRICS`);
-  if (config.epochs !== undefined && lastEpoch < config.epochs) {
-    return fail(`${config.argv[0]} exited 0 after epoch ${lastEpoch} of ${config.epochs}`);
+  const last = sequencer.last;
+  if (last.count === 0) return fail(`${config.argv[0]} exited 0 without reporting an evaluation ${from === 'file' ? 'to $FINESWEEP_METRICS' : `on ${from}`}`);
+  // A trial that reports whole epochs must reach its `epochs` (one that reports steps ends where its own budget says).
+  const mark = last.mark;
+  if (config.epochs !== undefined && mark?.step === undefined && mark?.epoch !== undefined && Number.isInteger(mark.epoch) && mark.epoch < config.epochs) {
+    return fail(`${config.argv[0]} exited 0 after epoch ${mark.epoch} of ${config.epochs}`);
   }
   return result('completed');
 }

@@ -6,7 +6,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { BackendChoice, Method, TrialConfig } from '../../engine/types.js';
 import { InputError } from '../../errors.js';
 import { deriveSeed } from '../../rng.js';
-import { METHODS } from '../../spec/semantic.js';
+import { METHODS } from '../../trial/method.js';
 import type { EngineTaskSpec } from '../../spec/types.js';
 import type { TrainerContext, TrialRequest } from '../trainer.js';
 
@@ -22,11 +22,12 @@ const TASK_PARAMETERS = new Set(['method', 'top_k']);
 export function toTrialConfig(task: TfjsTask, request: TrialRequest, ctx: TrainerContext): TrialConfig {
   const at = (p: string): string => (isAbsolute(p) ? p : resolve(ctx.specDir, p));
   const data = task.data;
-  const { learning_rate, batch_size, epochs } = request.params;
+  const { learning_rate, batch_size, epochs, max_steps } = request.params;
   const params: TrialConfig['params'] = {
     learning_rate: numberParam(request, 'learning_rate', learning_rate),
     batch_size: numberParam(request, 'batch_size', batch_size),
-    epochs: numberParam(request, 'epochs', epochs),
+    // max_steps, when swept, is the budget and epochs optional (the engine checks the pair).
+    ...(epochs !== undefined || max_steps === undefined ? { epochs: numberParam(request, 'epochs', epochs) } : {}),
   };
   for (const [name, value] of Object.entries(request.params)) {
     if (!(name in params) && !TASK_PARAMETERS.has(name)) params[name] = value;
@@ -57,6 +58,7 @@ export function toTrialConfig(task: TfjsTask, request: TrialRequest, ctx: Traine
       method: method as Method,
       topK: numberParam(request, 'top_k', topK),
       forgetting: task.forgetting,
+      ...(task.eval_every_steps !== undefined ? { evalEverySteps: task.eval_every_steps } : {}),
     },
     params,
     backend: (ctx.backend ?? 'auto') as BackendChoice,

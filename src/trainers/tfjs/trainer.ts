@@ -15,6 +15,8 @@ const tfjs: Trainer<TrialConfig> = {
     return 'thread';
   },
   check: (task, ctx) => checkInputPaths(task as TfjsTask, ctx),
+  // Every evaluation carries its optimizer step: median and ASHA may count steps (min_steps).
+  reportsSteps: () => true,
   configure: (task, request, ctx) => toTrialConfig(task as TfjsTask, request, ctx),
   async run(config, opts) {
     const engine = await import('../../engine/trial.js');

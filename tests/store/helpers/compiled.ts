@@ -1,12 +1,12 @@
 // Child processes run the real store code as plain JavaScript: the store's sources (which need
-// nothing outside node:) are transpiled into a temp directory once per test file, so these tests
+// nothing outside node: but the domain, src/trial/) are transpiled into a temp directory once per test file, so these tests
 // do not depend on a prior `npm run build` of the whole project.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import ts from 'typescript';
 
-const SOURCES = ['src/errors.ts', 'src/atomic-write.ts', ...readdirSync('src/store').filter((f) => f.endsWith('.ts')).map((f) => `src/store/${f}`)];
+const SOURCES = ['src/errors.ts', 'src/atomic-write.ts', ...['src/store', 'src/trial'].flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.ts')).map((f) => `${d}/${f}`))];
 
 let built: string | undefined;
 

@@ -90,7 +90,7 @@ describe('command trainer: failures', () => {
     expect(short.message).toMatch(/exited 0 after epoch 2 of 3$/);
     const silent = commandTrainer.configure({ type: 'command', command: [process.execPath, '-e', ''] }, request({}), { specDir: FIXTURES_DIR });
     const none = (await commandTrainer.run(silent, { signal: new AbortController().signal, onEvent: () => undefined }).catch((e: unknown) => e)) as Error;
-    expect(none.message).toContain('exited 0 without reporting an epoch');
+    expect(none.message).toContain('exited 0 without reporting an evaluation to $FINESWEEP_METRICS');
   });
 
   it('a program that cannot start is bad input (not retried)', async () => {
@@ -115,7 +115,7 @@ describe('command trainer: stops', () => {
     const a = attempt({ hang_after: 1 }, { onEvent: (e, at) => e.type === 'epoch' && at.stop.abort('asha: below rung 0') });
     const result = await a.done;
     expect(result.outcome).toBe('stopped');
-    expect(result.termination?.signal).toBe('SIGTERM');
+    expect(result.termination?.endedBy).toBe('SIGTERM');
     expect(result.reason).toMatch(/^asha: below rung 0 \(it exited [\d.]+ s after SIGTERM\)$/);
     expect(result.epochs.map((e) => e.epoch)).toEqual([1]);
   });
@@ -124,7 +124,7 @@ describe('command trainer: stops', () => {
     const a = attempt({ hang_after: 1, ignore_term: true }, { task: { stop_grace_s: 0.5 }, onEvent: (e, at) => e.type === 'epoch' && at.stop.abort('median') });
     const result = await a.done;
     expect(result.outcome).toBe('stopped');
-    expect(result.termination?.signal).toBe('SIGKILL');
+    expect(result.termination?.endedBy).toBe('SIGKILL');
     expect(result.reason).toBe('median (SIGKILL after the 0.5 s grace: it ignored SIGTERM)');
     expect(readFileSync(join(a.req.dir, 'sigterm'), 'utf8')).toBe('ignored\n'); // it did get the SIGTERM first
   });

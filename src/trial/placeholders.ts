@@ -1,8 +1,11 @@
-// `{name}` placeholders in the command's argv (and its env values): each names a trial parameter.
+// `{name}` placeholders in a command task's argv (and its env values): each names a trial parameter.
 // `{{` and `}}` stand for literal braces. Anything else between braces (e.g. a JSON argument such as
-// {"a": 1}) is not a placeholder and passes through unchanged. Pure: shared by the spec's semantic
-// check and the trainer.
-import type { Params } from './port.js';
+// {"a": 1}) is not a placeholder and passes through unchanged. Pure, and on the ground floor because
+// both the spec's semantic check and the command trainer read it (neither imports the other).
+import type { Params } from './types.js';
+
+/** The placeholder for the number of GPUs a trial is given (resources.gpus_per_trial; 0 on a CPU slot), e.g. torchrun --nproc_per_node {num_gpus}. */
+export const NUM_GPUS_PLACEHOLDER = 'num_gpus';
 
 const TOKEN = /\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_.-]*)\}/g;
 
