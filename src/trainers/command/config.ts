@@ -1,5 +1,5 @@
 // The spec's command task + one trial attempt -> everything the supervisor needs to start the
-// program (JSON-serialisable, pure: no I/O).
+// program (JSON-serialisable; no I/O: only the inherited PYTHONPATH is read).
 import { isAbsolute, join, resolve } from 'node:path';
 import { InputError } from '../../errors.js';
 import { NUM_GPUS_PLACEHOLDER, substitute } from '../../trial/placeholders.js';

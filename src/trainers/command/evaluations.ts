@@ -79,8 +79,8 @@ export class EvaluationSequencer {
     return { count: this.#count, mark: this.#last };
   }
 
-  /** One report. */
-  add(values: Values): Outcome {
+  /** One report; `toNext`: its unmarked numbers belong to the next evaluation, not the open one. */
+  add(values: Values, toNext = false): Outcome {
     const { step, epoch, ...rest } = values;
     if (step !== undefined && (!Number.isInteger(step) || step < 1)) return { kind: 'failure', why: `"step" must be an integer >= 1, got ${step}` };
     if (epoch !== undefined && (!Number.isFinite(epoch) || epoch < 0)) return { kind: 'failure', why: `"epoch" must be a number >= 0, got ${epoch}` };
@@ -95,7 +95,7 @@ export class EvaluationSequencer {
     }
     if (step === undefined && epoch === undefined) {
       if (this.#opts.oneLineOneEvaluation) return { kind: 'failure', why: '"step" or "epoch" is missing (each line is one evaluation: {"step": 200, "epoch": 0.5, "val_loss": ...})' };
-      if (this.#pending !== undefined) Object.assign(this.#pending.metrics, metrics);
+      if (this.#pending !== undefined && !toNext) Object.assign(this.#pending.metrics, metrics);
       else Object.assign(this.#unmarked, metrics);
       return OK;
     }

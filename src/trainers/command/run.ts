@@ -94,7 +94,7 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
     if (reading.kind === 'none') return;
     const at = `${where(source)}: `;
     if (reading.kind === 'garbage') return end({ kind: 'failure', message: `${at}${reading.why}: ${quoteLine(line)}` });
-    const outcome: Outcome = sequencer.add(reading.values);
+    const outcome: Outcome = sequencer.add(reading.values, reading.toNext === true);
     if (outcome.kind === 'failure') end({ kind: 'failure', message: `${at}${outcome.why}: ${quoteLine(line)}` });
     else if (outcome.kind === 'diverged') end({ kind: 'diverged', reason: outcome.reason });
     else if (outcome.kind === 'late') opts.onEvent({ type: 'log', message: `${at}${outcome.names.join(', ')} came after that evaluation was recorded; not recorded` });

@@ -10,6 +10,8 @@ export const commandTrainer: Trainer<CommandConfig> = {
   name: 'command',
   place: () => 'inline',
   check: checkCommandTask,
+  // The program may report a step with each evaluation (issue 21): which it does is its own affair.
+  reportsSteps: () => true,
   configure: configureCommand,
   run: runCommand,
 };

@@ -31,6 +31,8 @@ describe('the jsonl format', () => {
     expect(read('[1, 2]', true)).toEqual({ kind: 'garbage', why: 'not a JSON object' });
     expect(read('loss 0.5', false)).toEqual({ kind: 'none' });
     expect(read('{ not json', false)).toEqual({ kind: 'none' });
+    expect(read('{"lr": 0.1, "model": "base"}', false)).toEqual({ kind: 'none' });
+    expect(read('{"step": 5, "epoch": 0.5, "val_loss": 1}', false)).toEqual({ kind: 'values', values: { step: 5, epoch: 0.5, val_loss: 1 } });
   });
 });
 
@@ -48,9 +50,11 @@ describe('the key_value format (Katib)', () => {
 describe('the hf_log format (transformers Trainer)', () => {
   const read = FORMATS.hf_log;
   it("reads the Trainer's dicts with finesweep's names", () => {
+    // A training line joins the next evaluation (no mark of its own); an eval line is the evaluation.
     expect(read("{'loss': 0.6931, 'grad_norm': 1.25, 'learning_rate': 5e-05, 'epoch': 0.5}", false)).toEqual({
       kind: 'values',
-      values: { train_loss: 0.6931, grad_norm: 1.25, learning_rate: 5e-5, epoch: 0.5 },
+      values: { train_loss: 0.6931, grad_norm: 1.25, learning_rate: 5e-5 },
+      toNext: true,
     });
     expect(read("{'eval_loss': 0.51, 'eval_accuracy': 0.8, 'eval_runtime': 1.2, 'epoch': 1.0}", false)).toEqual({
       kind: 'values',
@@ -58,9 +62,9 @@ describe('the hf_log format (transformers Trainer)', () => {
     });
   });
   it('finds the dict after a progress bar, reads nan, and skips the closing summary and other text', () => {
-    expect(read(" 50%|#####     | 10/20 [00:01<00:01]{'loss': nan, 'epoch': 0.5}", false)).toEqual({ kind: 'values', values: { train_loss: Number.NaN, epoch: 0.5 } });
+    expect(read(" 50%|#####     | 10/20 [00:01<00:01]{'loss': nan, 'epoch': 0.5}", false)).toEqual({ kind: 'values', values: { train_loss: Number.NaN }, toNext: true });
     expect(read("{'train_runtime': 12.3, 'train_samples_per_second': 8.1, 'train_loss': 0.6, 'epoch': 3.0}", false)).toEqual({ kind: 'none' });
-    expect(read("{'a': 'text, with } brace', 'epoch': 2.0}", false)).toEqual({ kind: 'values', values: { epoch: 2 } });
+    expect(read("{'a': 'text, with } brace', 'eval_x': 1, 'epoch': 2.0}", false)).toEqual({ kind: 'values', values: { val_x: 1, epoch: 2 } });
     expect(read('Some weights were not initialized', false)).toEqual({ kind: 'none' });
     expect(read("{'loss': 0.5", true)).toMatchObject({ kind: 'garbage' });
   });
@@ -150,6 +154,15 @@ describe('reports -> evaluations', () => {
     t.add({ epoch: 1, val_ppl: 3 });
     t.finish();
     expect(both).toEqual([{ epoch: 1, step: 40, train_loss: 0.5, val_ppl: 3 }]);
+    // transformers' training lines join the next evaluation, even while the last one is still open.
+    const hf: EpochMetrics[] = [];
+    const u = new EvaluationSequencer({ resume: { epoch: 0 }, oneLineOneEvaluation: false }, (m) => hf.push(m));
+    u.add({ train_loss: 0.9 }, true);
+    u.add({ epoch: 1, val_loss: 0.8 });
+    u.add({ train_loss: 0.7 }, true);
+    u.add({ epoch: 2, val_loss: 0.6 });
+    u.finish();
+    expect(hf).toEqual([{ epoch: 1, train_loss: 0.9, val_loss: 0.8 }, { epoch: 2, train_loss: 0.7, val_loss: 0.6 }]);
   });
 
   it('on resume, ignores what was journaled and goes on from there', () => {

@@ -1,8 +1,9 @@
 // `hf_log`: the dicts that transformers' Trainer prints through its logging callback, in Python
 // literal syntax: `{'loss': 0.6931, 'grad_norm': 1.2, 'learning_rate': 5e-05, 'epoch': 0.5}` while
 // training and `{'eval_loss': 0.51, 'eval_runtime': 1.2, 'epoch': 1.0}` after an evaluation.
-// Names are finesweep's: `eval_x` reads as `val_x` and `loss` as `train_loss`. The run's closing
-// summary (`train_runtime`, the mean `train_loss`) is not an evaluation and is left out.
+// Names are finesweep's: `eval_x` reads as `val_x` and `loss` as `train_loss`. The eval lines are the
+// evaluations; a training line's numbers join the next one. The run's closing summary
+// (`train_runtime`, the mean `train_loss`) is not an evaluation and is left out.
 import type { LineReader, Values } from './reading.js';
 
 /** A Python number literal, or the float('nan') / float('inf') reprs. */
@@ -84,6 +85,12 @@ export const readHfLog: LineReader = (line, strict) => {
   const values: Values = {};
   for (const [key, text] of dict) {
     if (NUMBER.test(text)) values[finesweepName(key)] = Number(text.replace(/^(-?)inf$/, '$1Infinity').replace(/^nan$/, 'NaN'));
+  }
+  // An evaluation is an eval line; a training line (logged every logging_steps) has no mark of its
+  // own: its loss joins the next evaluation, so that every point has the evaluation's metrics.
+  if (![...dict.keys()].some((k) => k.startsWith('eval_'))) {
+    delete values.epoch;
+    return { kind: 'values', values, toNext: true };
   }
   return { kind: 'values', values };
 };

@@ -55,5 +55,7 @@ export const readJsonl: LineReader = (line, strict) => {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return { kind: 'garbage', why: 'not a JSON object' };
   const values: Values = {};
   for (const [name, v] of Object.entries(value as Record<string, unknown>)) if (typeof v === 'number') values[name] = v;
+  // On stdout, a JSON object without a step or an epoch is the program's own output (a config dump).
+  if (!strict && values.step === undefined && values.epoch === undefined) return { kind: 'none' };
   return { kind: 'values', values };
 };

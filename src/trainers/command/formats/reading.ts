@@ -6,7 +6,12 @@ export type Values = Record<string, number>;
 
 export type Reading =
   /** The line reports: numbers by name (non-finite ones included: a NaN loss means divergence). */
-  | { kind: 'values'; values: Values }
+  | {
+      kind: 'values';
+      values: Values;
+      /** Numbers without a mark that belong to the next evaluation (a training log line), not the open one. */
+      toNext?: true;
+    }
   /** Not a report: ordinary output of the program (only where the source mixes reports with other text). */
   | { kind: 'none' }
   /** A report that is wrong: why, in words. */
