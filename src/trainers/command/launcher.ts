@@ -36,7 +36,10 @@ export interface LaunchRequest {
 
 const SETSID = ['/usr/bin/setsid', '/bin/setsid'].find((p) => existsSync(p));
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const SCRIPT = 'while IFS= read -r line; do eval "$line"; done';
+// A watcher kills the launcher when fd 5 (a pipe nothing is written to) reaches EOF, that is when
+// the controller has died (kill -9 included): the running program is then orphaned, as it was when
+// the controller was its parent, and a program that watches its parent (finesweep.py) saves and stops.
+const SCRIPT = '( read -r _ <&5; kill -KILL $$ ) 3>&- 4>&- >/dev/null </dev/null & exec 5<&-; while IFS= read -r line; do eval "$line"; done';
 
 const quote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
 /** Signal numbers to names, the first name of a number winning (SIGABRT, not its alias SIGIOT). */
@@ -121,7 +124,7 @@ class Launcher {
 
   constructor() {
     this.#env = { ...process.env };
-    this.#child = spawn('/bin/sh', ['-c', SCRIPT], { env: this.#env, stdio: ['pipe', 'pipe', 'ignore', 'pipe', 'pipe'] });
+    this.#child = spawn('/bin/sh', ['-c', SCRIPT], { env: this.#env, stdio: ['pipe', 'pipe', 'ignore', 'pipe', 'pipe', 'pipe'] });
     this.#out = new Delimited(Buffer.from(this.#token));
     this.#err = new Delimited(Buffer.from(this.#token));
     const [, stdout, , fd3, fd4] = this.#child.stdio;
