@@ -2,6 +2,7 @@
 // (sensible digits) and a raw value (full precision, for CSV) per row.
 import { fmtNum, fmtParam, fmtPct, fmtSeconds } from '../format.js';
 import type { Leaderboard, LeaderboardRow } from './leaderboard.js';
+import { progressKind } from './progress.js';
 
 export interface Column {
   /** Header in tables and Markdown. */
@@ -63,6 +64,9 @@ export function columns(lb: Leaderboard): Column[] {
     { header: 'trial', key: 'trial', align: 'left', cell: (r) => r.id, raw: (r) => r.id },
     ...params,
     { header: `best ${metric}`, key: `best_${metric}`, align: 'right', cell: (r) => fmtNum(r.best?.value), raw: (r) => r.best?.value },
+    ...(progressKind(lb.rows.map((r) => r.curve)) === 'step'
+      ? [{ header: 'best step', key: 'best_step', align: 'right', cell: (r) => (r.best?.step === undefined ? '' : String(r.best.step)), raw: (r) => r.best?.step } satisfies Column]
+      : []),
     { header: 'best epoch', key: 'best_epoch', align: 'right', cell: (r) => (r.best ? (Number.isInteger(r.best.epoch) ? String(r.best.epoch) : r.best.epoch.toFixed(2)) : ''), raw: (r) => r.best?.epoch },
     { header: 'train loss', key: 'final_train_loss', align: 'right', cell: (r) => fmtNum(r.finalTrainLoss), raw: (r) => r.finalTrainLoss },
     { header: 'val loss', key: 'final_val_loss', align: 'right', cell: (r) => fmtNum(r.finalValLoss), raw: (r) => r.finalValLoss },
