@@ -33,7 +33,7 @@ export interface TableOptions {
 const DEFAULT_TOP = 20;
 
 /** Columns left out first when the table is too wide, in this order (keys of columns.ts). */
-export const DROP_ORDER = ['seconds', 'final_train_loss', 'gap', 'best_epoch', 'best_step', 'final_val_loss', 'status'] as const;
+export const DROP_ORDER = ['seconds', 'final_train_loss', 'gap', 'best_epoch', 'final_val_loss', 'status'] as const;
 
 /** Kept whatever the width: what a reader needs to pick a trial. */
 const KEEP = new Set(['rank', 'trial', 'flags', 'recommendation']);
