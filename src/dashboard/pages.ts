@@ -185,7 +185,7 @@ export async function trialFragment(lb: Leaderboard, row: LeaderboardRow, trial:
     ['status', row.status.replace('_', ' ')],
     ['rank', row.rank === undefined ? '–' : String(row.rank)],
     [`best ${lb.objective.metric}`, row.best ? `${fmtNum(row.best.value)} at ${progressLabel(row.best, progressKind([row.curve]))}` : ''],
-    ['epochs done', String(row.epochsDone)],
+    ...(row.stepsDone !== undefined ? [['progress', `step ${row.stepsDone} (epoch ${Number(row.epochsDone.toFixed(2))}), ${row.curve.length} evaluations`]] : [['epochs done', String(row.epochsDone)]]),
     ['time', fmtSeconds(row.seconds)],
     ...(trial?.backend ? [['backend', trial.backend]] : []),
     ...(trial?.attempts ? [['attempts', String(trial.attempts)]] : []),

@@ -108,7 +108,10 @@ export function curveSvg(row: LeaderboardRow, lb: Leaderboard): string {
       const redRules = m.rules.map((r) => rule(r.epoch, '#dc2626', ' stroke-width="2"')).join('');
       const label = (epoch: number, text: string, colour: string, right: boolean): string =>
         `<text x="${r1(px(epoch) + (right ? -4 : 4))}" y="${r1(plotTop + 11)}" text-anchor="${right ? 'end' : 'start'}" fill="${colour}">${e(text)}</text>`;
-      const texts = [...m.rules.map((r) => label(r.epoch, r.label, '#dc2626', r.epoch >= m.maxEpoch)), ...m.notes.map((n) => label(n.epoch, n.label, '#0369a1', true))].join('');
+      // A label goes left of its rule at the last epoch; on the step axis, anywhere in the plot's
+      // right half (a label there would run off the chart).
+      const leftOf = (at: number): boolean => at >= m.maxEpoch || (m.kind === 'step' && px(at) > frame.left + frame.width / 2);
+      const texts = [...m.rules.map((r) => label(r.epoch, r.label, '#dc2626', leftOf(r.epoch))), ...m.notes.map((n) => label(n.epoch, n.label, '#0369a1', true))].join('');
       return `${epochMarksSvg(frame, m.epochMarks)}<g class="mark-rule">${bestRules}${redRules}</g>
 <g class="mark-line" fill="none" stroke-width="2">${lines}</g>
 <g class="mark-symbol">${symbols}</g>

@@ -59,14 +59,14 @@ export function stepAxis(maxStep: number): Axis {
 
 /**
  * Epoch marks on a step axis: a faint dotted rule where each whole epoch ended, labelled "ep k"
- * at the foot of the plot, so a reader of steps still sees the epochs.
+ * at the foot of the plot left of the rule (the last one often sits on the right edge), so a reader of steps still sees the epochs.
  */
 export function epochMarksSvg(f: Frame, marks: ReadonlyArray<{ epoch: number; step: number }>): string {
   if (marks.length === 0) return '';
   const bottom = f.top + f.height;
   const parts = marks.map((m) => {
     const x = r1(f.px(m.step));
-    return `<line x1="${x}" y1="${r1(f.top)}" x2="${x}" y2="${r1(bottom)}" stroke="#94a3b8" stroke-dasharray="1,3"/><text x="${x}" y="${r1(bottom - 3)}" dx="2">${e(`ep ${m.epoch}`)}</text>`;
+    return `<line x1="${x}" y1="${r1(f.top)}" x2="${x}" y2="${r1(bottom)}" stroke="#94a3b8" stroke-dasharray="1,3"/><text x="${x}" y="${r1(bottom - 3)}" dx="-2" text-anchor="end">${e(`ep ${m.epoch}`)}</text>`;
   });
   return `<g class="epoch-marks" font-size="9" fill="#64748b">${parts.join('')}</g>`;
 }

@@ -39,7 +39,7 @@ const FRONT_MARK = '◆';
 
 function statusCell(row: LeaderboardRow): string {
   // An early stop says where it happened: the ASHA rung, or the epoch for the median rule.
-  if (row.status === 'stopped_early') return row.rung !== undefined ? `stopped early (rung ${row.rung})` : `stopped early (epoch ${row.epochsDone})`;
+  if (row.status === 'stopped_early') return row.rung !== undefined ? `stopped early (rung ${row.rung})` : (row.stepsDone !== undefined ? `stopped early (step ${row.stepsDone})` : `stopped early (epoch ${row.epochsDone})`);
   return row.status.replace('_', ' ');
 }
 
@@ -53,7 +53,7 @@ export function columns(lb: Leaderboard): Column[] {
       const v = fmtParam(name, r.params[name]);
       // A trial still short of its planned epochs shows how far it got.
       if (name === 'epochs' && typeof r.params.epochs === 'number' && r.epochsDone < r.params.epochs && r.status !== 'completed' && r.status !== 'pending') {
-        return `${r.epochsDone}/${v}`;
+        return `${Number(r.epochsDone.toFixed(2))}/${v}`;
       }
       return v;
     },
