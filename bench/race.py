@@ -10,7 +10,8 @@ Run from the project's root (Debian's /usr/bin/python3: python3-torch and python
 
     npm run build && /usr/bin/python3 bench/race.py 10 1 2 3
 
-    arguments: TRIALS SEED... [--eval-every 15] [--min-steps 15] [--epochs 4] [--startup 4] [--out FILE]
+    arguments: TRIALS SEED... [--eval-every 15] [--min-steps 15] [--reduction-factor 3] [--epochs 4]
+               [--startup 4] [--max-examples 1200] [--arms finesweep,optuna] [--out FILE]
 
 Prints one JSON line per arm and seed (wall s, evaluations, final best val_accuracy, the
 best-so-far curve), then the summary: Optuna's median final best (the target), per arm and seed the
@@ -47,6 +48,7 @@ def parse():
     p.add_argument("--reduction-factor", type=int, default=3)
     p.add_argument("--epochs", type=int, default=4)
     p.add_argument("--startup", type=int, default=4)
+    p.add_argument("--max-examples", type=int, default=1200, help="train.py's stratified sample (80%% train, 20%% validation)")
     p.add_argument("--arms", default="finesweep,optuna")
     p.add_argument("--out")
     return p.parse_args()
@@ -54,7 +56,7 @@ def parse():
 
 def command(args, lr, bs):
     return [PY, SCRIPT, "--lr", str(lr), "--batch-size", str(bs), "--epochs", str(args.epochs),
-            "--eval-every", str(args.eval_every), "--threads", "1"]
+            "--eval-every", str(args.eval_every), "--max-examples", str(args.max_examples), "--threads", "1"]
 
 
 def optuna_arm(args, seed):
@@ -106,7 +108,7 @@ def finesweep_arm(args, seed):
     spec = {"name": "race", "seed": seed,
             "task": {"type": "command", "cwd": ROOT,
                      "command": [PY, SCRIPT, "--lr", "{learning_rate}", "--batch-size", "{batch_size}", "--epochs", "{epochs}",
-                                 "--eval-every", str(args.eval_every), "--threads", "1"]},
+                                 "--eval-every", str(args.eval_every), "--max-examples", str(args.max_examples), "--threads", "1"]},
             "strategy": {"type": "tpe", "trials": args.trials, "n_startup_trials": args.startup},
             "parameters": {"learning_rate": {"distribution": "log_uniform", "min": 1e-5, "max": 1e-2},
                            "batch_size": {"values": [16, 32]}, "epochs": {"value": args.epochs}},
