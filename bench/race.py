@@ -23,6 +23,7 @@ process; Optuna: create_study), to the moment an evaluation's line was read.
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import tempfile
@@ -135,6 +136,17 @@ def finesweep_arm(args, seed):
     return wall, evals, stopped
 
 
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
+
+
+def children_cpu():
+    """CPU seconds of the waited-for descendants so far (a grandchild counts once its parent waited it)."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def curve(evals):
     best, out = 0.0, []
     for t, v in sorted(evals):
@@ -162,9 +174,13 @@ def main():
     runs = []
     for seed in args.seeds:
         for arm in chosen:
+            load, cpu = loadavg(), children_cpu()
             wall, ev, cut = arms[arm](args, seed)
             c = curve(ev)
-            run = {"arm": arm, "seed": seed, "wall": round(wall, 1), "evaluations": len(ev), "cut": cut,
+            # CPU seconds of every process the arm started (trials, node): the work done, which the
+            # machine's load does not change the way it changes wall time.
+            run = {"arm": arm, "seed": seed, "wall": round(wall, 1), "cpu_s": round(children_cpu() - cpu, 1),
+                   "load": [load, loadavg()], "evaluations": len(ev), "cut": cut,
                    "best": c[-1][1] if c else None, "curve": c}
             runs.append(run)
             print(json.dumps(run), flush=True)
@@ -178,7 +194,7 @@ def main():
         for r in runs:
             r["reached_target_s"] = reached(r["curve"], target)
             times.setdefault(r["arm"], []).append(r["reached_target_s"])
-            print(f"{r['arm']:9} seed {r['seed']}: wall {r['wall']:6.1f} s, {r['evaluations']:3} evaluations, {r['cut']} cut, "
+            print(f"{r['arm']:9} seed {r['seed']}: wall {r['wall']:6.1f} s, cpu {r['cpu_s']:6.1f} s, {r['evaluations']:3} evaluations, {r['cut']} cut, "
                   f"best {r['best']:.4f}, reached {target:.4f} at {r['reached_target_s']} s", flush=True)
         summary["median_time_to_target"] = {a: median_time(t) for a, t in times.items()}
         if "finesweep" in times:
