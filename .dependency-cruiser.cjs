@@ -158,6 +158,13 @@ module.exports = {
       to: { path: '^src/dashboard/' },
     },
     {
+      name: 'the-library-sits-on-top',
+      comment: 'src/study/ (the library: createStudy, fineTune) builds on the store, samplers, schedulers and reporter; only the public entry src/index.ts and the CLI (train reads its config through fineTune\'s) import it.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(study|cli)/|^src/index\\.ts$' },
+      to: { path: '^src/study/' },
+    },
+    {
       name: 'only-the-cli-is-on-top',
       comment: 'Nothing below the CLI imports it.',
       severity: 'error',

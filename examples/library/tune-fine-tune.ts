@@ -48,7 +48,9 @@ async function objective(trial: Trial): Promise<void> {
     },
     {
       signal: stop.signal,
-      onEvaluation: async (metrics) => {
+      // This study counts epochs: the engine's optimizer `step` is left out (report it as the
+      // step instead, with min_steps in optimizer steps, to count those).
+      onEvaluation: async ({ step: _optimizerSteps, ...metrics }) => {
         await trial.report(metrics.epoch, metrics);
         if (await trial.shouldStop()) stop.abort();
       },

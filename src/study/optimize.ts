@@ -89,10 +89,11 @@ async function runOne(study: Study, trial: Trial, fn: (trial: Trial) => Objectiv
     }
     value = best;
   }
-  if (typeof value !== 'number' && !Array.isArray(value)) {
-    const message = `trial ${trial.id}: the objective returned ${JSON.stringify(value)}; expected a number${study.options.objectives ? ' pair' : ''} or nothing`;
-    await study.failedOnInput(trial, message);
-    throw new InputError(message);
+  try {
+    await study.tell(trial, value as number | readonly [number, number]);
+  } catch (err) {
+    // A return value of the wrong shape: the trial fails for good and the run stops.
+    if (err instanceof InputError) await study.failedOnInput(trial, err.message);
+    throw err;
   }
-  return study.tell(trial, value);
 }

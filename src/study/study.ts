@@ -9,6 +9,7 @@ import { buildLeaderboard, type Leaderboard } from '../report/view/leaderboard.j
 import { rankTrials } from '../report/analysis/rank.js';
 import { deriveSeed } from '../rng.js';
 import type { Decision, Scheduler } from '../schedule/scheduler.js';
+import type { FeedView } from '../store/feed.js';
 import type { FinishedTrial } from '../search/sampler.js';
 import { specHash } from '../spec/hash.js';
 import { JOURNAL_FORMAT, type JournalEventBody } from '../store/events.js';
@@ -16,9 +17,9 @@ import { openStore } from '../store/open.js';
 import type { SweepState, TrialState } from '../store/state.js';
 import type { Store, StoreLock } from '../store/store.js';
 import { tally, willRetry } from '../sweep/decide.js';
-import { historyFromJournal } from '../sweep/history.js';
+import { historyView, type History } from '../sweep/history.js';
 import { Recorder } from '../sweep/recorder.js';
-import { decideFromJournal } from '../sweep/replay.js';
+import { decideFromFeed, epochResultsView, type EpochResults } from '../sweep/replay.js';
 import type { Objective } from '../trial/objective.js';
 import type { TrialStatus } from '../trial/status.js';
 import type { EpochMetrics, ParamValue, Params } from '../trial/types.js';
@@ -73,7 +74,7 @@ interface Run {
   startedAt: number;
 }
 
-export class Study implements TrialHost {
+export class Study {
   readonly name: string;
   readonly options: ResolvedStudyOptions;
   readonly #store: Store;
@@ -88,7 +89,9 @@ export class Study implements TrialHost {
   readonly #retries: TrialState[] = [];
   #nextIndex: number;
   #specWritten = '';
-  #history: { seq: number; trials: FinishedTrial[] } | undefined;
+  /** The journal readings the decisions take, kept up to date event by event on the recorder's feed. */
+  readonly #historyView: FeedView<History>;
+  readonly #resultsView: FeedView<EpochResults>;
   #closed = false;
 
   private constructor(o: ResolvedStudyOptions, store: Store, lock: StoreLock, recorder: Recorder, space: SearchSpace) {
@@ -100,11 +103,13 @@ export class Study implements TrialHost {
     this.#space = space;
     this.#scheduler = schedulerOf(o);
     this.#propose = { strategy: o.strategy.type, seed: o.seed, goal: o.objective.goal, nStartup: o.strategy.n_startup_trials };
+    this.#historyView = historyView(o.objective);
+    this.#resultsView = epochResultsView(o.objective.metric);
     const trials = [...recorder.state.trials.values()];
     this.#nextIndex = trials.reduce((n, t) => Math.max(n, t.index + 1), 0);
   }
 
-  /** createStudy: see index.ts. */
+  /** @internal createStudy (index.ts) is the public way in. */
   static async open(input: StudyOptions): Promise<Study> {
     const o = resolveStudyOptions(input);
     const store = o.storage === undefined ? new MemoryStore() : await openStore(o.storage, { create: true, sweep: o.name });
@@ -161,7 +166,7 @@ export class Study implements TrialHost {
     const index = retry ? retry.index : this.#nextIndex++;
     const id = retry ? retry.id : `t${String(index).padStart(3, '0')}`;
     const attempt = retry ? (retry.failures ?? 0) + 1 : 1;
-    const trial = new Trial(this, { id, index, seed: deriveSeed(this.options.seed, id), attempt });
+    const trial = Trial.create(this.#host, { id, index, seed: deriveSeed(this.options.seed, id), attempt });
     const run: Run = { trial, params: { ...(retry ? retry.params : fixed) }, attempt, lastStep: 0, lastEpoch: 0, sawInterrupt: false, startedAt: Date.now() };
     this.#runs.set(id, run);
     this.#byTrial.set(trial, run);
@@ -175,6 +180,12 @@ export class Study implements TrialHost {
    */
   async tell(trial: Trial, result: TellResult): Promise<void> {
     const run = this.#runOf(trial);
+    // A result of the wrong shape is the caller's mistake: refused, and the trial stays open.
+    const isState = typeof result === 'object' && result !== null && !Array.isArray(result) && 'state' in result;
+    if (isState ? !['failed', 'stopped'].includes((result as { state: unknown }).state as string) : false) {
+      throw new InputError(`tell(${trial.id}): expected a number, [number, number], { state: 'failed' } or { state: 'stopped' }, got ${JSON.stringify(result)}`);
+    }
+    if (!isState) this.#values(trial.id, result as number | readonly [number, number]);
     try {
       await this.#end(run, result);
     } finally {
@@ -184,6 +195,9 @@ export class Study implements TrialHost {
 
   async #end(run: Run, result: TellResult): Promise<void> {
     const id = run.trial.id;
+    // Stopped early by the rule: recorded when decided (as the CLI's run loop records it), final
+    // whatever the trial did after.
+    if (run.stop) return;
     const events: JournalEventBody[] = [];
     this.#started(run, events);
     const seconds = (Date.now() - run.startedAt) / 1000;
@@ -196,8 +210,7 @@ export class Study implements TrialHost {
         return;
       }
       if (result.state === 'stopped') {
-        const d = run.stop;
-        events.push({ type: 'trial_stopped_early', trial_id: id, epoch: d?.epoch ?? run.lastEpoch, ...(d?.rung !== undefined ? { rung: d.rung } : {}), reason: d?.reason ?? result.reason ?? 'stopped by the objective' });
+        events.push({ type: 'trial_stopped_early', trial_id: id, epoch: run.lastEpoch, reason: result.reason ?? 'stopped by the objective' });
         return this.#append(events);
       }
       throw new InputError(`tell(${id}): expected a number, [number, number], { state: 'failed' } or { state: 'stopped' }, got ${JSON.stringify(result)}`);
@@ -234,13 +247,20 @@ export class Study implements TrialHost {
     if (t) this.#retries.push(t);
   }
 
-  // ---- the trial's side (TrialHost) -------------------------------------------------------
+  // ---- the trial's side (TrialHost: what a Trial forwards to; private to the study) -------
 
-  paramsOf(trial: Trial): Params {
+  readonly #host: TrialHost = {
+    paramsOf: (trial) => this.#paramsOf(trial),
+    suggest: (trial, name, d) => this.#suggest(trial, name, d),
+    report: (trial, step, metrics) => this.#report(trial, step, metrics),
+    shouldStop: (trial) => this.#shouldStop(trial),
+  };
+
+  #paramsOf(trial: Trial): Params {
     return this.#runOf(trial, true).params;
   }
 
-  suggest(trial: Trial, name: string, d: Distribution): ParamValue {
+  #suggest(trial: Trial, name: string, d: Distribution): ParamValue {
     const run = this.#runOf(trial);
     if (this.#space.bind(name, d)) this.#specWritten = '';
     const known = run.params[name];
@@ -253,9 +273,11 @@ export class Study implements TrialHost {
     return value;
   }
 
-  async report(trial: Trial, step: number, metrics: Metrics): Promise<void> {
+  async #report(trial: Trial, step: number, metrics: Metrics): Promise<void> {
     const run = this.#runOf(trial);
     const id = trial.id;
+    // Stopped early: the journal ends the trial at the rule's step; later evaluations are not its record.
+    if (run.stop) return;
     if (!Number.isInteger(step) || step < 1) throw new InputError(`report(${id}): step: expected an integer >= 1, got ${JSON.stringify(step)}`);
     if (step <= run.lastStep) throw new InputError(`report(${id}): step ${step} is not after the last step reported (${run.lastStep})`);
     const values: Record<string, unknown> = typeof metrics === 'number' ? { [this.options.objective.metric]: metrics } : { ...metrics };
@@ -283,12 +305,15 @@ export class Study implements TrialHost {
     if (this.#scheduler && !run.stop) {
       const maxSteps = this.options.early_stopping.max_steps;
       const query = { trialId: id, epoch, step, ...(maxSteps !== undefined ? { maxSteps } : {}) };
-      const d = decideFromJournal(this.#scheduler, this.options.objective, this.#recorder.events, query);
-      if (d.action === 'stop') run.stop = d;
+      const d = decideFromFeed(this.#scheduler, this.#recorder.feed, this.#resultsView, query);
+      if (d.action === 'stop') {
+        run.stop = d;
+        await this.#append([{ type: 'trial_stopped_early', trial_id: id, epoch: d.epoch, ...(d.rung !== undefined ? { rung: d.rung } : {}), reason: d.reason }]);
+      }
     }
   }
 
-  async shouldStop(trial: Trial): Promise<boolean> {
+  async #shouldStop(trial: Trial): Promise<boolean> {
     const run = this.#runOf(trial);
     if (run.stop) return true;
     if (run.interrupt?.aborted) {
@@ -449,11 +474,9 @@ export class Study implements TrialHost {
     };
   }
 
-  /** The history TPE reads (finished trials in journal order), folded again only when the journal grew. */
+  /** The history TPE reads (finished trials in journal order), as the CLI's run loop reads it. */
   #historyNow(): FinishedTrial[] {
-    const seq = this.#state().lastSeq;
-    if (this.#history?.seq !== seq) this.#history = { seq, trials: historyFromJournal(this.#recorder.events, this.options.objective) };
-    return this.#history.trials;
+    return this.#recorder.feed.view(this.#historyView).history;
   }
 
   /** trial_started before a trial's first record; trial_proposed when it suggested more since. */

@@ -29,13 +29,17 @@ export class Trial {
   readonly attempt: number;
   readonly #host: TrialHost;
 
-  /** @internal Made by Study.ask. */
-  constructor(host: TrialHost, init: { id: string; index: number; seed: number; attempt: number }) {
+  private constructor(host: TrialHost, init: { id: string; index: number; seed: number; attempt: number }) {
     this.#host = host;
     this.id = init.id;
     this.index = init.index;
     this.seed = init.seed;
     this.attempt = init.attempt;
+  }
+
+  /** @internal Study.ask makes trials; a program gets them from ask() or optimize(). */
+  static create(host: TrialHost, init: { id: string; index: number; seed: number; attempt: number }): Trial {
+    return new Trial(host, init);
   }
 
   /** The parameters suggested (or fixed) so far. */

@@ -1,6 +1,6 @@
 // The library's study on real storage (a study directory's journal, or memory): define-by-run,
 // ask/tell, early stopping through the schedulers, retries, continuing a study, results.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createStudy, InputError, type Trial } from '../../src/index.js';
@@ -186,6 +186,33 @@ describe('ask and tell', () => {
     await expect(t.report(0.5, 0.9)).rejects.toThrow('step: expected an integer >= 1, got 0.5');
     await expect(t.report(6, { val_loss: 'x' as unknown as number })).rejects.toThrow('metric "val_loss": expected a number');
     await expect(study.tell(t, [1, 2])).rejects.toThrow('tell(t000): expected a number (val_loss)');
+    // Refused without ending the trial: it can still be told.
+    await study.tell(t, 0.5);
+    expect(study.trials[0].status).toBe('completed');
+    await study.close();
+  });
+
+  it('an objective returning the wrong shape fails its trial for good and rejects optimize', async () => {
+    const study = await createStudy({ name: 'shape', objective: [{ metric: 'val_loss' }, { metric: 'train_loss' }] });
+    await expect(study.optimize((t) => t.suggestFloat('x', 0, 1), { trials: 3 })).rejects.toThrow('tell(t000): expected [val_loss, train_loss] (two numbers), got');
+    expect(study.trials.map((t) => [t.status, t.reason?.slice(0, 14)])).toEqual([['failed', 'tell(t000): ex']]);
+    await study.close();
+  });
+
+  it('a stop by the rule is recorded when decided: later reports and the told value do not change it', async () => {
+    const study = await createStudy({ name: 'median', strategy: 'random', early_stopping: { type: 'median', min_steps: 1, min_trials: 1 } });
+    const a = await study.ask();
+    await a.report(1, 1.0);
+    await a.report(2, 0.9);
+    await study.tell(a, 0.9);
+    const b = await study.ask();
+    await b.report(1, 5.0);
+    expect(await b.shouldStop()).toBe(true);
+    expect(study.trials[1].status).toBe('stopped_early');
+    await b.report(2, 0.1);
+    await study.tell(b, 0.1);
+    expect(study.trials[1]).toMatchObject({ status: 'stopped_early', steps: [{ epoch: 1, step: 1, val_loss: 5 }] });
+    expect(study.trials[1].reason).toMatch(/^median rule: best 5 by step 1 is worse than the median 1 of 1 other trials/);
     await study.close();
   });
 
@@ -245,6 +272,14 @@ describe('createStudy', () => {
     await (await createStudy({ name: 'one', storage: dir })).close();
     await expect(createStudy({ name: 'two', storage: dir })).rejects.toThrow(`/name: ${dir} holds study "one", not "two"`);
     await expect(createStudy({ name: 'one', storage: dir, objective: 'val_f1' })).rejects.toThrow('/objective: study one ranks by "val_loss"');
+    const sweep = join(tempDir('finesweep-study-'), 'spam-grid');
+    mkdirSync(sweep);
+    const resolved = JSON.stringify({ hash: 'h', spec: { name: 'spam-grid', task: { type: 'classification' } } });
+    writeFileSync(join(sweep, 'spec.resolved.json'), resolved);
+    await expect(createStudy({ name: 'spam-grid', storage: sweep })).rejects.toThrow(`/storage: ${sweep} holds a sweep run by the CLI ("spam-grid"), not a library study; give a new directory or name`);
+    // Refused without touching it: the spec as it was, no journal, no lease left behind.
+    expect(readdirSync(sweep)).toEqual(['spec.resolved.json']);
+    expect(readFileSync(join(sweep, 'spec.resolved.json'), 'utf8')).toBe(resolved);
   });
 
   it('a stop signal lets the trial in flight finish; it is recorded stopped and asked again later', async () => {
