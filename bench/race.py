@@ -71,7 +71,12 @@ def optuna_arm(args, seed):
         open(mfile, "w").close()
         env = dict(os.environ, FINESWEEP_METRICS=mfile, FINESWEEP_SEED=str(seed * 1000 + trial.number),
                    FINESWEEP_CHECKPOINT_DIR=tempfile.mkdtemp(dir=tmp))
-        p = subprocess.Popen(command(args, lr, bs), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # A session of its own, as finesweep starts each trial: with the kernel's autogroup scheduling
+        # (sched_autogroup_enabled) a session is a CPU-share group, so on a loaded machine trials
+        # sharing the harness's session would get less CPU than finesweep's and the race would time
+        # the scheduler, not the tuners.
+        p = subprocess.Popen(command(args, lr, bs), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             start_new_session=True)
         seen, best = 0, 0.0
         with open(mfile) as f:
             while True:
