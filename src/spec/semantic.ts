@@ -33,6 +33,8 @@ const NUMERIC_RULES: Record<string, Rule> = {
   lora_alpha: { integer: false, words: 'a number > 0', ok: (x) => x > 0 },
   max_steps: { integer: true, words: 'an integer >= 1', ok: (x) => x >= 1 },
   eval_every_steps: { integer: true, words: 'an integer >= 1', ok: (x) => x >= 1 },
+  // Micro-batches per optimizer step (the engine's gradient accumulation).
+  grad_accum: { integer: true, words: 'an integer >= 1', ok: (x) => x >= 1 },
 };
 
 /** Parameters that only `method` lora reads. */
