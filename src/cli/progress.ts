@@ -119,10 +119,14 @@ export class ProgressDisplay {
       case 'epoch_ended': {
         const view = this.#viewOf(e.trial_id);
         if (view) {
-          view.epoch = e.metrics.epoch;
+          // A mid-epoch evaluation (epoch 0.5) is in epoch 1: the live line counts whole epochs.
+          view.epoch = Math.ceil(e.metrics.epoch);
           view.val = objectiveValue(e.metrics, this.#metric);
         }
-        if (!this.#live) this.#print(`${e.trial_id} epoch ${e.metrics.epoch}${view?.epochs ? `/${view.epochs}` : ''}: ${describeMetrics(e.metrics)}`);
+        const of = view?.epochs ? `/${view.epochs}` : '';
+        const { epoch, step } = e.metrics;
+        const at = Number.isInteger(epoch) || step === undefined ? `epoch ${epoch}${of}` : `step ${step} (epoch ${epoch.toFixed(2)}${of})`;
+        if (!this.#live) this.#print(`${e.trial_id} ${at}: ${describeMetrics(e.metrics)}`);
         return this.#scheduleDraw();
       }
       case 'trial_completed':
@@ -135,11 +139,11 @@ export class ProgressDisplay {
         return this.#ended(e.trial_id, `failed (attempt ${e.attempt}${e.out_of_memory ? ', out of memory' : ''}): ${e.error}${then}`, !e.will_retry);
       }
       case 'trial_diverged':
-        return this.#ended(e.trial_id, `diverged at epoch ${e.epoch}: ${e.reason}`, true);
+        return this.#ended(e.trial_id, `diverged at epoch ${epochText(e.epoch)}: ${e.reason}`, true);
       case 'trial_stopped_early':
-        return this.#ended(e.trial_id, `stopped early at epoch ${e.epoch}: ${e.reason}`, true);
+        return this.#ended(e.trial_id, `stopped early at epoch ${epochText(e.epoch)}: ${e.reason}`, true);
       case 'trial_stopped':
-        return this.#ended(e.trial_id, `stopped at epoch ${e.epoch} (${e.reason}); resume continues it`, false);
+        return this.#ended(e.trial_id, `stopped at epoch ${epochText(e.epoch)} (${e.reason}); resume continues it`, false);
       case 'data_report': {
         const r = e.report;
         // Truncation is said once per sweep with its share (below), not in every trial's data line.
@@ -304,4 +308,9 @@ export function seconds(s: number): string {
   const m = Math.floor(s / 60);
   if (m < 60) return `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** An epoch as a line says it: whole, or to two decimals for a point mid-epoch. */
+function epochText(epoch: number): string {
+  return Number.isInteger(epoch) ? String(epoch) : epoch.toFixed(2);
 }

@@ -61,3 +61,12 @@ export function fmtParam(name: string, v: unknown): string {
   if (name === 'learning_rate' || /(^|_)lr$/.test(name)) return fmtSci(v);
   return fmtNum(v);
 }
+
+/**
+ * Where an evaluation lies, as flags and messages say it: "epoch 2" at an epoch's end (and for an
+ * epoch-only trainer), "step 300 (epoch 0.6)" mid-epoch.
+ */
+export function fmtPoint(point: { epoch: number; step?: number }): string {
+  if (point.step === undefined || Number.isInteger(point.epoch)) return `epoch ${point.epoch}`;
+  return `step ${point.step} (epoch ${Number(point.epoch.toFixed(2))})`;
+}

@@ -473,7 +473,14 @@ export const sweepSchema = {
           "type": "number",
           "minimum": 0,
           "default": 0.01,
-          "description": "still improving: the objective improved by more than this fraction over the last epoch."
+          "description": "still improving: the evaluations of the last `improving_window` of the trial's progress (in steps when the trainer reports them, else epochs) are split into an earlier and a later half; the later half's median beats the earlier half's by more than this fraction of it. With fewer than two evaluations there (a few whole epochs), the last two: the gain over the last epoch."
+        },
+        "improving_window": {
+          "type": "number",
+          "exclusiveMinimum": 0,
+          "maximum": 1,
+          "default": 0.33,
+          "description": "still improving: the fraction of the trial's progress, at its end, over which the trend is judged."
         },
         "forgetting_rise": {
           "type": "number",

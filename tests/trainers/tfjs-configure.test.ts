@@ -98,6 +98,23 @@ describe('tfjs configure', () => {
     expect(toTrialConfig(spec, trial!, { specDir: '/work/specs', trialDir: '/r/t' }).backend).toBe('wasm');
   });
 
+  it('passes eval_every_steps and a max_steps budget without epochs, and says the trainer reports steps', () => {
+    const spec = validateSpec(
+      {
+        name: 'x',
+        task: { type: 'classification', model: '/models/m', data: { train: '/d.jsonl' }, eval_every_steps: 25 },
+        parameters: { learning_rate: { value: 1e-3 }, batch_size: { value: 4 }, max_steps: { values: [100, 300] } },
+        early_stopping: { type: 'asha', min_steps: 25 },
+      },
+      'x.json',
+    );
+    const [trial] = expandTrials(spec);
+    const c = toTrialConfig(spec, trial!, { specDir: '/', trialDir: '/r/t' });
+    expect(c.task.evalEverySteps).toBe(25);
+    expect(c.params).toEqual({ learning_rate: 1e-3, batch_size: 4, max_steps: 100 });
+    expect(tfjs.reportsSteps?.(spec.task)).toBe(true);
+  });
+
   it('gives every trial its own seed, derived from the sweep seed', async () => {
     const { spec, baseDir } = await loadSpec('sweeps/spam-random.yaml');
     const seeds = expandTrials(spec).map((t) => toTrialConfig(spec, t, { specDir: baseDir, trialDir: '/tmp/t' }).seed);

@@ -1,9 +1,10 @@
 // Diagnosis: the flags a careful engineer would raise looking at one trial's curves. Pure: no I/O.
 // The rules are written out in the README ("Diagnosis flags"); keep the two in step.
 import type { TrialState } from '../../store/state.js';
+import type { EpochMetrics } from '../../trial/types.js';
 import { bestEpoch, compareValues, finiteValue, type Objective } from '../../trial/objective.js';
 import type { SearchedRange, SpecSummary, Thresholds } from './spec-summary.js';
-import { fmtParam } from '../format.js';
+import { fmtParam, fmtPoint } from '../format.js';
 import type { Flag, FlagName } from './flag.js';
 import { FLAG_MOVES, fits, moveWords } from './moves.js';
 import { DIVERGED_ADVICE, divergence, referenceLoss, withLosses, type LossTrial, type TaskType } from './divergence.js';
@@ -35,15 +36,16 @@ function overfitting(trial: LossTrial, ctx: DiagnosisContext): Flag | undefined 
   const epochs = trial.epochs;
   const last = epochs.at(-1);
   if (!last || epochs.length < 2) return undefined;
-  const best = bestEpoch(epochs, ctx.objective)?.epoch ?? last.epoch;
-  const advice = `fewer epochs (best was epoch ${best}), lower LR, more data, more regularization`;
+  const bestAt = bestEpoch(epochs, ctx.objective)?.epoch ?? last.epoch;
+  const best = epochs.find((e) => e.epoch === bestAt) ?? last;
+  const advice = `fewer epochs (best was ${fmtPoint(best)}), lower LR, more data, more regularization`;
   const minVal = epochs.reduce((m, e) => (e.val_loss < m.val_loss ? e : m));
   const rise = (last.val_loss - minVal.val_loss) / Math.abs(minVal.val_loss);
   if (minVal.epoch < last.epoch && rise > ctx.thresholds.overfit_rise && last.train_loss < minVal.train_loss) {
     return {
       name: 'overfitting',
       epoch: minVal.epoch,
-      detail: `val loss rose ${pct(rise)} from its minimum ${num(minVal.val_loss)} at epoch ${minVal.epoch} while train loss fell to ${num(last.train_loss)}`,
+      detail: `val loss rose ${pct(rise)} from its minimum ${num(minVal.val_loss)} at ${fmtPoint(minVal)} while train loss fell to ${num(last.train_loss)}`,
       advice,
     };
   }
@@ -99,17 +101,44 @@ function underfitting(trial: LossTrial, ctx: DiagnosisContext): Flag | undefined
   return undefined;
 }
 
+/**
+ * Still improving: the objective's trend at the end of the trial, not a single last interval (one
+ * noisy evaluation would decide it). Take the evaluations in the last `improving_window` of the
+ * trial's progress — in steps when every evaluation has one, else in epochs — and split them into
+ * an earlier and a later half (the middle one of an odd count left out): the trial is still
+ * improving when the later half's median beats the earlier half's by more than `improving_slope`
+ * (a fraction of the earlier median). Medians, so that one outlier at the end cannot decide. A
+ * window with fewer than two evaluations (a few whole epochs) falls back to the last two: the
+ * last epoch's gain.
+ */
 function stillImproving(trial: TrialState, ctx: DiagnosisContext): Flag | undefined {
-  const n = trial.epochs.length;
-  if (n < 2) return undefined;
-  const prev = finiteValue(trial.epochs[n - 2], ctx.objective.metric);
-  const last = finiteValue(trial.epochs[n - 1], ctx.objective.metric);
-  if (prev === undefined || last === undefined || prev === 0) return undefined;
-  const gain = -compareValues(last, prev, ctx.objective.goal) / Math.abs(prev);
-  if (gain > ctx.thresholds.improving_slope) {
-    return { name: 'still_improving', epoch: trial.epochs[n - 1].epoch, detail: `${ctx.objective.metric} improved ${pct(gain)} over the last epoch`, advice: 'more epochs' };
-  }
-  return undefined;
+  const { metric, goal } = ctx.objective;
+  const points = trial.epochs.flatMap((e) => {
+    const value = finiteValue(e, metric);
+    return value === undefined ? [] : [{ e, value }];
+  });
+  if (points.length < 2 || !finiteValue(trial.epochs[trial.epochs.length - 1], metric)) return undefined;
+  const bySteps = points.every((p) => p.e.step !== undefined);
+  const at = (e: EpochMetrics): number => (bySteps ? e.step! : e.epoch);
+  const end = at(points[points.length - 1].e);
+  let window = points.filter((p) => at(p.e) > end * (1 - ctx.thresholds.improving_window));
+  if (window.length < 2) window = points.slice(-2);
+  const half = window.length >> 1;
+  const before = median(window.slice(0, half).map((p) => p.value));
+  const after = median(window.slice(window.length - half).map((p) => p.value));
+  if (before === 0) return undefined;
+  const gain = -compareValues(after, before, goal) / Math.abs(before);
+  if (!(gain > ctx.thresholds.improving_slope)) return undefined;
+  const first = window[0].e;
+  const last = points[points.length - 1].e;
+  const span = window.length === 2 && !bySteps && last.epoch - first.epoch === 1 ? 'the last epoch' : `its last ${window.length} evaluations (${fmtPoint(first)} to ${fmtPoint(last)})`;
+  return { name: 'still_improving', epoch: last.epoch, detail: `${metric} improved ${pct(gain)} over ${span}`, advice: 'more epochs' };
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 /** General-text perplexity rise: final ÷ base − 1 (0.1 = 10 % higher), or undefined when not measured. */

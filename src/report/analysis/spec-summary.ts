@@ -10,6 +10,7 @@ export interface Thresholds {
   overfit_gap: number;
   underfit_ratio: number;
   improving_slope: number;
+  improving_window: number;
   forgetting_rise: number;
   diverge_ratio: number;
   diverge_rise: number;
@@ -22,6 +23,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   overfit_gap: diagnosisSchema.overfit_gap.default,
   underfit_ratio: diagnosisSchema.underfit_ratio.default,
   improving_slope: diagnosisSchema.improving_slope.default,
+  improving_window: diagnosisSchema.improving_window.default,
   forgetting_rise: diagnosisSchema.forgetting_rise.default,
   diverge_ratio: diagnosisSchema.diverge_ratio.default,
   diverge_rise: diagnosisSchema.diverge_rise.default,

@@ -174,9 +174,10 @@ function numericChange(name: string, r: Range, ranked: LeaderboardRow[], all: Le
   }
   if (name === 'epochs') {
     const top = ranked.slice(0, Math.max(1, Math.ceil(ranked.length / 4)));
-    const peaked = top.filter((row) => row.best && typeof row.params.epochs === 'number' && row.best.epoch < (row.params.epochs as number));
+    // A best evaluation mid-epoch (epoch 2.67) peaked in its epoch (3): epochs stay whole.
+    const peaked = top.filter((row) => row.best && typeof row.params.epochs === 'number' && Math.ceil(row.best.epoch) < (row.params.epochs as number));
     if (peaked.length === top.length) {
-      const latest = Math.max(...peaked.map((row) => row.best!.epoch));
+      const latest = Math.max(...peaked.map((row) => Math.ceil(row.best!.epoch)));
       if (latest < r.hi) return { lo: Math.min(r.lo, latest), hi: latest, why: `the top trials peaked by epoch ${latest} (${ids(peaked)})` };
     }
     if (bv === r.hi && best.flags.some((f) => f.name === 'still_improving')) {
