@@ -122,9 +122,10 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
       logFile: config.logFile,
       ...(from === 'stdout' ? { onStdoutLine: (line: string) => onReport('stdout', line) } : {}),
       onStderrLine: (line) => {
-        stderrTail.push(line.length > STDERR_LINE_CHARS ? `${line.slice(0, STDERR_LINE_CHARS)}...` : line);
+        const kept = line.length > STDERR_LINE_CHARS ? `${line.slice(0, STDERR_LINE_CHARS)}...` : line;
+        stderrTail.push(kept);
         if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.shift();
-        if (oomLine === undefined && isOutOfMemoryLine(line)) oomLine = line;
+        if (oomLine === undefined && isOutOfMemoryLine(line)) oomLine = kept;
         onReport('stderr', line);
       },
     });
