@@ -27,7 +27,7 @@ export type JournalEventBody =
   // the fold drops recorded epochs after it, since this attempt reports them again.
   // gpus: every GPU of the slot when a trial takes several (resources.gpus_per_trial); gpu is the first.
   | { type: 'trial_started'; trial_id: string; index: number; params: Params; slot: number; attempt: number; gpu?: number; gpus?: number[]; from_epoch: number }
-  | { type: 'data_report'; trial_id: string; report: DataReport; backend: string }
+  | { type: 'data_report'; trial_id: string; report: DataReport; backend?: string }
   | { type: 'epoch_ended'; trial_id: string; metrics: EpochMetrics }
   | { type: 'trial_completed'; trial_id: string; seconds: number; forgetting?: ForgettingReport; initial_val_loss?: number }
   // retry_with: an out-of-memory attempt is retried smaller (sweep/oom.ts): the next attempt's
@@ -44,5 +44,4 @@ export type JournalEventBody =
   | { type: 'sweep_completed'; completed: number; failed: number; diverged: number; stopped_early: number };
 
 export type JournalEvent = JournalEventBody & Base;
-export type JournalEventType = JournalEvent['type'];
 
