@@ -38,9 +38,18 @@ function recommendationCell(row: LeaderboardRow): string {
 const FRONT_MARK = '◆';
 
 function statusCell(row: LeaderboardRow): string {
+  const note = oomNote(row);
   // An early stop says where it happened: the ASHA rung, or the epoch for the median rule.
-  if (row.status === 'stopped_early') return row.rung !== undefined ? `stopped early (rung ${row.rung})` : (row.stepsDone !== undefined ? `stopped early (step ${row.stepsDone})` : `stopped early (epoch ${row.epochsDone})`);
-  return row.status.replace('_', ' ');
+  if (row.status === 'stopped_early') {
+    const where = row.rung !== undefined ? `stopped early (rung ${row.rung})` : row.stepsDone !== undefined ? `stopped early (step ${row.stepsDone})` : `stopped early (epoch ${row.epochsDone})`;
+    return `${where}${note ? `, ${note}` : ''}`;
+  }
+  return `${row.status.replace('_', ' ')}${note ? ` (${note})` : ''}`;
+}
+
+/** A trial retried smaller after running out of memory, e.g. "oom→bs 8×2" (batch_size × grad_accum). */
+export function oomNote(row: Pick<LeaderboardRow, 'oomRetry'>): string | undefined {
+  return row.oomRetry === undefined ? undefined : `oom→bs ${row.oomRetry.batch_size}×${row.oomRetry.grad_accum}`;
 }
 
 export function columns(lb: Leaderboard): Column[] {

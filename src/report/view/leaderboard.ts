@@ -59,6 +59,8 @@ export interface LeaderboardRow {
   reason?: string;
   /** The ASHA rung a trial stopped early at. */
   rung?: number;
+  /** Ran out of memory and was retried at this batch_size × grad_accum (params stay the spec's). */
+  oomRetry?: { batch_size: number; grad_accum: number };
   /** Per-epoch metrics (without per-step losses), for the curves. */
   curve: EpochMetrics[];
   /** Scalars that train and bytes of one resume checkpoint (from the data report's training part). */
@@ -266,6 +268,7 @@ export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number }
     row.recommendation = recommend(judged[i], flags, advice, methodOf(trial, base));
     row.reason = trial.reason;
     if (trial.rung !== undefined) row.rung = trial.rung;
+    if (trial.retryWith !== undefined) row.oomRetry = trial.retryWith;
     row.curve = trial.epochs.map(withoutSteps);
     const training = trial.dataReport?.training;
     if (training) {
