@@ -12,6 +12,7 @@ import type { Store } from '../store/store.js';
 import { loadTrainer, trainerModule } from '../trainers/registry.js';
 import { stepAxisProblem } from '../schedule/index.js';
 import { expandTrials } from './expand.js';
+import { withStopWhen } from './budget.js';
 import type { RunOptions, SweepOutcome, SweepRunOptions } from './options.js';
 import { Supervisor } from './supervisor.js';
 
@@ -51,7 +52,7 @@ export async function resumeSweep(dir: string, opts: SweepRunOptions = {}): Prom
     // Checked before the lock is taken: a refused resume leaves the directory exactly as it was.
     const saved = await store.readSpec();
     if (!saved) throw new InputError(`${dir}: no spec.resolved.json; start the sweep with \`finesweep run <spec>\``);
-    const spec = saved.spec as ResolvedSpec;
+    const spec = withStopWhen(saved.spec as ResolvedSpec, opts.stopWhen);
     const hash = specHash(spec);
     if (hash !== saved.hash) throw specChanged(saved.hash, hash, dir);
     const trainerUrl = opts.trainer ?? trainerModule(spec.task.type);
@@ -63,6 +64,8 @@ export async function resumeSweep(dir: string, opts: SweepRunOptions = {}): Prom
       if (first && first.spec_hash !== hash) throw specChanged(first.spec_hash, hash, dir);
       // The same plan as the first run: the same spec, and no more trials than it counted.
       const planned = expandTrials(spec, { maxTrials: first?.trials }).slice(0, first?.trials);
+      // A new budget is recorded with the spec, so that the next resume keeps it.
+      if (opts.stopWhen && Object.keys(opts.stopWhen).length > 0) await store.writeSpec(spec, saved.hash);
       const origin = { specDir: first?.spec_dir ?? dir, backend: opts.backend ?? first?.backend, resumed: true };
       return await new Supervisor(store, spec, planned, events, { trainerUrl, trainer }, origin, opts).run();
     } finally {

@@ -38,6 +38,10 @@ type SweepStarted = Extract<JournalEvent, { type: 'sweep_started' }>;
 /** Record a sweep in the database from its spec, or join it if the same spec is there already. */
 export async function createSharedSweep(location: string, specPath: string, opts: RunOptions & SharedOptions = {}): Promise<string> {
   const { spec, baseDir } = await loadSpec(specPath);
+  // Budgets are one controller's clock and count; a shared sweep has many workers and none.
+  if ((spec as { stop_when?: unknown }).stop_when !== undefined) {
+    throw new InputError(`${specPath}: /stop_when: budgets are not supported on a shared sweep (--storage); remove stop_when, or run the sweep on a results directory`);
+  }
   const hash = specHash(spec);
   const planned = expandTrials(spec, { maxTrials: opts.maxTrials });
   const trainer = await loadTrainer(opts.trainer ?? trainerModule(spec.task.type));

@@ -26,6 +26,8 @@ import { samplerOf, trialId } from './expand.js';
 import { objectiveOf, trialRequest } from './request.js';
 import { Retention } from '../retention/sweep.js';
 import { Recorder } from './recorder.js';
+import { budgetSpent, mayStart, reaches, secondsSpent, startedTrials } from './budget.js';
+import { budgetWords, type BudgetEnd, type StopWhen } from '../trial/budget.js';
 import { decideFromFeed, epochResultsView, pendingStops, type EpochResults } from './replay.js';
 import type { FeedView } from '../store/feed.js';
 import type { ClaimedWork, SweepOutcome, SweepRunOptions } from './options.js';
@@ -64,6 +66,12 @@ export class Supervisor {
   readonly #epochResults: FeedView<EpochResults>;
   readonly #stopAll = new AbortController();
   #running = 0;
+  /** The sweep's budget (spec stop_when); none on a shared sweep (refused there when it is recorded). */
+  readonly #stopWhen: StopWhen | undefined;
+  /** The budget spent, once it is: no new trial starts (and with seconds, none at all). */
+  #spent: BudgetEnd | undefined;
+  /** Trials started at least once, in earlier runs or this one (stop_when.trials counts them). */
+  #started = new Set<string>();
   /** The first bad-input message a trial reported: the sweep stops and reports it. */
   #inputError: string | undefined;
 
@@ -89,6 +97,7 @@ export class Supervisor {
     this.#retention = new Retention(store.dir, spec);
     this.#history = historyView(this.#objective);
     this.#epochResults = epochResultsView(this.#objective.metric);
+    this.#stopWhen = opts.claim ? undefined : (spec as { stop_when?: StopWhen }).stop_when;
   }
 
   async run(): Promise<SweepOutcome> {
@@ -107,6 +116,15 @@ export class Supervisor {
     this.#queue.push(...workToDo(this.#planned, initial));
     const done = this.#planned.length - this.#queue.length;
     if (this.#queue.length === 0 && this.#planned.length >= this.#target && initial.completed) return this.#outcome(initial);
+    // A budget already spent (by earlier runs): run only what it still allows; nothing at all
+    // when that is nothing, so the sweep says why it ended and its journal stays as it was.
+    this.#started = startedTrials(initial);
+    this.#spent = budgetSpent(this.#stopWhen, journal.events, initial, this.#objective);
+    if (this.#spent !== undefined && !this.#queue.some((w) => mayStart(this.#spent, this.#started.has(w.trial.id)))) {
+      return this.#outcome({ ...initial, ended: this.#spent });
+    }
+    const runStart = Date.now();
+    const secondsBefore = this.#stopWhen?.seconds !== undefined ? secondsSpent(journal.events) : 0;
 
     const resources = this.#spec.resources;
     const gpuSetting = opts.gpus ?? (resources.gpus as 0 | 'auto' | number[] | undefined);
@@ -131,10 +149,18 @@ export class Supervisor {
     const interrupt = (): void => this.#stopAll.abort(opts.signal?.reason ?? 'interrupted');
     opts.signal?.addEventListener('abort', interrupt, { once: true });
     if (opts.signal?.aborted) interrupt();
+    // stop_when.seconds: what is left of it after earlier runs; when it runs out, running trials
+    // stop as on Ctrl-C (recorded stopped, resumable) and no trial starts.
+    const seconds = this.#stopWhen?.seconds;
+    const budgetTimer =
+      seconds === undefined
+        ? undefined
+        : setTimeout(() => this.#spend({ budget: 'seconds', limit: seconds }), Math.max(0, (seconds - secondsBefore) * 1000 - (Date.now() - runStart)));
     const pool = new TrialPool({ slots, resourceLimits: opts.resourceLimits });
     try {
       await Promise.all(slots.map((slot) => this.#slotLoop(pool, slot)));
     } finally {
+      clearTimeout(budgetTimer);
       opts.signal?.removeEventListener('abort', interrupt);
       await journal.flush();
       await pool.close();
@@ -154,7 +180,40 @@ export class Supervisor {
       await journal.append({ type: 'sweep_completed', completed: t.completed, failed: t.failed, diverged: t.diverged, stopped_early: t.stopped_early });
       return this.#outcome(foldTrials(await this.#store.events()));
     }
+    if (this.#spent !== undefined) {
+      await journal.append({ type: 'sweep_ended', ...this.#spent });
+      return this.#outcome(foldTrials(await this.#store.events()));
+    }
     return this.#outcome(state);
+  }
+
+  /** The budget is spent: no new trial starts; with seconds, running trials stop as on Ctrl-C. */
+  #spend(end: BudgetEnd): void {
+    if (this.#spent?.budget === 'seconds') return;
+    this.#spent ??= end;
+    if (end.budget === 'seconds') {
+      this.#spent = end;
+      this.#stopAll.abort(`sweep ${budgetWords(end)}`);
+    }
+  }
+
+  /** The next trial a free slot runs: queued work the budget allows, else a new proposal while it allows one. */
+  #next(): TrialWork | undefined {
+    const sw = this.#stopWhen;
+    while (this.#queue.length > 0) {
+      const work = this.#queue.shift()!;
+      const started = this.#started.has(work.trial.id);
+      if (!started && sw?.trials !== undefined && this.#started.size >= sw.trials) this.#spend({ budget: 'trials', limit: sw.trials });
+      if (mayStart(this.#spent, started)) {
+        this.#started.add(work.trial.id);
+        return work;
+      }
+    }
+    if (sw?.trials !== undefined && this.#started.size >= sw.trials && this.#planned.length < this.#target) this.#spend({ budget: 'trials', limit: sw.trials });
+    if (this.#spent !== undefined) return undefined;
+    const proposed = this.#propose();
+    if (proposed) this.#started.add(proposed.trial.id);
+    return proposed;
   }
 
   #outcome(state: SweepState): SweepOutcome {
@@ -165,7 +224,7 @@ export class Supervisor {
   async #slotLoop(pool: TrialPool, slot: Slot): Promise<void> {
     for (;;) {
       if (this.#stopAll.signal.aborted) return;
-      const work = this.#opts.claim ? await this.#claim(slot) : this.#queue.shift() ?? this.#propose();
+      const work = this.#opts.claim ? await this.#claim(slot) : this.#next();
       if (work) {
         this.#running++;
         try {
@@ -264,7 +323,8 @@ export class Supervisor {
       graceTimer = setTimeout(() => kill.abort(`no stop after ${graceMs / 1000} s`), graceMs);
       graceTimer.unref();
     };
-    const onInterrupt = (): void => stopFor({ kind: 'interrupt', reason: 'interrupted' });
+    // A budget of seconds spent stops the trial as an interrupt does (resumable), saying why.
+    const onInterrupt = (): void => stopFor({ kind: 'interrupt', reason: this.#spent?.budget === 'seconds' ? `sweep ${budgetWords(this.#spent)}` : 'interrupted' });
     const onKill = (): void => kill.abort(this.#opts.kill?.reason ?? 'killed');
     // A shared sweep's trial whose lease was taken over: another worker runs it now.
     const onLost = (): void => kill.abort('lease lost');
@@ -289,7 +349,12 @@ export class Supervisor {
       if (record.log !== undefined) void journal.log(trial.id, record.log);
       if (record.journal) {
         const written = journal.append(record.journal);
-        if (event.type === 'epoch') void written.then(() => this.#schedule(trial, event.metrics, stopFor));
+        if (event.type === 'epoch') {
+          void written.then(() => {
+            this.#checkObjective(trial, event.metrics);
+            this.#schedule(trial, event.metrics, stopFor);
+          });
+        }
       }
     };
 
@@ -382,6 +447,16 @@ export class Supervisor {
     await this.#journal.append({ type: 'trial_failed', trial_id: trial.id, attempt, error: error.message, will_retry: true, bad_input: true });
     this.#inputError ??= error.message;
     this.#stopAll.abort('bad input');
+  }
+
+  /** stop_when.objective: an evaluation (durable) that reaches it ends the sweep once running trials finish. */
+  #checkObjective(trial: PlannedTrial, point: EpochMetrics): void {
+    const limit = this.#stopWhen?.objective;
+    if (limit === undefined || this.#spent !== undefined) return;
+    const value = point[this.#objective.metric];
+    if (typeof value === 'number' && Number.isFinite(value) && reaches(value, limit, this.#objective)) {
+      this.#spend({ budget: 'objective', limit, trial_id: trial.id, value });
+    }
   }
 
   /** After an evaluation is durable, ask the early-stopping scheduler (if any) whether the trial goes on. */
