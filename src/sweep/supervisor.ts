@@ -123,7 +123,6 @@ export class Supervisor {
     if (this.#spent !== undefined && !this.#queue.some((w) => mayStart(this.#spent, this.#started.has(w.trial.id)))) {
       return this.#outcome({ ...initial, ended: this.#spent });
     }
-    const runStart = Date.now();
     const secondsBefore = this.#stopWhen?.seconds !== undefined ? secondsSpent(journal.events) : 0;
 
     const resources = this.#spec.resources;
@@ -132,7 +131,7 @@ export class Supervisor {
     // CPU only (gpus 0, worker --gpus none): gpus_per_trial has nothing to ask for.
     const gpusPerTrial = gpuSetting === 0 ? undefined : resources.gpus_per_trial;
     const slots = planSlots({ gpus, trialsPerGpu: resources.trials_per_gpu, gpusPerTrial, workers: opts.workers ?? resources.workers });
-    await journal.append({
+    const started = await journal.append({
       type: 'sweep_started',
       name: this.#spec.name,
       spec_hash: specHash(this.#spec),
@@ -155,7 +154,8 @@ export class Supervisor {
     const budgetTimer =
       seconds === undefined
         ? undefined
-        : setTimeout(() => this.#spend({ budget: 'seconds', limit: seconds }), Math.max(0, (seconds - secondsBefore) * 1000 - (Date.now() - runStart)));
+        : // Counted from sweep_started's recorded time, as secondsSpent counts this run on a resume.
+          setTimeout(() => this.#spend({ budget: 'seconds', limit: seconds }), Math.max(0, (seconds - secondsBefore) * 1000 - (Date.now() - Date.parse(started?.time ?? new Date().toISOString())) + 1));
     const pool = new TrialPool({ slots, resourceLimits: opts.resourceLimits });
     try {
       await Promise.all(slots.map((slot) => this.#slotLoop(pool, slot)));
