@@ -9,7 +9,7 @@ import type { EpochMetrics } from '../trial/types.js';
 import type { JournalEvent } from '../store/events.js';
 import type { Params } from '../trial/types.js';
 import { objectiveValue } from '../trial/objective.js';
-import type { SweepProgress } from '../sweep/session.js';
+import type { SweepProgress } from '../sweep/options.js';
 
 interface SlotView {
   trialId: string;

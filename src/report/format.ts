@@ -40,6 +40,19 @@ export function fmtPct(x: number | undefined): string {
   return `${sign}${text}%`;
 }
 
+/**
+ * A difference of two losses to fixed decimals, signed as fmtPct signs (−0.006, 0.095): one column
+ * of them lines up and reads at one precision; one that rounds to zero is 0.000, without a sign.
+ */
+export function fmtDiff(x: number | undefined, decimals = 3): string {
+  if (x === undefined || x === null || typeof x !== 'number') return '';
+  if (!Number.isFinite(x)) return String(x);
+  const d = clampDigits(decimals, 0);
+  if (Math.abs(x) >= 1e6) return `${x < 0 ? '−' : ''}${fmtSci(Math.abs(x), 2)}`;
+  const text = Math.abs(x).toFixed(d);
+  return Number(text) === 0 ? text : `${x < 0 ? '−' : ''}${text}`;
+}
+
 /** Wall time: 8.2s, 3m05s, 1h02m, 3d04h. */
 export function fmtSeconds(s: number | undefined): string {
   if (s === undefined || s === null || typeof s !== 'number' || !Number.isFinite(s)) return '';

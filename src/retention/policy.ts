@@ -46,7 +46,7 @@ export function byBest(a: { id: string; best: number }, b: { id: string; best: n
 }
 
 /** Trials with a finite score, best first. */
-export function scoredBestFirst(trials: readonly TrialFiles[], goal: Goal): TrialFiles[] {
+function scoredBestFirst(trials: readonly TrialFiles[], goal: Goal): TrialFiles[] {
   return trials
     .filter((t): t is TrialFiles & { best: number } => t.best !== undefined && Number.isFinite(t.best))
     .sort((a, b) => byBest(a, b, goal));

@@ -1,6 +1,6 @@
 // Turns ajv's errors into one readable problem each: the JSON pointer and what was expected.
 import type { ErrorObject } from 'ajv';
-import { didYouMean, otherToolsName } from './suggest.js';
+import { didYouMean, otherToolsName } from './did-you-mean.js';
 import { join, show, showGot, type Problem } from './problems.js';
 
 type Schema = Record<string, unknown>;

@@ -5,7 +5,7 @@ import { placeholderNames } from '../trial/placeholders.js';
 import { METHODS } from '../trial/method.js';
 import { compilePattern } from '../trial/metric-pattern.js';
 import { NUM_GPUS_PLACEHOLDER } from '../trial/placeholders.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from './did-you-mean.js';
 import { join, show, showGot, type Problem } from './problems.js';
 import { sweepSchema, type EngineMetric } from './types.js';
 import { LORA_TARGETS, loraTargetsOf } from '../trial/lora.js';

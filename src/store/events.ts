@@ -28,7 +28,7 @@ export type JournalEventBody =
   // the fold drops recorded epochs after it, since this attempt reports them again.
   // gpus: every GPU of the slot when a trial takes several (resources.gpus_per_trial); gpu is the first.
   | { type: 'trial_started'; trial_id: string; index: number; params: Params; slot: number; attempt: number; gpu?: number; gpus?: number[]; from_epoch: number }
-  | { type: 'data_report'; trial_id: string; report: DataReport; backend: string }
+  | { type: 'data_report'; trial_id: string; report: DataReport; backend?: string }
   | { type: 'epoch_ended'; trial_id: string; metrics: EpochMetrics }
   | { type: 'trial_completed'; trial_id: string; seconds: number; forgetting?: ForgettingReport; initial_val_loss?: number }
   | { type: 'trial_failed'; trial_id: string; attempt: number; error: string; will_retry: boolean; out_of_memory?: boolean; bad_input?: boolean }
@@ -46,5 +46,4 @@ export type JournalEventBody =
   | ({ type: 'sweep_ended' } & BudgetEnd);
 
 export type JournalEvent = JournalEventBody & Base;
-export type JournalEventType = JournalEvent['type'];
 

@@ -83,11 +83,6 @@ export class EventFeed {
     return v.value as T;
   }
 
-  /** One trial's events, in seq order. */
-  trialEvents(trialId: string): readonly JournalEvent[] {
-    return this.#byTrial.get(trialId) ?? [];
-  }
-
   /** One trial's state, folded from its own events only. */
   trialState(trialId: string): TrialState | undefined {
     const events = this.#byTrial.get(trialId);

@@ -66,7 +66,7 @@ export async function readLock(path: string): Promise<LockInfo | undefined> {
 }
 
 /** Milliseconds since the holder's last heartbeat (a legacy lock: since it was taken). */
-export function heartbeatAge(holder: LockInfo, now = Date.now()): number {
+function heartbeatAge(holder: LockInfo, now = Date.now()): number {
   return Math.max(0, now - Date.parse(holder.heartbeat ?? holder.since));
 }
 

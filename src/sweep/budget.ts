@@ -8,6 +8,9 @@ import type { BudgetEnd, StopWhen } from '../trial/budget.js';
 import { finiteValue, type Objective } from '../trial/objective.js';
 import type { JournalEvent } from '../store/events.js';
 import type { SweepState } from '../store/state.js';
+import type { Slot } from '../pool/slots.js';
+import type { TrialWork } from './decide.js';
+import type { Work, WorkSource } from './work-source.js';
 
 /** Seconds the runs recorded in `events` ran, summed (each from its sweep_started to its last event). */
 export function secondsSpent(events: readonly JournalEvent[]): number {
@@ -83,4 +86,98 @@ export function withStopWhen<S extends object>(spec: S, overrides: StopWhen | un
   if (!overrides || Object.keys(overrides).length === 0) return spec;
   const current = (spec as { stop_when?: StopWhen }).stop_when ?? {};
   return { ...spec, stop_when: { ...current, ...overrides } };
+}
+
+/**
+ * The budget of one run: what earlier runs spent and what this run spends as it goes (trials it
+ * starts, evaluations that reach the objective, the seconds timer the supervisor owns). No I/O.
+ */
+export class Budget {
+  readonly stopWhen: StopWhen;
+  #spent: BudgetEnd | undefined;
+  readonly #started: Set<string>;
+
+  /** `state`, `events`: the journal before this run. */
+  constructor(stopWhen: StopWhen, events: readonly JournalEvent[], state: SweepState, objective: Objective) {
+    this.stopWhen = stopWhen;
+    this.#spent = budgetSpent(stopWhen, events, state, objective);
+    this.#started = startedTrials(state);
+  }
+
+  /** The budget spent, once it is: no new trial starts (and with seconds, none at all). */
+  get spent(): BudgetEnd | undefined {
+    return this.#spent;
+  }
+
+  /** Whether a trial that has started before (in this run or an earlier one) may run now, without taking it. */
+  allows(trialId: string): boolean {
+    return mayStart(this.#spent, this.#started.has(trialId));
+  }
+
+  /**
+   * Spend the budget. The first one spent is the one recorded, except seconds, which stops the
+   * running trials too. True when this call spent the seconds (the caller stops the sweep).
+   */
+  spend(end: BudgetEnd): boolean {
+    if (this.#spent?.budget === 'seconds') return false;
+    if (end.budget === 'seconds') {
+      this.#spent = end;
+      return true;
+    }
+    this.#spent ??= end;
+    return false;
+  }
+
+  /** Whether trial `trialId` may start now; if so it counts as started. */
+  take(trialId: string): boolean {
+    const started = this.#started.has(trialId);
+    if (!started) this.#checkTrials();
+    if (!mayStart(this.#spent, started)) return false;
+    this.#started.add(trialId);
+    return true;
+  }
+
+  /** Whether the sampler may propose a new trial now (a proposal is a new start). */
+  mayPropose(): boolean {
+    this.#checkTrials();
+    return this.#spent === undefined;
+  }
+
+  /** A durable evaluation of trial `trialId`: spends the objective budget when its value reaches it. */
+  evaluated(trialId: string, value: number | undefined, objective: Objective): void {
+    const limit = this.stopWhen.objective;
+    if (limit === undefined || value === undefined || !Number.isFinite(value) || !reaches(value, limit, objective)) return;
+    this.spend({ budget: 'objective', limit, trial_id: trialId, value });
+  }
+
+  #checkTrials(): void {
+    const n = this.stopWhen.trials;
+    if (n !== undefined && this.#started.size >= n) this.spend({ budget: 'trials', limit: n });
+  }
+}
+
+/** A work source under a budget: queued work the budget no longer allows is dropped (it stays pending in the journal). */
+export class BudgetedWork implements WorkSource {
+  readonly #inner: WorkSource;
+  readonly #budget: Budget;
+
+  constructor(inner: WorkSource, budget: Budget) {
+    this.#inner = inner;
+    this.#budget = budget;
+  }
+
+  get waitsForRunning(): boolean {
+    return this.#inner.waitsForRunning;
+  }
+
+  async next(slot: Slot): Promise<Work | undefined> {
+    for (;;) {
+      const work = await this.#inner.next(slot);
+      if (work === undefined || this.#budget.take(work.trial.id)) return work;
+    }
+  }
+
+  retry(work: TrialWork): void {
+    this.#inner.retry(work);
+  }
 }

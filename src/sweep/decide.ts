@@ -63,12 +63,16 @@ export function tally(planned: readonly PlannedTrial[], state: SweepState): Swee
 }
 
 /** What a trial's event becomes: a journal event, a line of its log, or nothing (progress only). */
-export function recordOfEvent(trialId: string, event: TrialEvent, backend: string): { journal?: JournalEventBody; log?: string } {
+/**
+ * `backend`: the compute backend the trial's trainer said it runs on (its 'backend' event), if it
+ * said one; the run loop knows no backend of its own.
+ */
+export function recordOfEvent(trialId: string, event: TrialEvent, backend: string | undefined): { journal?: JournalEventBody; log?: string } {
   switch (event.type) {
     case 'backend':
       return { log: `backend ${event.name}: ${event.reason}` };
     case 'data_report':
-      return { journal: { type: 'data_report', trial_id: trialId, report: event.report, backend } };
+      return { journal: { type: 'data_report', trial_id: trialId, report: event.report, ...(backend !== undefined ? { backend } : {}) } };
     case 'epoch':
       return { journal: { type: 'epoch_ended', trial_id: trialId, metrics: event.metrics } };
     case 'log':

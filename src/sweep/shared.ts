@@ -3,20 +3,14 @@
 // the same spec joins; a changed spec is refused); `workSweep` is one worker: its slots claim due
 // trials under leases (store/postgres/trial-leases.ts) and the supervisor runs them as usual.
 import { readdirSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { discoverGpus } from '../pool/gpus.js';
-import { specHash } from '../spec/hash.js';
-import { loadSpec } from '../spec/load.js';
 import type { ResolvedSpec } from '../spec/types.js';
-import { JOURNAL_FORMAT, type JournalEvent } from '../store/events.js';
 import { LOG_FILE, METRICS_FILE, TRIALS_DIR } from '../store/layout.js';
 import { poolSizeFor } from '../store/postgres/pool.js';
 import { PgStore } from '../store/postgres/pg-store.js';
 import { TrialLeases, type Proposer } from '../store/postgres/trial-leases.js';
-import { loadTrainer, trainerModule } from '../trainers/registry.js';
-import { stepAxisProblem } from '../schedule/index.js';
 import { LeasedStore } from '../worker/leased-store.js';
 import { nextClaim } from '../worker/claim.js';
 import { attemptOf } from './decide.js';
@@ -25,6 +19,8 @@ import { historyFromJournal } from './history.js';
 import type { RunOptions, SweepOutcome, SweepRunOptions } from './options.js';
 import { objectiveOf } from './request.js';
 import { Supervisor } from './supervisor.js';
+import { firstStart, planFromSpecFile, planOf, specChanged, sweepStarted, trainerOf } from './plan.js';
+import { openStore, type OpenStoreOptions } from '../store/open.js';
 
 export interface SharedOptions {
   /** Where trials/<id>/ go; a directory shared by every worker lets a trial taken over resume from its checkpoint. */
@@ -33,39 +29,38 @@ export interface SharedOptions {
   expiryMs?: number;
 }
 
-type SweepStarted = Extract<JournalEvent, { type: 'sweep_started' }>;
+/** A shared sweep's store, opened through the store port (its scheme picks the backend): a database's, whose log takes trial leases. */
+async function openShared(location: string, opts: OpenStoreOptions): Promise<PgStore> {
+  const store = await openStore(location, opts);
+  if (!(store instanceof PgStore)) {
+    await store.close();
+    throw new InputError(`--storage ${location}: a sweep across machines needs a database (postgresql://user@host:port/database)`);
+  }
+  return store;
+}
 
 /** Record a sweep in the database from its spec, or join it if the same spec is there already. */
 export async function createSharedSweep(location: string, specPath: string, opts: RunOptions & SharedOptions = {}): Promise<string> {
-  const { spec, baseDir } = await loadSpec(specPath);
-  // Budgets are one controller's clock and count; a shared sweep has many workers and none.
-  if ((spec as { stop_when?: unknown }).stop_when !== undefined) {
+  const plan = await planFromSpecFile(specPath, opts);
+  // Budgets are one controller's clock and count; a shared sweep has many workers and neither.
+  if ((plan.spec as { stop_when?: unknown }).stop_when !== undefined) {
     throw new InputError(`${specPath}: /stop_when: budgets are not supported on a shared sweep (--storage); remove stop_when, or run the sweep on a results directory`);
   }
-  const hash = specHash(spec);
-  const planned = expandTrials(spec, { maxTrials: opts.maxTrials });
-  const trainer = await loadTrainer(opts.trainer ?? trainerModule(spec.task.type));
-  await trainer.check?.(spec.task, { specDir: baseDir, specPath, backend: opts.backend ?? spec.resources.backend });
-  const stepProblem = stepAxisProblem(spec, trainer.reportsSteps?.(spec.task) ?? false);
-  if (stepProblem !== undefined) throw new InputError(`${specPath}: ${stepProblem}`);
-  const store = await PgStore.open(location, { create: true, sweep: spec.name, trialFiles: opts.trialFiles });
+  const store = await openShared(location, { create: true, sweep: plan.spec.name, trialFiles: opts.trialFiles });
   try {
     const lock = await store.lock(); // one creator at a time; held for a moment only
     try {
       const existing = await store.readSpec();
-      if (existing && existing.hash !== hash) {
-        throw new InputError(`spec changed since the sweep started (hash ${existing.hash} ≠ ${hash}); give the changed sweep a new name`);
-      }
+      if (existing && existing.hash !== plan.hash) throw specChanged(existing.hash, plan.hash, 'give the changed sweep a new name');
       if (!existing) {
-        await store.writeSpec(spec, hash);
-        const target = spec.strategy.type === 'tpe' ? Math.max(spec.strategy.trials ?? 0, planned.length) : planned.length;
-        await store.append({ type: 'sweep_started', name: spec.name, spec_hash: hash, trials: target, resumed: false, pid: process.pid, host: hostname(), spec_dir: baseDir, ...(opts.backend ? { backend: opts.backend } : {}), format: JOURNAL_FORMAT });
-        await new TrialLeases(store.eventLog).register(planned.map((t) => ({ id: t.id, index: t.index, params: t.params })));
+        await store.writeSpec(plan.spec, plan.hash);
+        await store.append(sweepStarted(plan, { specDir: plan.baseDir, backend: opts.backend, resumed: false }));
+        await new TrialLeases(store.eventLog).register(plan.planned.map((t) => ({ id: t.id, index: t.index, params: t.params })));
       }
     } finally {
       await lock.release();
     }
-    return spec.name;
+    return plan.spec.name;
   } finally {
     await store.close();
   }
@@ -75,7 +70,7 @@ export async function createSharedSweep(location: string, specPath: string, opts
 export async function workSweep(location: string, name: string, opts: SweepRunOptions & SharedOptions = {}): Promise<SweepOutcome> {
   // The pool is sized before the spec is read: from this machine's GPUs (or --gpus), else the CPU slots.
   const gpus = await discoverGpus(opts.gpus, opts.env).catch(() => []);
-  const store = await PgStore.open(location, { sweep: name, trialFiles: opts.trialFiles, poolSize: poolSizeFor(Math.max(opts.workers ?? 1, gpus.length)) });
+  const store = await openShared(location, { sweep: name, trialFiles: opts.trialFiles, poolSize: poolSizeFor(Math.max(opts.workers ?? 1, gpus.length)) });
   const leases = new TrialLeases(store.eventLog, { heartbeatMs: opts.heartbeatMs, expiryMs: opts.expiryMs });
   const leased = new LeasedStore(store, leases);
   try {
@@ -83,12 +78,11 @@ export async function workSweep(location: string, name: string, opts: SweepRunOp
     if (!saved) throw new InputError(`sweep ${JSON.stringify(name)} in ${store.location} has no spec yet; create it with finesweep run --storage`);
     const spec = saved.spec as ResolvedSpec;
     const events = await leased.catchUp();
-    const first = events.find((e): e is SweepStarted => e.type === 'sweep_started');
+    const first = firstStart(events);
     const target = first?.trials ?? expandTrials(spec).length;
-    const planned = expandTrials(spec, { maxTrials: target }).slice(0, target);
-    const trainerUrl = opts.trainer ?? trainerModule(spec.task.type);
-    const trainer = await loadTrainer(trainerUrl);
-    const propose = proposerOf(spec, planned.length, target);
+    const plan = planOf(spec, { recorded: target });
+    const trainer = await trainerOf(spec, opts.trainer);
+    const propose = proposerOf(spec, plan.planned.length, target);
     const claim = async () => {
       const t = await nextClaim(leased, { propose, signal: opts.signal });
       if (!t) return undefined;
@@ -108,7 +102,7 @@ export async function workSweep(location: string, name: string, opts: SweepRunOp
       };
     };
     const origin = { specDir: first?.spec_dir ?? store.dir, backend: opts.backend ?? first?.backend, resumed: true };
-    return await new Supervisor(leased, spec, planned, events, { trainerUrl, trainer }, origin, { ...opts, claim }).run();
+    return await new Supervisor(leased, plan, events, trainer, origin, { ...opts, claim }).run();
   } finally {
     await leased.close();
   }
@@ -123,9 +117,12 @@ function hasCheckpoint(dir: string): boolean {
   }
 }
 
-/** TPE's proposals at claim time, from the shared history as it stands; none for a grid or random plan. */
+/**
+ * The sampler's proposals at claim time, past the trials planned up front (tpe's after its startup
+ * trials), from the shared history as it stands; none where the plan holds every trial (grid, random).
+ */
 function proposerOf(spec: ResolvedSpec, plannedCount: number, target: number): Proposer | undefined {
-  if (spec.strategy.type !== 'tpe' || plannedCount >= target) return undefined;
+  if (plannedCount >= target) return undefined;
   const sampler = samplerOf(spec);
   const objective = objectiveOf(spec);
   return (events) => {

@@ -1,8 +1,7 @@
 // The supervisor: one run of a sweep's trials on a pool of slots (a first run or a resume). Each
 // slot takes the next trial as soon as it is free; this module owns the timers (stop, kill,
 // timeout) and the journal writes, and asks decide.ts what each event and each ending means.
-// The store is the single source of truth (state = foldTrials(events)).
-import { hostname } from 'node:os';
+// The store is the single source of truth: the state is the fold of its events (the recorder's feed).
 import { InputError, InterruptedError, SweepError } from '../errors.js';
 import { discoverGpus } from '../pool/gpus.js';
 import { TrialPool } from '../pool/pool.js';
@@ -11,14 +10,13 @@ import { planSlots, type Slot } from '../pool/slots.js';
 import { createScheduler, scheduleQuery, type Scheduler } from '../schedule/index.js';
 import type { Sampler } from '../search/sampler.js';
 import type { PlannedTrial } from '../trial/types.js';
-import { specHash } from '../spec/hash.js';
 import type { ResolvedSpec } from '../spec/types.js';
-import { JOURNAL_FORMAT, type JournalEvent } from '../store/events.js';
+import type { JournalEvent } from '../store/events.js';
 import { foldTrials } from '../store/fold.js';
 import type { SweepState } from '../store/state.js';
 import type { Store } from '../store/store.js';
-import type { Trainer, TrialRequest } from '../trainers/trainer.js';
-import type { Objective } from '../trial/objective.js';
+import type { TrialRequest } from '../trainers/trainer.js';
+import { finiteValue, type Objective } from '../trial/objective.js';
 import type { EpochMetrics, ForgettingReport, TrialEvent } from '../trial/types.js';
 import { attemptOf, fromEpochOf, recordOfAttempt, recordOfEvent, tally, willRetry, workToDo, type StopCause, type TrialWork } from './decide.js';
 import { historyView, type History } from './history.js';
@@ -26,8 +24,10 @@ import { samplerOf, trialId } from './expand.js';
 import { objectiveOf, trialRequest } from './request.js';
 import { Retention } from '../retention/sweep.js';
 import { Recorder } from './recorder.js';
-import { budgetSpent, mayStart, reaches, secondsSpent, startedTrials } from './budget.js';
-import { budgetWords, type BudgetEnd, type StopWhen } from '../trial/budget.js';
+import { Budget, BudgetedWork, secondsSpent } from './budget.js';
+import { budgetWords, type StopWhen } from '../trial/budget.js';
+import { ClaimedWorkSource, LocalWork, type WorkSource } from './work-source.js';
+import { sweepStarted, targetOf, type Plan, type SweepTrainer } from './plan.js';
 import { decideFromFeed, epochResultsView, pendingStops, type EpochResults } from './replay.js';
 import type { FeedView } from '../store/feed.js';
 import type { ClaimedWork, SweepOutcome, SweepRunOptions } from './options.js';
@@ -38,15 +38,11 @@ export interface Origin {
   resumed: boolean;
 }
 
-/** The trainer of the sweep: its module URL (for the pool) and the loaded module (to configure). */
-export interface SweepTrainer {
-  trainerUrl: string;
-  trainer: Trainer;
-}
 
 export class Supervisor {
   readonly #store: Store;
   readonly #spec: ResolvedSpec;
+  readonly #hash: string;
   readonly #objective: Objective;
   /** The trials of the plan: expanded from the spec, plus those the sampler proposed (tpe). */
   readonly #planned: PlannedTrial[];
@@ -56,8 +52,9 @@ export class Supervisor {
   readonly #trainer: SweepTrainer;
   readonly #origin: Origin;
   readonly #opts: SweepRunOptions;
-  readonly #journal: Recorder;
-  readonly #queue: TrialWork[] = [];
+  readonly #recorder: Recorder;
+  /** Where each slot's next trial comes from (set by run: the local plan, or a shared store's claims). */
+  #work: WorkSource = new LocalWork([], () => undefined);
   readonly #wakeups: Array<() => void> = [];
   readonly #scheduler: Scheduler | undefined;
   readonly #retention: Retention;
@@ -66,30 +63,28 @@ export class Supervisor {
   readonly #epochResults: FeedView<EpochResults>;
   readonly #stopAll = new AbortController();
   #running = 0;
-  /** The sweep's budget (spec stop_when); none on a shared sweep (refused there when it is recorded). */
-  readonly #stopWhen: StopWhen | undefined;
-  /** The budget spent, once it is: no new trial starts (and with seconds, none at all). */
-  #spent: BudgetEnd | undefined;
-  /** Trials started at least once, in earlier runs or this one (stop_when.trials counts them). */
-  #started = new Set<string>();
+  /** The sweep's budget (spec stop_when), set by run; none on a shared sweep (refused when it is recorded). */
+  #budget: Budget | undefined;
   /** The first bad-input message a trial reported: the sweep stops and reports it. */
   #inputError: string | undefined;
 
-  constructor(store: Store, spec: ResolvedSpec, planned: readonly PlannedTrial[], events: JournalEvent[], trainer: SweepTrainer, origin: Origin, opts: SweepRunOptions) {
+  constructor(store: Store, plan: Plan, events: JournalEvent[], trainer: SweepTrainer, origin: Origin, opts: SweepRunOptions) {
+    const spec = plan.spec;
     this.#store = store;
     this.#spec = spec;
+    this.#hash = plan.hash;
     this.#objective = objectiveOf(spec);
-    this.#planned = [...planned];
+    this.#planned = [...plan.planned];
     // Trials a sampler proposed in an earlier run are part of the plan now (recorded in the journal).
-    const known = new Set(planned.map((t) => t.id));
+    const known = new Set(plan.planned.map((t) => t.id));
     const proposed = [...foldTrials(events).trials.values()].filter((t) => !known.has(t.id)).sort((a, b) => a.index - b.index);
     for (const t of proposed) this.#planned.push({ id: t.id, index: t.index, params: t.params });
-    this.#target = spec.strategy.type === 'tpe' ? Math.max(spec.strategy.trials ?? 0, this.#planned.length) : this.#planned.length;
+    this.#target = targetOf(spec, this.#planned.length);
     this.#sampler = samplerOf(spec);
     this.#trainer = trainer;
     this.#origin = origin;
     this.#opts = opts;
-    this.#journal = new Recorder(store, events, {
+    this.#recorder = new Recorder(store, events, {
       onEvent: (event) => opts.onProgress?.({ type: 'journal', event }),
       onFatal: () => this.#stopAll.abort('store failure'),
     });
@@ -97,12 +92,11 @@ export class Supervisor {
     this.#retention = new Retention(store.dir, spec);
     this.#history = historyView(this.#objective);
     this.#epochResults = epochResultsView(this.#objective.metric);
-    this.#stopWhen = opts.claim ? undefined : (spec as { stop_when?: StopWhen }).stop_when;
   }
 
   async run(): Promise<SweepOutcome> {
     const opts = this.#opts;
-    const journal = this.#journal;
+    const journal = this.#recorder;
     if (this.#scheduler) {
       // An early stop decided (from the recorded epochs) but not written before a crash: write it
       // now rather than train that trial further; the same journal always gives the same decisions.
@@ -113,17 +107,18 @@ export class Supervisor {
       if (journal.fatal !== undefined) throw asSweepError(journal.fatal, this.#store.dir);
     }
     const initial = journal.state;
-    this.#queue.push(...workToDo(this.#planned, initial));
-    const done = this.#planned.length - this.#queue.length;
-    if (this.#queue.length === 0 && this.#planned.length >= this.#target && initial.completed) return this.#outcome(initial);
-    // A budget already spent (by earlier runs): run only what it still allows; nothing at all
-    // when that is nothing, so the sweep says why it ended and its journal stays as it was.
-    this.#started = startedTrials(initial);
-    this.#spent = budgetSpent(this.#stopWhen, journal.events, initial, this.#objective);
-    if (this.#spent !== undefined && !this.#queue.some((w) => mayStart(this.#spent, this.#started.has(w.trial.id)))) {
-      return this.#outcome({ ...initial, ended: this.#spent });
-    }
-    const secondsBefore = this.#stopWhen?.seconds !== undefined ? secondsSpent(journal.events) : 0;
+    const todo = workToDo(this.#planned, initial);
+    const done = this.#planned.length - todo.length;
+    if (todo.length === 0 && this.#planned.length >= this.#target && initial.completed) return this.#outcome(initial);
+    const stopWhen = (this.#spec as { stop_when?: StopWhen }).stop_when;
+    const budget = stopWhen && !opts.claim ? new Budget(stopWhen, journal.events, initial, this.#objective) : undefined;
+    // A budget already spent by earlier runs: run only what it still allows; nothing at all when
+    // that is nothing, so the sweep says why it ended and its journal stays as it was.
+    if (budget?.spent !== undefined && !todo.some((w) => budget.allows(w.trial.id))) return this.#outcome({ ...initial, ended: budget.spent });
+    this.#budget = budget;
+    const local = (): WorkSource => new LocalWork(todo, () => (this.#planned.length < this.#target && budget?.mayPropose() === false ? undefined : this.#propose()));
+    this.#work = opts.claim ? new ClaimedWorkSource(opts.claim, (claimed) => this.#recorder.remember(claimed.history)) : budget ? new BudgetedWork(local(), budget) : local();
+    const secondsBefore = stopWhen?.seconds !== undefined ? secondsSpent(journal.events) : 0;
 
     const resources = this.#spec.resources;
     const gpuSetting = opts.gpus ?? (resources.gpus as 0 | 'auto' | number[] | undefined);
@@ -131,31 +126,23 @@ export class Supervisor {
     // CPU only (gpus 0, worker --gpus none): gpus_per_trial has nothing to ask for.
     const gpusPerTrial = gpuSetting === 0 ? undefined : resources.gpus_per_trial;
     const slots = planSlots({ gpus, trialsPerGpu: resources.trials_per_gpu, gpusPerTrial, workers: opts.workers ?? resources.workers });
-    const started = await journal.append({
-      type: 'sweep_started',
-      name: this.#spec.name,
-      spec_hash: specHash(this.#spec),
-      trials: this.#target,
-      resumed: this.#origin.resumed,
-      pid: process.pid,
-      host: hostname(),
-      spec_dir: this.#origin.specDir,
-      ...(this.#origin.backend ? { backend: this.#origin.backend } : {}),
-      format: JOURNAL_FORMAT,
-    });
+    const started = await journal.append(sweepStarted({ spec: this.#spec, hash: this.#hash, planned: this.#planned, target: this.#target }, this.#origin));
     opts.onProgress?.({ type: 'plan', dir: this.#store.dir, name: this.#spec.name, total: this.#target, done, slots, resumed: this.#origin.resumed, metric: this.#objective.metric });
 
     const interrupt = (): void => this.#stopAll.abort(opts.signal?.reason ?? 'interrupted');
     opts.signal?.addEventListener('abort', interrupt, { once: true });
     if (opts.signal?.aborted) interrupt();
-    // stop_when.seconds: what is left of it after earlier runs; when it runs out, running trials
-    // stop as on Ctrl-C (recorded stopped, resumable) and no trial starts.
-    const seconds = this.#stopWhen?.seconds;
+    // stop_when.seconds: what is left of it after earlier runs, counted from sweep_started's recorded
+    // time (as secondsSpent counts this run on a resume). When it runs out, running trials stop as
+    // on Ctrl-C (recorded stopped, resumable) and no trial starts.
+    const seconds = stopWhen?.seconds;
+    const startedAt = Date.parse(started?.time ?? new Date().toISOString());
     const budgetTimer =
-      seconds === undefined
+      budget === undefined || seconds === undefined
         ? undefined
-        : // Counted from sweep_started's recorded time, as secondsSpent counts this run on a resume.
-          setTimeout(() => this.#spend({ budget: 'seconds', limit: seconds }), Math.max(0, (seconds - secondsBefore) * 1000 - (Date.now() - Date.parse(started?.time ?? new Date().toISOString())) + 1));
+        : setTimeout(() => {
+            if (budget.spend({ budget: 'seconds', limit: seconds })) this.#stopAll.abort(`sweep ${budgetWords(budget.spent!)}`);
+          }, Math.max(0, (seconds - secondsBefore) * 1000 - (Date.now() - startedAt) + 1));
     const pool = new TrialPool({ slots, resourceLimits: opts.resourceLimits });
     try {
       await Promise.all(slots.map((slot) => this.#slotLoop(pool, slot)));
@@ -180,40 +167,12 @@ export class Supervisor {
       await journal.append({ type: 'sweep_completed', completed: t.completed, failed: t.failed, diverged: t.diverged, stopped_early: t.stopped_early });
       return this.#outcome(foldTrials(await this.#store.events()));
     }
-    if (this.#spent !== undefined) {
-      await journal.append({ type: 'sweep_ended', ...this.#spent });
+    // The plan is not done because the budget is spent: the journal says so (a resume with a larger one continues).
+    if (this.#budget?.spent !== undefined) {
+      await journal.append({ type: 'sweep_ended', ...this.#budget.spent });
       return this.#outcome(foldTrials(await this.#store.events()));
     }
     return this.#outcome(state);
-  }
-
-  /** The budget is spent: no new trial starts; with seconds, running trials stop as on Ctrl-C. */
-  #spend(end: BudgetEnd): void {
-    if (this.#spent?.budget === 'seconds') return;
-    this.#spent ??= end;
-    if (end.budget === 'seconds') {
-      this.#spent = end;
-      this.#stopAll.abort(`sweep ${budgetWords(end)}`);
-    }
-  }
-
-  /** The next trial a free slot runs: queued work the budget allows, else a new proposal while it allows one. */
-  #next(): TrialWork | undefined {
-    const sw = this.#stopWhen;
-    while (this.#queue.length > 0) {
-      const work = this.#queue.shift()!;
-      const started = this.#started.has(work.trial.id);
-      if (!started && sw?.trials !== undefined && this.#started.size >= sw.trials) this.#spend({ budget: 'trials', limit: sw.trials });
-      if (mayStart(this.#spent, started)) {
-        this.#started.add(work.trial.id);
-        return work;
-      }
-    }
-    if (sw?.trials !== undefined && this.#started.size >= sw.trials && this.#planned.length < this.#target) this.#spend({ budget: 'trials', limit: sw.trials });
-    if (this.#spent !== undefined) return undefined;
-    const proposed = this.#propose();
-    if (proposed) this.#started.add(proposed.trial.id);
-    return proposed;
   }
 
   #outcome(state: SweepState): SweepOutcome {
@@ -224,7 +183,7 @@ export class Supervisor {
   async #slotLoop(pool: TrialPool, slot: Slot): Promise<void> {
     for (;;) {
       if (this.#stopAll.signal.aborted) return;
-      const work = this.#opts.claim ? await this.#claim(slot) : this.#next();
+      const work = await this.#work.next(slot);
       if (work) {
         this.#running++;
         try {
@@ -235,9 +194,9 @@ export class Supervisor {
         }
         continue;
       }
-      // Nothing queued: a running trial may still fail and be retried, so wait for that (a
+      // Nothing due: a running trial may still fail and be retried, so wait for that (a
       // shared sweep's claim already waited for due work until none was open).
-      if (this.#running === 0 || this.#opts.claim) return;
+      if (this.#running === 0 || !this.#work.waitsForRunning) return;
       await new Promise<void>((resolve) => this.#wakeups.push(resolve));
     }
   }
@@ -249,19 +208,12 @@ export class Supervisor {
   #propose(): TrialWork | undefined {
     if (this.#planned.length >= this.#target) return undefined;
     const index = this.#planned.length;
-    const history = this.#journal.feed.view(this.#history).history;
+    const history = this.#recorder.feed.view(this.#history).history;
     const params = this.#sampler.propose(index, history);
     const trial: PlannedTrial = { id: trialId(index, this.#target, params, true), index, params };
     this.#planned.push(trial);
-    void this.#journal.append({ type: 'trial_proposed', trial_id: trial.id, index, params, sampler: this.#sampler.name });
+    void this.#recorder.append({ type: 'trial_proposed', trial_id: trial.id, index, params, sampler: this.#sampler.name });
     return { trial, attempt: 1 };
-  }
-
-  /** A shared sweep's next trial: what other workers recorded about it is known before it starts. */
-  async #claim(slot: Slot): Promise<(TrialWork & Partial<ClaimedWork>) | undefined> {
-    const claimed = await this.#opts.claim!(slot);
-    if (claimed) this.#journal.remember(claimed.history);
-    return claimed;
   }
 
   #wake(): void {
@@ -278,7 +230,7 @@ export class Supervisor {
 
   async #runAttempt(pool: TrialPool, slot: Slot, work: TrialWork & Partial<ClaimedWork>): Promise<void> {
     const { trial, attempt } = work;
-    const journal = this.#journal;
+    const journal = this.#recorder;
     const fromEpoch = work.fromEpoch ?? fromEpochOf(journal.trialState(trial.id));
     // Not awaited: the journal keeps call order, so this line precedes every event of the trial;
     // a crash before it is durable leaves the trial pending, and its checkpoint still resumes it.
@@ -324,7 +276,10 @@ export class Supervisor {
       graceTimer.unref();
     };
     // A budget of seconds spent stops the trial as an interrupt does (resumable), saying why.
-    const onInterrupt = (): void => stopFor({ kind: 'interrupt', reason: this.#spent?.budget === 'seconds' ? `sweep ${budgetWords(this.#spent)}` : 'interrupted' });
+    const onInterrupt = (): void => {
+      const spent = this.#budget?.spent;
+      stopFor({ kind: 'interrupt', reason: spent?.budget === 'seconds' ? `sweep ${budgetWords(spent)}` : 'interrupted' });
+    };
     const onKill = (): void => kill.abort(this.#opts.kill?.reason ?? 'killed');
     // A shared sweep's trial whose lease was taken over: another worker runs it now.
     const onLost = (): void => kill.abort('lease lost');
@@ -336,7 +291,7 @@ export class Supervisor {
     const timeout = timeoutS ? setTimeout(() => stopFor({ kind: 'timeout', reason: `timed out after ${timeoutS} s` }), timeoutS * 1000) : undefined;
     timeout?.unref();
 
-    let backend = 'wasm';
+    let backend: string | undefined;
     let forgetting: ForgettingReport | undefined;
     let lastEpoch = fromEpoch;
     const onEvent = (event: TrialEvent): void => {
@@ -351,7 +306,8 @@ export class Supervisor {
         const written = journal.append(record.journal);
         if (event.type === 'epoch') {
           void written.then(() => {
-            this.#checkObjective(trial, event.metrics);
+            // stop_when.objective: a durable evaluation that reaches it ends the sweep once running trials finish.
+            this.#budget?.evaluated(trial.id, finiteValue(event.metrics, this.#objective.metric), this.#objective);
             this.#schedule(trial, event.metrics, stopFor);
           });
         }
@@ -396,14 +352,14 @@ export class Supervisor {
   async #retain(): Promise<void> {
     // One pass at a time: two slots ending together must not both remove (and journal) a file.
     this.#retaining = this.#retaining.then(async () => {
-      await this.#journal.flush();
-      if (this.#journal.fatal !== undefined) return;
+      await this.#recorder.flush();
+      if (this.#recorder.fatal !== undefined) return;
       // A shared sweep's other workers append too: read their events; a sweep of one writer has them all in memory.
-      const feed = this.#journal.feed;
+      const feed = this.#recorder.feed;
       if (this.#store.shared) await feed.catchUp((fromSeq) => this.#store.events(fromSeq));
       const touched = feed.touchedSince(this.#retained);
       this.#retained = touched.cursor;
-      await this.#retention.apply(feed.state, touched.trials, (body) => this.#journal.append(body));
+      await this.#retention.apply(feed.state, touched.trials, (body) => this.#recorder.append(body));
     });
     await this.#retaining;
   }
@@ -417,7 +373,7 @@ export class Supervisor {
    * has its error in the journal's trial_failed and needs no directory of its own.
    */
   async #fail(trial: PlannedTrial, attempt: number, error: TrialErrorInfo, ran = true): Promise<void> {
-    const journal = this.#journal;
+    const journal = this.#recorder;
     if (error.input) return this.#badInput(trial, attempt, error, ran);
     const maxRetries = this.#spec.resources.max_retries ?? 1;
     const retry = willRetry(attempt, maxRetries, error.input);
@@ -430,9 +386,8 @@ export class Supervisor {
       will_retry: retry,
       ...(error.outOfMemory ? { out_of_memory: true } : {}),
     });
-    // A shared sweep's retry is due in the store (trial_failed made it pending): any worker claims it.
-    if (retry && !this.#stopAll.signal.aborted && !this.#opts.claim) {
-      this.#queue.push({ trial, attempt: attemptOf(journal.trialState(trial.id)) });
+    if (retry && !this.#stopAll.signal.aborted) {
+      this.#work.retry({ trial, attempt: attemptOf(journal.trialState(trial.id)) });
       this.#wake();
     }
   }
@@ -443,27 +398,17 @@ export class Supervisor {
    * the trial stays due (will_retry; bad_input marks why it is not retried now), so that once the input is fixed, resume runs it again.
    */
   async #badInput(trial: PlannedTrial, attempt: number, error: TrialErrorInfo, ran: boolean): Promise<void> {
-    if (ran) await this.#journal.log(trial.id, `attempt ${attempt} stopped the sweep on bad input: ${error.message}`);
-    await this.#journal.append({ type: 'trial_failed', trial_id: trial.id, attempt, error: error.message, will_retry: true, bad_input: true });
+    if (ran) await this.#recorder.log(trial.id, `attempt ${attempt} stopped the sweep on bad input: ${error.message}`);
+    await this.#recorder.append({ type: 'trial_failed', trial_id: trial.id, attempt, error: error.message, will_retry: true, bad_input: true });
     this.#inputError ??= error.message;
     this.#stopAll.abort('bad input');
-  }
-
-  /** stop_when.objective: an evaluation (durable) that reaches it ends the sweep once running trials finish. */
-  #checkObjective(trial: PlannedTrial, point: EpochMetrics): void {
-    const limit = this.#stopWhen?.objective;
-    if (limit === undefined || this.#spent !== undefined) return;
-    const value = point[this.#objective.metric];
-    if (typeof value === 'number' && Number.isFinite(value) && reaches(value, limit, this.#objective)) {
-      this.#spend({ budget: 'objective', limit, trial_id: trial.id, value });
-    }
   }
 
   /** After an evaluation is durable, ask the early-stopping scheduler (if any) whether the trial goes on. */
   #schedule(trial: PlannedTrial, point: EpochMetrics, stopFor: (c: StopCause) => void): void {
     if (!this.#scheduler) return;
     const query = scheduleQuery(trial.id, trial.params, point);
-    const decision = decideFromFeed(this.#scheduler, this.#journal.feed, this.#epochResults, query);
+    const decision = decideFromFeed(this.#scheduler, this.#recorder.feed, this.#epochResults, query);
     if (decision.action === 'stop') stopFor({ kind: 'early', epoch: decision.epoch, rung: decision.rung, reason: decision.reason });
   }
 }

@@ -5,7 +5,7 @@
 export type TrialStatus = 'pending' | 'running' | 'completed' | 'failed' | 'diverged' | 'stopped' | 'stopped_early';
 
 /** Statuses that are never run again. A failed trial is 'pending' again while it has retries. */
-export const FINISHED_STATUSES: readonly TrialStatus[] = ['completed', 'failed', 'diverged', 'stopped_early'];
+const FINISHED_STATUSES: readonly TrialStatus[] = ['completed', 'failed', 'diverged', 'stopped_early'];
 
 /** Whether a trial in `status` is never run again (Optuna's TrialState.is_finished). */
 export function isFinished(status: TrialStatus | string): boolean {

@@ -7,7 +7,7 @@
 // PostgreSQL store's own feed (store/sweep-store.ts): the path a worker appends through is the one
 // the store conformance suite runs, plus the fence.
 import type { JournalEvent, JournalEventBody } from '../store/events.js';
-import { LeaseLostError } from '../store/postgres/pg-log.js';
+import { LeaseLostError } from '../store/lease.js';
 import type { PgStore } from '../store/postgres/pg-store.js';
 import type { ClaimedTrial, Proposer, TrialLeases } from '../store/postgres/trial-leases.js';
 import type { TrialState } from '../store/state.js';

@@ -3,10 +3,10 @@
 // the learning rate's direction decided once per rate; advice that fits the trial's method. The
 // fixture is the main job's shape (sweeps/spam-grid.json: lr × batch × epochs, val_accuracy).
 import { describe, expect, it } from 'vitest';
-import type { TrialState } from '../../src/store/state.js';
 import { renderReport } from '../../src/report/render/report.js';
 import { buildLeaderboard, type Leaderboard } from '../../src/report/view/leaderboard.js';
 import { params, sweep, trial } from './curves.js';
+import { mainJob, t } from './main-job.js';
 
 const spec = (method: string) => ({
   name: 'spam-grid',
@@ -14,30 +14,6 @@ const spec = (method: string) => ({
   objective: { metric: 'val_accuracy', goal: 'maximize' },
   parameters: { learning_rate: { values: [1e-6, 1e-3, 1e-2] }, batch_size: { values: [16, 32] }, epochs: { values: [1, 3] } },
 });
-
-/** A trial of the grid: its train loss, val loss and val accuracy at each epoch, and its forgetting. */
-function t(id: string, lr: number, batch: number, curve: Array<[number, number, number]>, ppl?: number): TrialState {
-  const points = curve.map(([train, val, acc], i) => ({ epoch: i + 1, train_loss: train, val_loss: val, val_accuracy: acc, seconds: 40 }));
-  return trial(id, points, { params: params(lr, batch, curve.length), ...(ppl ? { forgetting: { basePerplexity: 100, finalPerplexity: ppl } } : {}) });
-}
-
-/** The main job as it ran: lr 1e-2 best with 3 epochs (t011), one epoch too few at any rate, lr 1e-6 underfits. */
-function mainJob(): TrialState[] {
-  return [
-    t('t000', 1e-6, 16, [[0.657, 0.65, 0.758]], 100.03),
-    t('t001', 1e-6, 16, [[0.695, 0.689, 0.588], [0.685, 0.682, 0.675], [0.68, 0.68, 0.679]], 100.1),
-    t('t002', 1e-6, 32, [[0.688, 0.689, 0.667]], 100.03),
-    t('t003', 1e-6, 32, [[0.69, 0.69, 0.7], [0.68, 0.679, 0.69], [0.67, 0.669, 0.69]], 100.1),
-    t('t004', 1e-3, 16, [[0.472, 0.35, 0.875]], 389),
-    t('t005', 1e-3, 16, [[0.45, 0.33, 0.86], [0.25, 0.24, 0.89], [0.135, 0.192, 0.908]], 624),
-    t('t006', 1e-3, 32, [[0.64, 0.52, 0.754]], 290),
-    t('t007', 1e-3, 32, [[0.5, 0.42, 0.804], [0.3, 0.27, 0.892], [0.19, 0.237, 0.917]], 525),
-    t('t008', 1e-2, 16, [[0.542, 0.392, 0.817]], 3319),
-    t('t009', 1e-2, 16, [[0.4, 0.3, 0.892], [0.18, 0.205, 0.913], [0.057, 0.163, 0.929]], 2970),
-    t('t010', 1e-2, 32, [[0.639, 0.576, 0.783]], 1233),
-    t('t011', 1e-2, 32, [[0.45, 0.35, 0.854], [0.19, 0.224, 0.904], [0.095, 0.19, 0.933]], 2377),
-  ];
-}
 
 const board = (method = 'full', trials = mainJob()): Leaderboard => buildLeaderboard({ spec: spec(method), state: sweep(trials) });
 const rowOf = (lb: Leaderboard, id: string) => lb.rows.find((r) => r.id === id)!;
@@ -111,6 +87,17 @@ describe('advice backed by the sweep', () => {
     const worse = mainJob().map((x) => (x.id === 't007' ? t('t007', 1e-3, 32, [[0.6, 0.55, 0.7], [0.6, 0.56, 0.7], [0.6, 0.57, 0.7]]) : x));
     expect(rowOf(board('full', worse), 't006').recommendation?.text ?? '').not.toMatch(/^more epochs/);
     expect(rowOf(board('full'), 't006').recommendation?.text).toMatch(/^more epochs: t007, the same with 3 epochs/);
+  });
+
+  it('names an evaluation within an epoch by its step (evaluations every N steps)', () => {
+    const points = [0.5, 1, 1.5, 2].map((epoch, i) => ({ epoch, step: (i + 1) * 30, train_loss: [0.5, 0.3, 0.1, 0.05][i], val_loss: [0.4, 0.3, 0.45, 0.6][i], val_accuracy: 0.8, seconds: 1 }));
+    const over = trial('steps', points, { params: params(1e-3, 64, 2) });
+    const r = rowOf(board('full', [...mainJob(), over]), 'steps').recommendation!;
+    expect(r.text).toBe('fewer epochs: val loss turned at epoch 1 (0.3) and rose to 0.6 by epoch 2');
+    expect(r.evidence).toEqual({ kind: 'curve', metric: 'val_loss', trend: 'turned', points: [{ epoch: 1, step: 60, value: 0.3 }, { epoch: 2, step: 120, value: 0.6 }] });
+    const mid = points.map((p) => (p.epoch === 1 ? { ...p, val_loss: 0.35 } : p.epoch === 1.5 ? { ...p, val_loss: 0.3 } : p));
+    const r2 = rowOf(board('full', [...mainJob(), trial('mid', mid, { params: params(1e-3, 64, 2) })]), 'mid').recommendation!;
+    expect(r2.text).toBe('fewer epochs: val loss turned at epoch 1.5 (step 90) (0.3) and rose to 0.6 by epoch 2');
   });
 
   it('overfitting with no neighbour: fewer epochs, where the validation loss turned', () => {

@@ -211,7 +211,11 @@ describe('one recommendation per trial', () => {
       state: sweep([trial('leaky', CURVES.overfit, leaky), trial('wreck', CURVES.divergedNaN, { ...leaky, params: params(1e-2, 16, 3) })]),
     });
     const row = (id: string) => lb.rows.find((r) => r.id === id)!;
-    expect(row('leaky').recommendation).toMatchObject({ flag: 'leakage', evidence: { kind: 'data', shared: 3 } });
+    expect(row('leaky').recommendation).toEqual({
+      flag: 'leakage',
+      text: 'remove the shared examples: 3 examples in both train and validation; the validation score cannot be trusted',
+      evidence: { kind: 'data', shared: 3 },
+    });
     expect(row('leaky').flags.map((f) => f.name)).toEqual(['leakage', 'overfitting']);
     expect(row('wreck').recommendation).toMatchObject({ flag: 'diverged', evidence: { kind: 'curve' } });
     expect(buildLeaderboard({ spec: {}, state: sweep([trial('fine', CURVES.healthy)]) }).rows[0].recommendation).toBeUndefined();

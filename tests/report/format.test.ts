@@ -1,7 +1,7 @@
 // Property tests of the number formatters over extreme values: every number gives a string, never an
 // exception (a 10,000-trial sweep's store holds subnormals, 1e300, -0, NaN and huge learning rates).
 import { describe, expect, it } from 'vitest';
-import { fmtNum, fmtParam, fmtPct, fmtSci, fmtSeconds } from '../../src/report/format.js';
+import { fmtDiff, fmtNum, fmtParam, fmtPct, fmtSci, fmtSeconds } from '../../src/report/format.js';
 import { buildLeaderboard } from '../../src/report/view/leaderboard.js';
 import { renderReport } from '../../src/report/render/report.js';
 import { foldTrials } from '../../src/store/fold.js';
@@ -26,7 +26,7 @@ describe('number formatters over extreme values', () => {
         expect(typeof fmtNum(x, d)).toBe('string');
         expect(typeof fmtSci(x, d)).toBe('string');
       }
-      for (const f of [fmtPct, fmtSeconds, (v: number) => fmtParam('learning_rate', v), (v: number) => fmtParam('weight_decay', v)]) expect(typeof f(x)).toBe('string');
+      for (const f of [fmtPct, fmtDiff, fmtSeconds, (v: number) => fmtParam('learning_rate', v), (v: number) => fmtParam('weight_decay', v)]) expect(typeof f(x)).toBe('string');
     }
   });
 
@@ -55,6 +55,14 @@ describe('number formatters over extreme values', () => {
     expect(fmtPct(11.12)).toBe('+1,112%');
     expect(fmtPct(-0.0003)).toBe('−0.03%');
     expect(fmtSeconds(1e300)).toMatch(/d$/);
+  });
+
+  it('write loss differences (the gap column) at one precision, signed as percentages are', () => {
+    // The main job's gaps, once 0.0951 / -0.00643 / -0.000463 in one column.
+    expect([0.09515, -0.00643, -0.000463, 0.000722].map((x) => fmtDiff(x))).toEqual(['0.095', '−0.006', '0.000', '0.001']);
+    expect(fmtDiff(-1.5e7)).toBe('−1.5e7');
+    expect(fmtDiff(Number.NaN)).toBe('NaN');
+    expect(fmtDiff(undefined)).toBe('');
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fmtNum, fmtSci, fmtSeconds } from '../../src/report/format.js';
 import { renderReport } from '../../src/report/render/report.js';
 import { CURVES, dataReport, epochs, params, sweep, trial } from './curves.js';
+import { mainJob } from './main-job.js';
 
 const spec = {
   name: 'demo',
@@ -99,6 +100,18 @@ describe('leaderboard formats', () => {
     expect(rows[1][13]).toBe('overfitting');
     expect(rows[1][14]).toBe('fewer epochs: val loss turned at epoch 2 (0.45) and rose to 0.72 by epoch 5');
     expect(text).toContain('- overfitting (t-overfit): fewer epochs: val loss turned at epoch 2');
+  });
+
+  it('md: the importance bars under the table stay aligned (a code block under their item)', () => {
+    const grid = { name: 'spam-grid', task: { type: 'classification', method: 'full' }, objective: { metric: 'val_accuracy', goal: 'maximize' } };
+    const text = renderReport({ spec: grid, state: sweep(mainJob()) }, { format: 'md' });
+    const block = /^- parameter importance: .*\n {2}```text\n((?: {2}.*\n)+?) {2}```$/m.exec(text);
+    expect(block).not.toBeNull();
+    const bars = block![1].split('\n').filter((l) => /[█▏▎▍▌▋▊▉]/.test(l));
+    expect(bars.length).toBeGreaterThanOrEqual(3);
+    // Every bar starts in the same column and its value ends in the same column.
+    expect(new Set(bars.map((l) => l.search(/[█▏▎▍▌▋▊▉]/))).size).toBe(1);
+    expect(new Set(bars.map((l) => l.length)).size).toBe(1);
   });
 
   it('csv: one record per trial with full-precision numbers, quoting what needs it', () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildLeaderboard } from '../../src/report/view/leaderboard.js';
 import { renderReport } from '../../src/report/render/report.js';
 import { DROP_ORDER, renderTable } from '../../src/report/render/table.js';
-import { CURVES, epochs, params, sweep, trial } from './curves.js';
+import { CURVES, dataReport, epochs, params, sweep, trial } from './curves.js';
 
 const spec = {
   name: 'wide',
@@ -114,6 +114,25 @@ describe('terminal leaderboard', () => {
     expect(text).toMatch(/│ a +│ +0\.4 │ +0\.8 │/);
     expect(text).toMatch(/│ b +│ +0\.45 │ +0\.75 │/);
     expect(() => renderReport({ spec: grid, state: withF1 }, { format: 'table', table: { columns: ['val_f2'] } })).toThrow(/--columns: unknown column "val_f2" \(did you mean "val_f1"\?\); expected some of rank, trial, .*val_f1/);
+  });
+
+  it('lists at most 20 recommendations under the table, each with its own evidence, and says how many more', () => {
+    // 30 trials overfitting from 30 different minima: 30 different recommendations.
+    const trials = Array.from({ length: 30 }, (_, i) => trial(`o${i}`, epochs([0.5, 0.3, 0.1], [0.5, 0.3 + i / 1000, 0.6]), { params: params(1e-3, 8 + i, 3) }));
+    const text = renderReport({ spec: grid, state: sweep(trials) }, { format: 'table', table: { all: true } });
+    const lines = text.split('\n').filter((l) => l.startsWith('overfitting ('));
+    expect(lines).toHaveLength(20);
+    expect(new Set(lines).size).toBe(20);
+    expect(text).toMatch(/^… 10 more recommendations, one a trial in the recommendation column/m);
+  });
+
+  it("shows a checkpoint's size only for a trial that still has its files (retention removed the others')", () => {
+    const training = { ...dataReport(), training: { trainableParameters: 235_400, checkpointBytes: 2_800_000 } } as ReturnType<typeof dataReport>;
+    const kept = trial('kept', CURVES.healthy, { dataReport: training, removed: ['checkpoint'] });
+    const gone = trial('gone', CURVES.healthy, { dataReport: training, removed: ['checkpoint', 'weights'] });
+    const text = renderReport({ spec: grid, state: sweep([kept, gone]) }, { format: 'table', table: { columns: ['trial', 'checkpoint_bytes', 'kept_weights'] } });
+    expect(text).toMatch(/│ kept +│ +2\.8MB │ weights │/);
+    expect(text).toMatch(/│ gone +│ +– │ –  +│/);
   });
 
   it('--wide and --columns override the fit', () => {

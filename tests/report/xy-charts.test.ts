@@ -26,6 +26,22 @@ const centre = (d: string): [number, number] => {
 };
 
 describe('learning curves', () => {
+  it('keeps evaluations within an epoch (fractional epochs, every N steps) on the plot, in order', () => {
+    const curve = [0.25, 0.5, 0.75, 1, 1.25, 1.5].map((epoch, i) => ({ epoch, step: (i + 1) * 10, train_loss: 0.7 - i / 20, val_loss: 0.72 - i / 25, seconds: 1 }));
+    const lb = buildLeaderboard({ spec: {}, state: sweep([trial('steps', curve, { params: params(1e-3, 8, 2) })]) });
+    for (const svg of [curveSvg(lb.rows[0], lb)]) {
+      const frame = svg.match(/<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)"/)!;
+      const [left, width] = [Number(frame[1]), Number(frame[2])];
+      const xs = paths(group(svg, 'mark-symbol')).map((d) => centre(d)[0]);
+      expect(xs).toHaveLength(12);
+      for (const x of xs) expect(x).toBeGreaterThanOrEqual(left - 0.5), expect(x).toBeLessThanOrEqual(left + width + 0.5);
+      const train = xs.slice(0, 6);
+      expect([...train].sort((a, b) => a - b)).toEqual(train);
+      expect(train[0]).toBeCloseTo(left, 0);
+      expect(train[5]).toBeCloseTo(left + width, 0);
+    }
+  });
+
   it('draws train (dashed) and val loss per epoch with a point each, the best epoch and the overfitting rule', () => {
     const lb = buildLeaderboard({ spec: {}, state: sweep([trial('o', CURVES.overfit, { params: params(1e-3, 8, 5) })]) });
     const svg = curveSvg(lb.rows[0], lb);

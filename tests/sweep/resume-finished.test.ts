@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeSyntheticSweep } from '../../bench/sweep-journal.js';
 import { syntheticTrainerUrl } from '../../bench/trainers/index.js';
-import { resumeSweep, runSweep, type SweepProgress } from '../../src/sweep/session.js';
+import { resumeSweep, runSweep } from '../../src/sweep/session.js';
+import type { SweepProgress } from '../../src/sweep/options.js';
 import { tempDir } from '../pool/helpers.js';
 import { journal, ofType, writeSpec } from './sweep-helpers.js';
 

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ProgressDisplay } from '../../src/cli/progress.js';
 import type { JournalEvent, JournalEventBody } from '../../src/store/events.js';
-import type { SweepProgress } from '../../src/sweep/session.js';
+import type { SweepProgress } from '../../src/sweep/options.js';
 
 class Capture extends Writable {
   text = '';

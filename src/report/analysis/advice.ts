@@ -144,19 +144,22 @@ function valueWords(parameter: string, v: ParamValue): string {
   return `${parameter} ${fmtParam(parameter, v)}`;
 }
 
+/** Where an evaluation is: "epoch 2", or within an epoch "epoch 1.5 (step 120)". */
+const at = (p: CurvePoint): string => (Number.isInteger(p.epoch) || p.step === undefined ? `epoch ${fmtNum(p.epoch)}` : `epoch ${fmtNum(p.epoch, 3)} (step ${p.step})`);
+
 const signed = (x: number): string => `${x > 0 ? '+' : x < 0 ? '−' : ''}${fmtNum(Math.abs(x), 3)}`;
 
 /** The evidence in words, after the move: "t011, the same with 3 epochs, reached 0.933 (+0.05)". */
-export function evidenceWords(e: Evidence, objective: Objective): string {
+function evidenceWords(e: Evidence): string {
   switch (e.kind) {
     case 'neighbour':
       return `${e.trial}, the same with ${valueWords(e.parameter, e.value)}, reached ${fmtNum(e.reached)}${e.gain !== undefined ? ` (${signed(e.gain)})` : ''}`;
     case 'curve': {
       const name = e.metric.replace('_', ' ');
       const [a, b] = [e.points[0], e.points.at(-1)!];
-      if (e.trend === 'turned') return `${name} turned at epoch ${a.epoch} (${fmtNum(a.value)}) and rose to ${fmtNum(b.value)} by epoch ${b.epoch}`;
-      if (e.trend === 'improving') return `${name} still improving over the last evaluations (${e.points.map((p) => fmtNum(p.value)).join(' → ')} by epoch ${b.epoch})`;
-      return a === b ? `${name} ${fmtNum(a.value)} at epoch ${a.epoch}` : `${name} ${fmtNum(a.value)} at epoch ${a.epoch} → ${fmtNum(b.value)} at epoch ${b.epoch}`;
+      if (e.trend === 'turned') return `${name} turned at ${at(a)} (${fmtNum(a.value)}) and rose to ${fmtNum(b.value)} by ${at(b)}`;
+      if (e.trend === 'improving') return `${name} still improving over the last evaluations (${e.points.map((p) => fmtNum(p.value)).join(' → ')} by ${at(b)})`;
+      return a === b ? `${name} ${fmtNum(a.value)} at ${at(a)}` : `${name} ${fmtNum(a.value)} at ${at(a)} → ${fmtNum(b.value)} at ${at(b)}`;
     }
     case 'sweep':
       return `the sweep's best trial ${e.trial} used lr ${fmtParam('learning_rate', e.best)} and reached ${fmtNum(e.reached)}`;
@@ -309,7 +312,10 @@ export function recommend(me: AdviceTrial, flags: readonly Flag[], ctx: AdviceCo
   const diverged = flags.find((f) => f.name === 'diverged');
   // A diverged trial: only its learning rate; else leakage first (fix the data before tuning on it).
   const judged = diverged ? [diverged] : leak ? [] : flags;
-  if (!diverged && leak) return { flag: 'leakage', text: `${leak.advice}: ${evidenceWords({ kind: 'data', shared: ctx.leakage }, ctx.objective)}`, evidence: { kind: 'data', shared: ctx.leakage } };
+  if (!diverged && leak) {
+    const evidence: Evidence = { kind: 'data', shared: ctx.leakage };
+    return { flag: 'leakage', text: `remove the shared examples: ${evidenceWords(evidence)}`, evidence };
+  }
   const candidates: Candidate[] = [];
   for (const flag of judged) {
     const moves = FLAG_MOVES[flag.name];
@@ -324,5 +330,5 @@ export function recommend(me: AdviceTrial, flags: readonly Flag[], ctx: AdviceCo
   const gain = (c: Candidate): number => (c.evidence.kind === 'neighbour' && c.evidence.gain !== undefined ? Math.abs(c.evidence.gain) : 0);
   candidates.sort((a, b) => KIND_ORDER[a.evidence.kind] - KIND_ORDER[b.evidence.kind] || gain(b) - gain(a) || a.order - b.order);
   const c = candidates[0];
-  return { flag: c.flag.name, text: `${moveWords(c.move, method, c.flag.name)}: ${evidenceWords(c.evidence, ctx.objective)}`, evidence: c.evidence };
+  return { flag: c.flag.name, text: `${moveWords(c.move, method, c.flag.name)}: ${evidenceWords(c.evidence)}`, evidence: c.evidence };
 }

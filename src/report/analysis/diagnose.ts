@@ -58,9 +58,10 @@ function overfitting(trial: LossTrial, ctx: DiagnosisContext): Flag | undefined 
   return undefined;
 }
 
-/** The trial's fine-tuning method: its swept `method`, else the spec's. */
-export function methodOf(trial: Pick<TrialState, 'params'>, ctx: Pick<DiagnosisContext, 'method'>): string | undefined {
-  return typeof trial.params.method === 'string' ? trial.params.method : ctx.method;
+/** The trial's fine-tuning method: its swept `method`, else what its data report says it trained, else the spec's. */
+export function methodOf(trial: Pick<TrialState, 'params' | 'dataReport'>, ctx: Pick<DiagnosisContext, 'method'>): string | undefined {
+  if (typeof trial.params.method === 'string') return trial.params.method;
+  return trial.dataReport?.training?.method ?? ctx.method;
 }
 
 /** A flag's moves in words, those that fit the trial's method (moves.ts). */

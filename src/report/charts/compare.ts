@@ -34,7 +34,7 @@ export function compareSvg(rows: readonly LeaderboardRow[], lb: Leaderboard): st
     subtitle: [`val loss solid, train loss dashed · objective ${lb.objective.metric} (${lb.objective.goal})`],
     width: 560,
     height: 300,
-    x: epochAxis(maxEpoch),
+    x: epochAxis(maxEpoch, Math.min(...all.map((p) => p.epoch))),
     y: linearAxis('loss', all.map((p) => p.loss)),
     legend: { items: legend },
     marks: ({ px, py }) => {

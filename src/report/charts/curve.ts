@@ -70,7 +70,7 @@ export function curveSvg(row: LeaderboardRow, lb: Leaderboard): string {
   const m = curveMarks(row, lb);
   const W = 300;
   const H = 170;
-  const x = epochAxis(m.maxEpoch);
+  const x = epochAxis(m.maxEpoch, Math.min(...m.points.map((p) => p.epoch)));
   const y = linearAxis('loss', m.points.map((p) => p.loss));
   const legend: LegendItem[] = SERIES.map((s) => ({ label: s.name, colour: s.colour, symbol: 'stroke', dash: s.dash }));
   return xySvg({

@@ -34,14 +34,21 @@ export function linearAxis(title: string, values: readonly number[], format: (v:
   return { title, at: (v) => (v - t.lo) / span, ticks: t.ticks.map((v) => ({ v, label: format(v) })) };
 }
 
-/** Epochs 1..max exactly (no padding), whole-number ticks, at most ~8 of them. */
-export function epochAxis(maxEpoch: number): Axis {
-  const max = Math.max(1, Math.round(maxEpoch));
-  const step = Math.max(1, Math.ceil((max - 1) / 8));
+/**
+ * Epochs 1..max exactly (no padding), whole-number ticks, at most ~8 of them. Evaluations within an
+ * epoch (a fractional epoch, from trainers that evaluate every N steps) widen the axis down to the
+ * first of them (`minEpoch`) and up to the last, so that every point of a curve lies on the plot.
+ */
+export function epochAxis(maxEpoch: number, minEpoch = 1): Axis {
+  const lo = Math.min(1, minEpoch > 0 ? minEpoch : 1);
+  const whole = Number.isInteger(maxEpoch);
+  const max = whole ? Math.max(1, maxEpoch) : Math.max(lo, maxEpoch);
+  const top = Math.max(1, Math.floor(max));
+  const step = Math.max(1, Math.ceil((top - 1) / 8));
   const ticks: Array<{ v: number; label: string }> = [];
-  for (let v = 1; v <= max; v += step) ticks.push({ v, label: String(v) });
+  for (let v = 1; v <= top; v += step) ticks.push({ v, label: String(v) });
   // A single epoch sits in the middle.
-  return { title: 'epoch', at: (v) => (max > 1 ? (v - 1) / (max - 1) : 0.5), ticks };
+  return { title: 'epoch', at: (v) => (max > lo ? (v - lo) / (max - lo) : 0.5), ticks };
 }
 
 /** A log axis over whole decades around the (positive) values; ticks at `tickValues` (default: each decade). */

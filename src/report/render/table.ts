@@ -10,7 +10,7 @@
 // back the last columns left out. A line under the table names what was left out and that --wide
 // or --columns shows it.
 import { InputError } from '../../errors.js';
-import { didYouMean } from '../../spec/suggest.js';
+import { didYouMean } from '../../spec/did-you-mean.js';
 import { adviceLines, columns, leakageLine, metricColumn, reportedMetrics, summaryLine, type Column } from '../view/columns.js';
 import type { Leaderboard, LeaderboardRow } from '../view/leaderboard.js';
 import { wrapWords } from '../wrap.js';

@@ -1,6 +1,6 @@
 // The leaderboard's columns, shared by the table, Markdown and CSV renderers: a display cell
 // (sensible digits) and a raw value (full precision, for CSV) per row.
-import { fmtNum, fmtParam, fmtPct, fmtSeconds } from '../format.js';
+import { fmtDiff, fmtNum, fmtParam, fmtPct, fmtSeconds } from '../format.js';
 import type { Leaderboard, LeaderboardRow } from './leaderboard.js';
 
 export interface Column {
@@ -66,7 +66,7 @@ export function columns(lb: Leaderboard): Column[] {
     { header: 'best epoch', key: 'best_epoch', align: 'right', cell: (r) => (r.best ? (Number.isInteger(r.best.epoch) ? String(r.best.epoch) : r.best.epoch.toFixed(2)) : ''), raw: (r) => r.best?.epoch },
     { header: 'train loss', key: 'final_train_loss', align: 'right', cell: (r) => fmtNum(r.finalTrainLoss), raw: (r) => r.finalTrainLoss },
     { header: 'val loss', key: 'final_val_loss', align: 'right', cell: (r) => fmtNum(r.finalValLoss), raw: (r) => r.finalValLoss },
-    { header: 'gap', key: 'gap', align: 'right', cell: (r) => fmtNum(r.gap, 3), raw: (r) => r.gap },
+    { header: 'gap', key: 'gap', align: 'right', cell: (r) => fmtDiff(r.gap), raw: (r) => r.gap },
     { header: 'time', key: 'seconds', align: 'right', cell: (r) => fmtSeconds(r.seconds), raw: (r) => r.seconds },
     ...(lb.rows.some((r) => r.forgettingRise !== undefined)
       ? [{ header: 'ppl rise', key: 'forgetting_rise', align: 'right', cell: (r) => fmtPct(r.forgettingRise), raw: (r) => r.forgettingRise } satisfies Column]
@@ -101,6 +101,9 @@ export function metricColumn(metric: string): Column {
   return { header: metric, key: metric, align: 'right', cell: (r) => fmtNum(at(r)), raw: at };
 }
 
+/** Recommendation lines under a table: each cites its own evidence, so a large sweep has one a trial. */
+const ADVICE_LINES = 20;
+
 /** How many trial ids an advice line names before "and N more". */
 const ADVICE_IDS = 8;
 
@@ -122,7 +125,7 @@ function trainingColumns(): Column[] {
   const size = (n: number | undefined) => (n === undefined ? '' : n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n));
   return [
     { header: 'trainable', key: 'trainable_parameters', align: 'right', cell: (r) => size(r.trainableParameters), raw: (r) => r.trainableParameters },
-    { header: 'ckpt', key: 'checkpoint_bytes', align: 'right', cell: (r) => (r.checkpointBytes === undefined ? '' : `${size(r.checkpointBytes)}B`), raw: (r) => r.checkpointBytes },
+    { header: 'ckpt', key: 'checkpoint_bytes', align: 'right', cell: (r) => (r.checkpointBytes === undefined ? '' : r.kept && !r.kept.weights && !r.kept.checkpoint ? '–' : `${size(r.checkpointBytes)}B`), raw: (r) => r.checkpointBytes },
     { header: 'kept', key: 'kept_weights', align: 'left', cell: (r) => (r.kept === undefined ? '' : r.kept.weights ? 'weights' : '–'), raw: (r) => r.kept?.weights },
   ];
 }
@@ -144,7 +147,8 @@ export function leakageLine(lb: Leaderboard): string | undefined {
 
 export function adviceLines(lb: Leaderboard): string[] {
   return [
-    ...lb.advice.map((a) => `${FLAG_LABEL[a.flag] ?? a.flag} (${idList(a.trials)}): ${a.advice}`),
+    ...lb.advice.slice(0, ADVICE_LINES).map((a) => `${FLAG_LABEL[a.flag] ?? a.flag} (${idList(a.trials)}): ${a.advice}`),
+    ...(lb.advice.length > ADVICE_LINES ? [`… ${(lb.advice.length - ADVICE_LINES).toLocaleString('en-US')} more recommendations, one a trial in the recommendation column (--format csv or json has every one)`] : []),
     ...problemLines(lb),
     ...(paretoLine(lb) ? [paretoLine(lb)!] : []),
     ...importanceLines(lb),
@@ -173,7 +177,7 @@ function importanceLines(lb: Leaderboard): string[] {
   ];
 }
 
-/** The suggested next sweep in two lines (suggest.ts). */
+/** The suggested next sweep in two lines (next-sweep.ts). */
 function suggestionLines(lb: Leaderboard): string[] {
   if (!lb.suggestion) return [];
   const what = lb.suggestion.length > 0 ? lb.suggestion.map((c) => `${c.parameter} ${c.from} → ${c.to}`).join(' · ') : 'no range to change';

@@ -107,7 +107,7 @@ export interface Leaderboard {
   leakage: { count: number; examples: string[] };
   /** Which parameters explain the objective (fANOVA), over every ranked trial; undefined with too few. */
   importance?: Importance;
-  /** What `finesweep suggest` would change for the next sweep (suggest.ts), from every row. */
+  /** What `finesweep suggest` would change for the next sweep (next-sweep.ts), from every row. */
   suggestion?: SpecChange[];
   /** Sweep-level notes (the best trial on the edge of a searched range). */
   notes: string[];

@@ -486,7 +486,6 @@ function restarting(err: unknown): boolean {
 
 function ignore(): void {}
 
-export { LeaseLostError };
 
 function leaseLostMessage(body: JournalEventBody, sweep: string): string {
   const id = (body as { trial_id?: string }).trial_id ?? '?';

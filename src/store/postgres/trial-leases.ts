@@ -9,7 +9,8 @@ import type { JournalEvent } from '../events.js';
 import type { Params } from '../../trial/types.js';
 import { DEFAULT_EXPIRY_MS, DEFAULT_HEARTBEAT_MS } from '../store.js';
 import { Notifier } from './notifier.js';
-import { LeaseLostError, type PgLog } from './pg-log.js';
+import { LeaseLostError } from '../lease.js';
+import type { PgLog } from './pg-log.js';
 
 export interface PlannedRow {
   id: string;
