@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { syntheticTrainerUrl } from '../../bench/trainers/index.js';
 import { renderReport } from '../../src/report/render/report.js';
 import { specHash } from '../../src/spec/hash.js';
-import { secondsSpent } from '../../src/sweep/budget.js';
+import { foldTrials } from '../../src/store/fold.js';
+import { Budget, secondsSpent } from '../../src/sweep/budget.js';
 import { resumeSweep, runSweep } from '../../src/sweep/session.js';
 import { tempDir } from '../pool/helpers.js';
 import { journal, ofType } from './sweep-helpers.js';
@@ -104,6 +105,62 @@ describe('stop_when', () => {
     expect(ofType(after, 'trial_started').slice(2).every((e) => e.attempt === 1)).toBe(true);
     expect(ofType(after, 'sweep_ended').at(-1)).toMatchObject({ budget: 'seconds', limit: larger });
     expect(secondsSpent(after)).toBeGreaterThanOrEqual(larger);
+  }, 120_000);
+
+  it('trials with tpe: proposes no trial past the budget', async () => {
+    const dir = tempDir('finesweep-budget-');
+    const path = budgetSpec(dir, { strategy: { type: 'tpe', trials: 7, n_startup_trials: 3 }, stop_when: { trials: 5 } }, 'tpe-budget');
+    const spec = JSON.parse(readFileSync(path, 'utf8'));
+    spec.parameters.learning_rate = { distribution: 'log_uniform', min: 1e-5, max: 1e-1 };
+    writeFileSync(path, JSON.stringify(spec));
+    const out = await runSweep(path, { resultsDir: join(dir, 'results'), trainer: syntheticTrainerUrl('noop') });
+    const events = journal(out.dir);
+    expect(ofType(events, 'trial_proposed').map((e) => e.index)).toEqual([3, 4]);
+    expect(ofType(events, 'trial_completed')).toHaveLength(5);
+    expect(ofType(events, 'sweep_ended')).toMatchObject([{ budget: 'trials', limit: 5 }]);
+    expect(table(out)).toContain('2 not yet proposed');
+  }, 120_000);
+
+  it('a started trial continues on resume after the trials budget is spent; new ones do not start', () => {
+    const state = foldTrials([
+      { seq: 1, time: '2026-01-01T00:00:00.000Z', type: 'sweep_started', name: 'x', spec_hash: 'h', trials: 3, resumed: false, pid: 1, host: 'h' },
+      { seq: 2, time: '2026-01-01T00:00:01.000Z', type: 'trial_started', trial_id: 'a', index: 0, params: {}, slot: 0, attempt: 1, from_epoch: 0 },
+      { seq: 3, time: '2026-01-01T00:00:02.000Z', type: 'trial_stopped', trial_id: 'a', epoch: 0, reason: 'interrupted' },
+    ]);
+    const budget = new Budget({ trials: 1 }, [], state, { metric: 'val_loss', goal: 'minimize' });
+    expect(budget.take('a')).toBe(true);
+    expect(budget.take('b')).toBe(false);
+    expect(budget.spent).toEqual({ budget: 'trials', limit: 1 });
+    // Seconds, once spent, stop everything: not even a started trial continues.
+    expect(budget.spend({ budget: 'seconds', limit: 5 })).toBe(true);
+    expect(budget.take('a')).toBe(false);
+  });
+
+  it('resume on the CLI: says why the sweep ended, exits 0, changes no journal; a bad flag and a shared store are refused in one line', () => {
+    const dir = tempDir('finesweep-budget-');
+    const noop = resolve(import.meta.dirname, '../../dist/bench/trainers/noop.js');
+    const spec = budgetSpec(dir, { stop_when: { trials: 1 } });
+    const results = join(dir, 'results');
+    const first = spawnSync(process.execPath, [CLI, 'run', spec, '--results', results, '--trainer', noop], { encoding: 'utf8' });
+    expect(first.status).toBe(0);
+    const sweepDir = join(results, 'budget');
+    expect(first.stderr).toContain(`sweep ended: budget of 1 trial spent; continue it with a larger budget: finesweep resume ${sweepDir} --stop-when-trials <n>`);
+    const before = readFileSync(join(sweepDir, 'journal.jsonl'));
+    const again = spawnSync(process.execPath, [CLI, 'resume', sweepDir, '--trainer', noop], { encoding: 'utf8' });
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain('sweep ended: budget of 1 trial spent');
+    expect(readFileSync(join(sweepDir, 'journal.jsonl')).equals(before)).toBe(true);
+
+    for (const [flag, value] of [['--stop-when-trials', '0'], ['--stop-when-seconds', '-5'], ['--stop-when-objective', 'abc']]) {
+      const r = spawnSync(process.execPath, [CLI, 'resume', sweepDir, flag, value], { encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split('\n')).toEqual([expect.stringContaining(flag)]);
+    }
+    expect(readFileSync(join(sweepDir, 'journal.jsonl')).equals(before)).toBe(true);
+    // Refused before any connection is tried: nothing listens on port 1.
+    const shared = spawnSync(process.execPath, [CLI, 'run', spec, '--storage', 'postgresql://nobody@127.0.0.1:1/none', '--trainer', noop], { encoding: 'utf8' });
+    expect(shared.status).toBe(2);
+    expect(shared.stderr.trim().split('\n')).toEqual([expect.stringContaining('/stop_when: budgets are not supported on a shared sweep')]);
   }, 120_000);
 
   it('is left out of the spec hash: a spec without it hashes as before', () => {
