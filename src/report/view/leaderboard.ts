@@ -37,8 +37,13 @@ export interface LeaderboardRow {
   status: TrialStatus;
   params: Params;
   best?: BestEpoch;
-  /** Epochs finished. */
+  /**
+   * Epochs finished: the number of evaluations of an epoch-only trainer (one an epoch); for a trial
+   * that reports steps, the progress of its last evaluation in epochs (fractional mid-epoch).
+   */
   epochsDone: number;
+  /** Optimizer steps of the last evaluation (only for a trial that reports steps). */
+  stepsDone?: number;
   finalTrainLoss?: number;
   finalValLoss?: number;
   /** Final val loss minus final train loss. */
@@ -251,7 +256,8 @@ export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number }
       status: trial.status,
       params: trial.params,
       best,
-      epochsDone: trial.epochs.length,
+      epochsDone: typeof last?.step === 'number' ? last.epoch : trial.epochs.length,
+      ...(typeof last?.step === 'number' ? { stepsDone: last.step } : {}),
       finalTrainLoss: last?.train_loss,
       finalValLoss: last?.val_loss,
       gap: last && last.val_loss !== undefined && last.train_loss !== undefined ? last.val_loss - last.train_loss : undefined,
