@@ -1,5 +1,6 @@
 // The journal's event format: one JSON object a line, append-only.
 // The state of every trial is a fold over these events (see state.ts).
+import type { BudgetEnd } from '../trial/budget.js';
 import type { DataReport, EndedBy, EpochMetrics, ForgettingReport, Params } from '../trial/types.js';
 
 interface Base {
@@ -41,7 +42,10 @@ export type JournalEventBody =
   | { type: 'journal_repaired'; dropped_bytes: number }
   // The retention policy (resources.checkpoints) removed a finished trial's resume checkpoint or kept weights.
   | { type: 'trial_files_removed'; trial_id: string; what: 'checkpoint' | 'weights'; bytes: number; reason: string }
-  | { type: 'sweep_completed'; completed: number; failed: number; diverged: number; stopped_early: number };
+  | { type: 'sweep_completed'; completed: number; failed: number; diverged: number; stopped_early: number }
+  // The sweep's budget (spec stop_when) ended it: no new trial starts until a resume gives it a
+  // larger one. A finesweep older than this event skips it (the fold ignores unknown types).
+  | ({ type: 'sweep_ended' } & BudgetEnd);
 
 export type JournalEvent = JournalEventBody & Base;
 

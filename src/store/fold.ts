@@ -20,7 +20,13 @@ export function applyEvent(state: SweepState, event: JournalEvent): void {
       state.name = event.name;
       state.specHash = event.spec_hash;
       state.completed = false;
+      state.ended = undefined;
       return;
+    case 'sweep_ended': {
+      const { type: _t, seq: _s, time: _time, ...end } = event;
+      state.ended = end;
+      return;
+    }
     case 'sweep_completed':
       state.completed = true;
       return;

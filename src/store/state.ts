@@ -1,4 +1,5 @@
 // The state of every trial is a fold over the journal: no state is kept anywhere else.
+import type { BudgetEnd } from '../trial/budget.js';
 import type { TrialStatus } from '../trial/status.js';
 import type { DataReport, EpochMetrics, ForgettingReport, Params } from '../trial/types.js';
 import type { JournalEvent } from './events.js';
@@ -41,6 +42,8 @@ export interface SweepState {
   name?: string;
   specHash?: string;
   completed: boolean;
+  /** The budget that ended the sweep's last run (sweep_ended), cleared by the next sweep_started. */
+  ended?: BudgetEnd;
   trials: Map<string, TrialState>;
   lastSeq: number;
 }

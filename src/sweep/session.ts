@@ -9,6 +9,7 @@ import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import type { RunOptions, SweepOutcome, SweepRunOptions } from './options.js';
 import { firstStart, planFromSpecFile, planOf, specChanged, trainerOf } from './plan.js';
+import { withStopWhen } from './budget.js';
 import { Supervisor } from './supervisor.js';
 
 /** Start a sweep from its spec file. Refuses a directory that already holds a sweep. */
@@ -38,7 +39,7 @@ export async function resumeSweep(dir: string, opts: SweepRunOptions = {}): Prom
     // Checked before the lock is taken: a refused resume leaves the directory exactly as it was.
     const saved = await store.readSpec();
     if (!saved) throw new InputError(`${dir}: no spec.resolved.json; start the sweep with \`finesweep run <spec>\``);
-    const spec = saved.spec as ResolvedSpec;
+    const spec = withStopWhen(saved.spec as ResolvedSpec, opts.stopWhen);
     const hash = specHash(spec);
     if (hash !== saved.hash) throw specChanged(saved.hash, hash, resumeAdvice(dir));
     const trainer = await trainerOf(spec, opts.trainer);
@@ -49,6 +50,8 @@ export async function resumeSweep(dir: string, opts: SweepRunOptions = {}): Prom
       if (first && first.spec_hash !== hash) throw specChanged(first.spec_hash, hash, resumeAdvice(dir));
       // The same plan as the first run: the same spec, and no more trials than it counted.
       const plan = planOf(spec, { recorded: first?.trials });
+      // A new budget is recorded with the spec, so that the next resume keeps it.
+      if (opts.stopWhen && Object.keys(opts.stopWhen).length > 0) await store.writeSpec(spec, saved.hash);
       const origin = { specDir: first?.spec_dir ?? dir, backend: opts.backend ?? first?.backend, resumed: true };
       return await new Supervisor(store, plan, events, trainer, origin, opts).run();
     } finally {

@@ -149,7 +149,7 @@ export function summaryLine(lb: Leaderboard): string {
   const total = Object.values(lb.counts).reduce((a, b) => a + (b ?? 0), 0);
   const parts = order.filter((s) => lb.counts[s]).map((s) => `${lb.counts[s]} ${s.replace('_', ' ')}`);
   if (lb.unproposed > 0) parts.push(`${lb.unproposed} not yet proposed`);
-  const state = lb.completed ? 'finished' : 'in progress or interrupted';
+  const state = lb.completed ? 'finished' : lb.ended !== undefined ? `ended: ${lb.ended}` : 'in progress or interrupted';
   return `${lb.objective.metric} (${lb.objective.goal}) · ${total} trial${total === 1 ? '' : 's'}: ${parts.join(', ') || 'none yet'} · sweep ${state}`;
 }
 

@@ -1,5 +1,6 @@
 // The leaderboard: ranked trials with their diagnosis, in one format-independent structure that
 // every renderer (table, md, csv, json, html) reads. Pure: no I/O.
+import { budgetWords } from '../../trial/budget.js';
 import type { EpochMetrics } from '../../trial/types.js';
 import type { PlannedTrial } from '../../trial/types.js';
 import type { Params } from '../../trial/types.js';
@@ -108,6 +109,8 @@ export interface Leaderboard {
   /** Trials the strategy will still propose (random/tpe) that are not in the journal yet. */
   unproposed: number;
   completed: boolean;
+  /** Why the sweep ended before its plan did (its budget, spec stop_when), in words. */
+  ended?: string;
   leakage: { count: number; examples: string[] };
   /** Which parameters explain the objective (fANOVA), over every ranked trial; undefined with too few. */
   importance?: Importance;
@@ -307,6 +310,7 @@ export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number }
     counts,
     unproposed: Math.max(0, (view.plannedTrials ?? 0) - trials.length),
     completed: input.state.completed,
+    ...(input.state.ended !== undefined && !input.state.completed ? { ended: budgetWords(input.state.ended) } : {}),
     leakage,
     ...(importance ? { importance } : {}),
     notes: edgeNotes(bestTrial, view, trials),
