@@ -4,6 +4,7 @@ import type { Slot } from '../pool/slots.js';
 import type { PlannedTrial } from '../trial/types.js';
 import type { ResolvedSpec } from '../spec/types.js';
 import type { JournalEvent } from '../store/events.js';
+import type { LeaseOptions } from '../store/store.js';
 import type { SweepState } from '../store/state.js';
 import type { TrialEvent } from '../trial/types.js';
 
@@ -43,6 +44,8 @@ export interface SweepRunOptions {
   claim?: (slot: Slot) => Promise<ClaimedWork | undefined>;
   /** resume --take-over: take the lock of a controller known dead before its lease expires. */
   takeOver?: boolean;
+  /** resume --wait: wait for the lease of a controller that looks alive to expire, then take it. */
+  wait?: LeaseOptions['wait'];
 }
 
 /** A trial claimed on a shared sweep, with its lease. */

@@ -46,7 +46,7 @@ export async function resumeSweep(dir: string, opts: SweepRunOptions & { rerun?:
     const hash = specHash(spec);
     if (hash !== saved.hash) throw specChanged(saved.hash, hash, resumeAdvice(dir));
     const trainer = await trainerOf(spec, opts.trainer);
-    const lock = await store.lock({ takeOver: opts.takeOver });
+    const lock = await store.lock({ takeOver: opts.takeOver, wait: opts.wait });
     try {
       let events = await store.events();
       const first = firstStart(events);
