@@ -22,6 +22,8 @@ export interface RepeatStats {
 
 export function repeatStats(values: readonly number[]): RepeatStats {
   const n = values.length;
+  // Equal runs have no spread: exactly 0, not the rounding error of the sums below.
+  if (values.every((v) => v === values[0])) return { n, mean: values[0] ?? Number.NaN, sd: 0 };
   const mean = values.reduce((s, v) => s + v, 0) / n;
   const sd = n > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1)) : 0;
   return { n, mean, sd };

@@ -80,13 +80,24 @@ describe('finesweep rerun', () => {
     const ok = await run(['rerun', first.dir, '--top', '2', '--seeds', '2'], dir);
     expect(ok.code, ok.stderr).toBe(0);
     const report = JSON.parse((await run(['report', first.dir, '--format', 'json'], dir)).stdout) as {
-      rows: Array<{ id: string; repeats?: { n: number; mean: number; sd: number }; tie?: boolean }>;
+      rows: Array<{ id: string; rank?: number; best?: { value: number }; repeatOf?: string; repeats?: { n: number; mean: number; sd: number }; tie?: boolean }>;
     };
-    const grouped = report.rows.filter((r) => r.repeats);
-    expect(grouped).toHaveLength(2);
-    for (const r of grouped) {
+    // Every row of a configuration run three times carries its repeats; its first run leads it.
+    expect(report.rows.filter((r) => r.repeats)).toHaveLength(6);
+    const firsts = report.rows.filter((r) => r.repeats && !r.repeatOf);
+    expect(firsts).toHaveLength(2);
+    for (const r of firsts) {
       expect(r.repeats!.n).toBe(3);
       expect(r.repeats!.sd).toBeGreaterThan(0);
+      const rows = report.rows.filter((x) => (x.repeatOf ?? x.id) === r.id);
+      expect(rows[0]!.id).toBe(r.id);
+      expect(new Set(rows.map((x) => x.rank)).size).toBe(1);
+      const values = rows.map((x) => x.best!.value);
+      expect(r.repeats!.mean).toBeCloseTo(values.reduce((a, b) => a + b) / 3, 12);
     }
+    // The table shows mean ± sd on the first run's row.
+    const table = await run(['report', first.dir], dir);
+    expect(table.stdout).toMatch(/mean ± sd/);
+    expect(table.stdout).toMatch(/\d ± \d[^│]*\(n 3\)/);
   }, 180_000);
 });

@@ -63,6 +63,7 @@ export function columns(lb: Leaderboard): Column[] {
     { header: 'trial', key: 'trial', align: 'left', cell: (r) => r.id, raw: (r) => r.id },
     ...params,
     { header: `best ${metric}`, key: `best_${metric}`, align: 'right', cell: (r) => fmtNum(r.best?.value), raw: (r) => r.best?.value },
+    ...(lb.rows.some((r) => r.repeats) ? [repeatsColumn()] : []),
     { header: 'best epoch', key: 'best_epoch', align: 'right', cell: (r) => (r.best ? (Number.isInteger(r.best.epoch) ? String(r.best.epoch) : r.best.epoch.toFixed(2)) : ''), raw: (r) => r.best?.epoch },
     { header: 'train loss', key: 'final_train_loss', align: 'right', cell: (r) => fmtNum(r.finalTrainLoss), raw: (r) => r.finalTrainLoss },
     { header: 'val loss', key: 'final_val_loss', align: 'right', cell: (r) => fmtNum(r.finalValLoss), raw: (r) => r.finalValLoss },
@@ -199,4 +200,22 @@ function problemLines(lb: Leaderboard): string[] {
     const [status, reason] = key.split('\u0000');
     return `${status} (${idList(ids)}): ${reason}`;
   });
+}
+
+/**
+ * A configuration run more than once (finesweep rerun): mean ± sd of its runs on its first run's
+ * row, with "tie" where the ranking among the best is within noise; a repeat's row names its first run.
+ */
+function repeatsColumn(): Column {
+  return {
+    header: 'mean ± sd',
+    key: 'repeats',
+    align: 'left',
+    cell: (r) => {
+      if (r.repeatOf !== undefined) return `repeat of ${r.repeatOf}`;
+      if (!r.repeats) return '';
+      return `${fmtNum(r.repeats.mean)} ± ${fmtNum(r.repeats.sd)} (n ${r.repeats.n})${r.tie ? ' tie' : ''}`;
+    },
+    raw: (r) => (r.repeats && r.repeatOf === undefined ? `${r.repeats.mean} ± ${r.repeats.sd} (n ${r.repeats.n})` : undefined),
+  };
 }
