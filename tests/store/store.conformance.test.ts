@@ -263,7 +263,9 @@ describe.each(implementations)('the $name store', (impl) => {
     const dir = freshDir();
     const store = await open(dir, { create: true });
     const other = await open(dir, { create: true });
-    const held = await store.lock({ heartbeatMs: 20, expiryMs: 150 });
+    // An expiry far above the heartbeat: on a loaded machine the event loop can stall for longer
+    // than a short expiry, and the holder would then lose its lease for real.
+    const held = await store.lock({ heartbeatMs: 20, expiryMs: 1_000 });
     expect(held.lost.aborted).toBe(false);
     // While it beats, a second holder is refused however long it tries; a released lease is free.
     await expect(other.lock()).rejects.toThrow(/is locked by pid/);
