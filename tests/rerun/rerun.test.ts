@@ -1,7 +1,8 @@
 // `finesweep rerun`: the best configurations run again with new seeds, as journaled trials of the
 // same sweep, through the real run loop and the built CLI, with a command trainer whose result
 // depends on its seed (tests/fixtures/trainers/seeded-trainer.mjs).
-import { writeFileSync } from 'node:fs';
+import { unlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -77,6 +78,16 @@ describe('finesweep rerun', () => {
       expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
       expect(r.stderr).toContain(says);
     }
+    // A running sweep (a live controller holds its lease: this test process, heartbeat now) is refused.
+    const now = new Date().toISOString();
+    writeFileSync(join(first.dir, 'lock.json'), JSON.stringify({ pid: process.pid, host: hostname(), since: now, heartbeat: now, token: 'live' }));
+    const running = await run(['rerun', first.dir, '--top', '2', '--seeds', '2'], dir);
+    expect(running.code).toBe(2);
+    expect(running.stderr.trim().split('\n')).toHaveLength(1);
+    expect(running.stderr).toMatch(/is locked by pid \d+ .*; rerun it once it has ended$/m);
+    unlinkSync(join(first.dir, 'lock.json'));
+    expect(ofType(journal(first.dir), 'trial_proposed')).toHaveLength(0);
+
     const ok = await run(['rerun', first.dir, '--top', '2', '--seeds', '2'], dir);
     expect(ok.code, ok.stderr).toBe(0);
     const report = JSON.parse((await run(['report', first.dir, '--format', 'json'], dir)).stdout) as {
