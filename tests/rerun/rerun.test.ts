@@ -7,18 +7,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { resumeSweep, runSweep } from '../../src/sweep/session.js';
-import { run } from '../e2e/helpers.js';
+import { finesweep, journalUntil, run } from '../e2e/helpers.js';
 import { tempDir } from '../pool/helpers.js';
 import { journal, ofType } from '../sweep/sweep-helpers.js';
 
 const SEEDED = fileURLToPath(new URL('../fixtures/trainers/seeded-trainer.mjs', import.meta.url));
 
-function seededSpec(dir: string, extra: Record<string, unknown> = {}, noise = 0.01): string {
+function seededSpec(dir: string, extra: Record<string, unknown> = {}, noise = 0.01, more: Record<string, unknown> = {}): string {
   const spec = {
     name: 'seeded',
     seed: 5,
     task: { type: 'command', command: [process.execPath, SEEDED] },
-    parameters: { epochs: { value: 1 }, learning_rate: { values: [1e-2, 3e-2, 1e-1, 1e-3] }, noise: { value: noise } },
+    parameters: { epochs: { value: 1 }, learning_rate: { values: [1e-2, 3e-2, 1e-1, 1e-3] }, noise: { value: noise }, ...more },
     objective: { metric: 'val_loss', goal: 'minimize' },
     resources: { gpus: 0, workers: 2 },
     ...extra,
@@ -110,5 +110,26 @@ describe('finesweep rerun', () => {
     const table = await run(['report', first.dir], dir);
     expect(table.stdout).toMatch(/mean ± sd/);
     expect(table.stdout).toMatch(/\d ± \d[^│]*\(n 3\)/);
+  }, 180_000);
+
+  it('kill -9 during a rerun: resume finishes the repeats, none runs twice and no finished trial runs again', async () => {
+    const dir = tempDir('finesweep-rerun-');
+    const gate = join(dir, 'gate');
+    const first = await runSweep(seededSpec(dir, {}, 0.01, { gate: { value: gate } }), { resultsDir: join(dir, 'results') });
+    const cli = finesweep(['rerun', first.dir, '--top', '2', '--seeds', '1'], dir);
+    await journalUntil(first.dir, cli, (events) => ofType(events, 'trial_started').some((e) => /-r1$/.test(e.trial_id)));
+    cli.child.kill('SIGKILL');
+    await cli.done;
+    writeFileSync(gate, '');
+    const resumed = await run(['resume', first.dir], dir);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const events = journal(first.dir);
+    const completed = ofType(events, 'trial_completed').map((e) => e.trial_id);
+    expect(completed).toHaveLength(6);
+    expect(new Set(completed).size).toBe(6);
+    expect(ofType(events, 'trial_proposed').map((e) => e.repeat_of).sort()).toEqual([...new Set(ofType(events, 'trial_proposed').map((e) => e.repeat_of))].sort());
+    // The first run's trials started once each.
+    for (const id of first.state.trials.keys()) expect(ofType(events, 'trial_started').filter((e) => e.trial_id === id)).toHaveLength(1);
+    expect(ofType(events, 'sweep_completed')).toHaveLength(2);
   }, 180_000);
 });
