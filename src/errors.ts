@@ -20,6 +20,11 @@ export class InputError extends FinesweepError {
   }
 }
 
+/** A trial ran out of memory (an allocator's error, or the kernel's OOM killer): retried smaller (sweep/oom.ts). */
+export class OutOfMemoryError extends FinesweepError {
+  override name = 'OutOfMemoryError';
+}
+
 /** A failure of the sweep itself (store unwritable, lock held, ...). */
 export class SweepError extends FinesweepError {
   override name = 'SweepError';

@@ -135,7 +135,7 @@ export class ProgressDisplay {
         // Bad input stops the sweep at once; its trial stays due (will_retry) only so that resume
         // runs it once the input is fixed. `bad_input` is that event's mark (see src/sweep/supervisor.ts).
         const badInput = e.bad_input === true;
-        const then = badInput ? '; bad input: not retried, the sweep stops' : e.will_retry ? '; will retry' : '';
+        const then = badInput ? '; bad input: not retried, the sweep stops' : e.will_retry ? (e.retry_with ? `; will retry at batch_size ${e.retry_with.batch_size}, grad_accum ${e.retry_with.grad_accum}` : '; will retry') : '';
         return this.#ended(e.trial_id, `failed (attempt ${e.attempt}${e.out_of_memory ? ', out of memory' : ''}): ${e.error}${then}`, !e.will_retry);
       }
       case 'trial_diverged':
@@ -280,13 +280,16 @@ export function truncationWarning(trainCount: number, trainCut: number, valCount
 }
 
 export function describeParams(params: Params): string {
-  const lr = params.learning_rate;
-  const parts = [
-    `lr ${typeof lr === 'number' ? lr.toExponential(1).replace('.0e', 'e') : String(lr)}`,
-    `batch ${String(params.batch_size)}`,
-    ...('epochs' in params ? [`epochs ${String(params.epochs)}`] : []),
-  ];
-  return parts.join(' ');
+  // The engine's three names get short labels; a command trial's parameters are its program's own
+  // (it may have no batch size at all), so those are named as the spec names them.
+  const short: Record<string, string> = { learning_rate: 'lr', batch_size: 'batch', epochs: 'epochs' };
+  const value = (name: string, v: Params[string]): string =>
+    name === 'learning_rate' && typeof v === 'number' ? v.toExponential(1).replace('.0e', 'e') : String(v);
+  const known = Object.keys(short).filter((name) => params[name] !== undefined);
+  const engine = params.learning_rate !== undefined && params.batch_size !== undefined;
+  const others = Object.keys(params).filter((name) => !(name in short)).sort();
+  const names = engine ? known : [...others.slice(0, 3), ...known.filter((n) => n !== 'batch_size')];
+  return names.map((name) => `${short[name] ?? name} ${value(name, params[name])}`).join(' ');
 }
 
 function describeMetrics(m: EpochMetrics): string {

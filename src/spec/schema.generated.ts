@@ -348,6 +348,10 @@ export const sweepSchema = {
         "eval_every_steps": {
           "$ref": "#/definitions/parameter",
           "description": "Sweep `task.eval_every_steps`: validate every N optimizer steps as well as at each epoch's end (integer >= 1)."
+        },
+        "grad_accum": {
+          "$ref": "#/definitions/parameter",
+          "description": "Gradient accumulation (integer >= 1, default 1): one optimizer step over this many micro-batches of `batch_size` examples; steps count optimizer steps. A trial that runs out of memory is retried at half the batch and twice this (docs/running.md, Out of memory). A command gets it as `{grad_accum}` and FINESWEEP_GRAD_ACCUM."
         }
       },
       "additionalProperties": {

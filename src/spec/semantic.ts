@@ -4,7 +4,7 @@ import { dimensionSize, qRange, toSpace, type ParameterEntry } from '../search/s
 import { placeholderNames } from '../trial/placeholders.js';
 import { METHODS } from '../trial/method.js';
 import { compilePattern } from '../trial/metric-pattern.js';
-import { NUM_GPUS_PLACEHOLDER } from '../trial/placeholders.js';
+import { GRAD_ACCUM_PLACEHOLDER, NUM_GPUS_PLACEHOLDER } from '../trial/placeholders.js';
 import { didYouMean } from './did-you-mean.js';
 import { join, show, showGot, type Problem } from './problems.js';
 import { sweepSchema, type EngineMetric } from './types.js';
@@ -33,6 +33,8 @@ const NUMERIC_RULES: Record<string, Rule> = {
   lora_alpha: { integer: false, words: 'a number > 0', ok: (x) => x > 0 },
   max_steps: { integer: true, words: 'an integer >= 1', ok: (x) => x >= 1 },
   eval_every_steps: { integer: true, words: 'an integer >= 1', ok: (x) => x >= 1 },
+  // Micro-batches per optimizer step (the engine's gradient accumulation).
+  grad_accum: { integer: true, words: 'an integer >= 1', ok: (x) => x >= 1 },
 };
 
 /** Parameters that only `method` lora reads. */
@@ -311,7 +313,7 @@ function checkCommand(spec: Obj, out: Problem[]): void {
   const check = (value: unknown, path: string): void => {
     if (typeof value !== 'string') return;
     for (const name of placeholderNames(value)) {
-      if (names.includes(name) || name === NUM_GPUS_PLACEHOLDER) continue;
+      if (names.includes(name) || name === NUM_GPUS_PLACEHOLDER || name === GRAD_ACCUM_PLACEHOLDER) continue;
       const guess = didYouMean(name, names);
       const hint = guess !== undefined ? ` (did you mean {${guess}}?)` : ` (parameters: ${names.join(', ')}; write {{ and }} for literal braces)`;
       out.push({ path, message: `placeholder {${name}} names no parameter${hint}` });

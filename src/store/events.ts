@@ -30,7 +30,9 @@ export type JournalEventBody =
   | { type: 'data_report'; trial_id: string; report: DataReport; backend?: string }
   | { type: 'epoch_ended'; trial_id: string; metrics: EpochMetrics }
   | { type: 'trial_completed'; trial_id: string; seconds: number; forgetting?: ForgettingReport; initial_val_loss?: number }
-  | { type: 'trial_failed'; trial_id: string; attempt: number; error: string; will_retry: boolean; out_of_memory?: boolean; bad_input?: boolean }
+  // retry_with: an out-of-memory attempt is retried smaller (sweep/oom.ts): the next attempt's
+  // batch_size and grad_accum (the same effective batch); absent: the next attempt keeps its shape.
+  | { type: 'trial_failed'; trial_id: string; attempt: number; error: string; will_retry: boolean; out_of_memory?: boolean; bad_input?: boolean; retry_with?: { batch_size: number; grad_accum: number } }
   | { type: 'trial_diverged'; trial_id: string; epoch: number; reason: string }
   // ended_by: what ended an external program that was stopped (its stop file, SIGTERM, or SIGKILL).
   | { type: 'trial_stopped'; trial_id: string; epoch: number; reason: string; ended_by?: EndedBy }

@@ -90,6 +90,10 @@ export function applyEvent(state: SweepState, event: JournalEvent): void {
       t.failures = (t.failures ?? 0) + 1;
       t.reason = event.error;
       t.outOfMemory = event.out_of_memory ?? undefined;
+      if (event.retry_with) {
+        t.retryWith = event.retry_with;
+        t.oomRetries = (t.oomRetries ?? 0) + 1;
+      }
       t.endedAt = event.time;
       return;
     }

@@ -23,6 +23,10 @@ export interface TrialState {
   /** Last error (failed), divergence or stop reason. */
   reason?: string;
   outOfMemory?: boolean;
+  /** The batch_size and grad_accum of the last out-of-memory retry (kept once the trial ends: it ran at them). */
+  retryWith?: { batch_size: number; grad_accum: number };
+  /** Out-of-memory retries made smaller (trial_failed with retry_with). */
+  oomRetries?: number;
   /** Early stop rung (asha). */
   rung?: number;
   startedAt?: string;

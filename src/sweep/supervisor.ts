@@ -18,7 +18,8 @@ import type { Store } from '../store/store.js';
 import type { TrialRequest } from '../trainers/trainer.js';
 import type { Objective } from '../trial/objective.js';
 import type { EpochMetrics, ForgettingReport, TrialEvent } from '../trial/types.js';
-import { attemptOf, fromEpochOf, recordOfAttempt, recordOfEvent, tally, willRetry, workToDo, type StopCause, type TrialWork } from './decide.js';
+import { attemptOf, fromEpochOf, recordOfAttempt, recordOfEvent, tally, workToDo, type StopCause, type TrialWork } from './decide.js';
+import { decideFailure } from './oom.js';
 import { historyView, type History } from './history.js';
 import { samplerOf, trialId } from './expand.js';
 import { objectiveOf, trialRequest } from './request.js';
@@ -225,6 +226,7 @@ export class Supervisor {
         resumeEpoch: fromEpoch,
         resumeFrom: journal.trialState(trial.id)?.epochs.find((m) => m.epoch === fromEpoch),
         gpus: slot.gpus,
+        retryWith: journal.trialState(trial.id)?.retryWith,
       });
       config = this.#trainer.trainer.configure(this.#spec.task, request, { specDir: this.#origin.specDir, backend: this.#origin.backend ?? this.#spec.resources.backend });
     } catch (err) {
@@ -338,8 +340,16 @@ export class Supervisor {
   async #fail(trial: PlannedTrial, attempt: number, error: TrialErrorInfo, ran = true): Promise<void> {
     const journal = this.#recorder;
     if (error.input) return this.#badInput(trial, attempt, error, ran);
-    const maxRetries = this.#spec.resources.max_retries ?? 1;
-    const retry = willRetry(attempt, maxRetries, error.input);
+    const state = journal.trialState(trial.id);
+    const decision = decideFailure({
+      attempt,
+      maxRetries: this.#spec.resources.max_retries ?? 1,
+      error,
+      params: trial.params,
+      retryWith: state?.retryWith,
+      oomRetries: state?.oomRetries ?? 0,
+    });
+    const retry = decision.willRetry;
     if (ran) await journal.log(trial.id, `attempt ${attempt} failed${error.outOfMemory ? ' (out of memory)' : ''}: ${error.stack ?? error.message}`);
     await journal.append({
       type: 'trial_failed',
@@ -348,6 +358,7 @@ export class Supervisor {
       error: error.message,
       will_retry: retry,
       ...(error.outOfMemory ? { out_of_memory: true } : {}),
+      ...(decision.retryWith ? { retry_with: decision.retryWith } : {}),
     });
     if (retry && !this.#stopAll.signal.aborted) {
       this.#work.retry({ trial, attempt: attemptOf(journal.trialState(trial.id)) });

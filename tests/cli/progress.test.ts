@@ -2,7 +2,7 @@
 // block fits, steps count within the epoch, and the ETA is "…" until it can be estimated, never negative.
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { ProgressDisplay, truncateMiddle, truncationWarning } from '../../src/cli/progress.js';
+import { describeParams, ProgressDisplay, truncateMiddle, truncationWarning } from '../../src/cli/progress.js';
 import type { JournalEvent, JournalEventBody } from '../../src/store/events.js';
 import type { SweepProgress } from '../../src/sweep/options.js';
 
@@ -108,6 +108,14 @@ describe('pieces of the display', () => {
     expect(truncateMiddle('abcdefghij', 20)).toBe('abcdefghij');
     expect(truncateMiddle('abcdefghij', 5)).toBe('ab…ij');
     expect([...truncateMiddle('x'.repeat(300), 59)]).toHaveLength(59);
+  });
+
+  it("names a trial by the engine's short labels, or by a command program's own parameters", () => {
+    expect(describeParams({ learning_rate: 0.001, batch_size: 16, epochs: 3 })).toBe('lr 1e-3 batch 16 epochs 3');
+    expect(describeParams({ lr: 0.01, epochs: 4 })).toBe('lr 0.01 epochs 4');
+    expect(describeParams({ rank: 8, lr: 0.01, alpha: 16, dropout: 0.1 })).toBe('alpha 16 dropout 0.1 lr 0.01');
+    expect(describeParams({ learning_rate: 0.01, rank: 4, max_steps: 60 })).toBe('max_steps 60 rank 4 lr 1e-2');
+    expect(describeParams({ rank: 8 })).not.toMatch(/undefined/);
   });
 
   it('says truncation once per sweep, with its share, and not again in each trial\'s data line', () => {

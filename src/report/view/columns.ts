@@ -2,6 +2,7 @@
 // (sensible digits) and a raw value (full precision, for CSV) per row.
 import { fmtDiff, fmtNum, fmtParam, fmtPct, fmtSeconds } from '../format.js';
 import type { Leaderboard, LeaderboardRow } from './leaderboard.js';
+import { progressKind } from './progress.js';
 
 export interface Column {
   /** Header in tables and Markdown. */
@@ -37,9 +38,18 @@ function recommendationCell(row: LeaderboardRow): string {
 const FRONT_MARK = '◆';
 
 function statusCell(row: LeaderboardRow): string {
+  const note = oomNote(row);
   // An early stop says where it happened: the ASHA rung, or the epoch for the median rule.
-  if (row.status === 'stopped_early') return row.rung !== undefined ? `stopped early (rung ${row.rung})` : `stopped early (epoch ${row.epochsDone})`;
-  return row.status.replace('_', ' ');
+  if (row.status === 'stopped_early') {
+    const where = row.rung !== undefined ? `stopped early (rung ${row.rung})` : row.stepsDone !== undefined ? `stopped early (step ${row.stepsDone})` : `stopped early (epoch ${row.epochsDone})`;
+    return `${where}${note ? `, ${note}` : ''}`;
+  }
+  return `${row.status.replace('_', ' ')}${note ? ` (${note})` : ''}`;
+}
+
+/** A trial retried smaller after running out of memory, e.g. "oom→bs 8×2" (batch_size × grad_accum). */
+export function oomNote(row: Pick<LeaderboardRow, 'oomRetry'>): string | undefined {
+  return row.oomRetry === undefined ? undefined : `oom→bs ${row.oomRetry.batch_size}×${row.oomRetry.grad_accum}`;
 }
 
 export function columns(lb: Leaderboard): Column[] {
@@ -52,7 +62,7 @@ export function columns(lb: Leaderboard): Column[] {
       const v = fmtParam(name, r.params[name]);
       // A trial still short of its planned epochs shows how far it got.
       if (name === 'epochs' && typeof r.params.epochs === 'number' && r.epochsDone < r.params.epochs && r.status !== 'completed' && r.status !== 'pending') {
-        return `${r.epochsDone}/${v}`;
+        return `${Number(r.epochsDone.toFixed(2))}/${v}`;
       }
       return v;
     },
@@ -64,6 +74,9 @@ export function columns(lb: Leaderboard): Column[] {
     ...params,
     { header: `best ${metric}`, key: `best_${metric}`, align: 'right', cell: (r) => fmtNum(r.best?.value), raw: (r) => r.best?.value },
     ...(lb.rows.some((r) => r.repeats) ? [repeatsColumn()] : []),
+    ...(progressKind(lb.rows.map((r) => r.curve)) === 'step'
+      ? [{ header: 'best step', key: 'best_step', align: 'right', cell: (r) => (r.best?.step === undefined ? '' : String(r.best.step)), raw: (r) => r.best?.step } satisfies Column]
+      : []),
     { header: 'best epoch', key: 'best_epoch', align: 'right', cell: (r) => (r.best ? (Number.isInteger(r.best.epoch) ? String(r.best.epoch) : r.best.epoch.toFixed(2)) : ''), raw: (r) => r.best?.epoch },
     { header: 'train loss', key: 'final_train_loss', align: 'right', cell: (r) => fmtNum(r.finalTrainLoss), raw: (r) => r.finalTrainLoss },
     { header: 'val loss', key: 'final_val_loss', align: 'right', cell: (r) => fmtNum(r.finalValLoss), raw: (r) => r.finalValLoss },

@@ -38,8 +38,13 @@ export interface LeaderboardRow {
   status: TrialStatus;
   params: Params;
   best?: BestEpoch;
-  /** Epochs finished. */
+  /**
+   * Epochs finished: the number of evaluations of an epoch-only trainer (one an epoch); for a trial
+   * that reports steps, the progress of its last evaluation in epochs (fractional mid-epoch).
+   */
   epochsDone: number;
+  /** Optimizer steps of the last evaluation (only for a trial that reports steps). */
+  stepsDone?: number;
   finalTrainLoss?: number;
   finalValLoss?: number;
   /** Final val loss minus final train loss. */
@@ -56,6 +61,8 @@ export interface LeaderboardRow {
   reason?: string;
   /** The ASHA rung a trial stopped early at. */
   rung?: number;
+  /** Ran out of memory and was retried at this batch_size × grad_accum (params stay the spec's). */
+  oomRetry?: { batch_size: number; grad_accum: number };
   /** Per-epoch metrics (without per-step losses), for the curves. */
   curve: EpochMetrics[];
   /** Scalars that train and bytes of one resume checkpoint (from the data report's training part). */
@@ -258,7 +265,8 @@ export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number }
       status: trial.status,
       params: trial.params,
       best,
-      epochsDone: trial.epochs.length,
+      epochsDone: typeof last?.step === 'number' ? last.epoch : trial.epochs.length,
+      ...(typeof last?.step === 'number' ? { stepsDone: last.step } : {}),
       finalTrainLoss: last?.train_loss,
       finalValLoss: last?.val_loss,
       gap: last && last.val_loss !== undefined && last.train_loss !== undefined ? last.val_loss - last.train_loss : undefined,
@@ -270,6 +278,7 @@ export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number }
     row.recommendation = recommend(judged[i], flags, advice, methodOf(trial, base));
     row.reason = trial.reason;
     if (trial.rung !== undefined) row.rung = trial.rung;
+    if (trial.retryWith !== undefined) row.oomRetry = trial.retryWith;
     row.curve = trial.epochs.map(withoutSteps);
     const training = trial.dataReport?.training;
     if (training) {
