@@ -6,11 +6,13 @@ import type { StopWhen } from '../trial/budget.js';
 import type { BackendChoice } from '../engine/types.js';
 import { resumeSweep } from '../sweep/session.js';
 import { storageFrom } from '../store/open.js';
+import type { LockInfo } from '../store/store.js';
 import { parseWorkers, runWithProgress, trainerOption } from './run.js';
 import { sharedOptions, sharedRunOptions, type SharedFlags } from './shared-options.js';
 
 interface ResumeFlags extends SharedFlags {
   takeOver?: boolean;
+  wait?: boolean;
   workers?: number;
   trainer?: string;
   backend?: BackendChoice;
@@ -52,6 +54,7 @@ export function registerResume(program: Command): void {
     .description('continue an interrupted sweep: completed, failed and diverged trials are kept; running ones continue from their checkpoint')
     .argument('<sweep-dir>', 'the sweep directory (<results>/<name>/) that `finesweep run` created, or with --storage the sweep\'s name')
     .option('--take-over', 'take over the lock of a controller known to be dead without waiting for its lease to expire (refused while its heartbeat is fresh)')
+    .option('--wait', 'wait for the lease of a controller that just died (on another host, or killed a moment ago) to expire, printing how long, then take over; refused if it renews its lease meanwhile')
     .option('--workers <n>', 'CPU slots when there is no GPU, overrides resources.workers', parseWorkers)
     .option('--stop-when-seconds <s>', 'a new budget of running time for the whole sweep, counted across its runs (overrides stop_when.seconds)', parseBudgetSeconds)
     .option('--stop-when-trials <n>', 'a new budget of trials started in all (overrides stop_when.trials)', parseBudgetTrials)
@@ -65,6 +68,7 @@ Examples:
   $ finesweep run sweeps/spam-grid.json      # interrupted by Ctrl-C, kill -9 or a crash
   $ finesweep resume results/spam-grid
   $ finesweep resume --take-over results/spam-grid   # its controller was killed; do not wait for the lease
+  $ finesweep resume --wait results/spam-grid        # its controller died on another host: wait for the lease (<= 60 s)
   $ finesweep resume --storage postgresql://me@db:5432/sweeps spam-grid
 
 The spec is read back from <sweep-dir>/spec.resolved.json; a sweep whose spec changed is refused.
@@ -84,6 +88,20 @@ budget is not part of the spec's identity).
         await runWithProgress((opts) => workSweep(storage, dir, { ...opts, ...shared, workers: flags.workers, trainer: flags.trainer }));
         return;
       }
-      await runWithProgress((opts) => resumeSweep(dir, { ...opts, workers: flags.workers, trainer: flags.trainer, takeOver: flags.takeOver, stopWhen }));
+      await runWithProgress((opts) =>
+        resumeSweep(dir, {
+          ...opts,
+          workers: flags.workers,
+          trainer: flags.trainer,
+          takeOver: flags.takeOver,
+          stopWhen,
+          ...(flags.wait ? { wait: { onWait: (ms, holder) => process.stderr.write(waitLine(ms, holder)), signal: opts.signal } } : {}),
+        }),
+      );
     });
+}
+
+/** What resume --wait prints before it waits. */
+function waitLine(ms: number, holder: LockInfo): string {
+  return `waiting ${Math.ceil(ms / 1000)} s for the lease of pid ${holder.pid} on host ${holder.host} to expire (last heartbeat ${holder.heartbeat ?? holder.since}), then taking over\n`;
 }

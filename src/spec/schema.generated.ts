@@ -502,6 +502,27 @@ export const sweepSchema = {
         }
       }
     },
+    "rerun": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "top",
+        "seeds"
+      ],
+      "description": "When the sweep ends, run its `top` best configurations again with `seeds` new seeds each (as `finesweep rerun --top K --seeds N` does), so the report can say whether the ranking is within noise.",
+      "properties": {
+        "top": {
+          "type": "integer",
+          "minimum": 1,
+          "description": "How many of the best configurations to run again."
+        },
+        "seeds": {
+          "type": "integer",
+          "minimum": 1,
+          "description": "Runs each of them gets besides its first, each with a new seed."
+        }
+      }
+    },
     "resources": {
       "type": "object",
       "additionalProperties": false,

@@ -38,7 +38,9 @@ export type JournalEventBody =
   // ended_by: what ended an external program that was stopped (its stop file, SIGTERM, or SIGKILL).
   | { type: 'trial_stopped'; trial_id: string; epoch: number; reason: string; ended_by?: EndedBy }
   | { type: 'trial_stopped_early'; trial_id: string; epoch: number; rung?: number; reason: string; ended_by?: EndedBy }
-  | { type: 'trial_proposed'; trial_id: string; index: number; params: Params; sampler: string }
+  // repeat_of: a repeat (`finesweep rerun`, spec `rerun`): the trial whose configuration (params) it
+  // runs again; its own id gives it a new seed. sampler is then 'rerun'.
+  | { type: 'trial_proposed'; trial_id: string; index: number; params: Params; sampler: string; repeat_of?: string }
   | { type: 'journal_repaired'; dropped_bytes: number }
   // The retention policy (resources.checkpoints) removed a finished trial's resume checkpoint or kept weights.
   | { type: 'trial_files_removed'; trial_id: string; what: 'checkpoint' | 'weights'; bytes: number; reason: string }

@@ -38,6 +38,7 @@ export function applyEvent(state: SweepState, event: JournalEvent): void {
       } else {
         trials.set(event.trial_id, newTrial(event.trial_id, event.index, event.params));
       }
+      if (event.repeat_of !== undefined) trials.get(event.trial_id)!.repeatOf = event.repeat_of;
       return;
     }
     case 'trial_started': {

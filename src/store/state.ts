@@ -36,6 +36,8 @@ export interface TrialState {
   removed?: Array<'checkpoint' | 'weights'>;
   /** Seconds spent training, summed over attempts where known. */
   seconds?: number;
+  /** A repeat (`finesweep rerun`): the trial whose configuration it runs again with a new seed. */
+  repeatOf?: string;
 }
 
 export interface SweepState {

@@ -5,6 +5,7 @@ import type { StopWhen } from '../trial/budget.js';
 import type { PlannedTrial } from '../trial/types.js';
 import type { ResolvedSpec } from '../spec/types.js';
 import type { JournalEvent } from '../store/events.js';
+import type { LeaseOptions } from '../store/store.js';
 import type { SweepState } from '../store/state.js';
 import type { TrialEvent } from '../trial/types.js';
 
@@ -49,6 +50,8 @@ export interface SweepRunOptions {
    * spec.resolved.json (a budget is not part of the spec's identity: its hash leaves it out).
    */
   stopWhen?: StopWhen;
+  /** resume --wait: wait for the lease of a controller that looks alive to expire, then take it. */
+  wait?: LeaseOptions['wait'];
 }
 
 /** A trial claimed on a shared sweep, with its lease. */

@@ -73,6 +73,7 @@ export function columns(lb: Leaderboard): Column[] {
     { header: 'trial', key: 'trial', align: 'left', cell: (r) => r.id, raw: (r) => r.id },
     ...params,
     { header: `best ${metric}`, key: `best_${metric}`, align: 'right', cell: (r) => fmtNum(r.best?.value), raw: (r) => r.best?.value },
+    ...(lb.rows.some((r) => r.repeats) ? [repeatsColumn()] : []),
     ...(progressKind(lb.rows.map((r) => r.curve)) === 'step'
       ? [{ header: 'best step', key: 'best_step', align: 'right', cell: (r) => (r.best?.step === undefined ? '' : String(r.best.step)), raw: (r) => r.best?.step } satisfies Column]
       : []),
@@ -212,4 +213,22 @@ function problemLines(lb: Leaderboard): string[] {
     const [status, reason] = key.split('\u0000');
     return `${status} (${idList(ids)}): ${reason}`;
   });
+}
+
+/**
+ * A configuration run more than once (finesweep rerun): mean ± sd of its runs on its first run's
+ * row, with "tie" where the ranking among the best is within noise; a repeat's row names its first run.
+ */
+function repeatsColumn(): Column {
+  return {
+    header: 'mean ± sd',
+    key: 'repeats',
+    align: 'left',
+    cell: (r) => {
+      if (r.repeatOf !== undefined) return `repeat of ${r.repeatOf}`;
+      if (!r.repeats) return '';
+      return `${fmtNum(r.repeats.mean)} ± ${fmtNum(r.repeats.sd)} (n ${r.repeats.n})${r.tie ? ' tie' : ''}`;
+    },
+    raw: (r) => (r.repeats && r.repeatOf === undefined ? `${r.repeats.mean} ± ${r.repeats.sd} (n ${r.repeats.n})` : undefined),
+  };
 }

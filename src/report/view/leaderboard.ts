@@ -14,6 +14,8 @@ import { bestEpoch, type BestEpoch } from '../../trial/objective.js';
 import { TRIALS_DIR } from '../../store/layout.js';
 import { CHECKPOINT_DIR, WEIGHTS_DIR } from '../../trial/layout.js';
 import { rankTrials, trialSeconds } from '../analysis/rank.js';
+import { groupRepeats, tieNote } from '../analysis/repeats.js';
+import { configurationOf, type RepeatStats } from '../../trial/repeats.js';
 import { parameterImportance, type Importance } from '../analysis/importance.js';
 import { lrDirections, neighbourIndex, recommend, type AdviceContext, type AdviceTrial, type Recommendation } from '../analysis/advice.js';
 import type { SpecChange } from './spec-change.js';
@@ -69,6 +71,12 @@ export interface LeaderboardRow {
   checkpointBytes?: number;
   /** What stays on disk, relative to the sweep directory (the retention policy may remove either). */
   kept?: { weights?: string; checkpoint?: string };
+  /** A configuration run more than once (finesweep rerun): its runs' best values, on each of its rows. */
+  repeats?: RepeatStats;
+  /** A repeat: the trial whose configuration it ran again with a new seed. */
+  repeatOf?: string;
+  /** Among the best configurations whose mean ± sd intervals overlap: their order is within noise. */
+  tie?: boolean;
 }
 
 /** One recommendation and the shown trials it is made to. */
@@ -211,7 +219,9 @@ export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number }
   const forgettingFront = paretoOf(trials, forgettingTerms, objective);
   const ranking = view.objectives ? paretoOf(trials, view.objectives, objective) : undefined;
   const shownFront = ranking ?? forgettingFront;
-  const ranked = rankTrials(trials, objective, ranking ? (t) => ranking.rank.get(t) : undefined);
+  // Repeats (finesweep rerun) rank by their configuration's mean; a Pareto ranking stays as it is.
+  const repeatView = groupRepeats(rankTrials(trials, objective, ranking ? (t) => ranking.rank.get(t) : undefined), objective, ranking !== undefined);
+  const ranked = repeatView.ranked;
 
   // The lowest learning rate that diverged: no trial at or above it is told to raise it.
   let divergedLr: number | undefined;
@@ -279,6 +289,12 @@ export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number }
       row.checkpointBytes = training.checkpointBytes;
       row.kept = keptOf(trial);
     }
+    const repeats = repeatView.stats.get(configurationOf(trial));
+    if (repeats) {
+      row.repeats = repeats;
+      if (trial.repeatOf !== undefined) row.repeatOf = trial.repeatOf;
+      if (repeatView.tie.includes(configurationOf(trial))) row.tie = true;
+    }
     return row;
   });
 
@@ -289,7 +305,8 @@ export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number }
   const cols = paramColumns(view, trials);
   const logScale = new Set(view.parameters.filter((p) => p.range?.log).map((p) => p.name).concat('learning_rate'));
   const importance = parameterImportance(
-    rows.filter((r) => r.rank !== undefined && r.best).map((r) => ({ params: r.params, value: r.best!.value })),
+    // One point per configuration: the mean of its repeats where it has them.
+    rows.filter((r) => r.rank !== undefined && r.best && r.repeatOf === undefined).map((r) => ({ params: r.params, value: r.repeats?.mean ?? r.best!.value })),
     cols,
     { logScale: (n) => logScale.has(n) },
   );
@@ -313,7 +330,7 @@ export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number }
     ...(input.state.ended !== undefined && !input.state.completed ? { ended: budgetWords(input.state.ended) } : {}),
     leakage,
     ...(importance ? { importance } : {}),
-    notes: edgeNotes(bestTrial, view, trials),
+    notes: [...(repeatView.tie.length > 0 ? [tieNote(repeatView)!] : []), ...edgeNotes(bestTrial, view, trials)],
     advice: adviceOf(rows),
     problems: problemsOf(rows),
   };
