@@ -1,6 +1,6 @@
 // Supervises one attempt of a command trial: starts the program, turns its reports (from the metrics
 // file, stdout or stderr, in the format task.metrics names) into evaluation events as they arrive,
-// and ends it the way the protocol says (README "The command trainer").
+// and ends it the way the protocol says (docs/command-trainer.md, "The protocol").
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InputError, OutOfMemoryError } from '../../errors.js';
