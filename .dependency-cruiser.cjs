@@ -172,6 +172,27 @@ module.exports = {
       to: { path: '^src/cli/' },
     },
     {
+      name: 'the-spec-reads-only-the-domain',
+      comment: 'src/spec/ (schema, validation, readable errors) knows the domain and the search space, nothing that runs, records or reports.',
+      severity: 'error',
+      from: { path: '^src/spec/' },
+      to: { path: '^src/', pathNot: '^src/(spec|trial|search)/|^src/(errors|rng|atomic-write)\\.ts$' },
+    },
+    {
+      name: 'the-library-runs-no-front-end',
+      comment: 'src/study/ is a front end beside the CLI: it drives the store, samplers, schedulers and reporter itself, never through the CLI, the dashboard, the pool or the workers.',
+      severity: 'error',
+      from: { path: '^src/study/' },
+      to: { path: '^src/(cli|dashboard|pool|worker|interop|trainers)/' },
+    },
+    {
+      name: 'the-cli-opens-stores-through-the-port',
+      comment: 'The CLI opens and reads a store through store/open.ts and store/read.ts, never a backend (journal file or PostgreSQL) directly.',
+      severity: 'error',
+      from: { path: '^src/cli/' },
+      to: { path: '^src/store/(journal|postgres)' },
+    },
+    {
       name: 'product-code-only-in-src',
       comment: 'The product never imports tests or benchmarks (the synthetic trainers live there).',
       severity: 'error',

@@ -1,6 +1,6 @@
 // Typed errors, each with the exit code the CLI maps it to. Only the CLI calls process.exit.
 
-/** Exit codes (documented in the README). */
+/** Exit codes (documented in the README, "Commands and exit codes", and docs/running.md). */
 export const EXIT = { ok: 0, failure: 1, badInput: 2, interrupted: 130, terminated: 143 } as const;
 
 export class FinesweepError extends Error {
@@ -18,6 +18,11 @@ export class InputError extends FinesweepError {
     super(list.join('\n'));
     this.problems = list;
   }
+}
+
+/** A trial ran out of memory (an allocator's error, or the kernel's OOM killer): retried smaller (sweep/oom.ts). */
+export class OutOfMemoryError extends FinesweepError {
+  override name = 'OutOfMemoryError';
 }
 
 /** A failure of the sweep itself (store unwritable, lock held, ...). */

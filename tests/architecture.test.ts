@@ -2,7 +2,8 @@
 // import fails the suite. The second test shows the check can fail: the same rules over a small
 // tree that breaks two of them.
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +28,20 @@ describe('the architecture (dependency-cruiser)', () => {
     const { code, out } = await cruise(ROOT);
     expect(out).not.toMatch(/error/i);
     expect(code).toBe(0);
+  });
+
+  it('every folder of src/ is the importing side of a rule of its own (a new folder needs one)', () => {
+    const config = createRequire(import.meta.url)(join(ROOT, '.dependency-cruiser.cjs')) as {
+      forbidden: Array<{ name: string; from: { path: string; pathNot?: string } }>;
+    };
+    // Rules over every module of src/ (no cycles, product code only) say nothing of one folder.
+    const ownRules = config.forbidden.filter((r) => r.from.path !== '^src/');
+    const folders = readdirSync(join(ROOT, 'src'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    const without = folders.filter((f) => {
+      const file = `src/${f}/x.ts`;
+      return !ownRules.some((r) => new RegExp(r.from.path).test(file) && !(r.from.pathNot && new RegExp(r.from.pathNot).test(file)));
+    });
+    expect(without).toEqual([]);
   });
 
   it('a forbidden import fails the check, naming the rule', async () => {

@@ -61,6 +61,8 @@ export async function runSynthetic(config: SyntheticConfig, opts: RunTrialOption
     case 'devices':
       return devices(config, opts);
     case 'oom':
+      // params.oom_above: only a batch_size above it runs out of memory (a smaller retry completes).
+      if (typeof config.params.oom_above === 'number' && Number(config.params.batch_size) <= config.params.oom_above) return noop(config, opts);
       return exhaustHeap();
   }
 }

@@ -3,9 +3,15 @@
 command-trainer protocol (README, "The command trainer"):
 
   FINESWEEP_SEED            the trial's seed (head init, data order, dropout)
-  FINESWEEP_METRICS         a JSON-lines file: one object appended per epoch
-  FINESWEEP_CHECKPOINT_DIR  where checkpoint.pt is written (atomically) after each epoch
-  FINESWEEP_RESUME_EPOCH    set on resume: the last epoch finesweep has journaled
+  FINESWEEP_METRICS         a JSON-lines file: one object appended per evaluation
+  FINESWEEP_CHECKPOINT_DIR  where checkpoint.pt is written (atomically) at each evaluation
+  FINESWEEP_RESUME_EPOCH    set on resume: the last epoch finesweep has journaled (fractional mid-epoch)
+  FINESWEEP_RESUME_STEP     set on resume: the optimizer step of the last evaluation it journaled
+
+By default it evaluates at the end of each epoch ({"epoch": 1, ...}). With --eval-every N it also
+evaluates every N optimizer steps, each line then carrying {"step": S, "epoch": S / steps_per_epoch}
+(an evaluation also ends each epoch), so that ASHA on steps (early_stopping.min_steps) can judge it
+mid-epoch; a resume continues from the last evaluation, mid-epoch included.
 
 Each is optional, so the script also runs on its own:
   /usr/bin/python3 examples/pytorch/train.py --lr 1e-3 --batch-size 32 --epochs 2
@@ -75,6 +81,8 @@ def parse_args():
     p.add_argument("--max-examples", type=positive(int), default=1200, help="stratified sample taken before the split")
     p.add_argument("--data-seed", type=int, default=SPAM_GRID_DATA_SEED, help="the split's seed (the engine's data.seed)")
     p.add_argument("--seed", type=int, default=1, help="trial seed when FINESWEEP_SEED is not set")
+    p.add_argument("--eval-every", type=positive(int), default=None, metavar="N",
+                   help="also evaluate (and checkpoint) every N optimizer steps, reporting step and fractional epoch")
     p.add_argument("--threads", type=positive(int), default=1, help="torch threads (finesweep runs trials side by side)")
     args = p.parse_args()
     if not 0 < args.split < 1:
@@ -94,6 +102,19 @@ def env_int(name, default):
         value = -1
     if value < 0:
         raise InputError(f"{name}: expected a non-negative integer, got {text!r}")
+    return value
+
+
+def env_number(name, default):
+    text = os.environ.get(name, "")
+    if text == "":
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not (value >= 0 and math.isfinite(value)):
+        raise InputError(f"{name}: expected a non-negative number, got {text!r}")
     return value
 
 
@@ -145,7 +166,7 @@ def save_atomically(obj, path):
 
 
 def report(metrics):
-    """One JSON line per epoch, appended (finesweep follows the file as it grows)."""
+    """One JSON line per evaluation, appended (finesweep follows the file as it grows)."""
     path = os.environ.get("FINESWEEP_METRICS")
     if path:
         with open(path, "a", encoding="utf-8") as f:
@@ -161,7 +182,8 @@ def report(metrics):
 def main():
     args = parse_args()
     seed = env_int("FINESWEEP_SEED", args.seed)
-    resume_epoch = env_int("FINESWEEP_RESUME_EPOCH", 0)
+    resume_epoch = env_number("FINESWEEP_RESUME_EPOCH", 0)
+    resume_step = env_int("FINESWEEP_RESUME_STEP", 0)
     ckpt_dir = os.environ.get("FINESWEEP_CHECKPOINT_DIR")
     parent = os.getppid()
     torch.set_num_threads(args.threads)
@@ -188,10 +210,18 @@ def main():
     )
     steps_per_epoch = math.ceil(len(train) / args.batch_size)
     total_steps = steps_per_epoch * args.epochs
-    # What shapes training: a checkpoint written under other settings is not resumed.
-    config = {k: v for k, v in vars(args).items() if k != "threads"} | {"seed": seed}
+    # What shapes training and its reports: a checkpoint written under other settings is not
+    # resumed. eval_every is left out when unset, so checkpoints of epoch-only runs still match.
+    config = {k: v for k, v in vars(args).items() if k != "threads" and not (k == "eval_every" and v is None)} | {"seed": seed}
 
-    epoch, history = 0, []
+    def journaled(metrics):
+        """Whether finesweep already holds this evaluation (it told us its last one on resume)."""
+        if "step" in metrics and resume_step > 0:
+            return metrics["step"] <= resume_step
+        return metrics["epoch"] <= resume_epoch
+
+    # Position: `epoch` epochs completed, then `done` batches of the next one (mid-epoch evaluations).
+    epoch, done, history = 0, 0, []
     path = os.path.join(ckpt_dir, "checkpoint.pt") if ckpt_dir else None
     if path:
         os.makedirs(ckpt_dir, exist_ok=True)
@@ -206,57 +236,79 @@ def main():
             model.load_state_dict(ckpt["model"])
             optimizer.load_state_dict(ckpt["optimizer"])
             torch.set_rng_state(ckpt["rng"])
-            epoch, history = ckpt["epoch"], ckpt["history"]
-            log(f"resumed at epoch {epoch} from {path}")
+            epoch, done, history = ckpt["epoch"], ckpt.get("batch", 0), ckpt["history"]
+            if args.eval_every:
+                log(f"resumed at step {epoch * steps_per_epoch + done} from {path}")
+            else:
+                log(f"resumed at epoch {epoch} from {path}")
             # Killed between the checkpoint and the report: finesweep has not journaled these yet.
-            for metrics in history[resume_epoch:]:
-                report(metrics)
-    elif resume_epoch > 0:
-        log(f"no checkpoint to resume epoch {resume_epoch} from: starting from epoch 0")
+            for metrics in history:
+                if not journaled(metrics):
+                    report(metrics)
+    elif resume_epoch > 0 or resume_step > 0:
+        log(f"no checkpoint to resume epoch {resume_epoch:g} (step {resume_step}) from: starting from epoch 0")
 
+    def position(step):
+        """What a report says of where it is: the epoch, or the optimizer step and fractional epoch."""
+        return {"step": step, "epoch": step / steps_per_epoch} if args.eval_every else {"epoch": math.ceil(step / steps_per_epoch)}
+
+    # The running figures since the last evaluation (an epoch, without --eval-every). The first step
+    # of each stretch warms up: throughput is timed after it (wall and CPU time).
+    seg = {"loss": 0.0, "correct": 0, "examples": 0, "timed": 0, "wall": 0.0, "cpu": 0.0, "steps": 0, "start": time.perf_counter()}
     while epoch < args.epochs:
         model.train()
-        start = time.perf_counter()
         # The engine's data order: a seeded shuffle per epoch, so a resumed run sees the same batches.
         order = shuffled(train, mulberry32(mix_seed(seed, 0xE90C, epoch)))
-        loss_sum = correct = 0
-        warm = None
         for b, (ids, lengths, targets) in enumerate(batches(order, args.batch_size)):
+            if b < done:
+                continue  # trained before the checkpoint this run resumed from
             step = epoch * steps_per_epoch + b
             if os.getppid() != parent:
                 # finesweep runs us in our own process group, so its kill -9 does not reach us: stop
                 # here, so that a resumed sweep never has two copies writing one checkpoint.
                 log("the process that started this one has died: stopping")
                 sys.exit(1)
+            t0, c0 = time.perf_counter(), time.process_time()
             for group in optimizer.param_groups:  # linear decay to 0 at the last step
                 group["lr"] = args.lr * max(0.0, 1 - step / total_steps)
             logits = model(ids, lengths)
             loss = F.cross_entropy(logits, targets)
             if not math.isfinite(loss.item()):
-                report({"epoch": epoch + 1, "train_loss": loss.item()})  # finesweep marks the trial diverged
+                report(position(step + 1) | {"train_loss": loss.item()})  # finesweep marks the trial diverged
                 log(f"loss became {loss.item()} at step {step + 1}")
                 sys.exit(1)
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-            loss_sum += loss.item() * len(targets)
-            correct += (logits.argmax(1) == targets).sum().item()
-            if b == 0:  # the first step warms up: throughput is timed after it (wall and CPU time)
-                warm, warm_cpu = time.perf_counter(), time.process_time()
-        trained, trained_cpu = time.perf_counter(), time.process_time()
-        timed = len(train) - min(args.batch_size, len(train))
-        metrics = {"epoch": epoch + 1, "train_loss": loss_sum / len(train), "train_accuracy": correct / len(train)}
-        metrics |= evaluate(model, validation, len(labels))
-        metrics |= {"seconds": time.perf_counter() - start, "examples_per_second": timed / (trained - warm) if timed else 0.0,
-                    "examples_per_cpu_second": timed / (trained_cpu - warm_cpu) if timed else 0.0}
-        epoch += 1
-        history.append(metrics)
-        # Checkpoint before reporting: a kill between the two leaves the checkpoint ahead of the
-        # journal (re-reported above on resume), never behind it.
-        if path:
-            save_atomically({"epoch": epoch, "history": history, "config": config, "model": model.state_dict(),
-                             "optimizer": optimizer.state_dict(), "rng": torch.get_rng_state()}, path)
-        report(metrics)
+            seg["loss"] += loss.item() * len(targets)
+            seg["correct"] += (logits.argmax(1) == targets).sum().item()
+            seg["examples"] += len(targets)
+            if seg["steps"] > 0:
+                seg["timed"] += len(targets)
+                seg["wall"] += time.perf_counter() - t0
+                seg["cpu"] += time.process_time() - c0
+            seg["steps"] += 1
+            done = b + 1
+            end_of_epoch = done == steps_per_epoch
+            if not (end_of_epoch or (args.eval_every and (step + 1) % args.eval_every == 0)):
+                continue
+            metrics = position(step + 1) | {"train_loss": seg["loss"] / seg["examples"], "train_accuracy": seg["correct"] / seg["examples"]}
+            metrics |= evaluate(model, validation, len(labels))
+            metrics |= {"seconds": time.perf_counter() - seg["start"],
+                        "examples_per_second": seg["timed"] / seg["wall"] if seg["timed"] else 0.0,
+                        "examples_per_cpu_second": seg["timed"] / seg["cpu"] if seg["timed"] and seg["cpu"] else 0.0}
+            if end_of_epoch:
+                epoch, done = epoch + 1, 0
+            history.append(metrics)
+            # Checkpoint before reporting: a kill between the two leaves the checkpoint ahead of the
+            # journal (re-reported above on resume), never behind it.
+            if path:
+                save_atomically({"epoch": epoch, "batch": done, "history": history, "config": config, "model": model.state_dict(),
+                                 "optimizer": optimizer.state_dict(), "rng": torch.get_rng_state()}, path)
+            report(metrics)
+            seg = {"loss": 0.0, "correct": 0, "examples": 0, "timed": 0, "wall": 0.0, "cpu": 0.0, "steps": 0, "start": time.perf_counter()}
+            model.train()  # evaluate() switched to eval mode
+        done = 0
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import { exportModel, TASK_FILE } from '../engine/exported.js';
 import { bestWeightsPath } from '../engine/kept.js';
 import { InputError } from '../errors.js';
 import { buildLeaderboard } from '../report/view/leaderboard.js';
+import { fmtPoint } from '../report/format.js';
 import type { ResolvedSpec } from '../spec/types.js';
 import { TRIALS_DIR } from '../store/layout.js';
 import { readSweep } from '../store/read.js';
@@ -98,7 +99,7 @@ export async function exportCommand(dir: string, flags: ExportFlags): Promise<st
     },
   });
   const value = meta.value;
-  return `exported trial ${id} (${meta.metric} ${Number.isFinite(value) ? value.toPrecision(4) : value} at epoch ${meta.epoch}) to ${flags.out}: ${files.join(', ')}\n`;
+  return `exported trial ${id} (${meta.metric} ${Number.isFinite(value) ? value.toPrecision(4) : value} at ${fmtPoint(meta)}) to ${flags.out}: ${files.join(', ')}\n`;
 }
 
 export function registerExport(program: Command): void {

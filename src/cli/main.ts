@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   plan: async () => (await import('./plan.js')).registerPlan,
   run: async () => (await import('./run.js')).registerRun,
   resume: async () => (await import('./resume.js')).registerResume,
+  rerun: async () => (await import('./rerun.js')).registerRerun,
   data: async () => (await import('./data.js')).registerData,
   'export-optuna': async () => (await import('./export-optuna.js')).registerExportOptuna,
   dashboard: async () => (await import('./dashboard.js')).registerDashboard,

@@ -1,5 +1,5 @@
 // `finesweep pretrain`: trains the tokenizer and the base language model on the corpus that ships
-// in an npm package and writes the model directory (see "The model directory format" in the README).
+// in an npm package and writes the model directory (see "The model directory format" in docs/training.md).
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { pretrain } from '../engine/pretrain.js';

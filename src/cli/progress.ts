@@ -135,7 +135,7 @@ export class ProgressDisplay {
         // Bad input stops the sweep at once; its trial stays due (will_retry) only so that resume
         // runs it once the input is fixed. `bad_input` is that event's mark (see src/sweep/supervisor.ts).
         const badInput = e.bad_input === true;
-        const then = badInput ? '; bad input: not retried, the sweep stops' : e.will_retry ? '; will retry' : '';
+        const then = badInput ? '; bad input: not retried, the sweep stops' : e.will_retry ? (e.retry_with ? `; will retry at batch_size ${e.retry_with.batch_size}, grad_accum ${e.retry_with.grad_accum}` : '; will retry') : '';
         return this.#ended(e.trial_id, `failed (attempt ${e.attempt}${e.out_of_memory ? ', out of memory' : ''}): ${e.error}${then}`, !e.will_retry);
       }
       case 'trial_diverged':

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { Command, Option } from 'commander';
 import { BACKEND_CHOICES, type BackendChoice } from '../engine/types.js';
 import { EXIT, InputError } from '../errors.js';
+import { BUDGET_FLAGS, budgetWords } from '../trial/budget.js';
 import { renderReport, writeHtmlReport } from '../report/render/report.js';
 import { runSweep } from '../sweep/session.js';
 import type { SweepOutcome, SweepRunOptions } from '../sweep/options.js';
@@ -78,6 +79,10 @@ export async function runWithProgress(sweep: (opts: SweepRunOptions) => Promise<
     process.stdout.write(`HTML report: ${shown.startsWith('..') ? html : shown}\n`);
     // On stderr with the progress: stdout stays the leaderboard alone, for pipes.
     process.stderr.write(`${diskLine(outcome.dir)}\n`);
+    const ended = outcome.state.ended;
+    if (ended !== undefined && !outcome.state.completed) {
+      process.stderr.write(`sweep ended: ${budgetWords(ended)}; continue it with a larger budget: finesweep resume ${outcome.dir} ${BUDGET_FLAGS[ended.budget]} <${ended.budget === 'objective' ? 'value' : 'n'}>\n`);
+    }
   } finally {
     progress.finish();
     process.off('SIGINT', onInt);

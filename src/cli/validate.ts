@@ -6,6 +6,7 @@ import { renderDataTable } from '../data/render.js';
 import { deriveSeed } from '../rng.js';
 import type { EngineSpec, ResolvedSpec } from '../spec/types.js';
 import { DEFAULT_MAX_TRIALS } from '../sweep/expand.js';
+import { planFromSpecFile } from '../sweep/plan.js';
 import { errorLines, explainMissingField, runDataCheck } from './data.js';
 import { parseMaxTrials, planSpec } from './spec-input.js';
 
@@ -80,6 +81,9 @@ Exit codes: 0 valid, 2 invalid (one line per problem: file:line:col: /json/point
     )
     .action(async (file: string, opts: { maxTrials: number; data: boolean; coerceLabels?: boolean }) => {
       const { spec, trials } = await planSpec(file, opts.maxTrials);
+      // What `run` checks before it records anything (a command's program on PATH and executable,
+      // the engine's model and data paths, the step axis): validate says "ok" only if run would start.
+      await planFromSpecFile(file, { maxTrials: opts.maxTrials });
       const { task, strategy } = spec;
       const count =
         strategy.type === 'tpe'

@@ -9,6 +9,7 @@ import { renderCharts } from '../report/charts/report-charts.js';
 import { fmtNum, fmtParam, fmtSeconds } from '../report/format.js';
 import { escapeHtml as e } from '../report/escape.js';
 import type { Leaderboard, LeaderboardRow } from '../report/view/leaderboard.js';
+import { progressKind, progressLabel } from '../report/view/progress.js';
 import type { TrialState } from '../store/state.js';
 
 /** Rows per leaderboard page: a 10,000-trial sweep stays one fast page at a time. */
@@ -152,14 +153,17 @@ function table(headers: string[], rows: string[][], rightFrom = 1): string {
 
 // The engine's metrics first, in this order; any other metric a trainer reported follows by name.
 const METRICS = ['train_loss', 'train_accuracy', 'val_loss', 'val_accuracy', 'val_f1', 'val_perplexity'];
-const NOT_METRICS = new Set(['epoch', 'seconds', 'steps']);
+const NOT_METRICS = new Set(['epoch', 'step', 'seconds', 'steps']);
 
 function epochsTable(epochs: readonly EpochMetrics[]): string {
   if (epochs.length === 0) return '<p class="sub">No epoch finished yet.</p>';
   const reported = new Set(epochs.flatMap((x) => Object.keys(x).filter((k) => !NOT_METRICS.has(k) && (typeof x[k] === 'number' || x[k] === null))));
   const present = [...METRICS.filter((m) => reported.has(m)), ...[...reported].filter((m) => !METRICS.includes(m)).sort()];
-  const rows = epochs.map((x) => [String(x.epoch), ...present.map((m) => fmtNum(typeof x[m] === 'number' ? (x[m] as number) : x[m] === null ? Number.NaN : undefined)), fmtSeconds(x.seconds)]);
-  return table(['epoch', ...present, 'time'], rows);
+  // On the step axis each evaluation's step leads, then its (fractional) epoch.
+  const steps = progressKind([epochs]) === 'step';
+  const mark = (x: EpochMetrics): string[] => (steps ? [String(x.step), String(Number(x.epoch.toFixed(2)))] : [String(x.epoch)]);
+  const rows = epochs.map((x) => [...mark(x), ...present.map((m) => fmtNum(typeof x[m] === 'number' ? (x[m] as number) : x[m] === null ? Number.NaN : undefined)), fmtSeconds(x.seconds)]);
+  return table([...(steps ? ['step', 'epoch'] : ['epoch']), ...present, 'time'], rows);
 }
 
 function dataReportHtml(r: DataReport | undefined): string {
@@ -180,8 +184,8 @@ export async function trialFragment(lb: Leaderboard, row: LeaderboardRow, trial:
   const facts = [
     ['status', row.status.replace('_', ' ')],
     ['rank', row.rank === undefined ? '–' : String(row.rank)],
-    [`best ${lb.objective.metric}`, row.best ? `${fmtNum(row.best.value)} at epoch ${row.best.epoch}` : ''],
-    ['epochs done', String(row.epochsDone)],
+    [`best ${lb.objective.metric}`, row.best ? `${fmtNum(row.best.value)} at ${progressLabel(row.best, progressKind([row.curve]))}` : ''],
+    ...(row.stepsDone !== undefined ? [['progress', `step ${row.stepsDone} (epoch ${Number(row.epochsDone.toFixed(2))}), ${row.curve.length} evaluations`]] : [['epochs done', String(row.epochsDone)]]),
     ['time', fmtSeconds(row.seconds)],
     ...(trial?.backend ? [['backend', trial.backend]] : []),
     ...(trial?.attempts ? [['attempts', String(trial.attempts)]] : []),
@@ -195,7 +199,7 @@ export async function trialFragment(lb: Leaderboard, row: LeaderboardRow, trial:
 <div class="card"><h3>Parameters</h3>${table(['parameter', 'value'], params, 99)}</div>
 </div>
 <h2>Learning curve</h2>${curve}
-<h2>Per-epoch metrics</h2><div class="card">${epochsTable(trial?.epochs ?? [])}</div>
+<h2>${progressKind([row.curve]) === 'step' ? 'Evaluations' : 'Per-epoch metrics'}</h2><div class="card">${epochsTable(trial?.epochs ?? [])}</div>
 <h2>Data report</h2><div class="card">${dataReportHtml(trial?.dataReport)}</div>
 <h2>Log (last lines)</h2><pre class="log card">${e(logTail) || '(empty)'}</pre>`;
 }

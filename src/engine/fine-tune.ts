@@ -15,6 +15,7 @@ import { accuracy, macroF1, newAccumulator, perplexity, stepStride, type EpochAc
 import { trainableVariables } from './freeze.js';
 import { learningRate } from './lr-schedule.js';
 import { evaluatesAt, stepPlan } from './step-plan.js';
+import { GradientSum, gradAccumOf } from './grad-accum.js';
 import { LoraAdapters, loraConfigOf } from './lora.js';
 import { bestWeightsPath, lastWeightsPath, readKeptMeta, saveKept, type KeptMeta } from './kept.js';
 import { InputError } from '../errors.js';
@@ -226,7 +227,8 @@ async function train(config: TrialConfig, opts: RunTrialOptions, parts: TrainPar
   const p = config.params;
   const classification = config.task.type === 'classification';
   const batchSize = parts.batchSize;
-  const plan = stepPlan(config, Math.ceil(data.train.length / batchSize));
+  const accum = gradAccumOf(p);
+  const plan = stepPlan(config, Math.ceil(data.train.length / (batchSize * accum)));
   const { stepsPerEpoch, totalSteps } = plan;
   const schedule = String(p.lr_schedule ?? 'linear');
   const print = fingerprint(config, data);
@@ -292,38 +294,60 @@ async function train(config: TrialConfig, opts: RunTrialOptions, parts: TrainPar
       return finish({ ...result, outcome: 'stopped', reason: `stopped in epoch ${epoch + 1} after batch ${batchIndex} of ${stepsPerEpoch}` });
     }
     if (batchIndex === 0 || order === undefined) order = shuffled(data.train, mulberry32(mixSeed(config.seed, 0xe90c, epoch)));
-    const batch = makeBatch(order.slice(batchIndex * batchSize, (batchIndex + 1) * batchSize), pad);
-    let preds: tf.Tensor | undefined;
-    let loss: number;
+    // One optimizer step: grad_accum micro-batches of batchSize examples (grad-accum.ts).
+    const stepExamples = order.slice(batchIndex * batchSize * accum, (batchIndex + 1) * batchSize * accum);
+    const micro = Math.ceil(stepExamples.length / batchSize);
+    const sum = accum > 1 ? new GradientSum() : undefined;
+    let loss = 0;
     try {
       const lr = learningRate(p.learning_rate, step, totalSteps, Number(p.warmup_ratio ?? 0), schedule);
       const names = Object.keys(task.trainable);
       const vars = names.map((n) => task.trainable[n]);
-      const { value, grads } = tf.variableGrads(
-        () => task.loss(batch, true, mixSeed(config.seed, 0xd50, step), (t) => (preds = t)),
-        vars,
-      );
-      loss = (await value.data())[0];
-      value.dispose();
-      if (!Number.isFinite(loss)) {
-        tf.dispose(grads);
-        result.epochs = result.epochs.slice();
-        return finish({ ...result, outcome: 'diverged', reason: `loss became ${loss} at step ${step + 1} (epoch ${epoch + 1})` });
+      let lossSum = 0;
+      let weightSum = 0;
+      for (let m = 0; m < micro; m++) {
+        const batch = makeBatch(stepExamples.slice(m * batchSize, (m + 1) * batchSize), pad);
+        let preds: tf.Tensor | undefined;
+        try {
+          const seed = m === 0 ? mixSeed(config.seed, 0xd50, step) : mixSeed(config.seed, 0xd50, step, m);
+          const { value, grads } = tf.variableGrads(() => task.loss(batch, true, seed, (t) => (preds = t)), vars);
+          const microLoss = (await value.data())[0];
+          value.dispose();
+          if (!Number.isFinite(microLoss)) {
+            tf.dispose(grads);
+            result.epochs = result.epochs.slice();
+            return finish({ ...result, outcome: 'diverged', reason: `loss became ${microLoss} at step ${step + 1} (epoch ${epoch + 1})` });
+          }
+          const byName: Record<string, tf.Tensor> = {};
+          names.forEach((n, i) => (byName[n] = grads[vars[i].name]));
+          const weight = classification ? batch.lengths.length : batch.targets;
+          if (sum) sum.add(byName, weight);
+          else {
+            optimizer.apply(byName, task.trainable, lr);
+            tf.dispose(grads);
+          }
+          loss = microLoss;
+          lossSum += microLoss * weight;
+          weightSum += weight;
+          acc.lossSum += microLoss * weight;
+          acc.weight += weight;
+          if (preds) {
+            acc.correct += Math.round(accuracy(await preds.data(), batch.labels!) * batch.labels!.length);
+            acc.examples += batch.labels!.length;
+          }
+        } finally {
+          preds?.dispose();
+          disposeBatch(batch);
+        }
       }
-      const byName: Record<string, tf.Tensor> = {};
-      names.forEach((n, i) => (byName[n] = grads[vars[i].name]));
-      optimizer.apply(byName, task.trainable, lr);
-      tf.dispose(grads);
-      const weight = classification ? batch.lengths.length : batch.targets;
-      acc.lossSum += loss * weight;
-      acc.weight += weight;
-      if (preds) {
-        acc.correct += Math.round(accuracy(await preds.data(), batch.labels!) * batch.labels!.length);
-        acc.examples += batch.labels!.length;
+      if (sum) {
+        const mean = sum.mean();
+        optimizer.apply(mean, task.trainable, lr);
+        tf.dispose(Object.values(mean));
+        loss = lossSum / Math.max(weightSum, 1e-12);
       }
     } finally {
-      preds?.dispose();
-      disposeBatch(batch);
+      sum?.dispose();
     }
     step++;
     batchIndex++;

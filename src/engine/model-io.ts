@@ -1,5 +1,5 @@
 // The on-disk base model: a directory that a fresh clone can fine-tune at once, and that users can
-// produce for their own models (documented in the README, "The model directory format").
+// produce for their own models (documented in docs/training.md, "The model directory format").
 //   model.json          format id, architecture config, weights manifest (tfjs style), sha256 of weights.bin
 //   weights.bin         float32 little-endian, the manifest's tensors concatenated in order
 //   tokenizer.json      the byte-level BPE (tokenizer.ts)

@@ -4,6 +4,7 @@ import { InputError } from '../errors.js';
 import { selectBackend } from './backend.js';
 import { fineTune } from './fine-tune.js';
 import { stepPlan } from './step-plan.js';
+import { gradAccumOf } from './grad-accum.js';
 import { loadBaseModel } from './model-io.js';
 import type { RunTrialOptions, TrialConfig, TrialEvent, TrialResult } from './types.js';
 
@@ -19,6 +20,7 @@ export async function runTrial(config: TrialConfig, opts: RunTrialOptions = {}):
       throw new InputError(`params.${name}: expected a positive number, got ${JSON.stringify(value)}`);
     }
   }
+  gradAccumOf(p);
   stepPlan(config, 1); // its InputErrors (epochs, max_steps, eval_every_steps) before the model loads
   const base = await loadBaseModel(config.task.model);
   return fineTune(config, opts, base, backend.name, started);

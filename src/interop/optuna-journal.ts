@@ -130,11 +130,15 @@ function optunaState(t: TrialState): number {
   }
 }
 
-/** The objective per epoch; an epoch without a finite value (a diverged one) has no intermediate value. */
+/**
+ * The objective at each evaluation, keyed as Optuna's `trial.report(value, step)`: the optimizer
+ * step when the trainer reported one, else the epoch (epoch-only trainers, older journals). An
+ * evaluation without a finite value (a diverged one) has no intermediate value.
+ */
 function intermediate(epochs: readonly EpochMetrics[], objective: Objective): Array<[number, number]> {
   return epochs.flatMap((e) => {
     const v = finiteValue(e, objective.metric);
-    return v === undefined ? [] : [[e.epoch, v] as [number, number]];
+    return v === undefined ? [] : [[typeof e.step === 'number' ? e.step : e.epoch, v] as [number, number]];
   });
 }
 
@@ -175,6 +179,7 @@ export function toOptunaJournal(spec: unknown, state: SweepState, opts: { studyN
     const best = bestEpoch(t.epochs, objective);
     const attrs: Record<string, unknown> = { finesweep_trial_id: t.id, finesweep_status: t.status };
     if (best) attrs.finesweep_best_epoch = best.epoch;
+    if (best?.step !== undefined) attrs.finesweep_best_step = best.step;
     if (t.reason) attrs.finesweep_reason = t.reason;
     for (const [key, value] of Object.entries(attrs)) log(OP.SET_TRIAL_USER_ATTR, { trial_id, user_attr: { [key]: value } });
     // A completed trial without a usable objective value cannot be COMPLETE in Optuna: FAIL.

@@ -48,7 +48,7 @@ export function describeError(err: unknown): TrialErrorInfo {
     name: e.name,
     message: e.message || e.name,
     stack: e.stack,
-    outOfMemory: code === 'ERR_WORKER_OUT_OF_MEMORY' || OOM.test(e.message),
+    outOfMemory: code === 'ERR_WORKER_OUT_OF_MEMORY' || e.name === 'OutOfMemoryError' || OOM.test(e.message),
     input: e.name === 'InputError',
   };
 }

@@ -5,7 +5,7 @@
 //   keeps everything: its resume checkpoint is how it continues.
 // - A finished trial (completed, diverged, stopped early) no longer needs its resume checkpoint
 //   (weights + optimizer state): it goes, unless keep is "all".
-// - Only the top keep_top_trials trials by the objective (at their best epoch, over every trial
+// - Only the top keep_top_trials trials by the objective (at their best evaluation, over every trial
 //   with a score, running ones included) keep their weights; a finished trial that ranks out, or
 //   has no finite score, loses them.
 // - Over max_disk_mb, the lowest-ranked finished trials' weights go next, never the best trial's.
@@ -26,7 +26,7 @@ export const DEFAULT_RETENTION: RetentionPolicy = { keep: 'best', keep_top_trial
 export interface TrialFiles {
   id: string;
   status: TrialStatus | string;
-  /** The objective at the trial's best epoch (undefined: no finite value yet). */
+  /** The objective at the trial's best evaluation, at whatever step it came (undefined: no finite value yet). */
   best?: number;
   /** Bytes on disk of its resume checkpoint directory and of its kept weights directory. */
   checkpointBytes: number;

@@ -14,7 +14,19 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** sha256 (hex) of the canonical JSON of the spec. */
+/**
+ * Top-level keys that say how long to run, not what the sweep is: a change to them is not a changed
+ * spec (a resume may give a sweep a larger budget). A spec without them hashes as before.
+ */
+export const RUN_TIME_KEYS = ['stop_when'] as const;
+
+/** sha256 (hex) of the canonical JSON of the spec, run-time keys left out. */
 export function specHash(spec: unknown): string {
-  return createHash('sha256').update(canonicalJson(spec)).digest('hex');
+  let identity = spec;
+  if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) {
+    const copy: Record<string, unknown> = { ...(spec as Record<string, unknown>) };
+    for (const key of RUN_TIME_KEYS) delete copy[key];
+    identity = copy;
+  }
+  return createHash('sha256').update(canonicalJson(identity)).digest('hex');
 }

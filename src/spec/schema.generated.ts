@@ -348,6 +348,10 @@ export const sweepSchema = {
         "eval_every_steps": {
           "$ref": "#/definitions/parameter",
           "description": "Sweep `task.eval_every_steps`: validate every N optimizer steps as well as at each epoch's end (integer >= 1)."
+        },
+        "grad_accum": {
+          "$ref": "#/definitions/parameter",
+          "description": "Gradient accumulation (integer >= 1, default 1): one optimizer step over this many micro-batches of `batch_size` examples; steps count optimizer steps. A trial that runs out of memory is retried at half the batch and twice this (docs/running.md, Out of memory). A command gets it as `{grad_accum}` and FINESWEEP_GRAD_ACCUM."
         }
       },
       "additionalProperties": {
@@ -498,6 +502,27 @@ export const sweepSchema = {
         }
       }
     },
+    "rerun": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "top",
+        "seeds"
+      ],
+      "description": "When the sweep ends, run its `top` best configurations again with `seeds` new seeds each (as `finesweep rerun --top K --seeds N` does), so the report can say whether the ranking is within noise.",
+      "properties": {
+        "top": {
+          "type": "integer",
+          "minimum": 1,
+          "description": "How many of the best configurations to run again."
+        },
+        "seeds": {
+          "type": "integer",
+          "minimum": 1,
+          "description": "Runs each of them gets besides its first, each with a new seed."
+        }
+      }
+    },
     "resources": {
       "type": "object",
       "additionalProperties": false,
@@ -600,6 +625,37 @@ export const sweepSchema = {
           }
         }
       }
+    },
+    "stop_when": {
+      "type": "object",
+      "additionalProperties": false,
+      "minProperties": 1,
+      "description": "A budget for the whole sweep (any subset of its keys): once it is spent, no new trial starts and the sweep ends, recording why in its journal. `seconds`: the sweep's own running time, summed over `run` and every `resume` (time it sat stopped does not count); when it runs out, running trials are stopped as on Ctrl-C (resumable). `trials`: at most this many trials start (a started trial still finishes, retries included). `objective`: the sweep ends once a trial's objective reaches this value (>= when maximizing, <= when minimizing); running trials finish. A changed stop_when is not a changed spec: `finesweep resume --stop-when-seconds/--stop-when-trials/--stop-when-objective` gives a sweep a larger budget. Not with a shared store (--storage).",
+      "properties": {
+        "seconds": {
+          "type": "number",
+          "exclusiveMinimum": 0,
+          "description": "Seconds the sweep may run in all (> 0), counted across resumes."
+        },
+        "trials": {
+          "type": "integer",
+          "minimum": 1,
+          "description": "How many trials may start in all (>= 1)."
+        },
+        "objective": {
+          "type": "number",
+          "description": "Stop once a trial's objective metric reaches this value (the objective's goal decides the direction)."
+        }
+      },
+      "examples": [
+        {
+          "seconds": 3600
+        },
+        {
+          "trials": 20,
+          "objective": 0.92
+        }
+      ]
     }
   },
   "definitions": {

@@ -4,11 +4,12 @@ import { dimensionSize, qRange, toSpace, type ParameterEntry } from '../search/s
 import { placeholderNames } from '../trial/placeholders.js';
 import { METHODS } from '../trial/method.js';
 import { compilePattern } from '../trial/metric-pattern.js';
-import { NUM_GPUS_PLACEHOLDER } from '../trial/placeholders.js';
+import { GRAD_ACCUM_PLACEHOLDER, NUM_GPUS_PLACEHOLDER } from '../trial/placeholders.js';
 import { didYouMean } from './did-you-mean.js';
 import { join, show, showGot, type Problem } from './problems.js';
 import { sweepSchema, type EngineMetric } from './types.js';
 import { LORA_TARGETS, loraTargetsOf } from '../trial/lora.js';
+import { naturalGoal } from '../trial/objective.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -33,6 +34,8 @@ const NUMERIC_RULES: Record<string, Rule> = {
   lora_alpha: { integer: false, words: 'a number > 0', ok: (x) => x > 0 },
   max_steps: { integer: true, words: 'an integer >= 1', ok: (x) => x >= 1 },
   eval_every_steps: { integer: true, words: 'an integer >= 1', ok: (x) => x >= 1 },
+  // Micro-batches per optimizer step (the engine's gradient accumulation).
+  grad_accum: { integer: true, words: 'an integer >= 1', ok: (x) => x >= 1 },
 };
 
 /** Parameters that only `method` lora reads. */
@@ -311,7 +314,7 @@ function checkCommand(spec: Obj, out: Problem[]): void {
   const check = (value: unknown, path: string): void => {
     if (typeof value !== 'string') return;
     for (const name of placeholderNames(value)) {
-      if (names.includes(name) || name === NUM_GPUS_PLACEHOLDER) continue;
+      if (names.includes(name) || name === NUM_GPUS_PLACEHOLDER || name === GRAD_ACCUM_PLACEHOLDER) continue;
       const guess = didYouMean(name, names);
       const hint = guess !== undefined ? ` (did you mean {${guess}}?)` : ` (parameters: ${names.join(', ')}; write {{ and }} for literal braces)`;
       out.push({ path, message: `placeholder {${name}} names no parameter${hint}` });
@@ -379,6 +382,32 @@ function checkResources(spec: Obj, out: Problem[]): void {
   }
 }
 
+/** The range each engine metric lives in: a stop_when.objective outside it is never reached. */
+const METRIC_RANGE: Record<string, [number, number]> = {
+  val_accuracy: [0, 1],
+  val_f1: [0, 1],
+  val_loss: [0, Infinity],
+  train_loss: [0, Infinity],
+  val_perplexity: [1, Infinity],
+};
+
+/** stop_when.objective: a value the objective's metric can reach in its goal's direction. */
+function checkStopWhen(spec: Obj, out: Problem[]): void {
+  const sw = spec.stop_when;
+  if (!isObj(sw) || typeof sw.objective !== 'number') return;
+  const o = Array.isArray(spec.objective) ? spec.objective[0] : spec.objective;
+  if (!isObj(o) || typeof o.metric !== 'string') return;
+  const range = METRIC_RANGE[o.metric];
+  if (!range) return;
+  const goal = o.goal === 'minimize' || o.goal === 'maximize' ? o.goal : naturalGoal(o.metric);
+  const v = sw.objective;
+  if (goal === 'maximize' && v > range[1]) {
+    out.push({ path: '/stop_when/objective', message: `${o.metric} is at most ${range[1]}, so a trial never reaches ${v} (maximize); expected a value <= ${range[1]}` });
+  } else if (goal === 'minimize' && v < range[0]) {
+    out.push({ path: '/stop_when/objective', message: `${o.metric} is at least ${range[0]}, so a trial never reaches ${v} (minimize); expected a value >= ${range[0]}` });
+  }
+}
+
 /** Problems beyond the schema. `raw` is the spec as written, `spec` the same after ajv's defaults. */
 export function semanticProblems(raw: Obj, spec: Obj): Problem[] {
   const out: Problem[] = [];
@@ -388,6 +417,7 @@ export function semanticProblems(raw: Obj, spec: Obj): Problem[] {
   checkObjective(spec, out);
   checkCommand(spec, out);
   checkResources(spec, out);
+  checkStopWhen(spec, out);
   // LoRA is the built-in engine's method; a command's program reads its parameters as it likes.
   if (!(isObj(spec.task) && spec.task.type === 'command')) checkLora(spec, out);
   return out;

@@ -20,7 +20,13 @@ export function applyEvent(state: SweepState, event: JournalEvent): void {
       state.name = event.name;
       state.specHash = event.spec_hash;
       state.completed = false;
+      state.ended = undefined;
       return;
+    case 'sweep_ended': {
+      const { type: _t, seq: _s, time: _time, ...end } = event;
+      state.ended = end;
+      return;
+    }
     case 'sweep_completed':
       state.completed = true;
       return;
@@ -32,6 +38,7 @@ export function applyEvent(state: SweepState, event: JournalEvent): void {
       } else {
         trials.set(event.trial_id, newTrial(event.trial_id, event.index, event.params));
       }
+      if (event.repeat_of !== undefined) trials.get(event.trial_id)!.repeatOf = event.repeat_of;
       return;
     }
     case 'trial_started': {
@@ -89,6 +96,10 @@ export function applyEvent(state: SweepState, event: JournalEvent): void {
       t.failures = (t.failures ?? 0) + 1;
       t.reason = event.error;
       t.outOfMemory = event.out_of_memory ?? undefined;
+      if (event.retry_with) {
+        t.retryWith = event.retry_with;
+        t.oomRetries = (t.oomRetries ?? 0) + 1;
+      }
       t.endedAt = event.time;
       return;
     }

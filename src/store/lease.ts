@@ -51,9 +51,19 @@ function pidIsDead(pid: number): boolean {
   }
 }
 
-/** "<what> is locked by pid P on host H since T (last heartbeat A s ago, stale after E s; hint)". */
-export function lockedMessage(what: string, holder: LockInfo, ageMs: number, expiryMs: number, verdict: Verdict, takeOverHint: string): string {
-  const hint = verdict === 'fresh' ? 'its heartbeat is fresh, so it is alive' : `if it is dead, take it over with: ${takeOverHint}`;
+/**
+ * "<what> is locked by pid P on host H since T (last heartbeat A s ago, stale after E s; hint)".
+ * `waitHint`: the command that waits for the lease to expire and then takes over (resume --wait),
+ * for a holder that may have just died on another host (its heartbeat still fresh).
+ */
+export function lockedMessage(what: string, holder: LockInfo, ageMs: number, expiryMs: number, verdict: Verdict, takeOverHint: string, waitHint?: string): string {
+  const wait = waitHint !== undefined ? `, or wait for its lease to expire with: ${waitHint}` : '';
+  const hint =
+    verdict === 'fresh'
+      ? waitHint !== undefined
+        ? `its heartbeat is fresh, so it may be alive; if it has just died, wait for its lease to expire with: ${waitHint}`
+        : 'its heartbeat is fresh, so it is alive'
+      : `if it is dead, take it over with: ${takeOverHint}${wait}`;
   return (
     `${what} is locked by pid ${holder.pid} on host ${holder.host} since ${holder.since} ` +
     `(last heartbeat ${(ageMs / 1000).toFixed(1)} s ago, stale after ${Math.round(expiryMs / 1000)} s; ${hint})`

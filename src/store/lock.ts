@@ -11,9 +11,10 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { link, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SweepError } from '../errors.js';
+import { InterruptedError, SweepError } from '../errors.js';
 import { errnoOf, storeError } from './fs-errors.js';
 import { atomicWrite, fsyncDir } from './fs-util.js';
+import { sleep } from './sleep.js';
 import { judgeLease, lockedMessage, type Verdict } from './lease.js';
 import { DEFAULT_EXPIRY_MS, DEFAULT_HEARTBEAT_MS, type LeaseOptions, type LockInfo, type StoreLock } from './store.js';
 
@@ -38,6 +39,7 @@ export async function acquireLock(dir: string, opts: LeaseOptions = {}): Promise
   const body = lockBody(info, heartbeatMs, expiryMs);
   // Bounded: each round either wins, meets a live holder (throws), or removes one stale lock.
   let stale: LockInfo | undefined;
+  let waited = false;
   for (let round = 0; round < 10; round++) {
     if (await createExclusive(dir, path, body)) return heldLock(dir, path, info, stale, heartbeatMs, expiryMs);
     let holder: LockFile | undefined;
@@ -52,7 +54,16 @@ export async function acquireLock(dir: string, opts: LeaseOptions = {}): Promise
     if (holder === undefined) continue; // released between our attempt and our read: try again
     const timing = { expiryMs: holder.expiry_ms ?? expiryMs, heartbeatMs: holder.heartbeat_ms ?? heartbeatMs };
     const verdict = judgeLease(holder, heartbeatAge(holder), timing, opts.takeOver === true);
-    if (verdict !== 'stale') throw lockedError(dir, holder, verdict, expiryMs);
+    if (verdict !== 'stale') {
+      // resume --wait: once, until the lease would expire; a holder still live after it is alive.
+      if (!opts.wait || waited || opts.wait.signal?.aborted) throw lockedError(dir, holder, verdict, expiryMs, waited);
+      const ms = Math.max(0, timing.expiryMs - heartbeatAge(holder)) + WAIT_MARGIN_MS;
+      opts.wait.onWait?.(ms, publicInfo(holder));
+      waited = true;
+      await sleep(ms, opts.wait.signal);
+      if (opts.wait.signal?.aborted) throw new InterruptedError(`interrupted while waiting for the lock of sweep directory ${dir}`, 'SIGINT');
+      continue;
+    }
     await removeStale(dir, path, holder);
     stale = publicInfo(holder);
   }
@@ -70,10 +81,14 @@ function heartbeatAge(holder: LockInfo, now = Date.now()): number {
   return Math.max(0, now - Date.parse(holder.heartbeat ?? holder.since));
 }
 
-function lockedError(dir: string, holder: LockFile, verdict: Verdict, expiryMs: number): SweepError {
+function lockedError(dir: string, holder: LockFile, verdict: Verdict, expiryMs: number, waited = false): SweepError {
   const expiry = holder.expiry_ms ?? expiryMs;
-  return new SweepError(lockedMessage(`sweep directory ${dir}`, holder, heartbeatAge(holder), expiry, verdict, `finesweep resume --take-over ${dir}`));
+  const message = lockedMessage(`sweep directory ${dir}`, holder, heartbeatAge(holder), expiry, verdict, `finesweep resume --take-over ${dir}`, waited ? undefined : `finesweep resume --wait ${dir}`);
+  return new SweepError(waited ? `${message}; it renewed its lease while we waited, so it is alive` : message);
 }
+
+/** Past the computed expiry, so that the holder's lease is stale by then even with a little clock skew. */
+const WAIT_MARGIN_MS = 250;
 
 async function readLockFile(path: string): Promise<LockFile | undefined> {
   let text: string;

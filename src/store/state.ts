@@ -1,4 +1,5 @@
 // The state of every trial is a fold over the journal: no state is kept anywhere else.
+import type { BudgetEnd } from '../trial/budget.js';
 import type { TrialStatus } from '../trial/status.js';
 import type { DataReport, EpochMetrics, ForgettingReport, Params } from '../trial/types.js';
 import type { JournalEvent } from './events.js';
@@ -23,6 +24,10 @@ export interface TrialState {
   /** Last error (failed), divergence or stop reason. */
   reason?: string;
   outOfMemory?: boolean;
+  /** The batch_size and grad_accum of the last out-of-memory retry (kept once the trial ends: it ran at them). */
+  retryWith?: { batch_size: number; grad_accum: number };
+  /** Out-of-memory retries made smaller (trial_failed with retry_with). */
+  oomRetries?: number;
   /** Early stop rung (asha). */
   rung?: number;
   startedAt?: string;
@@ -31,12 +36,16 @@ export interface TrialState {
   removed?: Array<'checkpoint' | 'weights'>;
   /** Seconds spent training, summed over attempts where known. */
   seconds?: number;
+  /** A repeat (`finesweep rerun`): the trial whose configuration it runs again with a new seed. */
+  repeatOf?: string;
 }
 
 export interface SweepState {
   name?: string;
   specHash?: string;
   completed: boolean;
+  /** The budget that ended the sweep's last run (sweep_ended), cleared by the next sweep_started. */
+  ended?: BudgetEnd;
   trials: Map<string, TrialState>;
   lastSeq: number;
 }

@@ -39,6 +39,12 @@ export interface LeaseOptions {
    * expiry; still refused while its heartbeat is fresh (younger than two heartbeats).
    */
   takeOver?: boolean;
+  /**
+   * `resume --wait`: where the holder looks alive, wait until its lease would expire (`onWait` is
+   * told how long first) and take it then; a holder that renewed its heartbeat meanwhile is alive,
+   * and refused. `signal` ends the wait (refused). The file journal's lock only.
+   */
+  wait?: { onWait?: (ms: number, holder: LockInfo) => void; signal?: AbortSignal };
 }
 
 export const DEFAULT_HEARTBEAT_MS = 10_000;

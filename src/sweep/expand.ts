@@ -25,16 +25,30 @@ export function spaceOf(spec: ResolvedSpec): Dimension[] {
   return toSpace(spec.parameters);
 }
 
-/** The sampler of each strategy: a new strategy is one file in search/ plus one line here. */
-const SAMPLERS: Record<StrategyType, (spec: ResolvedSpec) => Sampler> = {
-  grid: (spec) => new GridSampler(spaceOf(spec)),
-  random: (spec) => new RandomSampler(spaceOf(spec), spec.seed, spec.strategy.trials ?? 0),
-  tpe: (spec) => tpeSampler(spec),
+interface Strategy {
+  sampler(spec: ResolvedSpec): Sampler;
+  /**
+   * For a strategy that proposes trials at run time from the finished ones (tpe): how many of its
+   * trials are planned before any result. Absent: every trial is planned up front.
+   */
+  startup?(spec: ResolvedSpec): number;
+}
+
+/** Each strategy: a new one is one file in search/ plus one line here. */
+const STRATEGIES: Record<StrategyType, Strategy> = {
+  grid: { sampler: (spec) => new GridSampler(spaceOf(spec)) },
+  random: { sampler: (spec) => new RandomSampler(spaceOf(spec), spec.seed, spec.strategy.trials ?? 0) },
+  tpe: { sampler: (spec) => tpeSampler(spec), startup: (spec) => (spec.strategy.type === 'tpe' ? spec.strategy.n_startup_trials : 0) },
 };
 
 /** The sampler the run loop asks for every trial past those planned up front. */
 export function samplerOf(spec: ResolvedSpec): Sampler {
-  return SAMPLERS[spec.strategy.type](spec);
+  return STRATEGIES[spec.strategy.type].sampler(spec);
+}
+
+/** Whether the spec's strategy proposes trials at run time beyond those it plans up front. */
+export function proposesAtRunTime(spec: ResolvedSpec): boolean {
+  return STRATEGIES[spec.strategy.type].startup !== undefined;
 }
 
 /**
@@ -72,7 +86,8 @@ export function expandTrials(spec: ResolvedSpec, opts: ExpandOptions = {}): Plan
   }
   const total = strategy.trials;
   if (total === undefined) throw new InputError(`/strategy/trials: required for strategy "${strategy.type}"`);
-  const count = strategy.type === 'tpe' ? Math.min(strategy.n_startup_trials, total) : total;
+  const startup = STRATEGIES[strategy.type].startup?.(spec);
+  const count = startup === undefined ? total : Math.min(startup, total);
   return plan(new RandomSampler(space, spec.seed, total), count, total, true);
 }
 

@@ -1,9 +1,11 @@
 // What a sweep run is given (options, signals, the progress callback) and what it returns.
 import type { ResourceLimits } from 'node:worker_threads';
 import type { Slot } from '../pool/slots.js';
+import type { StopWhen } from '../trial/budget.js';
 import type { PlannedTrial } from '../trial/types.js';
 import type { ResolvedSpec } from '../spec/types.js';
 import type { JournalEvent } from '../store/events.js';
+import type { LeaseOptions } from '../store/store.js';
 import type { SweepState } from '../store/state.js';
 import type { TrialEvent } from '../trial/types.js';
 
@@ -43,6 +45,13 @@ export interface SweepRunOptions {
   claim?: (slot: Slot) => Promise<ClaimedWork | undefined>;
   /** resume --take-over: take the lock of a controller known dead before its lease expires. */
   takeOver?: boolean;
+  /**
+   * resume --stop-when-…: a new budget, laid key by key over the spec's stop_when and written to
+   * spec.resolved.json (a budget is not part of the spec's identity: its hash leaves it out).
+   */
+  stopWhen?: StopWhen;
+  /** resume --wait: wait for the lease of a controller that looks alive to expire, then take it. */
+  wait?: LeaseOptions['wait'];
 }
 
 /** A trial claimed on a shared sweep, with its lease. */

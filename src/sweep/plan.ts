@@ -12,7 +12,7 @@ import { JOURNAL_FORMAT, type JournalEvent, type JournalEventBody } from '../sto
 import { loadTrainer, trainerModule } from '../trainers/registry.js';
 import type { Trainer } from '../trainers/trainer.js';
 import type { PlannedTrial } from '../trial/types.js';
-import { expandTrials } from './expand.js';
+import { expandTrials, proposesAtRunTime } from './expand.js';
 
 /** The trainer of the sweep: its module URL (for the pool) and the loaded module (to configure). */
 export interface SweepTrainer {
@@ -33,10 +33,10 @@ export interface Plan {
 
 /**
  * How many trials a sweep runs: its planned trials, or `strategy.trials` where the sampler plans
- * fewer up front and proposes the rest at run time from the finished trials (tpe).
+ * fewer up front and proposes the rest at run time from the finished trials (tpe: see STRATEGIES).
  */
 export function targetOf(spec: ResolvedSpec, planned: number): number {
-  return spec.strategy.type === 'tpe' ? Math.max(spec.strategy.trials ?? 0, planned) : planned;
+  return proposesAtRunTime(spec) ? Math.max(spec.strategy.trials ?? 0, planned) : planned;
 }
 
 /**

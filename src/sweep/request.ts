@@ -5,6 +5,7 @@ import { checkpointDir } from '../trial/layout.js';
 import type { EpochMetrics, PlannedTrial } from '../trial/types.js';
 import type { Objective, ResolvedSpec } from '../spec/types.js';
 import type { TrialRequest } from '../trainers/trainer.js';
+import { attemptParams, type BatchShape } from './oom.js';
 
 export interface RequestOptions {
   /** The trial's own directory (absolute, or relative to the working directory). */
@@ -15,6 +16,8 @@ export interface RequestOptions {
   resumeFrom?: EpochMetrics;
   /** The slot's GPUs. */
   gpus?: number[];
+  /** The batch_size and grad_accum of an out-of-memory retry (oom.ts): over the spec's params, for this attempt only. */
+  retryWith?: BatchShape;
 }
 
 export function trialRequest(spec: ResolvedSpec, trial: PlannedTrial, opts: RequestOptions): TrialRequest {
@@ -23,7 +26,7 @@ export function trialRequest(spec: ResolvedSpec, trial: PlannedTrial, opts: Requ
     trialId: trial.id,
     seed: deriveSeed(spec.seed, trial.id),
     sweepSeed: spec.seed,
-    params: trial.params,
+    params: attemptParams(trial.params, opts.retryWith),
     dir,
     checkpointDir: checkpointDir(dir),
     resumeEpoch: opts.resumeEpoch ?? 0,

@@ -9,7 +9,9 @@ import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import type { RunOptions, SweepOutcome, SweepRunOptions } from './options.js';
 import { firstStart, planFromSpecFile, planOf, specChanged, trainerOf } from './plan.js';
-import { Supervisor } from './supervisor.js';
+import { withStopWhen } from './budget.js';
+import { runWithRepeats, withRepeats } from './rerun-session.js';
+import type { RerunAsk } from './rerun.js';
 
 /** Start a sweep from its spec file. Refuses a directory that already holds a sweep. */
 export async function runSweep(specPath: string, opts: RunOptions = {}): Promise<SweepOutcome> {
@@ -24,33 +26,39 @@ export async function runSweep(specPath: string, opts: RunOptions = {}): Promise
     await refuseExisting(store, plan.hash);
     await store.writeSpec(plan.spec, plan.hash);
     const origin = { specDir: plan.baseDir, backend: opts.backend, resumed: false };
-    return await new Supervisor(store, plan, [], plan.trainer, origin, opts).run();
+    return await runWithRepeats(store, plan, [], plan.trainer, origin, opts);
   } finally {
     await lock.release();
     await store.close();
   }
 }
 
-/** Continue a sweep from its directory: finished trials stay finished, interrupted ones continue. */
-export async function resumeSweep(dir: string, opts: SweepRunOptions = {}): Promise<SweepOutcome> {
+/**
+ * Continue a sweep from its directory: finished trials stay finished, interrupted ones continue.
+ * `rerun` (finesweep rerun): first plan the repeats of its best configurations (rerun.ts).
+ */
+export async function resumeSweep(dir: string, opts: SweepRunOptions & { rerun?: RerunAsk } = {}): Promise<SweepOutcome> {
   const store = await openStore(dir, { create: false });
   try {
     // Checked before the lock is taken: a refused resume leaves the directory exactly as it was.
     const saved = await store.readSpec();
     if (!saved) throw new InputError(`${dir}: no spec.resolved.json; start the sweep with \`finesweep run <spec>\``);
-    const spec = saved.spec as ResolvedSpec;
+    const spec = withStopWhen(saved.spec as ResolvedSpec, opts.stopWhen);
     const hash = specHash(spec);
     if (hash !== saved.hash) throw specChanged(saved.hash, hash, resumeAdvice(dir));
     const trainer = await trainerOf(spec, opts.trainer);
-    const lock = await store.lock({ takeOver: opts.takeOver });
+    const lock = await store.lock({ takeOver: opts.takeOver, wait: opts.wait });
     try {
-      const events = await store.events();
+      let events = await store.events();
       const first = firstStart(events);
       if (first && first.spec_hash !== hash) throw specChanged(first.spec_hash, hash, resumeAdvice(dir));
       // The same plan as the first run: the same spec, and no more trials than it counted.
       const plan = planOf(spec, { recorded: first?.trials });
+      // A new budget is recorded with the spec, so that the next resume keeps it.
+      if (opts.stopWhen && Object.keys(opts.stopWhen).length > 0) await store.writeSpec(spec, saved.hash);
       const origin = { specDir: first?.spec_dir ?? dir, backend: opts.backend ?? first?.backend, resumed: true };
-      return await new Supervisor(store, plan, events, trainer, origin, opts).run();
+      if (opts.rerun) events = await withRepeats(store, plan, events, opts.rerun);
+      return await runWithRepeats(store, plan, events, trainer, origin, opts);
     } finally {
       await lock.release();
     }

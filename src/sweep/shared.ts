@@ -42,6 +42,10 @@ async function openShared(location: string, opts: OpenStoreOptions): Promise<PgS
 /** Record a sweep in the database from its spec, or join it if the same spec is there already. */
 export async function createSharedSweep(location: string, specPath: string, opts: RunOptions & SharedOptions = {}): Promise<string> {
   const plan = await planFromSpecFile(specPath, opts);
+  // Budgets are one controller's clock and count; a shared sweep has many workers and neither.
+  if ((plan.spec as { stop_when?: unknown }).stop_when !== undefined) {
+    throw new InputError(`${specPath}: /stop_when: budgets are not supported on a shared sweep (--storage); remove stop_when, or run the sweep on a results directory`);
+  }
   const store = await openShared(location, { create: true, sweep: plan.spec.name, trialFiles: opts.trialFiles });
   try {
     const lock = await store.lock(); // one creator at a time; held for a moment only

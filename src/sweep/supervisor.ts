@@ -16,14 +16,17 @@ import { foldTrials } from '../store/fold.js';
 import type { SweepState } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import type { TrialRequest } from '../trainers/trainer.js';
-import type { Objective } from '../trial/objective.js';
+import { finiteValue, type Objective } from '../trial/objective.js';
 import type { EpochMetrics, ForgettingReport, TrialEvent } from '../trial/types.js';
-import { attemptOf, fromEpochOf, recordOfAttempt, recordOfEvent, tally, willRetry, workToDo, type StopCause, type TrialWork } from './decide.js';
+import { attemptOf, fromEpochOf, recordOfAttempt, recordOfEvent, tally, workToDo, type StopCause, type TrialWork } from './decide.js';
+import { decideFailure } from './oom.js';
 import { historyView, type History } from './history.js';
 import { samplerOf, trialId } from './expand.js';
 import { objectiveOf, trialRequest } from './request.js';
 import { Retention } from '../retention/sweep.js';
 import { Recorder } from './recorder.js';
+import { Budget, BudgetedWork, secondsSpent } from './budget.js';
+import { budgetWords, type StopWhen } from '../trial/budget.js';
 import { ClaimedWorkSource, LocalWork, type WorkSource } from './work-source.js';
 import { sweepStarted, targetOf, type Plan, type SweepTrainer } from './plan.js';
 import { decideFromFeed, epochResultsView, pendingStops, type EpochResults } from './replay.js';
@@ -61,6 +64,8 @@ export class Supervisor {
   readonly #epochResults: FeedView<EpochResults>;
   readonly #stopAll = new AbortController();
   #running = 0;
+  /** The sweep's budget (spec stop_when), set by run; none on a shared sweep (refused when it is recorded). */
+  #budget: Budget | undefined;
   /** The first bad-input message a trial reported: the sweep stops and reports it. */
   #inputError: string | undefined;
 
@@ -106,9 +111,15 @@ export class Supervisor {
     const todo = workToDo(this.#planned, initial);
     const done = this.#planned.length - todo.length;
     if (todo.length === 0 && this.#planned.length >= this.#target && initial.completed) return this.#outcome(initial);
-    this.#work = opts.claim
-      ? new ClaimedWorkSource(opts.claim, (claimed) => this.#recorder.remember(claimed.history))
-      : new LocalWork(todo, () => this.#propose());
+    const stopWhen = (this.#spec as { stop_when?: StopWhen }).stop_when;
+    const budget = stopWhen && !opts.claim ? new Budget(stopWhen, journal.events, initial, this.#objective) : undefined;
+    // A budget already spent by earlier runs: run only what it still allows; nothing at all when
+    // that is nothing, so the sweep says why it ended and its journal stays as it was.
+    if (budget?.spent !== undefined && !todo.some((w) => budget.allows(w.trial.id))) return this.#outcome({ ...initial, ended: budget.spent });
+    this.#budget = budget;
+    const local = (): WorkSource => new LocalWork(todo, () => (this.#planned.length < this.#target && budget?.mayPropose() === false ? undefined : this.#propose()));
+    this.#work = opts.claim ? new ClaimedWorkSource(opts.claim, (claimed) => this.#recorder.remember(claimed.history)) : budget ? new BudgetedWork(local(), budget) : local();
+    const secondsBefore = stopWhen?.seconds !== undefined ? secondsSpent(journal.events) : 0;
 
     const resources = this.#spec.resources;
     const gpuSetting = opts.gpus ?? (resources.gpus as 0 | 'auto' | number[] | undefined);
@@ -116,16 +127,28 @@ export class Supervisor {
     // CPU only (gpus 0, worker --gpus none): gpus_per_trial has nothing to ask for.
     const gpusPerTrial = gpuSetting === 0 ? undefined : resources.gpus_per_trial;
     const slots = planSlots({ gpus, trialsPerGpu: resources.trials_per_gpu, gpusPerTrial, workers: opts.workers ?? resources.workers });
-    await journal.append(sweepStarted({ spec: this.#spec, hash: this.#hash, planned: this.#planned, target: this.#target }, this.#origin));
+    const started = await journal.append(sweepStarted({ spec: this.#spec, hash: this.#hash, planned: this.#planned, target: this.#target }, this.#origin));
     opts.onProgress?.({ type: 'plan', dir: this.#store.dir, name: this.#spec.name, total: this.#target, done, slots, resumed: this.#origin.resumed, metric: this.#objective.metric });
 
     const interrupt = (): void => this.#stopAll.abort(opts.signal?.reason ?? 'interrupted');
     opts.signal?.addEventListener('abort', interrupt, { once: true });
     if (opts.signal?.aborted) interrupt();
+    // stop_when.seconds: what is left of it after earlier runs, counted from sweep_started's recorded
+    // time (as secondsSpent counts this run on a resume). When it runs out, running trials stop as
+    // on Ctrl-C (recorded stopped, resumable) and no trial starts.
+    const seconds = stopWhen?.seconds;
+    const startedAt = Date.parse(started?.time ?? new Date().toISOString());
+    const budgetTimer =
+      budget === undefined || seconds === undefined
+        ? undefined
+        : setTimeout(() => {
+            if (budget.spend({ budget: 'seconds', limit: seconds })) this.#stopAll.abort(`sweep ${budgetWords(budget.spent!)}`);
+          }, Math.max(0, (seconds - secondsBefore) * 1000 - (Date.now() - startedAt) + 1));
     const pool = new TrialPool({ slots, resourceLimits: opts.resourceLimits });
     try {
       await Promise.all(slots.map((slot) => this.#slotLoop(pool, slot)));
     } finally {
+      clearTimeout(budgetTimer);
       opts.signal?.removeEventListener('abort', interrupt);
       await journal.flush();
       await pool.close();
@@ -143,6 +166,11 @@ export class Supervisor {
     const t = tally(this.#planned, state);
     if (t.open === 0 && this.#planned.length >= this.#target && !state.completed) {
       await journal.append({ type: 'sweep_completed', completed: t.completed, failed: t.failed, diverged: t.diverged, stopped_early: t.stopped_early });
+      return this.#outcome(foldTrials(await this.#store.events()));
+    }
+    // The plan is not done because the budget is spent: the journal says so (a resume with a larger one continues).
+    if (this.#budget?.spent !== undefined) {
+      await journal.append({ type: 'sweep_ended', ...this.#budget.spent });
       return this.#outcome(foldTrials(await this.#store.events()));
     }
     return this.#outcome(state);
@@ -225,6 +253,7 @@ export class Supervisor {
         resumeEpoch: fromEpoch,
         resumeFrom: journal.trialState(trial.id)?.epochs.find((m) => m.epoch === fromEpoch),
         gpus: slot.gpus,
+        retryWith: journal.trialState(trial.id)?.retryWith,
       });
       config = this.#trainer.trainer.configure(this.#spec.task, request, { specDir: this.#origin.specDir, backend: this.#origin.backend ?? this.#spec.resources.backend });
     } catch (err) {
@@ -248,7 +277,11 @@ export class Supervisor {
       graceTimer = setTimeout(() => kill.abort(`no stop after ${graceMs / 1000} s`), graceMs);
       graceTimer.unref();
     };
-    const onInterrupt = (): void => stopFor({ kind: 'interrupt', reason: 'interrupted' });
+    // A budget of seconds spent stops the trial as an interrupt does (resumable), saying why.
+    const onInterrupt = (): void => {
+      const spent = this.#budget?.spent;
+      stopFor({ kind: 'interrupt', reason: spent?.budget === 'seconds' ? `sweep ${budgetWords(spent)}` : 'interrupted' });
+    };
     const onKill = (): void => kill.abort(this.#opts.kill?.reason ?? 'killed');
     // A shared sweep's trial whose lease was taken over: another worker runs it now.
     const onLost = (): void => kill.abort('lease lost');
@@ -273,7 +306,13 @@ export class Supervisor {
       if (record.log !== undefined) void journal.log(trial.id, record.log);
       if (record.journal) {
         const written = journal.append(record.journal);
-        if (event.type === 'epoch') void written.then(() => this.#schedule(trial, event.metrics, stopFor));
+        if (event.type === 'epoch') {
+          void written.then(() => {
+            // stop_when.objective: a durable evaluation that reaches it ends the sweep once running trials finish.
+            this.#budget?.evaluated(trial.id, finiteValue(event.metrics, this.#objective.metric), this.#objective);
+            this.#schedule(trial, event.metrics, stopFor);
+          });
+        }
       }
     };
 
@@ -338,8 +377,16 @@ export class Supervisor {
   async #fail(trial: PlannedTrial, attempt: number, error: TrialErrorInfo, ran = true): Promise<void> {
     const journal = this.#recorder;
     if (error.input) return this.#badInput(trial, attempt, error, ran);
-    const maxRetries = this.#spec.resources.max_retries ?? 1;
-    const retry = willRetry(attempt, maxRetries, error.input);
+    const state = journal.trialState(trial.id);
+    const decision = decideFailure({
+      attempt,
+      maxRetries: this.#spec.resources.max_retries ?? 1,
+      error,
+      params: trial.params,
+      retryWith: state?.retryWith,
+      oomRetries: state?.oomRetries ?? 0,
+    });
+    const retry = decision.willRetry;
     if (ran) await journal.log(trial.id, `attempt ${attempt} failed${error.outOfMemory ? ' (out of memory)' : ''}: ${error.stack ?? error.message}`);
     await journal.append({
       type: 'trial_failed',
@@ -348,6 +395,7 @@ export class Supervisor {
       error: error.message,
       will_retry: retry,
       ...(error.outOfMemory ? { out_of_memory: true } : {}),
+      ...(decision.retryWith ? { retry_with: decision.retryWith } : {}),
     });
     if (retry && !this.#stopAll.signal.aborted) {
       this.#work.retry({ trial, attempt: attemptOf(journal.trialState(trial.id)) });

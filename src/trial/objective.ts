@@ -70,18 +70,20 @@ export function compareValues(a: number, b: number, goal: Goal): number {
   return loss(a, goal) - loss(b, goal) || 0;
 }
 
+/** The best evaluation: its epoch (fractional mid-epoch), its optimizer step when the trainer reported one, its value. */
 export interface BestEpoch {
   epoch: number;
+  step?: number;
   value: number;
 }
 
-/** The epoch with the best finite objective value (the earliest one on a tie: fewer epochs reach it). */
+/** The evaluation with the best finite objective value (the earliest one on a tie: fewer steps reach it). */
 export function bestEpoch(epochs: readonly EpochMetrics[], objective: Objective): BestEpoch | undefined {
   let best: BestEpoch | undefined;
   for (const e of epochs) {
     const value = finiteValue(e, objective.metric);
     if (value === undefined) continue;
-    if (!best || compareValues(value, best.value, objective.goal) < 0) best = { epoch: e.epoch, value };
+    if (!best || compareValues(value, best.value, objective.goal) < 0) best = { epoch: e.epoch, ...(typeof e.step === 'number' ? { step: e.step } : {}), value };
   }
   return best;
 }

@@ -7,6 +7,9 @@ import type { Params } from './types.js';
 /** The placeholder for the number of GPUs a trial is given (resources.gpus_per_trial; 0 on a CPU slot), e.g. torchrun --nproc_per_node {num_gpus}. */
 export const NUM_GPUS_PLACEHOLDER = 'num_gpus';
 
+/** The micro-batches per optimizer step (1 unless swept, or set by an out-of-memory retry), e.g. --gradient_accumulation_steps {grad_accum}. */
+export const GRAD_ACCUM_PLACEHOLDER = 'grad_accum';
+
 const TOKEN = /\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_.-]*)\}/g;
 
 /** The parameter names that `template` refers to, in order of appearance. */

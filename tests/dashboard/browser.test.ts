@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSyntheticSweep } from '../../bench/dashboard-fixture.js';
 import { finesweep, workspace, writeSweep, type Cli } from '../e2e/helpers.js';
 import { dataReport } from '../report/curves.js';
-import { demoSpec, interruptedSweep, writeSweep as writeFixtureSweep } from '../report/sweep-fixture.js';
+import { demoSpec, interruptedSweep, stepSweep, writeSweep as writeFixtureSweep } from '../report/sweep-fixture.js';
 import { launchChromium, openPage } from '../helpers/chromium.js';
 
 const SCRIPT_NAME = '<script>alert(1)</script>';
@@ -167,6 +167,46 @@ describe('the dashboard in a browser', () => {
     expect(all).toContain(IMG_LABEL);
     expect(all).toContain(IMG_ERROR);
     expect(all).toContain(LEAKED);
+    await stop(cli);
+  }, 240_000);
+
+  it('draws a step-keyed sweep on steps: the trial page, its evaluations and the compare view', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'finesweep-dash-steps-'));
+    const sweep = stepSweep();
+    await writeFixtureSweep(root, sweep);
+    const { cli, url } = await dashboard(join(root, 'results'), root);
+    const { page: board, problems: boardProblems } = await open(`${url}sweeps/spam-steps`);
+    await board.locator('#leaderboard tbody tr').first().waitFor();
+    const headers = await board.locator('#leaderboard thead th').allInnerTexts();
+    expect(headers.indexOf('best step')).toBe(headers.indexOf('best val_loss') + 1);
+    const ids = await board.locator('#leaderboard a.trial').allInnerTexts();
+    expect(await board.locator('#leaderboard tbody tr').first().innerText()).toMatch(/\b40\s+0\.67\b/);
+    expect(boardProblems).toEqual([]);
+    await board.close();
+
+    const { page, problems } = await open(`${url}sweeps/spam-steps/trials/${ids[0]}`);
+    const svg = page.locator('figure.curve svg').first();
+    await svg.waitFor();
+    expect(await svg.locator('text', { hasText: /^step$/ }).count()).toBe(1);
+    expect(await svg.locator('.epoch-marks text').allTextContents()).toEqual(['ep 1']);
+    expect(await svg.locator('.mark-symbol path title').allTextContents()).toContain('val loss step 40 (epoch 0.67): 0.3');
+    const body = await page.locator('body').innerText();
+    expect(body).toContain('0.3 at step 40 (epoch 0.67)');
+    expect(body).toContain('Evaluations');
+    const evalTable = page.locator('h2:has-text("Evaluations") + .card table');
+    expect((await evalTable.locator('thead th').allInnerTexts()).slice(0, 2)).toEqual(['step', 'epoch']);
+    expect(await evalTable.locator('tbody tr td:first-child').allInnerTexts()).toEqual(['10', '20', '30', '40', '50', '60']);
+    await page.screenshot({ path: 'test-output/dashboard-steps-trial.png', fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+
+    const { page: cmp, problems: cmpProblems } = await open(`${url}sweeps/spam-steps/compare?trials=${ids[0]}&trials=${ids[1]}`);
+    const plot = cmp.locator('figure.compare svg').first();
+    await plot.waitFor();
+    expect(await plot.locator('text', { hasText: /^step$/ }).count()).toBe(1);
+    expect(await plot.locator('.mark-symbol path title').allTextContents()).toContain(`#1 ${ids[0]} val loss step 40 (epoch 0.67): 0.3`);
+    expect(cmpProblems).toEqual([]);
+    await cmp.close();
     await stop(cli);
   }, 240_000);
 

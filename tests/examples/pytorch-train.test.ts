@@ -1,4 +1,5 @@
-// examples/pytorch/train.py speaks the command-trainer protocol: one metrics line per epoch,
+// examples/pytorch/train.py speaks the command-trainer protocol: one metrics line per epoch (or,
+// with --eval-every N, per N optimizer steps and epoch end, carrying step and fractional epoch),
 // a checkpoint per epoch, an exact resume after kill -9 (logged with the epoch it resumed at), the
 // journal's missed epochs re-reported, and one-line errors (exit 2) for bad input. Real training
 // on a small slice of the spam data, in Debian's /usr/bin/python3 with python3-torch.
@@ -110,11 +111,63 @@ describe('examples/pytorch/train.py', () => {
     expect(metrics(dir).map((m) => m.epoch)).toEqual([1]);
   });
 
+  describe('--eval-every N (evaluations at optimizer steps)', () => {
+    // 6 steps an epoch, 2 epochs: evaluations every 4 steps and at each epoch's end.
+    const STEPPED = [...ARGS, '--eval-every', '4'];
+    let stepped: Metrics[];
+    const steppedDir = () => join(work, 'stepped');
+
+    it('reports step and fractional epoch every N steps and at each epoch end, training the same model', () => {
+      const r = python(STEPPED, { env: trialEnv(steppedDir()) });
+      expect(r.stderr).not.toMatch(/Traceback/);
+      expect(r.status).toBe(0);
+      stepped = metrics(steppedDir());
+      expect(stepped.map((m) => m.step)).toEqual([4, 6, 8, 12]);
+      expect(stepped.map((m) => m.epoch)).toEqual([4 / 6, 1, 8 / 6, 2]);
+      for (const m of stepped) {
+        for (const key of ['train_loss', 'train_accuracy', 'val_loss', 'val_accuracy', 'val_f1', 'seconds']) expect(Number.isFinite(m[key]), key).toBe(true);
+      }
+      // Evaluating in between changes nothing in training: the epoch-end validation figures are
+      // those of the epoch-only run.
+      const val = ({ val_loss, val_accuracy, val_f1 }: Metrics) => ({ val_loss, val_accuracy, val_f1 });
+      expect([stepped[1]!, stepped[3]!].map(val)).toEqual(straight.map(val));
+    });
+
+    it('resumes mid-epoch after kill -9 from its last evaluation (FINESWEEP_RESUME_STEP) and continues exactly', async () => {
+      const dir = join(work, 'stepped-killed');
+      const child = spawn(PYTHON, STEPPED, { env: trialEnv(dir), stdio: 'ignore' });
+      const exited = new Promise<void>((res) => child.on('exit', () => res()));
+      for (let done = false; !done; ) {
+        if (metrics(dir).length >= 1) child.kill('SIGKILL');
+        done = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 20))]);
+      }
+      const before = metrics(dir);
+      const last = before.at(-1)!;
+      const r = python(STEPPED, { env: trialEnv(dir, { FINESWEEP_RESUME_STEP: String(last.step), FINESWEEP_RESUME_EPOCH: String(last.epoch) }) });
+      expect(r.status).toBe(0);
+      // At the last reported step, or a later one when the kill fell between a checkpoint and its report.
+      const at = /resumed at step (\d+) from /.exec(r.stderr);
+      expect(at, r.stderr).not.toBeNull();
+      expect(Number(at![1])).toBeGreaterThanOrEqual(last.step!);
+      expect(metrics(dir).map(figures)).toEqual(stepped.map(figures));
+    });
+
+    it('re-reports the evaluations a kill kept out of the journal (checkpoint ahead of FINESWEEP_RESUME_STEP)', () => {
+      const dir = join(work, 'stepped-ahead');
+      const r = python(STEPPED, { env: trialEnv(dir, { FINESWEEP_RESUME_STEP: '6', FINESWEEP_RESUME_EPOCH: '1', FINESWEEP_CHECKPOINT_DIR: join(steppedDir(), 'checkpoint') }) });
+      expect(r.status).toBe(0);
+      expect(r.stderr).toMatch(/resumed at step 12 from /);
+      expect(metrics(dir)).toEqual(stepped.slice(2));
+    });
+  });
+
   it.each([
     { args: ['--lr', '-1'], env: {}, message: /argument --lr: expected a positive float, got '-1'/ },
     { args: ['--lr', '1e-3', '--data', '/nonexistent/spam.jsonl'], env: {}, message: /\/nonexistent\/spam\.jsonl: cannot read data file/ },
     { args: ['--lr', '1e-3', '--model', '/nonexistent/model'], env: {}, message: /model directory \/nonexistent\/model does not exist/ },
-    { args: ['--lr', '1e-3'], env: { FINESWEEP_RESUME_EPOCH: 'two' }, message: /FINESWEEP_RESUME_EPOCH: expected a non-negative integer, got 'two'/ },
+    { args: ['--lr', '1e-3'], env: { FINESWEEP_RESUME_EPOCH: 'two' }, message: /FINESWEEP_RESUME_EPOCH: expected a non-negative number, got 'two'/ },
+    { args: ['--lr', '1e-3'], env: { FINESWEEP_RESUME_STEP: '1.5' }, message: /FINESWEEP_RESUME_STEP: expected a non-negative integer, got '1\.5'/ },
+    { args: ['--lr', '1e-3', '--eval-every', '0'], env: {}, message: /argument --eval-every: expected a positive int, got '0'/ },
   ])('refuses bad input in one line with exit 2: $message', ({ args, env, message }) => {
     const r = python([SCRIPT, ...args], { env: { ...process.env, ...env } });
     expect(r.status).toBe(2);

@@ -13,7 +13,7 @@ import { specHash } from '../../src/spec/hash.js';
 import { expandTrials } from '../../src/sweep/expand.js';
 import { run, STACK } from '../e2e/helpers.js';
 import { dataReport } from '../report/curves.js';
-import { curveFor, demoSpec, writeSweep } from '../report/sweep-fixture.js';
+import { curveFor, demoSpec, stepSweep, writeSweep } from '../report/sweep-fixture.js';
 
 const PYTHON = '/usr/bin/python3';
 const LOAD = `
@@ -133,6 +133,29 @@ describe('finesweep export-optuna', () => {
     const completed = trials.map((t, i) => ({ t, i })).filter(({ t }) => t.status === 'completed');
     const bestIndex = completed.reduce((a, b) => (Math.min(...b.t.epochs.map((e) => e.val_loss)) < Math.min(...a.t.epochs.map((e) => e.val_loss)) ? b : a)).i;
     expect(got.best).toBe(bestIndex);
+  });
+
+  it('writes the intermediate values of a step-keyed sweep at their optimizer steps, as trial.report(value, step) would', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'finesweep-optuna-'));
+    const sweep = stepSweep();
+    const dir = await writeSweep(root, sweep);
+    const out = join(root, 'steps.optuna.log');
+    const r = await run(['export-optuna', dir, '--out', out], root);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const got = loadWithOptuna(out);
+    const trials = [...foldTrials(sweep.events).trials.values()].sort((a, b) => a.index - b.index);
+    expect(got.trials).toHaveLength(4);
+    trials.forEach((t, i) => {
+      const o = got.trials[i];
+      expect(o.state).toBe('COMPLETE');
+      expect(o.intermediate).toEqual(Object.fromEntries(t.epochs.map((e) => [String(e.step), e.val_loss])));
+      const best = t.epochs.reduce((a, b) => ((b.val_loss as number) < (a.val_loss as number) ? b : a));
+      expect(o.value).toBe(best.val_loss);
+      expect(o.user_attrs.finesweep_best_step).toBe(best.step);
+      expect(o.user_attrs.finesweep_best_epoch).toBe(best.epoch);
+    });
+    expect(Object.keys(got.trials[0].intermediate)).toEqual(['10', '20', '30', '40', '50', '60']);
   });
 
   it('refuses to overwrite an existing file (exit 2, one line, the file unchanged)', async () => {

@@ -40,7 +40,7 @@ describe('diagnosis of a one-epoch trial with 20 evaluations', () => {
     expect(flags[0].epoch).toBe(0.4);
     expect(flags[0].detail).toMatch(/from its minimum 0.3 at step 40 \(epoch 0.4\)/);
     expect(flags[0].advice).toBe('fewer epochs (best was step 40 (epoch 0.4)), lower LR, more data, more regularization');
-    expect(bestEpoch(curve, ctx().objective)).toEqual({ epoch: 0.4, value: 0.3 });
+    expect(bestEpoch(curve, ctx().objective)).toEqual({ epoch: 0.4, step: 40, value: 0.3 });
   });
 
   it('underfitting: the train loss never leaves the class prior', () => {

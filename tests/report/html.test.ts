@@ -12,7 +12,7 @@ import { foldTrials } from '../../src/store/fold.js';
 import { expandTrials } from '../../src/sweep/expand.js';
 import { launchChromium, openPage } from '../helpers/chromium.js';
 import { dataReport } from './curves.js';
-import { demoSpec, interruptedSweep } from './sweep-fixture.js';
+import { demoSpec, interruptedSweep, stepSweep } from './sweep-fixture.js';
 import { syntheticEvents, syntheticSpec } from '../../bench/sweep-journal.js';
 
 const SCRIPT_NAME = '<script>alert(1)</script>';
@@ -96,6 +96,45 @@ describe('the HTML report in a browser', () => {
 
     await mkdir('test-output', { recursive: true });
     await page.screenshot({ path: 'test-output/report.png', fullPage: true });
+    await page.close();
+  });
+
+  it('draws a step-keyed sweep (one epoch, an evaluation every 10 steps) on the step axis, with its epoch marked', async () => {
+    const sweep = stepSweep();
+    const root = await mkdtemp(join(tmpdir(), 'finesweep-html-steps-'));
+    const path = await writeHtmlReport(root, { spec: sweep.spec, state: foldTrials(sweep.events), planned: expandTrials(sweep.spec) });
+    const { page, problems } = await open(path);
+    expect(problems).toEqual([]);
+    const headers = await page.locator('thead th').allInnerTexts();
+    expect(headers.indexOf('best step')).toBe(headers.indexOf('best val_loss') + 1);
+    expect(headers.indexOf('best epoch')).toBe(headers.indexOf('best step') + 1);
+    expect(await page.locator('tbody tr').first().innerText()).toMatch(/\t40\t0\.67\t/);
+    const curves = await page.locator('figure svg.curve').evaluateAll((svgs) =>
+      svgs.map((svg) => {
+        const texts = [...svg.querySelectorAll('text')].map((t) => t.textContent);
+        const xs = [...svg.querySelectorAll('.mark-symbol path')].map((p) => p.getBoundingClientRect().x);
+        const plot = svg.querySelector('.axes rect')!.getBoundingClientRect();
+        return {
+          title: svg.querySelector('text.title')?.textContent ?? '',
+          stepTitle: texts.includes('step'),
+          epochTitle: texts.includes('epoch'),
+          marks: [...svg.querySelectorAll('.epoch-marks text')].map((t) => t.textContent),
+          points: xs.length,
+          inside: xs.every((x) => x >= plot.x - 4 && x <= plot.x + plot.width + 4),
+        };
+      }),
+    );
+    expect(curves).toHaveLength(4);
+    for (const c of curves) {
+      expect(c.stepTitle && !c.epochTitle, c.title).toBe(true);
+      expect(c.marks).toEqual(['ep 1']);
+      expect(c.inside).toBe(true);
+    }
+    // Batch 8: 60 steps, 6 evaluations of train and val loss; batch 16: 30 steps, 3.
+    expect(curves.map((c) => c.points).sort((a, b) => a - b)).toEqual([6, 6, 12, 12]);
+    await page.locator('figure', { hasText: 'overfitting from step 40' }).first().waitFor();
+    await mkdir('test-output', { recursive: true });
+    await page.screenshot({ path: 'test-output/report-steps.png', fullPage: true });
     await page.close();
   });
 

@@ -114,3 +114,47 @@ export async function writeSweep(root: string, sweep: DemoSweep): Promise<string
   await writeFile(join(dir, 'journal.jsonl'), sweep.events.map((e) => JSON.stringify(e)).join('\n') + '\n');
   return dir;
 }
+
+/** A one-epoch spec whose trials validate every 10 of their steps (the step-keyed sweep of the reports' tests). */
+export function stepSpec(): ResolvedSpec {
+  return validateSpec(
+    {
+      name: 'spam-steps',
+      task: { type: 'classification', model: '../models/tiny', data: { train: 'data/spam.jsonl' }, eval_every_steps: 10 },
+      parameters: { learning_rate: { values: [1e-4, 1e-3] }, batch_size: { values: [8, 16] }, epochs: { value: 1 } },
+    },
+    'spec.json',
+  );
+}
+
+/**
+ * One epoch of `steps` optimizer steps evaluated every 10 (and at the last step): val loss bottoms
+ * out at step `bestAt`, so the best evaluation lies mid-epoch.
+ */
+export function stepCurve(steps: number, bestAt: number, shift = 0): EpochMetrics[] {
+  const marks = Array.from({ length: Math.ceil(steps / 10) }, (_, i) => Math.min(steps, (i + 1) * 10));
+  return marks.map((step) => ({
+    epoch: step === steps ? 1 : round(step / steps),
+    step,
+    train_loss: round(0.7 - 0.5 * (step / steps) + shift),
+    val_loss: round(0.3 + shift + 0.00005 * (step - bestAt) ** 2),
+    seconds: 0.5,
+  }));
+}
+
+/** A finished one-epoch sweep evaluated every 10 steps: batch 8 runs 60 steps, batch 16 runs 30. */
+export function stepSweep(spec: ResolvedSpec = stepSpec()): DemoSweep {
+  const planned = expandTrials(spec);
+  const bodies: JournalEventBody[] = [{ type: 'sweep_started', name: spec.name, spec_hash: specHash(spec), trials: planned.length, resumed: false, pid: 4242, host: 'lab' }];
+  planned.forEach((p, i) => {
+    const steps = p.params.batch_size === 8 ? 60 : 30;
+    bodies.push({ type: 'trial_started', trial_id: p.id, index: p.index, params: p.params, slot: 0, attempt: 1, from_epoch: 0 });
+    bodies.push({ type: 'data_report', trial_id: p.id, report: dataReport(), backend: 'wasm' });
+    for (const metrics of stepCurve(steps, steps === 60 ? 40 : 20, i * 0.01)) bodies.push({ type: 'epoch_ended', trial_id: p.id, metrics });
+    bodies.push({ type: 'trial_completed', trial_id: p.id, seconds: 10 + i, initial_val_loss: 0.7 });
+  });
+  bodies.push({ type: 'sweep_completed', completed: planned.length, failed: 0, diverged: 0, stopped_early: 0 });
+  const t0 = Date.parse('2026-11-25T10:00:00Z');
+  const events = bodies.map((b, i) => ({ ...b, seq: i + 1, time: new Date(t0 + i * 1000).toISOString() }) as JournalEvent);
+  return { spec, events, ids: { completed: planned.map((p) => p.id), running: '', failed: '', diverged: '', pending: [] } };
+}

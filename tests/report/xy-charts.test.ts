@@ -37,7 +37,8 @@ describe('learning curves', () => {
       for (const x of xs) expect(x).toBeGreaterThanOrEqual(left - 0.5), expect(x).toBeLessThanOrEqual(left + width + 0.5);
       const train = xs.slice(0, 6);
       expect([...train].sort((a, b) => a - b)).toEqual(train);
-      expect(train[0]).toBeCloseTo(left, 0);
+      // On the step axis (0 to the last step, 60): step 10 a sixth of the way, step 60 at the right edge.
+      expect(train[0]).toBeCloseTo(left + width / 6, 0);
       expect(train[5]).toBeCloseTo(left + width, 0);
     }
   });

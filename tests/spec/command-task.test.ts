@@ -113,6 +113,16 @@ describe('a command spec through the CLI', () => {
     expect(readdirSync(dir)).toEqual(['sweep.json']);
   });
 
+  it('validate checks the program as run does: a misspelt one is one line, exit 2, nothing written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'finesweep-cmdspec-'));
+    writeFileSync(join(dir, 'sweep.json'), JSON.stringify(with_(commandSpec(), (s) => (s.task.command[0] = 'pyhton3'))));
+    const bad = await run(['validate', 'sweep.json'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^finesweep: sweep\.json: \/task\/command\/0: program "pyhton3" not found on PATH\n$/);
+    expect(bad.stdout).not.toMatch(/^ok/);
+    expect(readdirSync(dir)).toEqual(['sweep.json']);
+  });
+
   it('a bad command spec exits 2 with one line and writes nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'finesweep-cmdspec-'));
     writeFileSync(join(dir, 'sweep.json'), JSON.stringify(with_(commandSpec(), (s) => s.task.command.push('{bs}'))));

@@ -54,7 +54,7 @@ describe('the sweep lock (a lease)', () => {
     expect(err).toBeInstanceOf(SweepError);
     expect((err as SweepError).exitCode).toBe(1);
     expect((err as Error).message).toMatch(
-      new RegExp(`^sweep directory ${dir} is locked by pid ${child.pid} on host ${hostname()} since \\d{4}-\\d\\d-\\d\\dT\\S+ \\(last heartbeat \\d+\\.\\d s ago, stale after 60 s; its heartbeat is fresh, so it is alive\\)$`),
+      new RegExp(`^sweep directory ${dir} is locked by pid ${child.pid} on host ${hostname()} since \\d{4}-\\d\\d-\\d\\dT\\S+ \\(last heartbeat \\d+\\.\\d s ago, stale after 60 s; its heartbeat is fresh, so it may be alive; if it has just died, wait for its lease to expire with: finesweep resume --wait ${dir}\\)$`),
     );
 
     child.kill('SIGKILL');
@@ -114,7 +114,8 @@ describe('the sweep lock (a lease)', () => {
     expect(err).toBeInstanceOf(SweepError);
     expect((err as Error).message).toMatch(new RegExp(
       `^sweep directory ${dir} is locked by pid 4242 on host gpu-node-7 since 2026-01-01T00:00:00.000Z ` +
-        `\\(last heartbeat 3\\d\\.\\d s ago, stale after 60 s; if it is dead, take it over with: finesweep resume --take-over ${dir}\\)$`,
+        `\\(last heartbeat 3\\d\\.\\d s ago, stale after 60 s; if it is dead, take it over with: finesweep resume --take-over ${dir}, ` +
+        `or wait for its lease to expire with: finesweep resume --wait ${dir}\\)$`,
     ));
     expect(JSON.parse(readFileSync(join(dir, 'lock.json'), 'utf8')).token).toBe('bbbb'); // untouched
   });
@@ -132,7 +133,7 @@ describe('the sweep lock (a lease)', () => {
     const dir = sweepDir();
     writeLock(dir, { pid: 4242, host: 'gpu-node-7', since: ago(100_000), heartbeat: ago(5_000), token: 'dddd' });
     const fresh = await acquireLock(dir, { takeOver: true }).catch((e: unknown) => e);
-    expect((fresh as Error).message).toMatch(/last heartbeat \d\.\d s ago, stale after 60 s; its heartbeat is fresh, so it is alive\)$/);
+    expect((fresh as Error).message).toMatch(/last heartbeat \d\.\d s ago, stale after 60 s; its heartbeat is fresh, so it may be alive; if it has just died, wait for its lease to expire with: finesweep resume --wait \S+\)$/);
     expect(JSON.parse(readFileSync(join(dir, 'lock.json'), 'utf8')).token).toBe('dddd');
 
     writeLock(dir, { pid: 4242, host: 'gpu-node-7', since: ago(100_000), heartbeat: ago(25_000), token: 'eeee' });
@@ -226,5 +227,38 @@ describe('the sweep lock (a lease)', () => {
     const lock = await acquireLock(dir, { takeOver: true });
     expect(lock.tookOverFrom).toBeUndefined();
     await lock.release();
+  });
+});
+
+describe('resume --wait: the lease of a holder that looks alive', () => {
+  it('waits until the lease expires, saying how long, then takes it over', async () => {
+    const dir = sweepDir();
+    // A controller on another host that beat 0.1 s ago and promised a 2 s expiry (its heartbeat is fresh).
+    writeLock(dir, { pid: 4242, host: 'gpu-node-7', since: ago(10_000), heartbeat: ago(100), token: 'wwww', heartbeat_ms: 1_000, expiry_ms: 2_000 });
+    const waits: number[] = [];
+    const started = Date.now();
+    const lock = await acquireLock(dir, { wait: { onWait: (ms, holder) => (expect(holder.token).toBe('wwww'), waits.push(ms)) } });
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThan(1_500);
+    expect(waits[0]).toBeLessThanOrEqual(2_250);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(waits[0]! - 5);
+    expect(lock.tookOverFrom?.token).toBe('wwww');
+    await lock.release();
+  });
+
+  it('refuses a holder that renewed its lease while it waited (it is alive), leaving its lock', async () => {
+    const dir = sweepDir();
+    const beat = (): void => writeLock(dir, { pid: 4242, host: 'gpu-node-7', since: ago(10_000), heartbeat: ago(0), token: 'aaaa', heartbeat_ms: 500, expiry_ms: 1_500 });
+    beat();
+    // The holder beats on while the waiter waits: the lock file is rewritten, as a live holder's is.
+    const timer = setInterval(beat, 300);
+    try {
+      const err = await acquireLock(dir, { wait: {} }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SweepError);
+      expect((err as Error).message).toMatch(/it renewed its lease while we waited, so it is alive$/);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(JSON.parse(readFileSync(join(dir, 'lock.json'), 'utf8')).token).toBe('aaaa');
   });
 });

@@ -96,12 +96,27 @@ describe('runSweep with synthetic trials (real worker threads)', () => {
     expect(failed).toEqual([expect.objectContaining({ error: 'timed out after 0.2 s', will_retry: false })]);
   });
 
-  it('records a worker thread out of JS heap as out_of_memory', async () => {
+  it('records a worker thread out of JS heap as out_of_memory, retried smaller down to batch 1', async () => {
     const dir = tempDir('finesweep-run-');
-    const spec = writeSpec(dir, { learningRates: [1e-3], batchSizes: [8], resources: { max_retries: 0 } });
+    const spec = writeSpec(dir, { learningRates: [1e-3], batchSizes: [2], resources: { max_retries: 0 } });
     const out = await runSweep(spec, { resultsDir: join(dir, 'results'), trainer: syntheticTrainerUrl('oom'), resourceLimits: { maxOldGenerationSizeMb: 48 } });
-    expect(ofType(journal(out.dir), 'trial_failed')).toEqual([expect.objectContaining({ out_of_memory: true })]);
+    expect(ofType(journal(out.dir), 'trial_failed')).toEqual([
+      expect.objectContaining({ attempt: 1, out_of_memory: true, will_retry: true, retry_with: { batch_size: 1, grad_accum: 2 } }),
+      expect.objectContaining({ attempt: 2, out_of_memory: true, will_retry: false }),
+    ]);
     expect(out.state.trials.values().next().value?.outOfMemory).toBe(true);
+  });
+
+  it('a trial out of JS heap above batch 2 completes at 2 × 4 (half the batch, twice grad_accum, each retry)', async () => {
+    const dir = tempDir('finesweep-run-');
+    const spec = writeSpec(dir, { learningRates: [1e-3], batchSizes: [8], resources: { max_retries: 0 }, extra: { oom_above: { value: 2 } } });
+    const out = await runSweep(spec, { resultsDir: join(dir, 'results'), trainer: syntheticTrainerUrl('oom'), resourceLimits: { maxOldGenerationSizeMb: 48 } });
+    const events = journal(out.dir);
+    expect(ofType(events, 'trial_failed').map((f) => f.retry_with)).toEqual([{ batch_size: 4, grad_accum: 2 }, { batch_size: 2, grad_accum: 4 }]);
+    expect(ofType(events, 'trial_completed')).toHaveLength(1);
+    const trial = out.state.trials.values().next().value!;
+    expect(trial.params.batch_size).toBe(8);
+    expect(trial.retryWith).toEqual({ batch_size: 2, grad_accum: 4 });
   });
 
   it('refuses to run over an existing sweep: the same spec suggests resume, a changed one is refused untouched', async () => {

@@ -1,5 +1,5 @@
 // Diagnosis: the flags a careful engineer would raise looking at one trial's curves. Pure: no I/O.
-// The rules are written out in the README ("Diagnosis flags"); keep the two in step.
+// The rules are written out in docs/report.md ("Diagnosis flags"); keep the two in step.
 import type { TrialState } from '../../store/state.js';
 import type { EpochMetrics } from '../../trial/types.js';
 import { bestEpoch, compareValues, finiteValue, type Objective } from '../../trial/objective.js';

@@ -51,6 +51,26 @@ export function epochAxis(maxEpoch: number, minEpoch = 1): Axis {
   return { title: 'epoch', at: (v) => (max > lo ? (v - lo) / (max - lo) : 0.5), ticks };
 }
 
+/** Optimizer steps from 0 to the last evaluation's, whole-number ticks (the step axis of learning curves). */
+export function stepAxis(maxStep: number): Axis {
+  const a = linearAxis('step', [0, Math.max(1, maxStep)], (v) => String(v));
+  return { ...a, ticks: a.ticks.filter((t) => Number.isInteger(t.v)) };
+}
+
+/**
+ * Epoch marks on a step axis: a faint dotted rule where each whole epoch ended, labelled "ep k"
+ * at the foot of the plot left of the rule (the last one often sits on the right edge), so a reader of steps still sees the epochs.
+ */
+export function epochMarksSvg(f: Frame, marks: ReadonlyArray<{ epoch: number; step: number }>): string {
+  if (marks.length === 0) return '';
+  const bottom = f.top + f.height;
+  const parts = marks.map((m) => {
+    const x = r1(f.px(m.step));
+    return `<line x1="${x}" y1="${r1(f.top)}" x2="${x}" y2="${r1(bottom)}" stroke="#94a3b8" stroke-dasharray="1,3"/><text x="${x}" y="${r1(bottom - 3)}" dx="-2" text-anchor="end">${e(`ep ${m.epoch}`)}</text>`;
+  });
+  return `<g class="epoch-marks" font-size="9" fill="#64748b">${parts.join('')}</g>`;
+}
+
 /** A log axis over whole decades around the (positive) values; ticks at `tickValues` (default: each decade). */
 export function logAxis(title: string, values: readonly number[], format: (v: number) => string, tickValues?: readonly number[]): Axis {
   let lo = Infinity;

@@ -2,6 +2,7 @@
 // (sensible digits) and a raw value (full precision, for CSV) per row.
 import { fmtDiff, fmtNum, fmtParam, fmtPct, fmtSeconds } from '../format.js';
 import type { Leaderboard, LeaderboardRow } from './leaderboard.js';
+import { progressKind } from './progress.js';
 
 export interface Column {
   /** Header in tables and Markdown. */
@@ -37,9 +38,18 @@ function recommendationCell(row: LeaderboardRow): string {
 const FRONT_MARK = '◆';
 
 function statusCell(row: LeaderboardRow): string {
+  const note = oomNote(row);
   // An early stop says where it happened: the ASHA rung, or the epoch for the median rule.
-  if (row.status === 'stopped_early') return row.rung !== undefined ? `stopped early (rung ${row.rung})` : `stopped early (epoch ${row.epochsDone})`;
-  return row.status.replace('_', ' ');
+  if (row.status === 'stopped_early') {
+    const where = row.rung !== undefined ? `stopped early (rung ${row.rung})` : row.stepsDone !== undefined ? `stopped early (step ${row.stepsDone})` : `stopped early (epoch ${row.epochsDone})`;
+    return `${where}${note ? `, ${note}` : ''}`;
+  }
+  return `${row.status.replace('_', ' ')}${note ? ` (${note})` : ''}`;
+}
+
+/** A trial retried smaller after running out of memory, e.g. "oom→bs 8×2" (batch_size × grad_accum). */
+export function oomNote(row: Pick<LeaderboardRow, 'oomRetry'>): string | undefined {
+  return row.oomRetry === undefined ? undefined : `oom→bs ${row.oomRetry.batch_size}×${row.oomRetry.grad_accum}`;
 }
 
 export function columns(lb: Leaderboard): Column[] {
@@ -52,7 +62,7 @@ export function columns(lb: Leaderboard): Column[] {
       const v = fmtParam(name, r.params[name]);
       // A trial still short of its planned epochs shows how far it got.
       if (name === 'epochs' && typeof r.params.epochs === 'number' && r.epochsDone < r.params.epochs && r.status !== 'completed' && r.status !== 'pending') {
-        return `${r.epochsDone}/${v}`;
+        return `${Number(r.epochsDone.toFixed(2))}/${v}`;
       }
       return v;
     },
@@ -63,6 +73,10 @@ export function columns(lb: Leaderboard): Column[] {
     { header: 'trial', key: 'trial', align: 'left', cell: (r) => r.id, raw: (r) => r.id },
     ...params,
     { header: `best ${metric}`, key: `best_${metric}`, align: 'right', cell: (r) => fmtNum(r.best?.value), raw: (r) => r.best?.value },
+    ...(lb.rows.some((r) => r.repeats) ? [repeatsColumn()] : []),
+    ...(progressKind(lb.rows.map((r) => r.curve)) === 'step'
+      ? [{ header: 'best step', key: 'best_step', align: 'right', cell: (r) => (r.best?.step === undefined ? '' : String(r.best.step)), raw: (r) => r.best?.step } satisfies Column]
+      : []),
     { header: 'best epoch', key: 'best_epoch', align: 'right', cell: (r) => (r.best ? (Number.isInteger(r.best.epoch) ? String(r.best.epoch) : r.best.epoch.toFixed(2)) : ''), raw: (r) => r.best?.epoch },
     { header: 'train loss', key: 'final_train_loss', align: 'right', cell: (r) => fmtNum(r.finalTrainLoss), raw: (r) => r.finalTrainLoss },
     { header: 'val loss', key: 'final_val_loss', align: 'right', cell: (r) => fmtNum(r.finalValLoss), raw: (r) => r.finalValLoss },
@@ -136,7 +150,7 @@ export function summaryLine(lb: Leaderboard): string {
   const total = Object.values(lb.counts).reduce((a, b) => a + (b ?? 0), 0);
   const parts = order.filter((s) => lb.counts[s]).map((s) => `${lb.counts[s]} ${s.replace('_', ' ')}`);
   if (lb.unproposed > 0) parts.push(`${lb.unproposed} not yet proposed`);
-  const state = lb.completed ? 'finished' : 'in progress or interrupted';
+  const state = lb.completed ? 'finished' : lb.ended !== undefined ? `ended: ${lb.ended}` : 'in progress or interrupted';
   return `${lb.objective.metric} (${lb.objective.goal}) · ${total} trial${total === 1 ? '' : 's'}: ${parts.join(', ') || 'none yet'} · sweep ${state}`;
 }
 
@@ -199,4 +213,22 @@ function problemLines(lb: Leaderboard): string[] {
     const [status, reason] = key.split('\u0000');
     return `${status} (${idList(ids)}): ${reason}`;
   });
+}
+
+/**
+ * A configuration run more than once (finesweep rerun): mean ± sd of its runs on its first run's
+ * row, with "tie" where the ranking among the best is within noise; a repeat's row names its first run.
+ */
+function repeatsColumn(): Column {
+  return {
+    header: 'mean ± sd',
+    key: 'repeats',
+    align: 'left',
+    cell: (r) => {
+      if (r.repeatOf !== undefined) return `repeat of ${r.repeatOf}`;
+      if (!r.repeats) return '';
+      return `${fmtNum(r.repeats.mean)} ± ${fmtNum(r.repeats.sd)} (n ${r.repeats.n})${r.tie ? ' tie' : ''}`;
+    },
+    raw: (r) => (r.repeats && r.repeatOf === undefined ? `${r.repeats.mean} ± ${r.repeats.sd} (n ${r.repeats.n})` : undefined),
+  };
 }

@@ -1,5 +1,6 @@
 // The leaderboard: ranked trials with their diagnosis, in one format-independent structure that
 // every renderer (table, md, csv, json, html) reads. Pure: no I/O.
+import { budgetWords } from '../../trial/budget.js';
 import type { EpochMetrics } from '../../trial/types.js';
 import type { PlannedTrial } from '../../trial/types.js';
 import type { Params } from '../../trial/types.js';
@@ -13,6 +14,8 @@ import { bestEpoch, type BestEpoch } from '../../trial/objective.js';
 import { TRIALS_DIR } from '../../store/layout.js';
 import { CHECKPOINT_DIR, WEIGHTS_DIR } from '../../trial/layout.js';
 import { rankTrials, trialSeconds } from '../analysis/rank.js';
+import { groupRepeats, tieNote } from '../analysis/repeats.js';
+import { configurationOf, type RepeatStats } from '../../trial/repeats.js';
 import { parameterImportance, type Importance } from '../analysis/importance.js';
 import { lrDirections, neighbourIndex, recommend, type AdviceContext, type AdviceTrial, type Recommendation } from '../analysis/advice.js';
 import type { SpecChange } from './spec-change.js';
@@ -36,8 +39,13 @@ export interface LeaderboardRow {
   status: TrialStatus;
   params: Params;
   best?: BestEpoch;
-  /** Epochs finished. */
+  /**
+   * Epochs finished: the number of evaluations of an epoch-only trainer (one an epoch); for a trial
+   * that reports steps, the progress of its last evaluation in epochs (fractional mid-epoch).
+   */
   epochsDone: number;
+  /** Optimizer steps of the last evaluation (only for a trial that reports steps). */
+  stepsDone?: number;
   finalTrainLoss?: number;
   finalValLoss?: number;
   /** Final val loss minus final train loss. */
@@ -54,6 +62,8 @@ export interface LeaderboardRow {
   reason?: string;
   /** The ASHA rung a trial stopped early at. */
   rung?: number;
+  /** Ran out of memory and was retried at this batch_size × grad_accum (params stay the spec's). */
+  oomRetry?: { batch_size: number; grad_accum: number };
   /** Per-epoch metrics (without per-step losses), for the curves. */
   curve: EpochMetrics[];
   /** Scalars that train and bytes of one resume checkpoint (from the data report's training part). */
@@ -61,6 +71,12 @@ export interface LeaderboardRow {
   checkpointBytes?: number;
   /** What stays on disk, relative to the sweep directory (the retention policy may remove either). */
   kept?: { weights?: string; checkpoint?: string };
+  /** A configuration run more than once (finesweep rerun): its runs' best values, on each of its rows. */
+  repeats?: RepeatStats;
+  /** A repeat: the trial whose configuration it ran again with a new seed. */
+  repeatOf?: string;
+  /** Among the best configurations whose mean ± sd intervals overlap: their order is within noise. */
+  tie?: boolean;
 }
 
 /** One recommendation and the shown trials it is made to. */
@@ -101,6 +117,8 @@ export interface Leaderboard {
   /** Trials the strategy will still propose (random/tpe) that are not in the journal yet. */
   unproposed: number;
   completed: boolean;
+  /** Why the sweep ended before its plan did (its budget, spec stop_when), in words. */
+  ended?: string;
   leakage: { count: number; examples: string[] };
   /** Which parameters explain the objective (fANOVA), over every ranked trial; undefined with too few. */
   importance?: Importance;
@@ -201,7 +219,9 @@ export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number }
   const forgettingFront = paretoOf(trials, forgettingTerms, objective);
   const ranking = view.objectives ? paretoOf(trials, view.objectives, objective) : undefined;
   const shownFront = ranking ?? forgettingFront;
-  const ranked = rankTrials(trials, objective, ranking ? (t) => ranking.rank.get(t) : undefined);
+  // Repeats (finesweep rerun) rank by their configuration's mean; a Pareto ranking stays as it is.
+  const repeatView = groupRepeats(rankTrials(trials, objective, ranking ? (t) => ranking.rank.get(t) : undefined), objective, ranking !== undefined);
+  const ranked = repeatView.ranked;
 
   // The lowest learning rate that diverged: no trial at or above it is told to raise it.
   let divergedLr: number | undefined;
@@ -248,7 +268,8 @@ export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number }
       status: trial.status,
       params: trial.params,
       best,
-      epochsDone: trial.epochs.length,
+      epochsDone: typeof last?.step === 'number' ? last.epoch : trial.epochs.length,
+      ...(typeof last?.step === 'number' ? { stepsDone: last.step } : {}),
       finalTrainLoss: last?.train_loss,
       finalValLoss: last?.val_loss,
       gap: last && last.val_loss !== undefined && last.train_loss !== undefined ? last.val_loss - last.train_loss : undefined,
@@ -260,12 +281,19 @@ export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number }
     row.recommendation = recommend(judged[i], flags, advice, methodOf(trial, base));
     row.reason = trial.reason;
     if (trial.rung !== undefined) row.rung = trial.rung;
+    if (trial.retryWith !== undefined) row.oomRetry = trial.retryWith;
     row.curve = trial.epochs.map(withoutSteps);
     const training = trial.dataReport?.training;
     if (training) {
       row.trainableParameters = training.trainableParameters;
       row.checkpointBytes = training.checkpointBytes;
       row.kept = keptOf(trial);
+    }
+    const repeats = repeatView.stats.get(configurationOf(trial));
+    if (repeats) {
+      row.repeats = repeats;
+      if (trial.repeatOf !== undefined) row.repeatOf = trial.repeatOf;
+      if (repeatView.tie.includes(configurationOf(trial))) row.tie = true;
     }
     return row;
   });
@@ -277,7 +305,8 @@ export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number }
   const cols = paramColumns(view, trials);
   const logScale = new Set(view.parameters.filter((p) => p.range?.log).map((p) => p.name).concat('learning_rate'));
   const importance = parameterImportance(
-    rows.filter((r) => r.rank !== undefined && r.best).map((r) => ({ params: r.params, value: r.best!.value })),
+    // One point per configuration: the mean of its repeats where it has them.
+    rows.filter((r) => r.rank !== undefined && r.best && r.repeatOf === undefined).map((r) => ({ params: r.params, value: r.repeats?.mean ?? r.best!.value })),
     cols,
     { logScale: (n) => logScale.has(n) },
   );
@@ -298,9 +327,10 @@ export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number }
     counts,
     unproposed: Math.max(0, (view.plannedTrials ?? 0) - trials.length),
     completed: input.state.completed,
+    ...(input.state.ended !== undefined && !input.state.completed ? { ended: budgetWords(input.state.ended) } : {}),
     leakage,
     ...(importance ? { importance } : {}),
-    notes: edgeNotes(bestTrial, view, trials),
+    notes: [...(repeatView.tie.length > 0 ? [tieNote(repeatView)!] : []), ...edgeNotes(bestTrial, view, trials)],
     advice: adviceOf(rows),
     problems: problemsOf(rows),
   };

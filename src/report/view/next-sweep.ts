@@ -208,7 +208,8 @@ function numericChange(name: string, r: Range, ranked: LeaderboardRow[], all: Le
 export function suggestNext(spec: unknown, lb: Leaderboard): Suggestion {
   const next = structuredClone(isObj(spec) ? spec : {}) as Obj;
   const params = isObj(next.parameters) ? next.parameters : {};
-  const ranked = lb.rows.filter((r) => r.rank !== undefined).sort((a, b) => a.rank! - b.rank!);
+  // One row per configuration (repeats rank with their first run, by its mean).
+  const ranked = lb.rows.filter((r) => r.rank !== undefined && r.repeatOf === undefined).sort((a, b) => a.rank! - b.rank!);
   const changes: SpecChange[] = [];
   const importance = new Map((lb.importance?.params ?? []).map((p) => [p.name, p.importance]));
   const interacting = new Set((lb.importance?.interactions ?? []).flatMap((i) => i.params));

@@ -2,7 +2,7 @@
 // program (JSON-serialisable; no I/O: only the inherited PYTHONPATH is read).
 import { isAbsolute, join, resolve } from 'node:path';
 import { InputError } from '../../errors.js';
-import { NUM_GPUS_PLACEHOLDER, substitute } from '../../trial/placeholders.js';
+import { GRAD_ACCUM_PLACEHOLDER, NUM_GPUS_PLACEHOLDER, substitute } from '../../trial/placeholders.js';
 import type { MetricsSpec } from './formats/index.js';
 import type { ResumePoint } from './evaluations.js';
 import type { Params, TrainerContext, TrialRequest } from './port.js';
@@ -74,6 +74,12 @@ export function resumePointOf(request: TrialRequest): ResumePoint {
   return { epoch: request.resumeEpoch, ...(typeof step === 'number' ? { step } : {}) };
 }
 
+/** Micro-batches per optimizer step: the trial's grad_accum (swept, or an out-of-memory retry's), else 1. */
+function gradAccumOf(request: TrialRequest): number {
+  const a = request.params[GRAD_ACCUM_PLACEHOLDER];
+  return typeof a === 'number' && Number.isInteger(a) && a >= 1 ? a : 1;
+}
+
 /** The protocol's environment variables for one attempt. */
 export function protocolEnv(request: TrialRequest, metricsFile: string, stopFile: string): Record<string, string> {
   const env: Record<string, string> = {
@@ -85,6 +91,7 @@ export function protocolEnv(request: TrialRequest, metricsFile: string, stopFile
     FINESWEEP_METRICS: metricsFile,
     FINESWEEP_STOP_FILE: stopFile,
     FINESWEEP_NUM_GPUS: String(request.gpus?.length ?? 0),
+    FINESWEEP_GRAD_ACCUM: String(gradAccumOf(request)),
   };
   const resume = resumePointOf(request);
   if (resume.epoch > 0) {
@@ -115,7 +122,7 @@ function substituteAll(values: readonly string[], params: Params, field: string)
 export function configureCommand(taskIn: unknown, request: TrialRequest, ctx: TrainerContext): CommandConfig {
   const task = asCommandTask(taskIn);
   const cwd = workingDir(task, ctx.specDir);
-  const values: Params = { ...request.params, [NUM_GPUS_PLACEHOLDER]: request.gpus?.length ?? 0 };
+  const values: Params = { [GRAD_ACCUM_PLACEHOLDER]: gradAccumOf(request), ...request.params, [NUM_GPUS_PLACEHOLDER]: request.gpus?.length ?? 0 };
   const argv = substituteAll(task.command, values, '/task/command');
   argv[0] = programPath(argv[0]!, cwd);
   const env: Record<string, string> = {};

@@ -1,9 +1,9 @@
 // Supervises one attempt of a command trial: starts the program, turns its reports (from the metrics
 // file, stdout or stderr, in the format task.metrics names) into evaluation events as they arrive,
-// and ends it the way the protocol says (README "The command trainer").
+// and ends it the way the protocol says (docs/command-trainer.md, "The protocol").
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { InputError } from '../../errors.js';
+import { InputError, OutOfMemoryError } from '../../errors.js';
 import type { CommandConfig } from './config.js';
 import { EvaluationSequencer, type Outcome } from './evaluations.js';
 import { isOneLineOneEvaluation, lineReaderOf } from './formats/index.js';
@@ -11,6 +11,7 @@ import { MetricsFollower } from './metrics-file.js';
 import type { EpochMetrics, TrainerRunOptions, TrialResult } from './port.js';
 import { listeningMarker, Program, type ProgramExit } from './program.js';
 import { quoteLine } from './protocol.js';
+import { isOutOfMemoryLine, killedByKernel } from './out-of-memory.js';
 
 /** Lines of stderr kept for the log and the error message of a failed attempt. */
 const STDERR_TAIL_LINES = 20;
@@ -48,6 +49,8 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
   let ending: Ending | undefined;
   let stopped: ReturnType<Program['stop']> | undefined;
   const stderrTail: string[] = [];
+  /** The first stderr line that shows an out-of-memory error. */
+  let oomLine: string | undefined;
   let program: Program | undefined;
   const from = config.metrics.from ?? 'file';
 
@@ -121,8 +124,10 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
       logFile: config.logFile,
       ...(from === 'stdout' ? { onStdoutLine: (line: string) => onReport('stdout', line) } : {}),
       onStderrLine: (line) => {
-        stderrTail.push(line.length > STDERR_LINE_CHARS ? `${line.slice(0, STDERR_LINE_CHARS)}...` : line);
+        const kept = line.length > STDERR_LINE_CHARS ? `${line.slice(0, STDERR_LINE_CHARS)}...` : line;
+        stderrTail.push(kept);
         if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.shift();
+        if (oomLine === undefined && isOutOfMemoryLine(line)) oomLine = kept;
         onReport('stderr', line);
       },
     });
@@ -168,10 +173,13 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
   });
   const how = note === undefined ? '' : ` (${note})`;
 
-  const fail = (message: string): never => {
+  const fail = (message: string, outOfMemory = oomLine !== undefined): never => {
     for (const line of stderrTail) opts.onEvent({ type: 'log', message: `stderr: ${line}` });
     const tail = stderrTail.filter((l) => l.trim() !== '').slice(-STDERR_IN_ERROR);
-    throw new Error(tail.length > 0 ? `${message}; stderr: ${tail.join(' | ')}` : message);
+    // The out-of-memory line itself, when it scrolled out of the tail (a long traceback after it).
+    if (oomLine !== undefined && !tail.includes(oomLine)) tail.unshift(oomLine);
+    const text = tail.length > 0 ? `${message}; stderr: ${tail.join(' | ')}` : message;
+    throw outOfMemory ? new OutOfMemoryError(text) : new Error(text);
   };
 
   if (ending?.kind === 'kill') return result('stopped', 'killed (SIGKILL to its process group)');
@@ -181,6 +189,9 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
   }
   if (ending?.kind === 'diverged') return result('diverged', ending.reason);
   if (ending?.kind === 'failure') return fail(`${ending.message}${how}`);
+  if (killedByKernel(exit, stop?.endedBy === 'SIGKILL')) {
+    return fail(`${config.argv[0]} ${describeExit(exit)}, which finesweep did not send: out of memory (the kernel's OOM killer)`, true);
+  }
   if (exit.code !== 0) return fail(`${config.argv[0]} ${describeExit(exit)}`);
   const last = sequencer.last;
   if (last.count === 0) return fail(`${config.argv[0]} exited 0 without reporting an evaluation ${from === 'file' ? 'to $FINESWEEP_METRICS' : `on ${from}`}`);

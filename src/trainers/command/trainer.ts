@@ -1,5 +1,5 @@
-// The command trainer: any program as a trial, through the protocol in the README ("The command
-// trainer"). It only supervises a child process, so it runs inline (on the controller's thread),
+// The command trainer: any program as a trial, through the protocol in docs/command-trainer.md ("The
+// protocol"). It only supervises a child process, so it runs inline (on the controller's thread),
 // where a hard kill still reaches the program.
 import { checkCommandTask } from './check.js';
 import { configureCommand, type CommandConfig } from './config.js';
