@@ -82,8 +82,9 @@ Exit codes: 0 valid, 2 invalid (one line per problem: file:line:col: /json/point
     .action(async (file: string, opts: { maxTrials: number; data: boolean; coerceLabels?: boolean }) => {
       const { spec, trials } = await planSpec(file, opts.maxTrials);
       // What `run` checks before it records anything (a command's program on PATH and executable,
-      // the engine's model and data paths, the step axis): validate says "ok" only if run would start.
-      await planFromSpecFile(file, { maxTrials: opts.maxTrials });
+      // the engine's model and data paths, the step axis): validate says "ok" only if run would
+      // start. --no-data leaves the engine's files alone (a spec written for another machine).
+      if (opts.data || spec.task.type === 'command') await planFromSpecFile(file, { maxTrials: opts.maxTrials });
       const { task, strategy } = spec;
       const count =
         strategy.type === 'tpe'

@@ -102,8 +102,8 @@ describe('the dashboard in a browser', () => {
     expect(await page.locator('h1').innerText()).toBe(`Trial ${id}`);
     const text = await page.locator('main').innerText();
     expect(text).toMatch(/learning_rate\s+1e-3|learning_rate\s+3e-3|learning_rate\s+1e-2/);
-    expect(text).toContain('Per-epoch metrics');
-    expect(await page.locator('h2:has-text("Per-epoch metrics") + .card tbody tr').count()).toBe(3);
+    expect(text).toContain('Evaluations');
+    expect(await page.locator('h2:has-text("Evaluations") + .card tbody tr').count()).toBe(3);
     expect(text).toMatch(/\ntrain\t\S*spam\.jsonl\t\d+\t/);
     expect(text).toMatch(/\nvalidation\t\S*spam\.jsonl \(split 0\.2\)\t\d+\t/);
     expect(await page.locator('figure.curve svg .mark-line path').count()).toBe(2);
