@@ -5,7 +5,7 @@
 // the formatters meet them as a real store might hold them.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EpochMetrics } from '../src/engine/types.js';
+import type { EpochMetrics } from '../src/trial/types.js';
 import { specHash } from '../src/spec/hash.js';
 import type { ResolvedSpec } from '../src/spec/types.js';
 import { validateSpec } from '../src/spec/validate.js';

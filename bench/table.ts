@@ -2,7 +2,7 @@
 // (--all, every row) for 1,000 and 10,000 synthetic finished trials, and cli-table3's layout of the
 // same rows (the renderer the table replaced) at 1,000 for the ratio.
 import Table from 'cli-table3';
-import type { DataReport, EpochMetrics } from '../src/engine/types.js';
+import type { DataReport, EpochMetrics } from '../src/trial/types.js';
 import { columns } from '../src/report/view/columns.js';
 import { buildLeaderboard } from '../src/report/view/leaderboard.js';
 import { renderTable } from '../src/report/render/table.js';

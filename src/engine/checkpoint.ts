@@ -4,7 +4,7 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import type { EpochMetrics } from './types.js';
+import type { EpochMetrics } from '../trial/types.js';
 import type { EpochAccumulator } from './metrics.js';
 import { loadTensors, saveTensors } from './weights.js';
 import { checkpointDir } from '../trial/layout.js';

@@ -21,7 +21,8 @@ import { bestWeightsPath, lastWeightsPath, readKeptMeta, saveKept, type KeptMeta
 import { InputError } from '../errors.js';
 import type { TransformerLM } from './model.js';
 import type { Tokenizer } from './tokenizer.js';
-import type { BackendName, EpochMetrics, RunTrialOptions, TrainingReport, TrialConfig, TrialEvent, TrialResult } from './types.js';
+import type { BackendName, RunTrialOptions, TrialConfig } from './types.js';
+import type { EpochMetrics, TrainingReport, TrialEvent, TrialResult } from '../trial/types.js';
 
 /** Examples per forward pass when evaluating (no gradients, so larger than training batches). */
 const EVAL_BATCH = 64;

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import type * as tf from '@tensorflow/tfjs';
 import type { Method, TaskType } from './types.js';
 import { loadTensors, saveTensors } from './weights.js';
-import type { LoraConfig } from './lora.js';
+import type { LoraConfig } from '../trial/lora.js';
 import { weightsDir } from '../trial/layout.js';
 
 

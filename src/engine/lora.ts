@@ -6,9 +6,14 @@ import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../errors.js';
 import { mulberry32 } from '../rng.js';
 import type { TransformerLM } from './model.js';
-import { parseLoraTargets, type LoraConfig, type LoraTarget } from './lora-targets.js';
+import { LORA_TARGETS, loraTargetsOf, type LoraConfig, type LoraTarget } from '../trial/lora.js';
 
-export { DEFAULT_LORA_TARGETS, LORA_TARGETS, parseLoraTargets, type LoraConfig, type LoraTarget } from './lora-targets.js';
+/** A trial's `lora_targets` (the names live in trial/lora.ts), or the engine's input error. */
+export function parseLoraTargets(value: unknown, field = 'params.lora_targets'): LoraTarget[] {
+  const targets = loraTargetsOf(value);
+  if (!targets) throw new InputError(`${field}: expected a comma-separated list of ${LORA_TARGETS.join(', ')} (or attention, mlp, all), got ${JSON.stringify(value)}`);
+  return targets;
+}
 
 /** The LoRA settings of a trial's parameters (rank required, alpha defaults to the rank). */
 export function loraConfigOf(params: Record<string, unknown>): LoraConfig {

@@ -6,7 +6,8 @@ import { fineTune } from './fine-tune.js';
 import { stepPlan } from './step-plan.js';
 import { gradAccumOf } from './grad-accum.js';
 import { loadBaseModel } from './model-io.js';
-import type { RunTrialOptions, TrialConfig, TrialEvent, TrialResult } from './types.js';
+import type { RunTrialOptions, TrialConfig } from './types.js';
+import type { TrialEvent, TrialResult } from '../trial/types.js';
 
 export async function runTrial(config: TrialConfig, opts: RunTrialOptions = {}): Promise<TrialResult> {
   const started = performance.now();

@@ -1,8 +1,6 @@
 // The engine's contract: one trial config in, a stream of the domain's events and a result out.
 // The engine knows nothing about sweeps; only the tfjs trainer and the CLI's train/pretrain use it.
-import type { TrialEvent } from '../trial/types.js';
-
-export type { DataReport, EpochMetrics, ForgettingReport, TrainingReport, TrialEvent, TrialOutcome, TrialResult } from '../trial/types.js';
+import type { DataReport, EpochMetrics, ForgettingReport, TrainingReport, TrialEvent, TrialOutcome, TrialResult } from '../trial/types.js';
 
 export type TaskType = 'classification' | 'causal-lm';
 export type Method = 'full' | 'head' | 'top_k' | 'lora';

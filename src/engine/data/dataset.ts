@@ -1,6 +1,7 @@
 // Turns a trial's data config into tokenized train and validation sets plus the data report.
 import { InputError } from '../../errors.js';
-import type { DataReport, TaskType, TrialConfig } from '../types.js';
+import type { TaskType, TrialConfig } from '../types.js';
+import type { DataReport } from '../../trial/types.js';
 import { readExamples, type RawExample } from './read.js';
 import { buildDataReport } from './report.js';
 import { sampleShots, stratifiedSample, stratifiedSplit } from './split.js';

@@ -1,7 +1,7 @@
 // The data report: what is in the train and validation sets and what is wrong with them
 // (empty texts, duplicates, train/validation leakage), computed before any training.
 import { createHash } from 'node:crypto';
-import type { DataReport } from '../types.js';
+import type { DataReport } from '../../trial/types.js';
 import type { RawExample } from './read.js';
 
 /** Case, Unicode form and whitespace do not make two examples different. */
