@@ -159,7 +159,7 @@ export async function fineTune(config: TrialConfig, opts: RunTrialOptions, base:
       trialId: config.trialId,
       taskType,
       method,
-      metric: objectiveOf(config).metric,
+      metric: trialObjective(config).metric,
       ...(data.labels ? { labels: data.labels } : {}),
       ...(head ? { pooling: head.pooling } : {}),
       ...(lora ? { lora: { ...lora.config } } : {}),
@@ -205,7 +205,8 @@ function trainingReport(config: TrialConfig, trainable: Record<string, tf.Variab
   };
 }
 
-export function objectiveOf(config: TrialConfig): { metric: string; goal: 'minimize' | 'maximize' } {
+/** The metric the kept weights and the best evaluation are judged by (the sweep's objective). */
+function trialObjective(config: TrialConfig): { metric: string; goal: 'minimize' | 'maximize' } {
   return config.objective ?? { metric: 'val_loss', goal: 'minimize' };
 }
 
@@ -278,7 +279,7 @@ async function train(config: TrialConfig, opts: RunTrialOptions, parts: TrainPar
       ...(best ? { best } : {}),
       optimizer: { step: optimizer.step },
     } satisfies CheckpointMeta);
-  const objective = objectiveOf(config);
+  const objective = trialObjective(config);
   const keep = config.keep ?? 'best';
   const stride = stepStride(stepsPerEpoch);
 

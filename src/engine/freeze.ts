@@ -2,7 +2,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import { InputError } from '../errors.js';
 import type { TransformerLM } from './model.js';
-import type { Method, TaskType } from './types.js';
+import type { TaskType } from './types.js';
+import type { Method } from '../trial/method.js';
 
 /** Gives model variables their logical names ("block1/attn/qkv/kernel"), used by optimizer and checkpoint. */
 function byLogicalName(model: TransformerLM, vars: tf.Variable[]): Record<string, tf.Variable> {

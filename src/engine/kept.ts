@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type * as tf from '@tensorflow/tfjs';
-import type { Method, TaskType } from './types.js';
+import type { TaskType } from './types.js';
+import type { Method } from '../trial/method.js';
 import { loadTensors, saveTensors } from './weights.js';
 import type { LoraConfig } from '../trial/lora.js';
 import { weightsDir } from '../trial/layout.js';

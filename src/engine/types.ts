@@ -3,7 +3,7 @@
 import type { DataReport, EpochMetrics, ForgettingReport, TrainingReport, TrialEvent, TrialOutcome, TrialResult } from '../trial/types.js';
 
 export type TaskType = 'classification' | 'causal-lm';
-export type Method = 'full' | 'head' | 'top_k' | 'lora';
+import type { Method } from '../trial/method.js';
 /** What a trial keeps after it ends: its best epoch's weights, its last epoch's, or both (resources.checkpoints.keep). */
 export type KeepPolicy = 'best' | 'last' | 'all';
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';

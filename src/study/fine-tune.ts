@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
-import type { BackendChoice, Method, TaskType, TrialConfig } from '../engine/types.js';
+import type { BackendChoice, TaskType, TrialConfig } from '../engine/types.js';
+import type { Method } from '../trial/method.js';
 import type { EpochMetrics, TrialEvent, TrialResult } from '../trial/types.js';
 
 /** A fine-tune as `finesweep train --config` takes it; omitted fields take the spec's defaults. */

@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/engine/backend.js';
 import { fineTune } from '../../src/engine/fine-tune.js';
-import type { Method, TaskType, TrialConfig } from '../../src/engine/types.js';
+import type { TaskType, TrialConfig } from '../../src/engine/types.js';
+import type { Method } from '../../src/trial/method.js';
 import type { TrialEvent, TrialResult } from '../../src/trial/types.js';
 import { domainSlice, spamSlice, tempDir, tinyBase, trialConfig, writeLines } from './trial-fixture.js';
 

@@ -3,7 +3,8 @@
 // check's look at the disk.
 import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import type { BackendChoice, Method, TrialConfig } from '../../engine/types.js';
+import type { BackendChoice, TrialConfig } from '../../engine/types.js';
+import type { Method } from '../../trial/method.js';
 import { InputError } from '../../errors.js';
 import { deriveSeed } from '../../rng.js';
 import { METHODS } from '../../trial/method.js';
