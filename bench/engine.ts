@@ -11,16 +11,17 @@ import { fineTune } from '../src/engine/fine-tune.js';
 import { measureMatMulFlops } from '../src/engine/flops.js';
 import { loadBaseModel } from '../src/engine/model-io.js';
 import type { ModelConfig } from '../src/engine/model.js';
-import type { BackendName, TaskType, TrialConfig } from '../src/engine/types.js';
+import type { BackendName, TrialConfig } from '../src/engine/types.js';
+import type { EngineTask } from '../src/trial/method.js';
 
 const root = join(import.meta.dirname, '..', '..');
 // FINESWEEP_BENCH_MODEL benches another base model directory (same format).
 const MODEL = process.env.FINESWEEP_BENCH_MODEL ?? join(root, 'models', 'base');
-const DATA: Record<TaskType, string> = { classification: join(root, 'sweeps/data/spam.jsonl'), 'causal-lm': join(root, 'sweeps/data/domain.jsonl') };
+const DATA: Record<EngineTask, string> = { classification: join(root, 'sweeps/data/spam.jsonl'), 'causal-lm': join(root, 'sweeps/data/domain.jsonl') };
 
 export interface EngineBenchRow {
   backend: BackendName;
-  task: TaskType;
+  task: EngineTask;
   method: 'full';
   batchSize: number;
   /** Timed optimizer steps (the first step, which warms kernels up, is not timed). */
@@ -42,14 +43,14 @@ export interface EngineBenchRow {
  * sequence of length T (QKᵀ and AV), and for causal-lm the LM head. The embedding lookup and the
  * element-wise ops are not counted (they are not matMul work).
  */
-export function trainFlopsPerToken(c: ModelConfig, seqLen: number, task: TaskType): number {
+export function trainFlopsPerToken(c: ModelConfig, seqLen: number, task: EngineTask): number {
   const { dModel: D, dFF: F, nLayers: L, vocabSize: V } = c;
   const weights = L * (4 * D * D + 2 * D * F);
   const attention = L * 2 * seqLen * D;
   return 6 * weights + 6 * attention + (task === 'causal-lm' ? 6 * D * V : 0);
 }
 
-async function benchOne(backend: BackendName, task: TaskType, batchSize: number, steps: number, matMulGflops: number): Promise<EngineBenchRow> {
+async function benchOne(backend: BackendName, task: EngineTask, batchSize: number, steps: number, matMulGflops: number): Promise<EngineBenchRow> {
   const base = await loadBaseModel(MODEL);
   const config = base.model.config;
   const { tokenizer } = base;

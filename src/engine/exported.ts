@@ -19,7 +19,8 @@ import type { TransformerLM } from './model.js';
 import type { Tokenizer } from './tokenizer.js';
 import { atomicWrite } from '../atomic-write.js';
 import { loadTensors, saveTensors } from './weights.js';
-import type { TaskType } from './types.js';
+import type { EngineTask } from '../trial/method.js';
+
 
 export const EXPORT_FORMAT = 'finesweep-fine-tuned';
 export const TASK_FILE = 'task.json';
@@ -29,7 +30,7 @@ const ADAPTERS_FILE = 'adapters.fsw';
 export interface TaskJSON {
   format: typeof EXPORT_FORMAT;
   formatVersion: 1;
-  taskType: TaskType;
+  taskType: EngineTask;
   labels?: string[];
   pooling?: Pooling;
   /** Tokens per text the model was trained on (longer texts are truncated the same way). */

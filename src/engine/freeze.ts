@@ -2,8 +2,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import { InputError } from '../errors.js';
 import type { TransformerLM } from './model.js';
-import type { TaskType } from './types.js';
-import type { Method } from '../trial/method.js';
+
+import type { EngineTask, Method } from '../trial/method.js';
 
 /** Gives model variables their logical names ("block1/attn/qkv/kernel"), used by optimizer and checkpoint. */
 function byLogicalName(model: TransformerLM, vars: tf.Variable[]): Record<string, tf.Variable> {
@@ -21,7 +21,7 @@ function byLogicalName(model: TransformerLM, vars: tf.Variable[]): Record<string
  * causal-lm); lora: none of the base (the adapters train instead). A classifier never reaches the LM head's own variables, so they are left out (a
  * variable off the loss path has no gradient).
  */
-export function trainableVariables(model: TransformerLM, task: TaskType, method: Method, topK: number): Record<string, tf.Variable> {
+export function trainableVariables(model: TransformerLM, task: EngineTask, method: Method, topK: number): Record<string, tf.Variable> {
   const { nLayers } = model.config;
   const lmHead = task === 'causal-lm' ? model.lmHeadVariables() : [];
   const blocks = (from: number) => Array.from({ length: nLayers - from }, (_, i) => model.blockVariables(from + i)).flat();

@@ -5,8 +5,8 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type * as tf from '@tensorflow/tfjs';
-import type { TaskType } from './types.js';
-import type { Method } from '../trial/method.js';
+
+import type { EngineTask, Method } from '../trial/method.js';
 import { loadTensors, saveTensors } from './weights.js';
 import type { LoraConfig } from '../trial/lora.js';
 import { weightsDir } from '../trial/layout.js';
@@ -17,7 +17,7 @@ export interface KeptMeta {
   trialId: string;
   /** The fingerprint of the run that wrote it (the checkpoint's). */
   fingerprint: string;
-  taskType: TaskType;
+  taskType: EngineTask;
   method: Method;
   /** The evaluation's progress in epochs (fractional mid-epoch) and optimizer step (absent in older files). */
   epoch: number;

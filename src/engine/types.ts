@@ -2,8 +2,7 @@
 // The engine knows nothing about sweeps; only the tfjs trainer and the CLI's train/pretrain use it.
 import type { DataReport, EpochMetrics, ForgettingReport, TrainingReport, TrialEvent, TrialOutcome, TrialResult } from '../trial/types.js';
 
-export type TaskType = 'classification' | 'causal-lm';
-import type { Method } from '../trial/method.js';
+import type { EngineTask, Method } from '../trial/method.js';
 /** What a trial keeps after it ends: its best epoch's weights, its last epoch's, or both (resources.checkpoints.keep). */
 export type KeepPolicy = 'best' | 'last' | 'all';
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -19,7 +18,7 @@ export interface TrialConfig {
   /** Per-trial seed, derived from the sweep seed and the trial id. */
   seed: number;
   task: {
-    type: TaskType;
+    type: EngineTask;
     /** Base model directory (model.json, weights.bin, tokenizer.json, model-card.json). */
     model: string;
     data: {

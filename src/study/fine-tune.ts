@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
-import type { BackendChoice, TaskType, TrialConfig } from '../engine/types.js';
-import type { Method } from '../trial/method.js';
+import type { BackendChoice, TrialConfig } from '../engine/types.js';
+import type { EngineTask, Method } from '../trial/method.js';
 import type { EpochMetrics, TrialEvent, TrialResult } from '../trial/types.js';
 
 /** A fine-tune as `finesweep train --config` takes it; omitted fields take the spec's defaults. */
@@ -17,7 +17,7 @@ export interface FineTuneConfig {
   /** The trial's seed (initialisation, shuffling); with a study, `trial.seed`. */
   seed?: number;
   task: {
-    type: TaskType;
+    type: EngineTask;
     /** The base model directory (the shipped one: BASE_MODEL). */
     model: string;
     data: {

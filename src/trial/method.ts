@@ -3,3 +3,6 @@
 export const METHODS = ['full', 'head', 'top_k', 'lora'] as const;
 
 export type Method = (typeof METHODS)[number];
+
+/** The tasks the built-in engine trains (a spec's task.type besides `command`). */
+export type EngineTask = 'classification' | 'causal-lm';

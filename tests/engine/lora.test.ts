@@ -10,8 +10,9 @@ import { fineTune } from '../../src/engine/fine-tune.js';
 import { bestWeightsPath, loadKept } from '../../src/engine/kept.js';
 import { LoraAdapters, loraConfigOf, parseLoraTargets } from '../../src/engine/lora.js';
 import { TransformerLM } from '../../src/engine/model.js';
-import type { BackendName, TaskType, TrialEvent } from '../../src/engine/types.js';
+import type { BackendName, TrialEvent } from '../../src/engine/types.js';
 import { domainSlice, spamSlice, tempDir, TINY, tinyBase, trialConfig, writeLines } from './trial-fixture.js';
+import type { EngineTask } from '../../src/trial/method.js';
 
 function tokens(): tf.Tensor2D {
   return tf.tensor2d([[1, 5, 9, 20, 33, 2], [1, 7, 7, 100, 250, 299]], [2, 6], 'int32');
@@ -77,7 +78,7 @@ describe('LoRA adapters', () => {
   });
 });
 
-async function runLora(backend: BackendName, task: TaskType, events: TrialEvent[] = []) {
+async function runLora(backend: BackendName, task: EngineTask, events: TrialEvent[] = []) {
   await selectBackend(backend);
   const dir = tempDir('finesweep-lora-');
   const train = task === 'classification' ? writeLines(dir, 'train.jsonl', spamSlice(30, 18)) : writeLines(dir, 'train.jsonl', domainSlice(40));

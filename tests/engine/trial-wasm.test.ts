@@ -5,11 +5,12 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/engine/backend.js';
 import { fineTune } from '../../src/engine/fine-tune.js';
-import type { BackendName, TaskType } from '../../src/engine/types.js';
+import type { BackendName } from '../../src/engine/types.js';
 import type { TrialResult } from '../../src/trial/types.js';
 import { domainSlice, spamSlice, tempDir, tinyBase, trialConfig, writeLines } from './trial-fixture.js';
+import type { EngineTask } from '../../src/trial/method.js';
 
-async function runOn(backend: BackendName, task: TaskType): Promise<TrialResult> {
+async function runOn(backend: BackendName, task: EngineTask): Promise<TrialResult> {
   await selectBackend(backend);
   const dir = tempDir();
   const train = task === 'classification' ? writeLines(dir, 'train.jsonl', spamSlice(30, 18)) : writeLines(dir, 'train.jsonl', domainSlice(40));

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/engine/backend.js';
 import { fineTune } from '../../src/engine/fine-tune.js';
-import type { TaskType, TrialConfig } from '../../src/engine/types.js';
+import type { TrialConfig } from '../../src/engine/types.js';
 import type { Method } from '../../src/trial/method.js';
 import type { TrialEvent, TrialResult } from '../../src/trial/types.js';
 import { domainSlice, spamSlice, tempDir, tinyBase, trialConfig, writeLines } from './trial-fixture.js';
@@ -17,7 +17,7 @@ function run(config: TrialConfig, onEvent?: (e: TrialEvent) => void, signal?: Ab
   return fineTune(config, { onEvent, signal }, tinyBase(), 'cpu');
 }
 
-function setup(task: TaskType, method: Method, params: Partial<TrialConfig['params']> = {}): TrialConfig {
+function setup(task: EngineTask, method: Method, params: Partial<TrialConfig['params']> = {}): TrialConfig {
   const dir = tempDir();
   const train = task === 'classification' ? writeLines(dir, 'train.jsonl', spamSlice(30, 18)) : writeLines(dir, 'train.jsonl', domainSlice(40));
   return trialConfig(dir, train, { type: task, method, topK: 1, forgetting: true }, params);

@@ -1,10 +1,11 @@
 // Turns a trial's data config into tokenized train and validation sets plus the data report.
 import { InputError } from '../../errors.js';
-import type { TaskType, TrialConfig } from '../types.js';
+import type { TrialConfig } from '../types.js';
 import type { DataReport } from '../../trial/types.js';
 import { readExamples, type RawExample } from './read.js';
 import { buildDataReport } from './report.js';
 import { sampleShots, stratifiedSample, stratifiedSplit } from './split.js';
+import type { EngineTask } from '../../trial/method.js';
 
 /** What the data pipeline needs of a tokenizer (the engine's Tokenizer satisfies it). */
 export interface TokenEncoder {
@@ -36,7 +37,7 @@ export type DataConfig = TrialConfig['task']['data'];
 /** Reads and splits the raw examples (no tokenizer needed: cheap, and testable on its own). */
 export function loadSplit(
   data: DataConfig,
-  task: TaskType,
+  task: EngineTask,
   trialSeed: number,
 ): { train: RawExample[]; validation: RawExample[]; trainFile: string; validationFile: string; shotsFrom?: number } {
   // A sweep passes its own data seed so that every trial is scored on the same validation set.
@@ -64,7 +65,7 @@ export function loadSplit(
   return { train, validation, trainFile: data.train, validationFile, ...(data.shots !== undefined ? { shotsFrom: from } : {}) };
 }
 
-function tokenize(examples: readonly RawExample[], tok: TokenEncoder, maxLength: number, task: TaskType, labels?: string[]) {
+function tokenize(examples: readonly RawExample[], tok: TokenEncoder, maxLength: number, task: EngineTask, labels?: string[]) {
   let truncated = 0;
   const out: Example[] = examples.map((e) => {
     const body = tok.encode(e.text);
@@ -83,7 +84,7 @@ function tokenize(examples: readonly RawExample[], tok: TokenEncoder, maxLength:
 
 export function loadTrialData(
   data: DataConfig,
-  task: TaskType,
+  task: EngineTask,
   seed: number,
   tokenizer: TokenEncoder,
   contextLength: number,

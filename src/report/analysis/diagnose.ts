@@ -7,13 +7,14 @@ import type { SearchedRange, SpecSummary, Thresholds } from './spec-summary.js';
 import { fmtParam, fmtPoint } from '../format.js';
 import type { Flag, FlagName } from './flag.js';
 import { FLAG_MOVES, fits, moveWords } from './moves.js';
-import { DIVERGED_ADVICE, divergence, referenceLoss, withLosses, type LossTrial, type TaskType } from './divergence.js';
+import { DIVERGED_ADVICE, divergence, referenceLoss, withLosses, type LossTrial } from './divergence.js';
+import type { EngineTask } from '../../trial/method.js';
 
 
 export interface DiagnosisContext {
   objective: Objective;
   thresholds: Thresholds;
-  taskType?: TaskType;
+  taskType?: EngineTask;
   /** Train/validation examples shared by the sweep's data (any trial's data report). */
   leakage: number;
   /** The lowest learning rate at which a trial of the sweep diverged: no trial at or above it is told to raise it. */

@@ -18,8 +18,8 @@ import type { TrialState } from '../../store/state.js';
 import type { EpochMetrics } from '../../trial/types.js';
 import type { Flag } from './flag.js';
 import type { Thresholds } from './spec-summary.js';
+import type { EngineTask } from '../../trial/method.js';
 
-export type TaskType = 'classification' | 'causal-lm';
 
 /**
  * A loss more than this fraction above its starting value counts as diverged: a fixed margin keeps
@@ -33,7 +33,7 @@ const finite = (x: number | undefined | null): x is number => typeof x === 'numb
 const num = (x: number): string => Number(x.toPrecision(4)).toString();
 
 /** The loss an untrained model would get: the class prior (classification) or the base model's initial loss. */
-export function referenceLoss(trial: TrialState | LossTrial, taskType: TaskType | undefined): number | undefined {
+export function referenceLoss(trial: TrialState | LossTrial, taskType: EngineTask | undefined): number | undefined {
   const prior = trial.dataReport?.priorLoss;
   if (taskType !== 'causal-lm' && finite(prior) && prior > 0) return prior;
   if (finite(trial.initialValLoss)) return trial.initialValLoss;
@@ -52,7 +52,7 @@ export function withLosses(trial: TrialState): LossTrial | undefined {
 }
 
 /** The diverged flag of one trial, or undefined. */
-export function divergence(state: TrialState, thresholds: Thresholds, taskType: TaskType | undefined): Flag | undefined {
+export function divergence(state: TrialState, thresholds: Thresholds, taskType: EngineTask | undefined): Flag | undefined {
   const advice = DIVERGED_ADVICE;
   const trial = withLosses(state);
   // Without both losses only the trainer's own verdict (a NaN it saw, its exit) tells.
