@@ -15,7 +15,7 @@ import { LeasedStore } from '../worker/leased-store.js';
 import { nextClaim } from '../worker/claim.js';
 import { attemptOf } from './decide.js';
 import { expandTrials, samplerOf, trialId } from './expand.js';
-import { historyFromJournal } from './history.js';
+import { historyView } from './history.js';
 import type { RunOptions, SweepOutcome, SweepRunOptions } from './options.js';
 import { objectiveOf } from './request.js';
 import { Supervisor } from './supervisor.js';
@@ -124,12 +124,23 @@ function hasCheckpoint(dir: string): boolean {
 function proposerOf(spec: ResolvedSpec, plannedCount: number, target: number): Proposer | undefined {
   if (plannedCount >= target) return undefined;
   const sampler = samplerOf(spec);
-  const objective = objectiveOf(spec);
+  // The sampler's history is read on from the last event this worker saw (each claim passes the
+  // whole committed log, in seq order), so a proposal does not refold the sweep.
+  const view = historyView(objectiveOf(spec));
+  const history = view.init();
+  let seenSeq = 0;
+  let proposed = 0;
   return (events) => {
-    const proposed = events.filter((e) => e.type === 'trial_proposed').length;
+    let from = events.length;
+    while (from > 0 && events[from - 1]!.seq > seenSeq) from--;
+    for (const e of events.slice(from)) {
+      view.apply(history, e);
+      if (e.type === 'trial_proposed') proposed++;
+      seenSeq = e.seq;
+    }
     const index = plannedCount + proposed;
     if (index >= target) return undefined;
-    const params = sampler.propose(index, historyFromJournal(events, objective));
+    const params = sampler.propose(index, history.history);
     return { id: trialId(index, target, params, true), index, params, sampler: sampler.name };
   };
 }
