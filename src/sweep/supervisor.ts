@@ -164,7 +164,10 @@ export class Supervisor {
     // The end state is read back from the store, not from memory.
     const state = foldTrials(await this.#store.events());
     const t = tally(this.#planned, state);
-    if (t.open === 0 && this.#planned.length >= this.#target && !state.completed) {
+    // Counted off the journal: a worker of a shared sweep never sees the trials other workers'
+    // samplers proposed in its own plan, so the plan's length would say "not done" for ever.
+    const finished = t.completed + t.failed + t.diverged + t.stopped_early;
+    if (t.open === 0 && finished >= this.#target && !state.completed) {
       await journal.append({ type: 'sweep_completed', completed: t.completed, failed: t.failed, diverged: t.diverged, stopped_early: t.stopped_early });
       return this.#outcome(foldTrials(await this.#store.events()));
     }

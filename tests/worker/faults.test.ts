@@ -3,7 +3,7 @@
 // with kill -9 mid-trial; the server restarts mid-sweep; a worker frozen past its lease is taken
 // over and its late events are refused. Waits on the database's events, never on a fixed sleep.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../../src/store/events.js';
@@ -12,6 +12,10 @@ import { tempDir } from '../pool/helpers.js';
 import { startPostgres, type PgCluster } from '../helpers/postgres.js';
 import { writeSpec } from '../sweep/sweep-helpers.js';
 import { until } from '../store/helpers/wait.js';
+import { validateSpec } from '../../src/spec/load.js';
+import { samplerOf } from '../../src/sweep/expand.js';
+import { historyFromJournal } from '../../src/sweep/history.js';
+import { objectiveOf } from '../../src/sweep/request.js';
 
 const CLI = resolve(import.meta.dirname, '../../bin/finesweep.js');
 const NOOP = resolve(import.meta.dirname, '../../dist/bench/trainers/noop.js');
@@ -92,6 +96,34 @@ describe('finesweep worker on PostgreSQL (compiled CLI, real processes)', () => 
     expect(starts.at(-1)!.from_epoch).toBeGreaterThanOrEqual(1); // from its checkpoint on the shared directory
     // A pool per process, sized from its slots: three workers stay within 3 × (2 + 2) connections.
     expect(connections).toBeLessThanOrEqual(12);
+  });
+
+  it('two workers run a TPE sweep: each proposal is what the journal before it gives (the proposer reads on, it does not refold)', async () => {
+    const dir = tempDir('finesweep-workers-');
+    const shared = join(dir, 'shared');
+    mkdirSync(shared);
+    const raw = {
+      name: 'tpe-shared',
+      seed: 5,
+      task: { type: 'classification', model: 'model', data: { train: 'train.jsonl' } },
+      strategy: { type: 'tpe', trials: 9, n_startup_trials: 3 },
+      parameters: { learning_rate: { distribution: 'log_uniform', min: 1e-5, max: 1 }, batch_size: { values: [8, 16] }, epochs: { value: 2 } },
+      resources: { gpus: 0, workers: 2 },
+    };
+    writeFileSync(join(dir, 'tpe-shared.json'), JSON.stringify(raw));
+    const created = await cli(['run', '--storage', pg.url(), 'tpe-shared.json', '--no-work', '--trainer', NOOP], dir).done;
+    expect(created.stderr).toBe('');
+    const ends = await Promise.all([0, 1].map(() => cli(workerArgs('tpe-shared', shared), dir).done));
+    for (const end of ends) expect(end.code, end.stderr).toBe(0);
+    const events = await eventsOf('tpe-shared', shared);
+    completedOnce(events, 9);
+    const proposals = of(events, 'trial_proposed');
+    expect(proposals.map((p) => p.index).sort()).toEqual([3, 4, 5, 6, 7, 8]);
+    const spec = validateSpec(raw, 'tpe-shared.json');
+    const sampler = samplerOf(spec);
+    for (const p of proposals) {
+      expect(sampler.propose(p.index, historyFromJournal(events, objectiveOf(spec), p.seq)), `trial ${p.index}`).toEqual(p.params);
+    }
   });
 
   it('rides out a server restart mid-sweep: the workers reconnect with backoff and nothing is lost or doubled', async () => {
