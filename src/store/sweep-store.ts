@@ -45,7 +45,7 @@ export class SweepStore implements Store {
     feed.add(written);
     if (written.type === 'epoch_ended') {
       const id = written.trial_id;
-      await this.files.writeMetrics(id, () => feed.state.trials.get(id)?.epochs ?? []);
+      this.files.writeMetrics(id, feed.state.trials.get(id)?.epochs ?? []);
     }
     return written;
   }
@@ -113,7 +113,6 @@ export class SweepStore implements Store {
 
   async close(): Promise<void> {
     await this.eventLog.close();
-    await this.files.flush();
   }
 
   async #known(): Promise<EventFeed> {

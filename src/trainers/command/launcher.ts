@@ -39,7 +39,11 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // A watcher kills the launcher when fd 5 (a pipe nothing is written to) reaches EOF, that is when
 // the controller has died (kill -9 included): the running program is then orphaned, as it was when
 // the controller was its parent, and a program that watches its parent (finesweep.py) saves and stops.
-const SCRIPT = '( read -r _ <&5; kill -KILL $$ ) 3>&- 4>&- >/dev/null </dev/null & exec 5<&-; while IFS= read -r line; do eval "$line"; done';
+//
+// The requests are the shell's own script (sh -s), not lines it reads and evals: sh's `read` takes
+// its input a byte at a time, which for a request of a kilobyte or two (the trial's environment) was
+// half a millisecond a trial here; the parser reads its script a buffer at a time (bench/RESULTS.md).
+const PRELUDE = '( read -r _ <&5; kill -KILL $$ ) 3>&- 4>&- >/dev/null </dev/null & exec 5<&-\n';
 
 const quote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
 /** Signal numbers to names, the first name of a number winning (SIGABRT, not its alias SIGIOT). */
@@ -124,7 +128,8 @@ class Launcher {
 
   constructor() {
     this.#env = { ...process.env };
-    this.#child = spawn('/bin/sh', ['-c', SCRIPT], { env: this.#env, stdio: ['pipe', 'pipe', 'ignore', 'pipe', 'pipe', 'pipe'] });
+    this.#child = spawn('/bin/sh', ['-s'], { env: this.#env, stdio: ['pipe', 'pipe', 'ignore', 'pipe', 'pipe', 'pipe'] });
+    this.#child.stdin!.write(PRELUDE);
     this.#out = new Delimited(Buffer.from(this.#token));
     this.#err = new Delimited(Buffer.from(this.#token));
     const [, stdout, , fd3, fd4] = this.#child.stdio;

@@ -22,15 +22,16 @@ export class MetricsFollower {
   #timer: NodeJS.Timeout | undefined;
   #failed = false;
 
-  /** `path` must exist (the trainer creates it empty before the program starts). */
+  /** `path` is the file the trainer created empty before the program started. */
   constructor(path: string, onLine: (line: string) => void, onError: (err: Error) => void) {
     this.#path = path;
     this.#onLine = onLine;
     this.#onError = onError;
   }
 
-  async start(): Promise<void> {
-    this.#fd = openSync(this.#path, 'r');
+  /** Follows the file open as `fd` (readable; closed by close()), or opened here for reading. */
+  start(fd?: number): void {
+    this.#fd = fd ?? openSync(this.#path, 'r');
     try {
       this.#watcher = watch(this.#path, () => this.poke());
       this.#watcher.on('error', () => undefined); // the poll still runs

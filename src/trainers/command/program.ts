@@ -59,18 +59,28 @@ function lineSplitter(onLine: (line: string) => void): { push: (chunk: Buffer) =
 /**
  * output.log, appended synchronously: a chunk of output goes to the page cache in microseconds,
  * where a write stream's open, writes and close each wait for the thread pool (milliseconds a trial
- * on a busy machine).
+ * on a busy machine). Opened at the first chunk: a program that prints nothing leaves no file, and
+ * making a file costs this machine's file system about 0.7 ms of CPU (bench/RESULTS.md), a fifth of
+ * a one-line trial's whole cost.
  */
 class Log {
   #fd: number | undefined;
-  constructor(path: string) {
-    this.#fd = openSync(path, 'a');
-  }
+  #ended = false;
+  constructor(private readonly path: string) {}
   write(chunk: Buffer): void {
-    if (this.#fd === undefined) return;
+    if (this.#ended) return;
+    try {
+      this.#fd ??= openSync(this.path, 'a');
+    } catch {
+      // The trial's directory is gone (removed under a running trial): the output has nowhere to go,
+      // and the trial's end is decided by its reports and its exit, not by this file.
+      this.#ended = true;
+      return;
+    }
     for (let done = 0; done < chunk.length; ) done += writeSync(this.#fd, chunk, done);
   }
   end(): void {
+    this.#ended = true;
     if (this.#fd !== undefined) closeSync(this.#fd);
     this.#fd = undefined;
   }

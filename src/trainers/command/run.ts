@@ -1,7 +1,7 @@
 // Supervises one attempt of a command trial: starts the program, turns its reports (from the metrics
 // file, stdout or stderr, in the format task.metrics names) into evaluation events as they arrive,
 // and ends it the way the protocol says (docs/command-trainer.md, "The protocol").
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError, OutOfMemoryError } from '../../errors.js';
 import type { CommandConfig } from './config.js';
@@ -107,12 +107,13 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
   // The trial directory is made by the first write there (the store does not make it in advance).
   // Synchronous: these take microseconds, each trip through the thread pool milliseconds on a busy machine.
   mkdirSync(dirname(config.metricsFile), { recursive: true });
-  writeFileSync(config.metricsFile, '');
+  // Made empty and kept open: the follower reads the program's lines through this descriptor.
+  const metricsFd = openSync(config.metricsFile, 'w+');
   // A stop file left by the last attempt would stop this one at once.
   rmSync(config.stopFile, { force: true });
   rmSync(listeningMarker(config.stopFile), { force: true });
   const follower = new MetricsFollower(config.metricsFile, (line) => onReport('file', line), (err) => end({ kind: 'failure', message: err.message }));
-  await follower.start();
+  follower.start(metricsFd);
 
   const onStop = (): void => end({ kind: 'stop', reason: reasonOf(opts.signal) });
   const onKill = (): void => end({ kind: 'kill' });

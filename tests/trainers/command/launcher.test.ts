@@ -44,6 +44,17 @@ describe.skipIf(!launchable({ argv: ['/bin/sh'], cwd: dir, env: {} }))('launcher
     expect(r.out.split('\n')).toEqual([String(r.pid), dir, `it's "quoted" $HOME`, 'gone=unset', '']);
   });
 
+  it('takes a request far longer than a pipe buffer (the shell reads it as its script, in pieces), then the next one', async () => {
+    // 40 variables of 2 KB each, with quotes and newlines-free shell syntax in them: one request line of about 90 KB.
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (let i = 0; i < 40; i++) env[`FINESWEEP_LAUNCHER_BIG_${i}`] = `${i}:${"it's; $(x) `y` \\ ".repeat(100)}`;
+    const r = await run(['/bin/sh', '-c', 'printf "%s" "$FINESWEEP_LAUNCHER_BIG_39"'], { env });
+    expect(r.exit).toEqual({ code: 0, signal: null });
+    expect(r.out).toBe(env.FINESWEEP_LAUNCHER_BIG_39);
+    const next = await run(['/bin/echo', 'after']);
+    expect(next.out).toBe('after\n');
+  });
+
   it('throws as spawn() does for a program that is missing or not executable', () => {
     const plain = join(dir, 'plain.sh');
     writeFileSync(plain, 'echo hi\n');

@@ -93,6 +93,19 @@ describe('command trainer: failures', () => {
     expect(none.message).toContain('exited 0 without reporting an evaluation to $FINESWEEP_METRICS');
   });
 
+  it('a program that prints nothing leaves no output.log (the file is made at its first output)', async () => {
+    const req = request({});
+    const quiet = commandTrainer.configure(
+      { type: 'command', command: [process.execPath, '-e', 'for (const epoch of [1, 2, 3]) require("fs").appendFileSync(process.env.FINESWEEP_METRICS, JSON.stringify({ epoch, val_loss: 0.5 }) + "\\n")'] },
+      req,
+      { specDir: FIXTURES_DIR },
+    );
+    const result = await commandTrainer.run(quiet, { signal: new AbortController().signal, onEvent: () => undefined });
+    expect(result.outcome).toBe('completed');
+    expect(existsSync(join(req.dir, 'reported.jsonl'))).toBe(true);
+    expect(existsSync(join(req.dir, 'output.log'))).toBe(false);
+  });
+
   it('a program that cannot start is bad input (not retried)', async () => {
     const config = commandTrainer.configure({ type: 'command', command: ['./no-such-program'] }, request({}), { specDir: FIXTURES_DIR });
     const err = await commandTrainer.run(config, { signal: new AbortController().signal, onEvent: () => undefined }).catch((e: unknown) => e);
