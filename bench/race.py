@@ -17,23 +17,21 @@ Prints one JSON line per arm and seed (wall s, evaluations, final best val_accur
 best-so-far curve), then the summary: Optuna's median final best (the target), per arm and seed the
 time at which it was reached, and the ratio finesweep / Optuna of the median times to reach it
 (a run that never reaches it counts as never: the ratio is then infinite or zero). --out writes all
-of it as JSON. Times of both arms are from the moment the tool was started (finesweep: the node
-process; Optuna: create_study), to the moment an evaluation's line was read.
+of it as JSON. Times of both arms are from the moment the tool's process was started (finesweep:
+node bin/finesweep.js run; Optuna: a Python running this file's study, `import optuna` included), to
+the moment an evaluation's line was read; CPU s is the whole machine's busy time while the arm ran.
 """
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 from datetime import datetime
 
-import optuna
-
-optuna.logging.set_verbosity(optuna.logging.WARNING)
 PY = "/usr/bin/python3"
 ROOT = os.getcwd()
 SCRIPT = "examples/pytorch/train.py"
@@ -61,6 +59,21 @@ def command(args, lr, bs):
 
 
 def optuna_arm(args, seed):
+    """Optuna's arm in an interpreter of its own, timed from its start (Python, then `import optuna`),
+    as finesweep's is from the start of node: neither tool's start-up is left out of its time."""
+    t0 = time.time()
+    r = subprocess.run([PY, os.path.abspath(__file__), "--optuna-arm", json.dumps({"args": vars(args), "seed": seed})],
+                       cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        raise RuntimeError(f"optuna arm exited {r.returncode}: {r.stderr.strip()[-500:]}")
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    return out["end"] - t0, [(t - t0, v) for t, v in out["evals"]], out["pruned"]
+
+
+def optuna_study(args, seed):
+    """Run in the arm's own interpreter: prints the absolute times of its evaluations and its end."""
+    import optuna
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
     tmp = tempfile.mkdtemp(prefix="race-optuna-")
     evals, lock = [], threading.Lock()
 
@@ -86,7 +99,7 @@ def optuna_arm(args, seed):
                     seen += 1
                     best = max(best, r[METRIC])
                     with lock:
-                        evals.append((time.time() - t0, r[METRIC]))
+                        evals.append((time.time(), r[METRIC]))
                     trial.report(r[METRIC], r["step"])
                     if trial.should_prune():
                         p.kill()
@@ -99,14 +112,12 @@ def optuna_arm(args, seed):
             raise RuntimeError(f"trial {trial.number}: train.py exited {p.returncode}")
         return best
 
-    t0 = time.time()
     study = optuna.create_study(direction="maximize",
                                 sampler=optuna.samplers.TPESampler(seed=seed, n_startup_trials=args.startup),
                                 pruner=optuna.pruners.SuccessiveHalvingPruner(min_resource=args.min_steps, reduction_factor=args.reduction_factor))
     study.optimize(objective, n_trials=args.trials, n_jobs=2)
-    wall = time.time() - t0
     pruned = sum(t.state == optuna.trial.TrialState.PRUNED for t in study.trials)
-    return wall, evals, pruned
+    print(json.dumps({"end": time.time(), "evals": evals, "pruned": pruned}), flush=True)
 
 
 def finesweep_arm(args, seed):
@@ -146,10 +157,14 @@ def loadavg():
         return float(f.read().split()[0])
 
 
-def children_cpu():
-    """CPU seconds of the waited-for descendants so far (a grandchild counts once its parent waited it)."""
-    r = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return r.ru_utime + r.ru_stime
+def machine_cpu():
+    """CPU seconds the whole machine has been busy (/proc/stat: all but idle and iowait). Not the
+    rusage of our children: finesweep's trials run under its long-lived launcher shells, which the
+    rusage of a waited-for child does not include; the machine is otherwise idle during a race."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    busy = sum(fields) - fields[3] - fields[4]
+    return busy / os.sysconf("SC_CLK_TCK")
 
 
 def curve(evals):
@@ -171,6 +186,9 @@ def median_time(times):
 
 
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--optuna-arm":
+        job = json.loads(sys.argv[2])
+        return optuna_study(argparse.Namespace(**job["args"]), job["seed"])
     args = parse()
     arms = {"finesweep": finesweep_arm, "optuna": optuna_arm}
     chosen = args.arms.split(",")
@@ -179,12 +197,12 @@ def main():
     runs = []
     for seed in args.seeds:
         for arm in chosen:
-            load, cpu = loadavg(), children_cpu()
+            load, cpu = loadavg(), machine_cpu()
             wall, ev, cut = arms[arm](args, seed)
             c = curve(ev)
-            # CPU seconds of every process the arm started (trials, node): the work done, which the
-            # machine's load does not change the way it changes wall time.
-            run = {"arm": arm, "seed": seed, "wall": round(wall, 1), "cpu_s": round(children_cpu() - cpu, 1),
+            # CPU seconds the machine spent while the arm ran (its trials, its tool): the work done,
+            # which the machine's load does not change the way it changes wall time.
+            run = {"arm": arm, "seed": seed, "wall": round(wall, 1), "cpu_s": round(machine_cpu() - cpu, 1),
                    "load": [load, loadavg()], "evaluations": len(ev), "cut": cut,
                    "best": c[-1][1] if c else None, "curve": c}
             runs.append(run)
