@@ -32,10 +32,11 @@ export interface Cli {
 }
 
 /** `finesweep <args>` in `cwd`, as a user's shell starts it (stdout and stderr are pipes, not a TTY). */
-export function finesweep(args: string[], cwd: string): Cli {
+/** `group`: the CLI leads a process group of its own, as a terminal's foreground job does (Ctrl-C signals the whole group). */
+export function finesweep(args: string[], cwd: string, opts: { group?: boolean } = {}): Cli {
   // A missing build would read as every command failing; say what is wrong instead.
   if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('the CLI is not built: run `npm run build` (npm test does) first');
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' }, detached: opts.group === true });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));

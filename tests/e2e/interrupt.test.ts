@@ -1,6 +1,6 @@
 // Interrupting real fine-tunes through the compiled CLI (`npm run build` first) and resuming them:
 // Ctrl-C (SIGINT), SIGTERM, kill -9. Each test waits on journal events, never on a fixed sleep.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../../src/store/events.js';
@@ -48,6 +48,26 @@ describe('interrupt and resume through the CLI', () => {
       expect(readFileSync(join(sweepDir, 'trials', start.trial_id, 'log.txt'), 'utf8')).toContain(`resumed from the checkpoint of epoch ${done}`);
     }
     expect(resumed.stdout).toMatch(/2 trials: 2 completed · sweep finished/);
+  });
+
+  it('Ctrl-C at a terminal (SIGINT to the whole foreground group) stops command trials through the controller, not by killing their launchers', async () => {
+    const dir = workspace();
+    // Five one-second epochs: a trial is mid-run at the first evaluation.
+    const program = 'for i in 1 2 3 4 5; do sleep 1; echo "{\\"epoch\\": $i, \\"val_loss\\": 0.5}" >> "$FINESWEEP_METRICS"; done';
+    writeFileSync(join(dir, 'group.json'), JSON.stringify({ name: 'group', task: { type: 'command', command: ['/bin/sh', '-c', program] }, parameters: { lr: { values: [1, 2] }, epochs: { value: 5 } }, resources: { gpus: 0, workers: 2 } }));
+    const sweepDir = join(dir, 'results', 'group');
+    const cli = finesweep(['run', 'group.json'], dir, { group: true });
+    await journalUntil(sweepDir, cli, (e) => ofType(e, 'epoch_ended').length >= 1);
+    process.kill(-cli.child.pid!, 'SIGINT');
+    const out = await cli.done;
+    expect(out.code).toBe(130);
+    const stopped = ofType(journal(sweepDir), 'trial_stopped');
+    expect(stopped).toHaveLength(2);
+    for (const e of stopped) {
+      // Before the launchers had a session of their own, the SIGINT killed them too: "(the program launcher (/bin/sh) ended)".
+      expect(e.reason).toBe('interrupted (it exited 0.0 s after SIGTERM)');
+      expect(e.ended_by).toBe('SIGTERM');
+    }
   });
 
   it('kill -9 mid-trial: resume continues the trial from its checkpoint and completes every trial once', async () => {

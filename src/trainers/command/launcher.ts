@@ -128,7 +128,10 @@ class Launcher {
 
   constructor() {
     this.#env = { ...process.env };
-    this.#child = spawn('/bin/sh', ['-s'], { env: this.#env, stdio: ['pipe', 'pipe', 'ignore', 'pipe', 'pipe', 'pipe'] });
+    // detached: a session of its own, so that a Ctrl-C at the terminal (SIGINT to the terminal's
+    // foreground process group) reaches the controller, which stops the trials, and not the launcher,
+    // whose death would end each running trial's supervision mid-stop.
+    this.#child = spawn('/bin/sh', ['-s'], { env: this.#env, detached: true, stdio: ['pipe', 'pipe', 'ignore', 'pipe', 'pipe', 'pipe'] });
     this.#child.stdin!.write(PRELUDE);
     this.#out = new Delimited(Buffer.from(this.#token));
     this.#err = new Delimited(Buffer.from(this.#token));
