@@ -15,6 +15,8 @@ interface SlotView {
   trialId: string;
   params: Params;
   epochs: number;
+  /** params.max_steps (0 when not set): the budget in steps, with or without epochs. */
+  maxSteps: number;
   epoch: number;
   step: number;
   stepsPerEpoch: number;
@@ -106,7 +108,7 @@ export class ProgressDisplay {
     switch (e.type) {
       case 'trial_started': {
         this.#slots.set(e.slot, {
-          trialId: e.trial_id, params: e.params, epochs: Number(e.params.epochs) || 0, epoch: e.from_epoch, step: 0,
+          trialId: e.trial_id, params: e.params, epochs: Number(e.params.epochs) || 0, maxSteps: Number(e.params.max_steps) || 0, epoch: e.from_epoch, step: 0,
           stepsPerEpoch: 0, firstStep: 0,
         });
         this.#slotOf.set(e.trial_id, e.slot);
@@ -224,14 +226,17 @@ export class ProgressDisplay {
     const loss = v.loss !== undefined ? ` loss ${num(v.loss)}` : '';
     const val = v.val !== undefined ? ` ${this.#metric} ${num(v.val)}` : '';
     let eta = ' ETA …';
-    if (v.stepsPerEpoch > 0 && v.epochs > 0 && v.firstStepAt !== undefined) {
+    const total = totalSteps(v);
+    if (total !== undefined && v.firstStepAt !== undefined) {
       const ran = v.step - v.firstStep;
-      const left = Math.max(0, v.epochs * v.stepsPerEpoch - v.step);
+      const left = Math.max(0, total - v.step);
       const took = (this.#now() - v.firstStepAt) / 1000;
       if (ran > 0 && took > 0) eta = ` ETA ${seconds((took * left) / ran)}`;
     }
+    // A max_steps budget ends inside an epoch: the epochs it enters are the count shown.
+    const epochs = total !== undefined && v.stepsPerEpoch > 0 ? Math.ceil(total / v.stepsPerEpoch) : v.epochs;
     const { epochs: _shown, ...params } = v.params; // "epoch k/n" already says how many
-    return `  slot ${slot} ${v.trialId} ${describeParams(params)} epoch ${Math.min(Math.max(v.epoch, 1), v.epochs || Infinity)}/${v.epochs || '?'}${steps}${loss}${val}${eta}`;
+    return `  slot ${slot} ${v.trialId} ${describeParams(params)} epoch ${Math.min(Math.max(v.epoch, 1), epochs || Infinity)}/${epochs || '?'}${steps}${loss}${val}${eta}`;
   }
 
   #overallLine(width: number): string {
@@ -250,6 +255,14 @@ export class ProgressDisplay {
 }
 
 /** The step within the current epoch, from the engine's step counted across the trial. */
+/** The trial's last step: its epochs' steps, cut by max_steps; undefined until the steps per epoch are known. */
+function totalSteps(v: SlotView): number | undefined {
+  if (v.stepsPerEpoch <= 0) return undefined;
+  const byEpochs = v.epochs > 0 ? v.epochs * v.stepsPerEpoch : Infinity;
+  const total = v.maxSteps > 0 ? Math.min(byEpochs, v.maxSteps) : byEpochs;
+  return Number.isFinite(total) ? total : undefined;
+}
+
 function stepInEpoch(v: SlotView): number {
   return Math.min(v.stepsPerEpoch, Math.max(0, v.step - (Math.max(v.epoch, 1) - 1) * v.stepsPerEpoch));
 }

@@ -93,6 +93,26 @@ describe('live progress in a terminal', () => {
     expect(term.liveBlocks()[0].at(-1)).toMatch(/0\/12 trials, 0\.0 s ETA …$/);
   });
 
+  it('estimates a max_steps trial without epochs: its budget in steps, and the epochs it enters', async () => {
+    const term = new FakeTerminal(200);
+    const clock = { t: 0 };
+    const display = new ProgressDisplay(term, { now: () => clock.t, redrawMs: 0 });
+    const p = display.onProgress;
+    const stepParams = { learning_rate: 0.001, max_steps: 120 };
+    p({ type: 'plan', dir: 'results/steps', name: 'steps', total: 1, done: 0, slots: [{ id: 0 }], resumed: false, metric: 'val_loss' });
+    p(journal({ type: 'trial_started', trial_id: 't000-5e5e5e5e', index: 0, params: stepParams, slot: 0, attempt: 1, from_epoch: 0 }));
+    for (const step of [1, 11, 21]) {
+      clock.t += 1000;
+      p({ type: 'trial', trialId: 't000-5e5e5e5e', slot: 0, params: stepParams, event: { type: 'step', epoch: 1, step, stepsPerEpoch: 50, loss: 0.5 } });
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    const lines = term.liveBlocks().flat().filter((l) => l.startsWith('  slot 0 '));
+    // At step 11: 10 steps in 1 s since the first one seen, 109 to go: 10.9 s; 120 steps of 50 enter 3 epochs.
+    const at11 = lines.find((l) => l.includes('step 11/50'));
+    expect(at11, lines.join('\n')).toMatch(/epoch 1\/3 step 11\/50 .*ETA 10\.9 s$/);
+    display.finish();
+  });
+
   it('keeps the start and end of a slot line that is too wide', async () => {
     const term = new FakeTerminal(60);
     await drive(term, { t: 0 });
