@@ -254,7 +254,6 @@ export class ProgressDisplay {
   }
 }
 
-/** The step within the current epoch, from the engine's step counted across the trial. */
 /** The trial's last step: its epochs' steps, cut by max_steps; undefined until the steps per epoch are known. */
 function totalSteps(v: SlotView): number | undefined {
   if (v.stepsPerEpoch <= 0) return undefined;
@@ -263,6 +262,7 @@ function totalSteps(v: SlotView): number | undefined {
   return Number.isFinite(total) ? total : undefined;
 }
 
+/** The step within the current epoch, from the engine's step counted across the trial. */
 function stepInEpoch(v: SlotView): number {
   return Math.min(v.stepsPerEpoch, Math.max(0, v.step - (Math.max(v.epoch, 1) - 1) * v.stepsPerEpoch));
 }

@@ -4,7 +4,7 @@
 // The reads are synchronous: a read of a few appended lines of a local file takes microseconds,
 // whereas each round trip through libuv's thread pool costs milliseconds of scheduling on a busy
 // machine, several of them a trial.
-import { closeSync, fstatSync, openSync, readSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { closeSync, fstatSync, readSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 
 const POLL_MS = 250;
@@ -29,9 +29,9 @@ export class MetricsFollower {
     this.#onError = onError;
   }
 
-  /** Follows the file open as `fd` (readable; closed by close()), or opened here for reading. */
-  start(fd?: number): void {
-    this.#fd = fd ?? openSync(this.#path, 'r');
+  /** Follows the file through `fd` (opened readable by the trainer when it made the file; closed by close()). */
+  start(fd: number): void {
+    this.#fd = fd;
     try {
       this.#watcher = watch(this.#path, () => this.poke());
       this.#watcher.on('error', () => undefined); // the poll still runs

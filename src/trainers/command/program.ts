@@ -60,8 +60,8 @@ function lineSplitter(onLine: (line: string) => void): { push: (chunk: Buffer) =
  * output.log, appended synchronously: a chunk of output goes to the page cache in microseconds,
  * where a write stream's open, writes and close each wait for the thread pool (milliseconds a trial
  * on a busy machine). Opened at the first chunk: a program that prints nothing leaves no file, and
- * making a file costs this machine's file system about 0.7 ms of CPU (bench/RESULTS.md), a fifth of
- * a one-line trial's whole cost.
+ * making a file cost this machine's file system up to 0.7 ms of CPU (bench/RESULTS.md), as much as
+ * the rest of a one-line trial.
  */
 class Log {
   #fd: number | undefined;

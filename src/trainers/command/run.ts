@@ -107,11 +107,11 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
   // The trial directory is made by the first write there (the store does not make it in advance).
   // Synchronous: these take microseconds, each trip through the thread pool milliseconds on a busy machine.
   mkdirSync(dirname(config.metricsFile), { recursive: true });
-  // Made empty and kept open: the follower reads the program's lines through this descriptor.
-  const metricsFd = openSync(config.metricsFile, 'w+');
   // A stop file left by the last attempt would stop this one at once.
   rmSync(config.stopFile, { force: true });
   rmSync(listeningMarker(config.stopFile), { force: true });
+  // Made empty and kept open: the follower reads the program's lines through this descriptor.
+  const metricsFd = openSync(config.metricsFile, 'w+');
   const follower = new MetricsFollower(config.metricsFile, (line) => onReport('file', line), (err) => end({ kind: 'failure', message: err.message }));
   follower.start(metricsFd);
 
