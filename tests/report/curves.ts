@@ -4,9 +4,21 @@ import type { DataReport, EpochMetrics } from '../../src/trial/types.js';
 import type { Params } from '../../src/trial/types.js';
 import type { TrialStatus } from '../../src/trial/status.js';
 import type { SweepState, TrialState } from '../../src/store/state.js';
+import type { DiagnosisContext } from '../../src/report/analysis/diagnose.js';
+import { DEFAULT_THRESHOLDS } from '../../src/report/analysis/spec-summary.js';
 
 /** Loss of always predicting the prior of a balanced two-class task: ln 2. */
 export const PRIOR_LOSS = 0.693;
+
+/** The diagnosis context of a classification sweep on val_loss, default thresholds, no leakage. */
+export const ctx = (more: Partial<DiagnosisContext> = {}): DiagnosisContext => ({
+  objective: { metric: 'val_loss', goal: 'minimize' },
+  thresholds: DEFAULT_THRESHOLDS,
+  taskType: 'classification',
+  leakage: 0,
+  ...more,
+});
+export const names = (flags: { name: string }[]): string[] => flags.map((f) => f.name);
 
 export function epochs(train: number[], val: number[], accuracy?: number[]): EpochMetrics[] {
   return train.map((t, i) => ({

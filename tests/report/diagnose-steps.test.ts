@@ -2,7 +2,7 @@
 // points) gets every flag a many-epoch trial gets, and "still improving" reads the trend at the
 // end, not one noisy last interval.
 import { describe, expect, it } from 'vitest';
-import { diagnoseTrial, type DiagnosisContext } from '../../src/report/analysis/diagnose.js';
+import { diagnoseTrial } from '../../src/report/analysis/diagnose.js';
 import { DEFAULT_THRESHOLDS } from '../../src/report/analysis/spec-summary.js';
 import { bestEpoch } from '../../src/trial/objective.js';
 import { buildLeaderboard } from '../../src/report/view/leaderboard.js';
@@ -10,16 +10,8 @@ import { suggestNext } from '../../src/report/view/next-sweep.js';
 import { columns } from '../../src/report/view/columns.js';
 import { validateSpec } from '../../src/spec/validate.js';
 import type { EpochMetrics } from '../../src/trial/types.js';
-import { PRIOR_LOSS, sweep, trial } from './curves.js';
+import { ctx, names, PRIOR_LOSS, sweep, trial } from './curves.js';
 
-const ctx = (more: Partial<DiagnosisContext> = {}): DiagnosisContext => ({
-  objective: { metric: 'val_loss', goal: 'minimize' },
-  thresholds: DEFAULT_THRESHOLDS,
-  taskType: 'classification',
-  leakage: 0,
-  ...more,
-});
-const names = (flags: { name: string }[]): string[] => flags.map((f) => f.name);
 
 /** One epoch of 100 steps evaluated every 5: 20 points, train and val loss as functions of the step. */
 function oneEpoch(train: (step: number) => number, val: (step: number) => number): EpochMetrics[] {

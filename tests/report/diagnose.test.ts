@@ -1,18 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { diagnoseTrial, type DiagnosisContext } from '../../src/report/analysis/diagnose.js';
+import { diagnoseTrial } from '../../src/report/analysis/diagnose.js';
 import { buildLeaderboard } from '../../src/report/view/leaderboard.js';
 import { DEFAULT_THRESHOLDS, thresholdsOfSpec } from '../../src/report/analysis/spec-summary.js';
-import { CURVES, dataReport, epochs, params, sweep, trial } from './curves.js';
+import { CURVES, ctx, dataReport, epochs, names, params, sweep, trial } from './curves.js';
 
-const ctx = (more: Partial<DiagnosisContext> = {}): DiagnosisContext => ({
-  objective: { metric: 'val_loss', goal: 'minimize' },
-  thresholds: DEFAULT_THRESHOLDS,
-  taskType: 'classification',
-  leakage: 0,
-  ...more,
-});
-const names = (flags: { name: string }[]): string[] => flags.map((f) => f.name);
 
 describe('diagnosis of recorded curves', () => {
   it('flags a textbook overfit curve as overfitting only, from the epoch val loss bottomed out', () => {
