@@ -1,6 +1,7 @@
 """The race against Optuna on steps: the same PyTorch fine-tune (examples/pytorch/train.py, the spam
 classifier, evaluating every --eval-every optimizer steps and at each epoch's end) tuned by
-finesweep (TPE + ASHA on steps through the command trainer) and by Optuna 3.1 (TPESampler +
+finesweep (TPE + ASHA on steps through the command trainer; `--asha rejudge`, the default, sets
+early_stopping.rejudge, `--asha once` decides as Optuna's pruner) and by Optuna 3.1 (TPESampler +
 SuccessiveHalvingPruner with min_resource in steps; an objective that runs the same script, reads
 its lines, calls trial.report(value, step) / should_prune and kills the process when pruned).
 Same space (lr log-uniform 1e-5..1e-2 x batch 16|32, 4 epochs), same trial budget, same startup
@@ -11,7 +12,7 @@ Run from the project's root (Debian's /usr/bin/python3: python3-torch and python
     npm run build && /usr/bin/python3 bench/race.py 10 1 2 3
 
     arguments: TRIALS SEED... [--eval-every 15] [--min-steps 15] [--reduction-factor 3] [--epochs 4]
-               [--startup 4] [--max-examples 1200] [--arms finesweep,optuna] [--out FILE]
+               [--startup 4] [--max-examples 1200] [--asha rejudge|once] [--arms finesweep,optuna] [--out FILE]
 
 Prints one JSON line per arm and seed (wall s, evaluations, final best val_accuracy, the
 best-so-far curve), then the summary: Optuna's median final best (the target), per arm and seed the
@@ -48,6 +49,9 @@ def parse():
     p.add_argument("--epochs", type=int, default=4)
     p.add_argument("--startup", type=int, default=4)
     p.add_argument("--max-examples", type=int, default=1200, help="train.py's stratified sample (80%% train, 20%% validation)")
+    p.add_argument("--asha", choices=["rejudge", "once"], default="rejudge",
+                   help="finesweep's ASHA: rejudge (early_stopping.rejudge: a trial judged again at its highest rung as later "
+                        "trials reach it) or once (judged on arrival only: Optuna's rule)")
     p.add_argument("--arms", default="finesweep,optuna")
     p.add_argument("--out")
     return p.parse_args()
@@ -130,7 +134,8 @@ def finesweep_arm(args, seed):
             "parameters": {"learning_rate": {"distribution": "log_uniform", "min": 1e-5, "max": 1e-2},
                            "batch_size": {"values": [16, 32]}, "epochs": {"value": args.epochs}},
             "objective": {"metric": METRIC, "goal": "maximize"},
-            "early_stopping": {"type": "asha", "min_steps": args.min_steps, "reduction_factor": args.reduction_factor},
+            "early_stopping": {"type": "asha", "min_steps": args.min_steps, "reduction_factor": args.reduction_factor,
+                               "rejudge": args.asha == "rejudge"},
             "resources": {"workers": 2}}
     path = os.path.join(tmp, "race.json")
     with open(path, "w") as f:

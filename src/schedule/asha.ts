@@ -16,6 +16,14 @@
 // Ray Tune's AsyncHyperBand instead cuts at the (1 - 1/rf) quantile of the earlier trials' rung
 // values; both converge to "top 1/rf" as the rung fills. A trial's value at a rung is its best
 // objective up to its first evaluation at or past the rung, the reading the leaderboard ranks by.
+//
+// `rejudge` (finesweep's, off by default): a trial is also judged again at its highest rung at every
+// later evaluation, on its value at that rung, against every trial that has reached the rung by then
+// — those that got there after it included — until it reaches its next rung. Judged once on arrival,
+// the first trials at a rung pass it against nobody and run on to the next rung however the later
+// ones do (a batch-16 trial reaches every step rung before a batch-32 one); rejudged, it stops as soon
+// as the trials that followed push it out of the top 1/reduction_factor there. Still a pure function
+// of the journal prefix, so a resumed sweep takes the same decisions.
 import { bestLoss, type Goal } from '../trial/objective.js';
 import { formatValue } from './median.js';
 import { atEnd, curveUpTo, positionWords, viewAt } from './results.js';
@@ -28,6 +36,8 @@ export interface AshaOptions {
   /** The first rung in optimizer steps: rungs are then on the step axis. */
   minSteps?: number;
   reductionFactor: number;
+  /** Judge a trial again at its highest rung at each evaluation, against the later arrivals too. */
+  rejudge?: boolean;
 }
 
 export class AshaScheduler implements Scheduler {
@@ -56,10 +66,16 @@ export class AshaScheduler implements Scheduler {
     if (at === undefined || atEnd(at, max)) return CONTINUE;
     const previous = own.length >= 2 ? own[own.length - 2].at : 0;
     const goal = this.opts.goal;
-    const mine = bestLoss(own.map((p) => p.value), goal);
     const rf = this.opts.reductionFactor;
-    for (let rung = 0, r = this.#min; r <= at && !(max !== undefined && r >= max); rung++, r *= rf) {
-      if (r <= previous) continue; // judged at an earlier evaluation
+    const rungs: number[] = []; // the rungs reached, below where training ends
+    for (let r = this.#min; r <= at && !(max !== undefined && r >= max); r *= rf) rungs.push(r);
+    const top = rungs.length - 1;
+    for (const [rung, r] of rungs.entries()) {
+      const arrived = r > previous; // crossed since the previous evaluation: judged on arrival
+      if (!arrived && !(this.opts.rejudge && rung === top)) continue;
+      // The trial's value at the rung: its best up to its first evaluation at or past it (on arrival,
+      // everything up to this evaluation).
+      const mine = bestLoss(curveUpTo(own, r) ?? [], goal);
       const competing = [mine];
       for (const curve of others.values()) {
         const upTo = curveUpTo(curve, r);
@@ -70,12 +86,12 @@ export class AshaScheduler implements Scheduler {
       const cutoff = competing[keep - 1];
       if (mine <= cutoff) continue;
       const shown = (x: number) => formatValue(goal === 'minimize' ? x : -x);
-      const where = r === at ? positionWords(this.axis, r) : `${positionWords(this.axis, r)}, judged at ${positionWords(this.axis, at)}`;
+      const where = r === at ? positionWords(this.axis, r) : `${positionWords(this.axis, r)}, ${arrived ? 'judged' : 'rejudged'} at ${positionWords(this.axis, at)}`;
       return {
         action: 'stop',
         epoch: query.epoch,
         rung,
-        reason: `asha rung ${rung} (${where}): best ${shown(mine)} is not in the top ${keep} of ${competing.length} trials at this rung (cutoff ${shown(cutoff)}, reduction factor ${rf})`,
+        reason: `asha rung ${rung} (${where}): ${arrived ? 'best' : 'its'} ${shown(mine)} is not in the top ${keep} of ${competing.length} trials at this rung (cutoff ${shown(cutoff)}, reduction factor ${rf})`,
       };
     }
     return CONTINUE;

@@ -13,6 +13,7 @@ export interface ScheduleSpec {
     min_steps?: number;
     min_trials?: number;
     reduction_factor?: number;
+    rejudge?: boolean;
   };
 }
 
@@ -23,7 +24,7 @@ export function createScheduler(spec: ScheduleSpec): Scheduler | undefined {
   const minEpochs = es.min_epochs ?? 1;
   const minSteps = es.min_steps !== undefined ? { minSteps: es.min_steps } : {};
   if (es.type === 'median') return new MedianScheduler({ goal, minEpochs, ...minSteps, minTrials: es.min_trials ?? 3 });
-  return new AshaScheduler({ goal, minEpochs, ...minSteps, reductionFactor: es.reduction_factor ?? 3 });
+  return new AshaScheduler({ goal, minEpochs, ...minSteps, reductionFactor: es.reduction_factor ?? 3, rejudge: es.rejudge ?? false });
 }
 
 /**

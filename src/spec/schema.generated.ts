@@ -442,6 +442,10 @@ export const sweepSchema = {
           "minimum": 2,
           "default": 3,
           "description": "asha: rungs at min_epochs × reduction_factor^i; the top 1/reduction_factor of a rung continue."
+        },
+        "rejudge": {
+          "type": "boolean",
+          "description": "asha (default false; absent, a spec hashes as before): also judge a trial again at its highest rung at each of its evaluations, on its value at that rung, against every trial that has reached the rung by then (later arrivals included), until it reaches its next rung. Off (Optuna's and Ray Tune's rule): a trial is judged once, on arrival, against the earlier arrivals only, so the first trials at a rung always pass it."
         }
       }
     },

@@ -22,6 +22,8 @@ export interface EarlyStoppingOption {
   min_trials?: number;
   /** asha: rungs at min_steps × reduction_factor^i (default 3). */
   reduction_factor?: number;
+  /** asha: judge a trial again at its highest rung as later trials reach it (default false: once, on arrival). */
+  rejudge?: boolean;
   /** The last step a trial reports, when known: no rung at or past it (default: no limit). */
   max_steps?: number;
 }
@@ -124,10 +126,11 @@ export function resolveStudyOptions(opts: StudyOptions): ResolvedStudyOptions {
 
   const es = opts.early_stopping ?? { type: 'none' as const };
   if (!isObj(es) || !['none', 'median', 'asha'].includes(es.type as string)) throw new InputError(`/early_stopping/type: expected "none", "median" or "asha", got ${show(isObj(es) ? es.type : es)}`);
-  const early = { type: es.type, min_steps: es.min_steps ?? 1, min_trials: es.min_trials ?? 3, reduction_factor: es.reduction_factor ?? 3, ...(es.max_steps !== undefined ? { max_steps: es.max_steps } : {}) };
+  const early = { type: es.type, min_steps: es.min_steps ?? 1, min_trials: es.min_trials ?? 3, reduction_factor: es.reduction_factor ?? 3, rejudge: es.rejudge ?? false, ...(es.max_steps !== undefined ? { max_steps: es.max_steps } : {}) };
   if (!isInt(early.min_steps, 1)) throw new InputError(`/early_stopping/min_steps: expected an integer >= 1, got ${show(es.min_steps)}`);
   if (!isInt(early.min_trials, 1)) throw new InputError(`/early_stopping/min_trials: expected an integer >= 1, got ${show(es.min_trials)}`);
   if (!isInt(early.reduction_factor, 2)) throw new InputError(`/early_stopping/reduction_factor: expected an integer >= 2, got ${show(es.reduction_factor)}`);
+  if (typeof early.rejudge !== 'boolean') throw new InputError(`/early_stopping/rejudge: expected true or false, got ${show(es.rejudge)}`);
   if (early.max_steps !== undefined && !isInt(early.max_steps, 1)) throw new InputError(`/early_stopping/max_steps: expected an integer >= 1, got ${show(es.max_steps)}`);
 
   const diagnosis = opts.diagnosis ?? {};
@@ -158,7 +161,7 @@ export function schedulerOf(o: ResolvedStudyOptions): Scheduler | undefined {
   if (es.type === 'none') return undefined;
   return createScheduler({
     objective: o.objective,
-    early_stopping: { type: es.type, min_steps: es.min_steps, min_trials: es.min_trials, reduction_factor: es.reduction_factor },
+    early_stopping: { type: es.type, min_steps: es.min_steps, min_trials: es.min_trials, reduction_factor: es.reduction_factor, rejudge: es.rejudge },
   });
 }
 
@@ -181,7 +184,7 @@ export function studySpec(o: ResolvedStudyOptions, parameters: Record<string, un
     early_stopping:
       es.type === 'none'
         ? { type: 'none' }
-        : { type: es.type, min_steps: es.min_steps, min_trials: es.min_trials, reduction_factor: es.reduction_factor },
+        : { type: es.type, min_steps: es.min_steps, min_trials: es.min_trials, reduction_factor: es.reduction_factor, rejudge: es.rejudge },
     diagnosis: o.diagnosis,
     resources: { max_retries: o.max_retries },
   };

@@ -63,6 +63,57 @@ describe('ASHA on steps (early_stopping.min_steps)', () => {
   });
 });
 
+describe('ASHA with rejudge (a trial judged again at its highest rung as later trials reach it)', () => {
+  const once = new AshaScheduler({ goal: 'minimize', minEpochs: 1, minSteps: 50, reductionFactor: 2 });
+  const rejudged = new AshaScheduler({ goal: 'minimize', minEpochs: 1, minSteps: 50, reductionFactor: 2, rejudge: true });
+  // a reaches rung 50 first (nobody to beat), then b and c get there with better values.
+  const results = [at('a', 50, 0.6), at('b', 50, 0.3), at('c', 50, 0.4), at('a', 100, 0.2)];
+  const query = { trialId: 'a', epoch: 1, step: 100, maxSteps: 400 };
+
+  it('passes the first trial at a rung on arrival either way', () => {
+    expect(rejudged.decide(results, { trialId: 'a', epoch: 0.5, step: 50, maxSteps: 400 })).toEqual({ action: 'continue' });
+  });
+
+  it('stops it at a later evaluation once the later arrivals push it out of the top 1/reduction_factor, on its value at the rung', () => {
+    // At step 100 a reaches rung 1, its highest rung now, alone there: it passes, judged once or not.
+    expect(once.decide(results, query)).toEqual({ action: 'continue' });
+    expect(rejudged.decide(results, query)).toEqual({ action: 'continue' });
+    // At step 80 its highest rung is still 50, where its value (0.6, not the later 0.2) is not in the
+    // top 1 of the 3 trials there by now; judged once, rung 50 was settled on arrival.
+    const before = [at('a', 50, 0.6), at('b', 50, 0.3), at('c', 50, 0.4), at('a', 80, 0.2)];
+    expect(rejudged.decide(before, { trialId: 'a', epoch: 0.8, step: 80, maxSteps: 400 })).toEqual({
+      action: 'stop',
+      epoch: 0.8,
+      rung: 0,
+      reason: 'asha rung 0 (step 50, rejudged at step 80): its 0.6 is not in the top 1 of 3 trials at this rung (cutoff 0.3, reduction factor 2)',
+    });
+    expect(once.decide(before, { trialId: 'a', epoch: 0.8, step: 80, maxSteps: 400 })).toEqual({ action: 'continue' });
+  });
+
+  it('keeps a trial that stays in the top 1/reduction_factor, and never stops one at its last evaluation', () => {
+    const fine = [at('a', 50, 0.2), at('b', 50, 0.3), at('c', 50, 0.4), at('a', 80, 0.5)];
+    expect(rejudged.decide(fine, { trialId: 'a', epoch: 0.8, step: 80, maxSteps: 400 })).toEqual({ action: 'continue' });
+    const last = [at('a', 50, 0.6), at('b', 50, 0.3), at('c', 50, 0.4), at('a', 80, 0.2)];
+    expect(rejudged.decide(last, { trialId: 'a', epoch: 0.8, step: 80, maxSteps: 80 })).toEqual({ action: 'continue' });
+  });
+
+  it('reads rejudge from the spec, and a resume owes the same stop', () => {
+    const spec = { objective: { metric: 'val_loss' }, early_stopping: { type: 'asha' as const, min_steps: 50, reduction_factor: 2, rejudge: true } };
+    const journal: JournalEvent[] = [];
+    const push = (body: JournalEventBody) => journal.push({ ...body, seq: journal.length + 1, time: '' } as JournalEvent);
+    const evaluation = (id: string, step: number, val_loss: number) => push({ type: 'epoch_ended', trial_id: id, metrics: { epoch: step / 100, step, val_loss } });
+    for (const id of ['a', 'b', 'c']) push({ type: 'trial_started', trial_id: id, index: 0, params: { epochs: 4 }, slot: 0, attempt: 1, from_epoch: 0 });
+    evaluation('a', 50, 0.6);
+    evaluation('b', 50, 0.3);
+    evaluation('c', 50, 0.25);
+    evaluation('a', 60, 0.5); // killed before the stop of a was written
+    const stops = pendingStops(createScheduler(spec)!, resolveObjective(spec.objective), journal);
+    expect(stops).toEqual([{ trialId: 'a', epoch: 0.6, rung: 0, reason: 'asha rung 0 (step 50, rejudged at step 60): its 0.6 is not in the top 1 of 3 trials at this rung (cutoff 0.25, reduction factor 2)' }]);
+    const { rejudge: _, ...without } = spec.early_stopping;
+    expect(pendingStops(createScheduler({ ...spec, early_stopping: without })!, resolveObjective(spec.objective), journal)).toEqual([]);
+  });
+});
+
 describe('the median rule on steps', () => {
   const median = new MedianScheduler({ goal: 'minimize', minEpochs: 1, minSteps: 100, minTrials: 2 });
 

@@ -274,6 +274,11 @@ const cases: Array<[string, () => unknown, string]> = [
     () => with_(validSpec(), (s) => (s.early_stopping = { type: 'hyperband' })),
     '/early_stopping/type: expected one of "none", "median", "asha", got "hyperband"',
   ],
+  [
+    'rejudge that is not a boolean',
+    () => with_(validSpec(), (s) => (s.early_stopping = { type: 'asha', rejudge: 'yes' })),
+    '/early_stopping/rejudge: expected true or false, got the string "yes"',
+  ],
   ['a list instead of an object', () => [validSpec()], '/: expected an object (the sweep spec), got a list'],
 ];
 

@@ -50,8 +50,8 @@ describe('a define-by-run study', () => {
     expect(journalTypes(dir).filter((t) => t === 'trial_completed')).toHaveLength(25);
   });
 
-  it('stops trials early through the ASHA rule, and returning after shouldStop() records the stop', async () => {
-    const study = await createStudy({ name: 'asha', objective: 'val_loss', seed: 1, strategy: 'random', early_stopping: { type: 'asha', min_steps: 1, reduction_factor: 2, max_steps: 8 } });
+  it.each([false, true])('stops trials early through the ASHA rule (rejudge %s), and returning after shouldStop() records the stop', async (rejudge) => {
+    const study = await createStudy({ name: 'asha', objective: 'val_loss', seed: 1, strategy: 'random', early_stopping: { type: 'asha', min_steps: 1, reduction_factor: 2, max_steps: 8, rejudge } });
     let sawStop = 0;
     await study.optimize(
       async (trial) => {
@@ -241,6 +241,7 @@ describe('createStudy', () => {
     await expect(createStudy({ name: 'a b' })).rejects.toThrow(`/name: expected letters, digits, '.', '_' or '-' (at most 100), got "a b"`);
     await expect(createStudy({ name: 'x', strategy: 'grid' as 'tpe' })).rejects.toThrow('/strategy/type: expected "random" or "tpe", got "grid"');
     await expect(createStudy({ name: 'x', early_stopping: { type: 'asha', reduction_factor: 1 } })).rejects.toThrow('/early_stopping/reduction_factor: expected an integer >= 2, got 1');
+    await expect(createStudy({ name: 'x', early_stopping: { type: 'asha', rejudge: 'yes' as unknown as boolean } })).rejects.toThrow('/early_stopping/rejudge: expected true or false, got "yes"');
     await expect(createStudy({ name: 'x', objective: [{ metric: 'val_loss' }, { metric: 'bleu' }] })).rejects.toThrow(/^\/objective\/1\/metric: a two-metric objective takes/);
     await expect(createStudy({ name: 'x', diagnosis: { overfit: 1 } as object })).rejects.toThrow('/diagnosis/overfit: unknown threshold');
   });
