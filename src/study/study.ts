@@ -8,7 +8,7 @@ import { InputError, SweepError } from '../errors.js';
 import { buildLeaderboard, type Leaderboard } from '../report/view/leaderboard.js';
 import { rankTrials } from '../report/analysis/rank.js';
 import { deriveSeed } from '../rng.js';
-import type { Decision, Scheduler } from '../schedule/scheduler.js';
+import type { Decision, Scheduler, ScheduleQuery } from '../schedule/scheduler.js';
 import type { FeedView } from '../store/feed.js';
 import type { FinishedTrial } from '../search/sampler.js';
 import { specHash } from '../spec/hash.js';
@@ -19,7 +19,7 @@ import type { Store, StoreLock } from '../store/store.js';
 import { tally, willRetry } from '../sweep/decide.js';
 import { historyView, type History } from '../sweep/history.js';
 import { Recorder } from '../sweep/recorder.js';
-import { decideFromFeed, epochResultsView, type EpochResults } from '../sweep/replay.js';
+import { decideFromFeed, epochResultsView, pendingStops, type EpochResults } from '../sweep/replay.js';
 import type { Objective } from '../trial/objective.js';
 import type { TrialStatus } from '../trial/status.js';
 import type { EpochMetrics, ParamValue, Params } from '../trial/types.js';
@@ -148,6 +148,12 @@ export class Study {
     await this.#writeSpec();
     const body: JournalEventBody = { type: 'sweep_started', name: this.name, spec_hash: this.#specWritten, trials: 0, resumed, pid: process.pid, host: hostname(), format: JOURNAL_FORMAT };
     await this.#append([body]);
+    // A stop decided after a trial's evaluation but not written before its process died: written
+    // now, as the CLI's resume does, rather than the trial asked again from its start.
+    if (this.#scheduler) {
+      const owed = pendingStops(this.#scheduler, this.options.objective, this.#recorder.feed.events, (trialId, _params, point) => this.#query(trialId, point));
+      await this.#append(owed.map((d) => ({ type: 'trial_stopped_early', trial_id: d.trialId, epoch: d.epoch, ...(d.rung !== undefined ? { rung: d.rung } : {}), reason: d.reason })));
+    }
     // A trial left running (or stopped by an interrupt) by a process that ended: failed, and asked again.
     const orphans = [...this.#recorder.state.trials.values()].filter((t) => t.status === 'running' || t.status === 'stopped');
     await this.#append(orphans.map((t) => ({ type: 'trial_failed', trial_id: t.id, attempt: Math.max(1, t.attempts), error: INTERRUPTED, will_retry: true })));
@@ -303,14 +309,18 @@ export class Study {
     events.push({ type: 'epoch_ended', trial_id: id, metrics: { epoch, step, ...values } });
     await this.#append(events);
     if (this.#scheduler && !run.stop) {
-      const maxSteps = this.options.early_stopping.max_steps;
-      const query = { trialId: id, epoch, step, ...(maxSteps !== undefined ? { maxSteps } : {}) };
-      const d = decideFromFeed(this.#scheduler, this.#recorder.feed, this.#resultsView, query);
+      const d = decideFromFeed(this.#scheduler, this.#recorder.feed, this.#resultsView, this.#query(id, { epoch, step }));
       if (d.action === 'stop') {
         run.stop = d;
         await this.#append([{ type: 'trial_stopped_early', trial_id: id, epoch: d.epoch, ...(d.rung !== undefined ? { rung: d.rung } : {}), reason: d.reason }]);
       }
     }
+  }
+
+  /** The question asked of the scheduler after a trial's evaluation (and replayed on reopening). */
+  #query(trialId: string, point: { epoch: number; step?: number }): ScheduleQuery {
+    const maxSteps = this.options.early_stopping.max_steps;
+    return { trialId, epoch: point.epoch, ...(point.step !== undefined ? { step: point.step } : {}), ...(maxSteps !== undefined ? { maxSteps } : {}) };
   }
 
   async #shouldStop(trial: Trial): Promise<boolean> {

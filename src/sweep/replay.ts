@@ -40,8 +40,15 @@ export interface StopDecision {
  * first stop. A crash between an epoch_ended and its trial_stopped_early leaves exactly such a
  * trial, and so does an interrupt that beat the decision (trial_stopped is not terminal: resume
  * continues that trial); the resumed sweep writes the stop instead of training it further.
+ * `queryOf`: the question the run asked after each evaluation (the CLI's, scheduleQuery, by
+ * default; a library study's reads its max_steps from the study's options).
  */
-export function pendingStops(scheduler: Scheduler, objective: Objective, events: readonly JournalEvent[]): StopDecision[] {
+export function pendingStops(
+  scheduler: Scheduler,
+  objective: Objective,
+  events: readonly JournalEvent[],
+  queryOf: (trialId: string, params: Params, point: { epoch: number; step?: number }) => ScheduleQuery = scheduleQuery,
+): StopDecision[] {
   const results = epochResults(events, objective.metric);
   const params = new Map<string, Params>();
   const finished = new Set<string>();
@@ -59,7 +66,7 @@ export function pendingStops(scheduler: Scheduler, objective: Objective, events:
     if (finished.has(r.trialId) || decided.has(r.trialId)) continue;
     const p = params.get(r.trialId);
     if (p === undefined) continue;
-    const d = scheduler.decide(results, scheduleQuery(r.trialId, p, r));
+    const d = scheduler.decide(results, queryOf(r.trialId, p, r));
     if (d.action === 'stop') {
       decided.add(r.trialId);
       out.push({ trialId: r.trialId, epoch: d.epoch, ...(d.rung !== undefined ? { rung: d.rung } : {}), reason: d.reason });

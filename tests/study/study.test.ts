@@ -268,6 +268,32 @@ describe('createStudy', () => {
     expect(journalTypes(dir).filter((t) => t === 'trial_failed')).toHaveLength(1);
   });
 
+  it('writes a stop decided but not recorded before its process died, instead of asking the trial again', async () => {
+    const dir = join(tempDir('finesweep-study-'), 'owed');
+    const opts = { name: 'owed', storage: dir, strategy: 'random' as const, seed: 3, early_stopping: { type: 'asha' as const, min_steps: 1, reduction_factor: 2, max_steps: 4 } };
+    const first = await createStudy(opts);
+    const a = await first.ask();
+    a.suggestFloat('x', 0, 1);
+    await a.report(1, 0.1);
+    const b = await first.ask();
+    b.suggestFloat('x', 0, 1);
+    await b.report(1, 0.9); // worse than a at rung 1: stopped
+    expect(await b.shouldStop()).toBe(true);
+    await first.close();
+    // The process "died" after b's evaluation was written and before its stop was.
+    const path = join(dir, 'journal.jsonl');
+    const lines = readFileSync(path, 'utf8').trim().split('\n');
+    const cut = lines.findIndex((l) => JSON.parse(l).type === 'trial_stopped_early');
+    const reason = JSON.parse(lines[cut]).reason as string;
+    writeFileSync(path, lines.slice(0, cut).join('\n') + '\n');
+
+    const again = await createStudy(opts);
+    expect(again.trials.map((t) => [t.id, t.status])).toEqual([[a.id, 'pending'], [b.id, 'stopped_early']]);
+    expect(again.trials[1].reason).toBe(reason);
+    await again.close();
+    expect(journalTypes(dir).filter((t) => t === 'trial_failed')).toHaveLength(1); // a only
+  });
+
   it('refuses a directory that holds another study or a CLI sweep', async () => {
     const dir = join(tempDir('finesweep-study-'), 'one');
     await (await createStudy({ name: 'one', storage: dir })).close();
