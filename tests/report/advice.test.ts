@@ -33,6 +33,18 @@ describe('advice backed by the sweep', () => {
     expect(rowOf(lb, 't000').recommendation?.text).toBe('higher LR: t004, the same with lr 1e-3, reached 0.875 (+0.117)');
   });
 
+  it('judges a configuration run several times (finesweep rerun) on its mean, not on its luckiest run', () => {
+    // t011 again with two more seeds: 0.933, 0.905, 0.881 (mean 0.9063).
+    const repeat = (id: string, acc: number) => ({ ...t(id, 1e-2, 32, [[0.45, 0.35, 0.85], [0.19, 0.224, 0.87], [0.1, 0.19, acc]]), repeatOf: 't011' });
+    const lb = board('full', [...mainJob(), repeat('t011-r1', 0.905), repeat('t011-r2', 0.881)]);
+    const r = rowOf(lb, 't010').recommendation!;
+    expect(r.text).toBe('more epochs: t011, the same with 3 epochs, reached 0.9063 on average over 3 runs (+0.123)');
+    expect(r.evidence).toMatchObject({ kind: 'neighbour', trial: 't011', parameter: 'epochs', value: 3, runs: 3 });
+    expect((r.evidence as { reached: number }).reached).toBeCloseTo((0.933 + 0.905 + 0.881) / 3, 10);
+    // Run once, t011 was quoted at its 0.933.
+    expect(rowOf(board(), 't010').recommendation?.text).toBe('more epochs: t011, the same with 3 epochs, reached 0.933 (+0.15)');
+  });
+
   it('decides the learning rate once per rate: trials that differ only in something else never get opposite directions', () => {
     for (const method of ['full', 'top_k']) {
       const lb = board(method);

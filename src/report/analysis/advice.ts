@@ -39,9 +39,9 @@ export interface CurvePoint {
 
 /** What a recommendation rests on (`recommendation.evidence` in the JSON report). */
 export type Evidence =
-  | { kind: 'neighbour'; trial: string; parameter: string; value: ParamValue; reached: number; gain?: number }
+  | { kind: 'neighbour'; trial: string; parameter: string; value: ParamValue; reached: number; gain?: number; runs?: number }
   | { kind: 'curve'; metric: string; trend: 'turned' | 'improving' | 'loss'; points: CurvePoint[] }
-  | { kind: 'sweep'; parameter: 'learning_rate'; best: number; trial: string; reached: number }
+  | { kind: 'sweep'; parameter: 'learning_rate'; best: number; trial: string; reached: number; runs?: number }
   | { kind: 'range'; parameter: string; edge: 'min' | 'max'; value: number }
   | { kind: 'data'; shared: number }
   | { kind: 'untested' };
@@ -54,11 +54,18 @@ export interface Recommendation {
   evidence: Evidence;
 }
 
-/** A trial as the advice sees it: its parameters and its best objective value when ranked. */
+/**
+ * A trial as the advice sees it: its parameters and its best objective value when ranked. A
+ * configuration run more than once (`finesweep rerun`) is one point of evidence, not several: each
+ * of its trials carries the mean of its runs and their number, so that a move is judged on means
+ * and one lucky seed is not quoted as what a configuration reaches.
+ */
 export interface AdviceTrial {
   trial: TrialState;
-  /** The best objective value; undefined for a trial not ranked (failed, diverged before, running). */
+  /** The best objective value (its configuration's mean over `runs`); undefined for a trial not ranked (failed, diverged before, running). */
   value?: number;
+  /** How many runs `value` is the mean of, when more than one. */
+  runs?: number;
 }
 
 export interface AdviceContext {
@@ -77,7 +84,7 @@ export interface AdviceContext {
 export interface LrVerdict {
   direction: Direction;
   /** The sweep's best trial (its rate lies in `direction`), when the direction comes from it. */
-  best?: { trial: string; lr: number; value: number };
+  best?: { trial: string; lr: number; value: number; runs?: number };
 }
 
 const KIND_ORDER: Readonly<Record<Evidence['kind'], number>> = { data: -1, neighbour: 0, curve: 1, sweep: 2, range: 3, untested: 4 };
@@ -112,13 +119,13 @@ export function neighbourIndex(trials: readonly AdviceTrial[], parameters: reado
  * (underfitting says higher; divergence, overfitting and forgetting say lower), a tie saying nothing.
  */
 export function lrDirections(trials: readonly AdviceTrial[], objective: Objective, divergedLr: number | undefined, flagsOf: (t: TrialState) => readonly Flag[]): (lr: number) => LrVerdict | undefined {
-  let best: { trial: string; lr: number; value: number } | undefined;
+  let best: { trial: string; lr: number; value: number; runs?: number } | undefined;
   const rates = new Set<number>();
   for (const t of trials) {
     const lr = t.trial.params.learning_rate;
     if (typeof lr !== 'number') continue;
     rates.add(lr);
-    if (t.value !== undefined && (!best || compareValues(t.value, best.value, objective.goal) < 0)) best = { trial: t.trial.id, lr, value: t.value };
+    if (t.value !== undefined && (!best || compareValues(t.value, best.value, objective.goal) < 0)) best = { trial: t.trial.id, lr, value: t.value, ...(t.runs !== undefined ? { runs: t.runs } : {}) };
   }
   let single: Direction | undefined;
   if (rates.size === 1) {
@@ -149,11 +156,13 @@ const at = (p: CurvePoint): string => (Number.isInteger(p.epoch) || p.step === u
 
 const signed = (x: number): string => `${x > 0 ? '+' : x < 0 ? '−' : ''}${fmtNum(Math.abs(x), 3)}`;
 
+const runsWords = (runs: number | undefined): string => (runs !== undefined ? ` on average over ${runs} runs` : '');
+
 /** The evidence in words, after the move: "t011, the same with 3 epochs, reached 0.933 (+0.05)". */
 function evidenceWords(e: Evidence): string {
   switch (e.kind) {
     case 'neighbour':
-      return `${e.trial}, the same with ${valueWords(e.parameter, e.value)}, reached ${fmtNum(e.reached)}${e.gain !== undefined ? ` (${signed(e.gain)})` : ''}`;
+      return `${e.trial}, the same with ${valueWords(e.parameter, e.value)}, reached ${fmtNum(e.reached)}${runsWords(e.runs)}${e.gain !== undefined ? ` (${signed(e.gain)})` : ''}`;
     case 'curve': {
       const name = e.metric.replace('_', ' ');
       const [a, b] = [e.points[0], e.points.at(-1)!];
@@ -162,7 +171,7 @@ function evidenceWords(e: Evidence): string {
       return a === b ? `${name} ${fmtNum(a.value)} at ${at(a)}` : `${name} ${fmtNum(a.value)} at ${at(a)} → ${fmtNum(b.value)} at ${at(b)}`;
     }
     case 'sweep':
-      return `the sweep's best trial ${e.trial} used lr ${fmtParam('learning_rate', e.best)} and reached ${fmtNum(e.reached)}`;
+      return `the sweep's best trial ${e.trial} used lr ${fmtParam('learning_rate', e.best)} and reached ${fmtNum(e.reached)}${runsWords(e.runs)}`;
     case 'range':
       return `${valueWords(e.parameter, e.value)} is the ${e.edge === 'max' ? 'most' : 'least'} the sweep searched; it did not test ${e.edge === 'max' ? 'beyond' : 'below'} it`;
     case 'data':
@@ -267,6 +276,7 @@ function evidenceFor(me: AdviceTrial, flag: Flag, move: Move, method: string | u
         value: best.trial.params[parameter],
         reached: best.value!,
         ...(me.value !== undefined ? { gain: best.value! - me.value } : {}),
+        ...(best.runs !== undefined ? { runs: best.runs } : {}),
       };
     }
     if (tested) return undefined;
@@ -275,7 +285,10 @@ function evidenceFor(me: AdviceTrial, flag: Flag, move: Move, method: string | u
   if (curve) return curve;
   if (move.target === 'learning_rate' && typeof params.learning_rate === 'number') {
     const verdict = ctx.lrDirection(params.learning_rate);
-    if (verdict?.best) return { kind: 'sweep', parameter: 'learning_rate', best: verdict.best.lr, trial: verdict.best.trial, reached: verdict.best.value };
+    if (verdict?.best) {
+      const b = verdict.best;
+      return { kind: 'sweep', parameter: 'learning_rate', best: b.lr, trial: b.trial, reached: b.value, ...(b.runs !== undefined ? { runs: b.runs } : {}) };
+    }
   }
   if (parameter !== undefined) {
     const edge = rangeEvidence(parameter, params[parameter], move.direction, ctx.ranges);

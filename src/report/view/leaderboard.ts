@@ -244,7 +244,12 @@ export function buildLeaderboard(input: LeaderboardInput, opts: { top?: number }
         : base;
     flagsOf.set(trial, diagnoseTrial(trial, ctx));
   }
-  const judged: AdviceTrial[] = ranked.map((r) => ({ trial: r.trial, value: r.rank !== undefined ? r.best?.value : undefined }));
+  // A configuration run several times is judged on its mean (groupRepeats' stats), once per run.
+  const judged: AdviceTrial[] = ranked.map((r) => {
+    const runs = repeatView.stats.get(configurationOf(r.trial));
+    if (r.rank === undefined) return { trial: r.trial };
+    return runs ? { trial: r.trial, value: runs.mean, runs: runs.n } : { trial: r.trial, value: r.best?.value };
+  });
   const advice: AdviceContext = {
     objective,
     method: view.method,
