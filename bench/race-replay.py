@@ -135,7 +135,7 @@ def main():
               f"median wall {statistics.median(r['wall'] for r in runs):.1f} s, evaluations {sum(r['evaluations'] for r in runs) / n:.1f} a sweep, "
               f"ratio to Optuna {med / base:.2f}")
     # The target is one value; the same medians at the values around it show the whole race.
-    levels = sorted({round(v, 4) for runs in arms.values() for r in runs for _, v in r["reached"] if v >= 0.92})
+    levels = sorted({round(v, 9): v for runs in arms.values() for r in runs for _, v in r["reached"] if v >= 0.92}.values())
     print("median s to reach  " + "".join(f"{v:>9.4f}" for v in levels))
     for name, runs in arms.items():
         print(f"{name:18} " + "".join(f"{statistics.median(time_to(r, v) for r in runs):9.1f}" for v in levels))
