@@ -1,5 +1,6 @@
 // The spec's command task + one trial attempt -> everything the supervisor needs to start the
 // program (JSON-serialisable; no I/O: only the inherited PYTHONPATH is read).
+import { randomBytes } from 'node:crypto';
 import { isAbsolute, join, resolve } from 'node:path';
 import { InputError } from '../../errors.js';
 import { GRAD_ACCUM_PLACEHOLDER, NUM_GPUS_PLACEHOLDER, substitute } from '../../trial/placeholders.js';
@@ -20,8 +21,11 @@ export interface CommandTask {
 }
 
 export const DEFAULT_STOP_GRACE_S = 30;
-// Not metrics.jsonl: the store keeps its own view of the journal under that name in the trial directory.
-export const METRICS_FILE = 'reported.jsonl';
+// Not metrics.jsonl: the store keeps its own view of the journal under that name in the trial
+// directory. A new name each attempt (reported-<token>.jsonl): a program left running by an attempt
+// whose controller was killed appends by path, and must not write into the next attempt's file.
+export const METRICS_PREFIX = 'reported';
+export const isMetricsFile = (name: string): boolean => /^reported(-[0-9a-f]+)?\.jsonl$/.test(name);
 export const OUTPUT_LOG = 'output.log';
 /** Written when finesweep asks the trial to stop (FINESWEEP_STOP_FILE); removed at each start. */
 export const STOP_FILE = 'stop';
@@ -130,7 +134,7 @@ export function configureCommand(taskIn: unknown, request: TrialRequest, ctx: Tr
     env[name] = substituteAll([value], values, `/task/env/${name}`)[0]!;
   }
   env.PYTHONPATH = pythonPath(env);
-  const metricsFile = join(request.dir, METRICS_FILE);
+  const metricsFile = join(request.dir, `${METRICS_PREFIX}-${randomBytes(6).toString('hex')}.jsonl`);
   const stopFile = join(request.dir, STOP_FILE);
   Object.assign(env, protocolEnv(request, metricsFile, stopFile));
   const { epochs, max_steps: maxSteps } = request.params;

@@ -1,10 +1,10 @@
 // Supervises one attempt of a command trial: starts the program, turns its reports (from the metrics
 // file, stdout or stderr, in the format task.metrics names) into evaluation events as they arrive,
 // and ends it the way the protocol says (docs/command-trainer.md, "The protocol").
-import { mkdirSync, openSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { InputError, OutOfMemoryError } from '../../errors.js';
-import type { CommandConfig } from './config.js';
+import { isMetricsFile, type CommandConfig } from './config.js';
 import { EvaluationSequencer, type Outcome } from './evaluations.js';
 import { isOneLineOneEvaluation, lineReaderOf } from './formats/index.js';
 import { MetricsFollower } from './metrics-file.js';
@@ -107,6 +107,10 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
   // The trial directory is made by the first write there (the store does not make it in advance).
   // Synchronous: these take microseconds, each trip through the thread pool milliseconds on a busy machine.
   mkdirSync(dirname(config.metricsFile), { recursive: true });
+  // Earlier attempts' files go (one left running may write its own again: never this one).
+  for (const name of readdirSync(dirname(config.metricsFile))) {
+    if (isMetricsFile(name) && name !== basename(config.metricsFile)) rmSync(join(dirname(config.metricsFile), name), { force: true });
+  }
   // A stop file left by the last attempt would stop this one at once.
   rmSync(config.stopFile, { force: true });
   rmSync(listeningMarker(config.stopFile), { force: true });

@@ -1,5 +1,5 @@
 // The command trainer on real child processes (the fake trainer program): each protocol rule.
-import { existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.js';
@@ -31,11 +31,11 @@ describe('command trainer: a program that runs to the end', () => {
       FINESWEEP_TRIAL_DIR: a.req.dir,
       FINESWEEP_CHECKPOINT_DIR: a.req.checkpointDir,
       FINESWEEP_SEED: '42',
-      FINESWEEP_METRICS: join(a.req.dir, 'reported.jsonl'),
       CUDA_VISIBLE_DEVICES: '2',
       cwd: FIXTURES_DIR.replace(/\/$/, ''),
     });
     expect(seen.FINESWEEP_RESUME_EPOCH).toBeUndefined();
+    expect(seen.FINESWEEP_METRICS).toMatch(new RegExp(`^${a.req.dir}/reported-[0-9a-f]{12}\\.jsonl$`));
     // The program's own output is kept in the trial directory.
     expect(readFileSync(join(a.req.dir, 'output.log'), 'utf8')).toContain('epoch 3: training...');
   });
@@ -81,7 +81,7 @@ describe('command trainer: failures', () => {
   it('a garbage line fails the attempt, naming the line', async () => {
     const a = attempt({ garbage_at: 2 });
     const err = (await a.done.catch((e: unknown) => e)) as Error;
-    expect(err.message).toMatch(/reported\.jsonl line 2: not JSON: "loss is 0\.5, all good"/);
+    expect(err.message).toMatch(/reported-[0-9a-f]+\.jsonl line 2: not JSON: "loss is 0\.5, all good"/);
     expect(epochsOf(a.events).map((e) => e.epoch)).toEqual([1]);
   });
 
@@ -102,7 +102,7 @@ describe('command trainer: failures', () => {
     );
     const result = await commandTrainer.run(quiet, { signal: new AbortController().signal, onEvent: () => undefined });
     expect(result.outcome).toBe('completed');
-    expect(existsSync(join(req.dir, 'reported.jsonl'))).toBe(true);
+    expect(readdirSync(req.dir).filter((n) => /^reported-[0-9a-f]+\.jsonl$/.test(n))).toHaveLength(1);
     expect(existsSync(join(req.dir, 'output.log'))).toBe(false);
   });
 
@@ -175,6 +175,22 @@ describe('command trainer: resume', () => {
     expect(result.outcome).toBe('completed');
     expect(result.epochs.map((e) => e.epoch)).toEqual([3]);
     expect(epochsOf(a.events).map((e) => e.epoch)).toEqual([3]);
+  });
+
+  it("reports into a new file each attempt: a program an earlier attempt left running cannot write into this one's", async () => {
+    const first = attempt({});
+    expect((await first.done).outcome).toBe('completed');
+    const earlier = envSeen(first.req.dir).FINESWEEP_METRICS as string;
+    // The next attempt in the same trial directory, while the earlier program (orphaned by a kill -9
+    // of its controller, say) appends to the file it was given, as programs do, by path.
+    const next = attempt({}, {
+      req: { dir: first.req.dir, checkpointDir: first.req.checkpointDir },
+      onEvent: (e) => e.type === 'epoch' && e.metrics.epoch === 1 && appendFileSync(earlier, '{"epoch": 1, "train_loss": 9, "val_loss": 9}\n'),
+    });
+    const result = await next.done;
+    expect(result.outcome).toBe('completed');
+    expect(result.epochs.map((e) => e.val_loss)).not.toContain(9);
+    expect(envSeen(next.req.dir).FINESWEEP_METRICS).not.toBe(earlier);
   });
 
   it('a program that resumes reports only the epochs after it', async () => {
