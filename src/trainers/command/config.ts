@@ -24,8 +24,12 @@ export const DEFAULT_STOP_GRACE_S = 30;
 // Not metrics.jsonl: the store keeps its own view of the journal under that name in the trial
 // directory. A new name each attempt (reported-<token>.jsonl): a program left running by an attempt
 // whose controller was killed appends by path, and must not write into the next attempt's file.
-export const METRICS_PREFIX = 'reported';
-export const isMetricsFile = (name: string): boolean => /^reported(-[0-9a-f]+)?\.jsonl$/.test(name);
+const METRICS_PREFIX = 'reported';
+/** A new attempt's metrics file name. */
+const newMetricsFile = (): string => `${METRICS_PREFIX}-${randomBytes(6).toString('hex')}.jsonl`;
+const METRICS_NAME = new RegExp(`^${METRICS_PREFIX}(-[0-9a-f]+)?\\.jsonl$`);
+/** Whether `name` is an attempt's metrics file (or the single `reported.jsonl` of earlier versions). */
+export const isMetricsFile = (name: string): boolean => METRICS_NAME.test(name);
 export const OUTPUT_LOG = 'output.log';
 /** Written when finesweep asks the trial to stop (FINESWEEP_STOP_FILE); removed at each start. */
 export const STOP_FILE = 'stop';
@@ -134,7 +138,7 @@ export function configureCommand(taskIn: unknown, request: TrialRequest, ctx: Tr
     env[name] = substituteAll([value], values, `/task/env/${name}`)[0]!;
   }
   env.PYTHONPATH = pythonPath(env);
-  const metricsFile = join(request.dir, `${METRICS_PREFIX}-${randomBytes(6).toString('hex')}.jsonl`);
+  const metricsFile = join(request.dir, newMetricsFile());
   const stopFile = join(request.dir, STOP_FILE);
   Object.assign(env, protocolEnv(request, metricsFile, stopFile));
   const { epochs, max_steps: maxSteps } = request.params;
