@@ -11,6 +11,7 @@ import { benchPool, formatPool } from './pool.js';
 import { benchReport, formatReport } from './report.js';
 import { benchPytorch, formatPytorch } from './pytorch.js';
 import { benchRss } from './rss.js';
+import { benchSchedule, formatSchedule } from './schedule.js';
 import { benchTable, formatTable } from './table.js';
 import { benchWorkers, formatWorkers } from './workers.js';
 
@@ -31,6 +32,9 @@ log(formatPool(pool));
 log('command trials (100 of a program that reports one epoch, beside 100 noop trials)...');
 const command = await benchCommand();
 log(formatCommand(command));
+log('early-stopping decisions (10,000 trials × 20 evaluations; the scan beside it at 1,000)...');
+const schedule = benchSchedule();
+log(formatSchedule(schedule));
 log('peak memory per slot...');
 const rss = await benchRss();
 log('terminal table (1,000 and 10,000 trials, --all)...');
@@ -81,6 +85,14 @@ rows.push([
   `${(command.commandMsPerTrial / command.noopMsPerTrial).toFixed(1)}×`,
   `${command.commandMsPerTrial.toFixed(1)} vs ${command.noopMsPerTrial.toFixed(1)} ms/trial (${command.trials} each, 2 slots, one run); the program alone ${command.spawnMs.toFixed(1)} ms`,
 ]);
+for (const rule of ['asha', 'median'] as const) {
+  const [scan, kept, big] = schedule.filter((r) => r.rule === rule);
+  rows.push([
+    `${rule} decisions, ${big.trials.toLocaleString('en-US')} trials × ${big.evaluations} evaluations`,
+    `${big.seconds.toFixed(2)} s`,
+    `at ${kept.trials.toLocaleString('en-US')} trials ${kept.seconds.toFixed(2)} s vs ${scan.seconds.toFixed(1)} s scanning every result (${(scan.seconds / kept.seconds).toFixed(0)}×), same ${kept.stops} stops`,
+  ]);
+}
 rows.push(['journal events/s (written, fdatasynced behind, to the last)', `${Math.round(journal.eventsPerSecond)}`, `one append at a time; ${Math.round(journal.concurrentEventsPerSecond)}/s with 8 writers (goal ≥ 1,000)`]);
 for (const t of table) {
   const ratio = t.cliTable3Seconds !== undefined ? `; cli-table3 ${t.cliTable3Seconds.toFixed(2)} s (${(t.cliTable3Seconds / t.renderSeconds).toFixed(0)}× slower)` : '';

@@ -24,9 +24,10 @@
 // ones do (a batch-16 trial reaches every step rung before a batch-32 one); rejudged, it stops as soon
 // as the trials that followed push it out of the top 1/reduction_factor there. Still a pure function
 // of the journal prefix, so a resumed sweep takes the same decisions.
-import { bestLoss, type Goal } from '../trial/objective.js';
+import type { Goal } from '../trial/objective.js';
 import { formatValue } from './median.js';
-import { atEnd, curveUpTo, positionWords, viewAt } from './results.js';
+import { atEnd, positionWords } from './results.js';
+import { fieldOf, scanField, type Standings } from './standings.js';
 import { CONTINUE, type Axis, type Decision, type EpochResult, type Scheduler, type ScheduleQuery } from './scheduler.js';
 
 export interface AshaOptions {
@@ -38,12 +39,15 @@ export interface AshaOptions {
   reductionFactor: number;
   /** Judge a trial again at its highest rung at each evaluation, against the later arrivals too. */
   rejudge?: boolean;
+  /** Scan every result at each decision instead of keeping standings (the reference the tests compare against). */
+  scan?: boolean;
 }
 
 export class AshaScheduler implements Scheduler {
   readonly name = 'asha' as const;
   readonly axis: Axis;
   readonly #min: number;
+  readonly #standings = new WeakMap<readonly EpochResult[], Standings>();
 
   constructor(private readonly opts: AshaOptions) {
     this.axis = opts.minSteps !== undefined ? 'step' : 'epoch';
@@ -61,11 +65,12 @@ export class AshaScheduler implements Scheduler {
   }
 
   decide(results: readonly EpochResult[], query: ScheduleQuery): Decision {
-    const { at, own, others } = viewAt(results, query, this.axis);
+    const goal = this.opts.goal;
+    const field = this.opts.scan ? scanField(results, query, this.axis, goal) : fieldOf(this.#standings, results, query, this.axis, goal);
+    const at = field.at;
     const max = this.axis === 'step' ? query.maxSteps : query.maxEpochs;
     if (at === undefined || atEnd(at, max)) return CONTINUE;
-    const previous = own.length >= 2 ? own[own.length - 2].at : 0;
-    const goal = this.opts.goal;
+    const previous = field.previous;
     const rf = this.opts.reductionFactor;
     const rungs: number[] = []; // the rungs reached, below where training ends
     for (let r = this.#min; r <= at && !(max !== undefined && r >= max); r *= rf) rungs.push(r);
@@ -74,24 +79,21 @@ export class AshaScheduler implements Scheduler {
       const arrived = r > previous; // crossed since the previous evaluation: judged on arrival
       if (!arrived && !(this.opts.rejudge && rung === top)) continue;
       // The trial's value at the rung: its best up to its first evaluation at or past it (on arrival,
-      // everything up to this evaluation).
-      const mine = bestLoss(curveUpTo(own, r) ?? [], goal);
-      const competing = [mine];
-      for (const curve of others.values()) {
-        const upTo = curveUpTo(curve, r);
-        if (upTo) competing.push(bestLoss(upTo, goal));
-      }
-      competing.sort((a, b) => a - b);
-      const keep = Math.max(1, Math.floor(competing.length / rf));
-      const cutoff = competing[keep - 1];
-      if (mine <= cutoff) continue;
+      // everything up to this evaluation). It continues while fewer than `keep` trials at the rung
+      // are strictly better; otherwise the cutoff is the keep-th best of the others.
+      const mine = field.ownBest(r);
+      const peers = field.peers(r);
+      const n = peers.count + 1;
+      const keep = Math.max(1, Math.floor(n / rf));
+      if (peers.below(mine) < keep) continue;
+      const cutoff = peers.kth(keep - 1);
       const shown = (x: number) => formatValue(goal === 'minimize' ? x : -x);
       const where = r === at ? positionWords(this.axis, r) : `${positionWords(this.axis, r)}, ${arrived ? 'judged' : 'rejudged'} at ${positionWords(this.axis, at)}`;
       return {
         action: 'stop',
         epoch: query.epoch,
         rung,
-        reason: `asha rung ${rung} (${where}): ${arrived ? 'best' : 'its'} ${shown(mine)} is not in the top ${keep} of ${competing.length} trials at this rung (cutoff ${shown(cutoff)}, reduction factor ${rf})`,
+        reason: `asha rung ${rung} (${where}): ${arrived ? 'best' : 'its'} ${shown(mine)} is not in the top ${keep} of ${n} trials at this rung (cutoff ${shown(cutoff)}, reduction factor ${rf})`,
       };
     }
     return CONTINUE;

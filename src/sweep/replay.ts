@@ -62,11 +62,15 @@ export function pendingStops(
   }
   const out: StopDecision[] = [];
   const decided = new Set<string>();
+  // Each decision is asked of the results up to its own, as the run asked it: the scheduler's
+  // standings then read the journal once instead of once per decision.
+  const prefix: EpochResult[] = [];
   for (const r of results) {
+    prefix.push(r);
     if (finished.has(r.trialId) || decided.has(r.trialId)) continue;
     const p = params.get(r.trialId);
     if (p === undefined) continue;
-    const d = scheduler.decide(results, queryOf(r.trialId, p, r));
+    const d = scheduler.decide(prefix, queryOf(r.trialId, p, r));
     if (d.action === 'stop') {
       decided.add(r.trialId);
       out.push({ trialId: r.trialId, epoch: d.epoch, ...(d.rung !== undefined ? { rung: d.rung } : {}), reason: d.reason });

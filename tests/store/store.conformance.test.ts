@@ -2,7 +2,7 @@
 // directory, and PostgreSQL (a real server this file starts; the sweep is named after the
 // directory, which holds its trial files), opened as `report` opens it and as a worker writes to
 // it (through worker/leased-store.ts, the path `finesweep worker` appends by).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -199,6 +199,22 @@ describe.each(implementations)('the $name store', (impl) => {
     await store.append({ type: 'epoch_ended', trial_id: 't0', metrics: epoch(2, 0.7) });
     const lines = readFileSync(join(store.trialDir('t0'), 'metrics.jsonl'), 'utf8').trim().split('\n');
     expect(lines.map((l) => JSON.parse(l))).toEqual([epoch(1, 0.9), epoch(2, 0.7)]);
+  });
+
+  it('appends an evaluation to the per-epoch metrics, and writes them whole again when the file changed behind its back', async () => {
+    const store = await open(freshDir(), { create: true });
+    mkdirSync(store.trialDir('t0'), { recursive: true });
+    const file = join(store.trialDir('t0'), 'metrics.jsonl');
+    const read = () => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    await store.append(started('t0', 0));
+    for (let e = 1; e <= 3; e++) await store.append({ type: 'epoch_ended', trial_id: 't0', metrics: epoch(e, 1 - e / 10) });
+    expect(read()).toEqual([epoch(1, 0.9), epoch(2, 0.8), epoch(3, 0.7)]);
+    rmSync(file);
+    await store.append({ type: 'epoch_ended', trial_id: 't0', metrics: epoch(4, 0.6) });
+    expect(read()).toEqual([epoch(1, 0.9), epoch(2, 0.8), epoch(3, 0.7), epoch(4, 0.6)]);
+    writeFileSync(file, 'edited by hand\n');
+    await store.append({ type: 'epoch_ended', trial_id: 't0', metrics: epoch(5, 0.5) });
+    expect(read()).toEqual([epoch(1, 0.9), epoch(2, 0.8), epoch(3, 0.7), epoch(4, 0.6), epoch(5, 0.5)]);
   });
 
   it('keeps the per-epoch metrics of earlier runs when a reopened sweep reports the next epoch', async () => {
