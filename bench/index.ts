@@ -11,7 +11,7 @@ import { benchPool, formatPool } from './pool.js';
 import { benchReport, formatReport } from './report.js';
 import { benchPytorch, formatPytorch } from './pytorch.js';
 import { benchRss } from './rss.js';
-import { benchSchedule, formatSchedule } from './schedule.js';
+import { benchSchedule, benchSweep, formatSchedule, formatSweep } from './schedule.js';
 import { benchTable, formatTable } from './table.js';
 import { benchWorkers, formatWorkers } from './workers.js';
 
@@ -35,6 +35,8 @@ log(formatCommand(command));
 log('early-stopping decisions (10,000 trials × 20 evaluations; the scan beside it at 1,000)...');
 const schedule = benchSchedule();
 log(formatSchedule(schedule));
+const stepSweep = benchSweep();
+log(formatSweep(stepSweep));
 log('peak memory per slot...');
 const rss = await benchRss();
 log('terminal table (1,000 and 10,000 trials, --all)...');
@@ -93,6 +95,11 @@ for (const rule of ['asha', 'median'] as const) {
     `at ${kept.trials.toLocaleString('en-US')} trials ${kept.seconds.toFixed(2)} s vs ${scan.seconds.toFixed(1)} s scanning every result (${(scan.seconds / kept.seconds).toFixed(0)}×), same ${kept.stops} stops`,
   ]);
 }
+rows.push([
+  `finesweep run, ${stepSweep.trials.toLocaleString('en-US')} command trials × 20 step evaluations, ASHA`,
+  `${stepSweep.msPerEvaluation.toFixed(2)} ms`,
+  `an evaluation (${stepSweep.evaluations} recorded, ${stepSweep.stops} trials stopped); ${stepSweep.seconds.toFixed(1)} s in all`,
+]);
 rows.push(['journal events/s (written, fdatasynced behind, to the last)', `${Math.round(journal.eventsPerSecond)}`, `one append at a time; ${Math.round(journal.concurrentEventsPerSecond)}/s with 8 writers (goal ≥ 1,000)`]);
 for (const t of table) {
   const ratio = t.cliTable3Seconds !== undefined ? `; cli-table3 ${t.cliTable3Seconds.toFixed(2)} s (${(t.cliTable3Seconds / t.renderSeconds).toFixed(0)}× slower)` : '';

@@ -6,7 +6,17 @@
 // The anchor is the same scheduler with `scan: true`: every decision reads every result recorded so
 // far (what finesweep did before src/schedule/standings.ts), timed at a size it finishes in seconds.
 //
-//   node dist/bench/schedule.js [--trials 10000] [--evaluations 20] [--anchor-trials 1000]
+// Then the same through `finesweep run` (`sweep`): 2,000 command trials of a shell script that
+// prints 20 evaluations (`{"step": …}` every 10 steps) on stdout, ASHA on steps, two slots: the wall
+// seconds and the run loop's cost an evaluation, with everything a real sweep does at each one
+// (journal append, feed, metrics.jsonl, the decision, the stop). `--cli` runs another checkout's
+// bin/finesweep.js on the same sweep (how bench/RESULTS.md's before/after was measured).
+//
+//   node dist/bench/schedule.js [--trials 10000] [--evaluations 20] [--anchor-trials 1000] [--sweep-trials 2000] [--cli PATH]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { AshaScheduler } from '../src/schedule/asha.js';
@@ -64,6 +74,54 @@ export function benchSchedule(o: { trials?: number; evaluations?: number; anchor
   return out;
 }
 
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), import.meta.url.includes('/dist/') ? '../..' : '..');
+
+export interface SweepRun {
+  trials: number;
+  seconds: number;
+  evaluations: number;
+  stops: number;
+  msPerEvaluation: number;
+}
+
+/** A real sweep of command trials that report `evaluations` steps each, ASHA on steps, two slots. */
+export function benchSweep(trials = 2_000, evaluations = 20, cli = join(ROOT, 'bin/finesweep.js')): SweepRun {
+  const dir = mkdtempSync(join(tmpdir(), 'finesweep-bench-schedule-'));
+  try {
+    // The value is a hash of the trial's `n` and the step: noise, the same for every run of the bench.
+    writeFileSync(
+      join(dir, 'evaluate.sh'),
+      `i=1\nwhile [ $i -le ${evaluations} ]; do\n  echo "{\\"step\\": $((i*10)), \\"val_loss\\": 0.$(( (($1 * 7919 + i * 104729) % 9000) + 1000 ))}"\n  i=$((i+1))\ndone\n`,
+    );
+    const spec = {
+      name: 'schedule',
+      task: { type: 'command', command: ['sh', join(dir, 'evaluate.sh'), '{n}'], metrics: { from: 'stdout' } },
+      seed: 1,
+      strategy: { type: 'random', trials },
+      parameters: { n: { distribution: 'int_uniform', min: 1, max: 1_000_000 }, max_steps: { value: evaluations * 10 } },
+      objective: { metric: 'val_loss', goal: 'minimize' },
+      early_stopping: { type: 'asha', min_steps: 10, reduction_factor: 3 },
+      resources: { workers: 2 },
+    };
+    const path = join(dir, 'schedule.json');
+    writeFileSync(path, JSON.stringify(spec));
+    const start = performance.now();
+    const r = spawnSync(process.execPath, [cli, 'run', path, '--results', join(dir, 'results')], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const seconds = (performance.now() - start) / 1000;
+    if (r.status !== 0) throw new Error(`bench/schedule: finesweep run exited ${r.status}: ${r.stderr.slice(-500)}`);
+    const journal = readFileSync(join(dir, 'results', 'schedule', 'journal.jsonl'), 'utf8');
+    const count = (type: string) => journal.split(`"type":"${type}"`).length - 1;
+    const evals = count('epoch_ended');
+    return { trials, seconds, evaluations: evals, stops: count('trial_stopped_early'), msPerEvaluation: (1000 * seconds) / evals };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function formatSweep(r: SweepRun): string {
+  return `finesweep run: ${r.trials} command trials, ${r.evaluations} evaluations, ${r.stops} stopped by ASHA: ${r.seconds.toFixed(1)} s (${r.msPerEvaluation.toFixed(2)} ms an evaluation)`;
+}
+
 export function formatSchedule(runs: readonly ScheduleRun[]): string {
   return runs
     .map((r) => `${r.rule.padEnd(6)} ${r.scan ? 'scan     ' : 'standings'} ${String(r.trials).padStart(6)} trials × ${r.evaluations} evaluations: ${r.seconds.toFixed(2)} s (${((1e6 * r.seconds) / (r.trials * r.evaluations)).toFixed(1)} µs a decision, ${r.stops} stops)`)
@@ -71,11 +129,18 @@ export function formatSchedule(runs: readonly ScheduleRun[]): string {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { trials: { type: 'string' }, evaluations: { type: 'string' }, 'anchor-trials': { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { trials: { type: 'string' }, evaluations: { type: 'string' }, 'anchor-trials': { type: 'string' }, 'sweep-trials': { type: 'string' }, cli: { type: 'string' } },
+  });
+  if (values.cli) {
+    console.log(formatSweep(benchSweep(Number(values['sweep-trials'] ?? 2000), 20, resolve(values.cli))));
+    process.exit(0);
+  }
   const runs = benchSchedule({
     ...(values.trials ? { trials: Number(values.trials) } : {}),
     ...(values.evaluations ? { evaluations: Number(values.evaluations) } : {}),
     ...(values['anchor-trials'] ? { anchorTrials: Number(values['anchor-trials']) } : {}),
   });
   console.log(formatSchedule(runs));
+  console.log(formatSweep(benchSweep(Number(values['sweep-trials'] ?? 2000))));
 }
