@@ -20,6 +20,8 @@ export interface ProgramOptions {
   onStdoutLine?: (line: string) => void;
   /** Each complete line of stderr (the same). */
   onStderrLine: (line: string) => void;
+  /** Called once the program's pid (also its process group's id) is known. */
+  onPid?: (pid: number) => void;
 }
 
 
@@ -124,6 +126,7 @@ export class Program {
       }
       void launched.pid.then((pid) => {
         this.#pid = pid;
+        opts.onPid?.(pid);
         for (const sig of this.#early.splice(0)) this.signal(sig);
       }, () => undefined);
       // The launcher has already killed what was left of the program's group.
@@ -141,6 +144,7 @@ export class Program {
     // detached: the child calls setsid(), so its pid is also its process group's id.
     const child: ChildProcess = spawn(argv[0]!, argv.slice(1), { cwd: opts.cwd, env: opts.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     this.#pid = child.pid;
+    if (child.pid !== undefined) opts.onPid?.(child.pid);
     child.stdout!.on('data', onStdout);
     child.stderr!.on('data', onStderr);
     return new Promise<ProgramExit>((resolve, reject) => {

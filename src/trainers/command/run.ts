@@ -5,6 +5,7 @@ import { mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError, OutOfMemoryError } from '../../errors.js';
 import { isMetricsFile, type CommandConfig } from './config.js';
+import { forgetProgram, recordProgram, stopEarlierProgram } from './earlier-program.js';
 import { EvaluationSequencer, type Outcome } from './evaluations.js';
 import { isOneLineOneEvaluation, lineReaderOf } from './formats/index.js';
 import { MetricsFollower } from './metrics-file.js';
@@ -107,6 +108,14 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
   // The trial directory is made by the first write there (the store does not make it in advance).
   // Synchronous: these take microseconds, each trip through the thread pool milliseconds on a busy machine.
   mkdirSync(dirname(config.metricsFile), { recursive: true });
+  const dir = dirname(config.logFile);
+  // An earlier attempt's program left running (its controller killed with -9) stops before this
+  // one starts: two programs must not train into the same checkpoint directory.
+  const earlier = await stopEarlierProgram(dir, config.stopFile, config.stopGraceS);
+  if (earlier !== undefined) {
+    const how = earlier.endedBy === 'SIGKILL' ? 'SIGKILL to its group' : earlier.endedBy === 'SIGTERM' ? 'SIGTERM' : 'its stop file';
+    opts.onEvent({ type: 'log', message: `an earlier attempt's program (pid ${earlier.pid}) was still running: stopped by ${how} after ${earlier.afterS.toFixed(1)} s, before this attempt started` });
+  }
   // Earlier attempts' files go (one left running may write its own again: never this one).
   for (const name of readdirSync(dirname(config.metricsFile))) {
     if (isMetricsFile(name) && name !== basename(config.metricsFile)) rmSync(join(dirname(config.metricsFile), name), { force: true });
@@ -127,6 +136,7 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
       cwd: config.cwd,
       env: { ...process.env, ...config.env },
       logFile: config.logFile,
+      onPid: (pid) => recordProgram(dir, pid),
       ...(from === 'stdout' ? { onStdoutLine: (line: string) => onReport('stdout', line) } : {}),
       onStderrLine: (line) => {
         const kept = line.length > STDERR_LINE_CHARS ? `${line.slice(0, STDERR_LINE_CHARS)}...` : line;
@@ -154,6 +164,8 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
     opts.kill?.removeEventListener('abort', onKill);
   }
 
+  // Exited, and the launcher (or the spawn path) has killed what was left of its group.
+  forgetProgram(dir);
   // Lines written just before the exit are still to be read; a last line without its newline counts
   // when it is complete (a program that forgot the final newline).
   const rest = await follower.finish();
