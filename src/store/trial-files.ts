@@ -66,10 +66,10 @@ export class LocalTrialFiles implements TrialFiles {
    */
   writeMetrics(trialId: string, epochs: readonly EpochMetrics[]): void {
     const dir = this.trialDir(trialId);
-    if (!isDirectory(dir)) return;
     const path = join(dir, METRICS_FILE);
     const before = this.#written.get(trialId);
     const n = epochs.length;
+    // (The file as this process left it also answers whether the directory is still there.)
     if (before && n === before.count + 1 && epochs[n - 2] === before.last && sizeOf(path) === before.bytes) {
       const line = JSON.stringify(epochs[n - 1]) + '\n';
       try {
@@ -80,6 +80,7 @@ export class LocalTrialFiles implements TrialFiles {
       this.#written.set(trialId, { count: n, last: epochs[n - 1], bytes: before.bytes + Buffer.byteLength(line) });
       return;
     }
+    if (!isDirectory(dir)) return;
     // One writer per process and trial at a time (the call is synchronous): the pid names the temp file.
     const tmp = join(dir, `.${METRICS_FILE}.${process.pid}.tmp`);
     const text = epochs.map((m) => JSON.stringify(m) + '\n').join('');

@@ -10,6 +10,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import type { EndedBy } from './port.js';
 import { listeningMarker } from './program.js';
 
 export const PROGRAM_FILE = 'program.pid';
@@ -86,8 +87,8 @@ export function forgetProgram(dir: string): void {
 
 export interface EarlierProgram {
   pid: number;
-  /** How it ended: 'stop_file', 'SIGTERM' or 'SIGKILL'. */
-  endedBy: 'stop_file' | 'SIGTERM' | 'SIGKILL';
+  /** What ended it, as for a stop. */
+  endedBy: EndedBy;
   afterS: number;
 }
 
@@ -114,7 +115,7 @@ export async function stopEarlierProgram(dir: string, stopFile: string, graceS: 
   }
   const t0 = performance.now();
   const afterS = (): number => (performance.now() - t0) / 1000;
-  let endedBy: EarlierProgram['endedBy'] = 'SIGKILL';
+  let endedBy: EndedBy = 'SIGKILL';
   // Only its first process left something behind: its first process (the leader) still runs.
   if (now !== undefined) {
     try {
