@@ -68,10 +68,10 @@ interface Row {
 /** One position's crossings: each trial's first evaluation at or past it, in journal order. */
 interface Crossing {
   journal: number[];
-  trial: string[];
   loss: number[];
   /** The same losses, sorted. */
   sorted: number[];
+  /** Each trial's index in journal and loss. */
   byTrial: Map<string, number>;
 }
 
@@ -158,7 +158,7 @@ export class Standings {
       if (m < row.at.length) found.push([row.journal[m], trial, row.best[m]]);
     }
     found.sort((a, b) => a[0] - b[0]);
-    c = { journal: [], trial: [], loss: [], sorted: [], byTrial: new Map() };
+    c = { journal: [], loss: [], sorted: [], byTrial: new Map() };
     for (const [j, trial, l] of found) cross(c, j, trial, l);
     this.#crossings.set(p, c);
     this.#positions.splice(upperBound(this.#positions, p), 0, p);
@@ -217,7 +217,6 @@ const EMPTY: Peers = Object.freeze({ count: 0, below: () => 0, kth: () => Number
 function cross(c: Crossing, j: number, trial: string, l: number): void {
   c.byTrial.set(trial, c.journal.length);
   c.journal.push(j);
-  c.trial.push(trial);
   c.loss.push(l);
   c.sorted.splice(upperBound(c.sorted, l), 0, l);
 }
