@@ -7,9 +7,14 @@
 // waiting for the expiry, but never one whose heartbeat is fresh (younger than two heartbeats).
 // The file is created atomically — written complete under a temp name, then hard-linked into
 // place, which fails if a lock already exists — so a reader never sees a half-written lock.
+// A stale lock is replaced, never removed: its taker holds `lock.json.takeover` (created the same
+// exclusive way) for the few milliseconds of checking that the lock is still the one it judged
+// stale and renaming its own over it. Removing it first left a moment with no lock at all, in which
+// a third process could create one while a second taker moved the first taker's new lock aside:
+// two controllers, each holding "the" lock (seen once in CI, four processes racing).
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { link, open, readFile, rename, unlink } from 'node:fs/promises';
+import { link, open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InterruptedError, SweepError } from '../errors.js';
 import { errnoOf, storeError } from './fs-errors.js';
@@ -37,18 +42,21 @@ export async function acquireLock(dir: string, opts: LeaseOptions = {}): Promise
   const now = new Date().toISOString();
   const info: LockInfo = { pid: process.pid, host: hostname(), since: now, heartbeat: now, token: randomBytes(8).toString('hex') };
   const body = lockBody(info, heartbeatMs, expiryMs);
-  // Bounded: each round either wins, meets a live holder (throws), or removes one stale lock.
-  let stale: LockInfo | undefined;
+  // Bounded: each round either wins, meets a live holder (throws), or finds the lock changed under
+  // it; waiting for another taker's few milliseconds does not count, up to TAKEOVER_WAIT_MS.
   let waited = false;
+  const takersUntil = Date.now() + TAKEOVER_WAIT_MS;
   for (let round = 0; round < 10; round++) {
-    if (await createExclusive(dir, path, body)) return heldLock(dir, path, info, stale, heartbeatMs, expiryMs);
+    if (await createExclusive(dir, path, body)) return heldLock(dir, path, info, undefined, heartbeatMs, expiryMs);
     let holder: LockFile | undefined;
     try {
       holder = await readLockFile(path);
     } catch (err) {
       // Not a finesweep lock: only a user who knows no controller runs may replace it.
       if (!opts.takeOver) throw err;
-      await removeStale(dir, path, undefined);
+      const taken = await replaceStale(dir, path, undefined, body);
+      if (taken === 'won') return heldLock(dir, path, info, undefined, heartbeatMs, expiryMs);
+      if (taken === 'busy' && Date.now() < takersUntil) round--;
       continue;
     }
     if (holder === undefined) continue; // released between our attempt and our read: try again
@@ -64,8 +72,9 @@ export async function acquireLock(dir: string, opts: LeaseOptions = {}): Promise
       if (opts.wait.signal?.aborted) throw new InterruptedError(`interrupted while waiting for the lock of sweep directory ${dir}`, 'SIGINT');
       continue;
     }
-    await removeStale(dir, path, holder);
-    stale = publicInfo(holder);
+    const taken = await replaceStale(dir, path, holder, body);
+    if (taken === 'won') return heldLock(dir, path, info, publicInfo(holder), heartbeatMs, expiryMs);
+    if (taken === 'busy' && Date.now() < takersUntil) round--;
   }
   throw new SweepError(`could not take the lock of sweep directory ${dir}: it keeps changing hands`);
 }
@@ -153,30 +162,62 @@ async function createExclusive(dir: string, path: string, body: string): Promise
   }
 }
 
+const TAKEOVER_FILE = `${LOCK_FILE}.takeover`;
+/** How long a taker waits on others' takeovers (each a few milliseconds) before giving up. */
+const TAKEOVER_WAIT_MS = 10_000;
+/** A takeover file this old was left by a taker that died in its few milliseconds. */
+const TAKEOVER_STALE_MS = 10_000;
+
 /**
- * Remove a stale lock without removing a live one that replaced it meanwhile: move it aside by
- * rename (atomic, only one taker wins), check that what was moved is the stale lock we judged,
- * and put it back if it is not.
+ * Replace the lock judged stale (`stale`; undefined: a file that is not a finesweep lock) with ours
+ * (`body`), if it is still that lock: 'won'; 'changed' when it is not (released, or taken by
+ * another); 'busy' when another taker holds the takeover file (it is waited for, briefly).
  */
-async function removeStale(dir: string, path: string, stale: LockFile | undefined): Promise<void> {
-  const aside = join(dir, `.${LOCK_FILE}.stale.${process.pid}.${Math.random().toString(36).slice(2)}`);
+async function replaceStale(dir: string, path: string, stale: LockFile | undefined, body: string): Promise<'won' | 'changed' | 'busy'> {
+  const takeover = join(dir, TAKEOVER_FILE);
+  if (!(await createExclusive(dir, takeover, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }) + '\n'))) {
+    await clearDeadTaker(takeover);
+    await sleep(5 + Math.random() * 20);
+    return 'busy';
+  }
   try {
-    await rename(path, aside);
+    let now: LockFile | undefined | 'unreadable';
+    try {
+      now = await readLockFile(path);
+    } catch {
+      now = 'unreadable';
+    }
+    const same = stale === undefined ? now === 'unreadable' : now !== undefined && now !== 'unreadable' && sameHolder(now, stale);
+    if (!same) return 'changed';
+    // rename() replaces it whole: there is never a moment without a lock.
+    await atomicWrite(path, body, { durable: true });
+    return 'won';
+  } finally {
+    await unlink(takeover).catch(() => {});
+  }
+}
+
+/** Remove a takeover file whose taker died (its pid gone on this host, or older than any takeover). */
+async function clearDeadTaker(takeover: string): Promise<void> {
+  let taker: { pid?: unknown; host?: unknown; since?: unknown };
+  try {
+    taker = JSON.parse(await readFile(takeover, 'utf8')) as typeof taker;
   } catch (err) {
-    if (errnoOf(err) === 'ENOENT') return; // another taker moved it first
-    throw storeError('take over stale lock', path, err);
+    if (errnoOf(err) === 'ENOENT') return;
+    taker = {};
   }
-  let moved: LockFile | undefined;
+  const since = typeof taker.since === 'string' ? Date.parse(taker.since) : Number.NaN;
+  const deadHere = taker.host === hostname() && typeof taker.pid === 'number' && !pidAlive(taker.pid);
+  if (deadHere || !(Date.now() - since < TAKEOVER_STALE_MS)) await unlink(takeover).catch(() => {});
+}
+
+function pidAlive(pid: number): boolean {
   try {
-    moved = await readLockFile(aside);
-  } catch {
-    moved = undefined;
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return errnoOf(err) === 'EPERM';
   }
-  if (moved && !(stale && sameHolder(moved, stale))) {
-    // We moved a lock that another taker had just created: give it back.
-    await link(aside, path).catch(() => {});
-  }
-  await unlink(aside).catch(() => {});
 }
 
 function sameHolder(a: LockInfo, b: LockInfo): boolean {

@@ -187,10 +187,21 @@ describe('the sweep lock (a lease)', () => {
     await lock.release();
   });
 
-  it('lets exactly one of several processes racing for a stale lock win', async () => {
+  it('lets exactly one of several processes racing for a stale lock win, and never leaves the directory without a lock meanwhile', async () => {
     const root = compiledStore();
     const dir = sweepDir();
     writeLock(dir, { pid: deadPid(), host: hostname(), since: '2026-01-01T00:00:00.000Z' });
+    // A moment without lock.json is where a third process could create one while a taker moves the
+    // winner's aside: two holders. A watcher looks for such a moment as fast as it can.
+    const watcher = spawn(process.execPath, ['-e', `
+      const { existsSync, writeFileSync } = require('node:fs');
+      let gaps = 0, looks = 0;
+      writeFileSync(process.argv[1] + '/watching', '');
+      const until = Date.now() + 3000;
+      while (Date.now() < until && !existsSync(process.argv[1] + '/stop')) { looks++; if (!existsSync(process.argv[1] + '/lock.json')) gaps++; }
+      writeFileSync(process.argv[1] + '/watched', JSON.stringify({ gaps, looks }));
+    `, dir], { stdio: 'ignore' });
+    await waitForFile(join(dir, 'watching'));
     const script = childScript('race-lock', `
       import { writeFileSync } from 'node:fs';
       import { acquireLock } from '${root}/src/store/lock.js';
@@ -206,8 +217,13 @@ describe('the sweep lock (a lease)', () => {
     expect(winners.length).toBe(1);
     expect(results.filter((r) => r.startsWith('lost: ')).every((r) => r.includes(`locked by pid ${winners[0].pid}`))).toBe(true);
     expect((await readLock(join(dir, 'lock.json')))?.pid).toBe(winners[0].pid);
-    for (const c of children) c.kill('SIGKILL');
-    await Promise.all(children.map(exited));
+    writeFileSync(join(dir, 'stop'), '');
+    await waitForFile(join(dir, 'watched'));
+    const watched = JSON.parse(readFileSync(join(dir, 'watched'), 'utf8')) as { gaps: number; looks: number };
+    expect(watched.looks).toBeGreaterThan(100);
+    expect(watched.gaps).toBe(0);
+    for (const c of [...children, watcher]) c.kill('SIGKILL');
+    await Promise.all([...children, watcher].map(exited));
   });
 
   it('releases only a lock that is still its own, and says so through `lost` at its next heartbeat', async () => {
