@@ -81,7 +81,15 @@ describe('a command trial after a kill -9 of its controller', () => {
       const second = Number(lines.find((l) => l.startsWith('start ') && l !== `start ${first}`)?.split(' ')[1]);
       pids.push(second);
       // The first program got SIGTERM before the second started; the second ran to its end.
-      expect(lines).toEqual([`start ${first}`, `term ${first}`, `start ${second}`, `end ${second}`]);
+      const trialLog = (): string => {
+        const id = ofType(journal(sweepDir), 'trial_started')[0]?.trial_id ?? '';
+        try {
+          return readFileSync(join(sweepDir, 'trials', id, 'log.txt'), 'utf8');
+        } catch {
+          return '(no log.txt)';
+        }
+      };
+      expect(lines, `${trialLog()}\n${stderr}`).toEqual([`start ${first}`, `term ${first}`, `start ${second}`, `end ${second}`]);
       expect(running(first!)).toBe(false);
       const events = journal(sweepDir);
       expect(ofType(events, 'trial_completed')).toHaveLength(1);

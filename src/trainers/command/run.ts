@@ -91,7 +91,19 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
   const lineNumbers = { file: 0, stdout: 0, stderr: 0 };
   const where = (source: 'file' | 'stdout' | 'stderr'): string => (source === 'file' ? `${config.metricsFile} line ${lineNumbers.file}` : `${source} line ${lineNumbers[source]} (${config.logFile})`);
 
+  // Reports wait until the program is recorded (program.pid): an evaluation in the journal then
+  // always means a resumed trial can find the program that made it, should its controller die.
+  let recorded = false;
+  const waiting: ['file' | 'stdout' | 'stderr', string][] = [];
   const onReport = (source: 'file' | 'stdout' | 'stderr', line: string): void => {
+    if (recorded) readReport(source, line);
+    else waiting.push([source, line]);
+  };
+  const whenRecorded = (): void => {
+    recorded = true;
+    for (const [source, line] of waiting.splice(0)) readReport(source, line);
+  };
+  const readReport = (source: 'file' | 'stdout' | 'stderr', line: string): void => {
     lineNumbers[source]++;
     if (source !== from || ending !== undefined || line.trim() === '') return;
     const reading = read(line, strict);
@@ -136,7 +148,10 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
       cwd: config.cwd,
       env: { ...process.env, ...config.env },
       logFile: config.logFile,
-      onPid: (pid) => recordProgram(dir, pid),
+      onPid: (pid) => {
+        recordProgram(dir, pid);
+        whenRecorded();
+      },
       ...(from === 'stdout' ? { onStdoutLine: (line: string) => onReport('stdout', line) } : {}),
       onStderrLine: (line) => {
         const kept = line.length > STDERR_LINE_CHARS ? `${line.slice(0, STDERR_LINE_CHARS)}...` : line;
@@ -166,6 +181,7 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
 
   // Exited, and the launcher (or the spawn path) has killed what was left of its group.
   forgetProgram(dir);
+  whenRecorded();
   // Lines written just before the exit are still to be read; a last line without its newline counts
   // when it is complete (a program that forgot the final newline).
   const rest = await follower.finish();
