@@ -33,7 +33,7 @@ export function judgeLease(
  * True only where this host proves the pid gone: no such process, or a zombie (killed, not yet
  * reaped: it still answers kill(pid, 0), which refused a resume right after a kill -9).
  */
-function pidIsDead(pid: number): boolean {
+export function pidIsDead(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (err) {

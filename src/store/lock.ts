@@ -20,7 +20,7 @@ import { InterruptedError, SweepError } from '../errors.js';
 import { errnoOf, storeError } from './fs-errors.js';
 import { atomicWrite, fsyncDir } from './fs-util.js';
 import { sleep } from './sleep.js';
-import { judgeLease, lockedMessage, type Verdict } from './lease.js';
+import { judgeLease, lockedMessage, pidIsDead, type Verdict } from './lease.js';
 import { DEFAULT_EXPIRY_MS, DEFAULT_HEARTBEAT_MS, type LeaseOptions, type LockInfo, type StoreLock } from './store.js';
 
 export const LOCK_FILE = 'lock.json';
@@ -207,17 +207,8 @@ async function clearDeadTaker(takeover: string): Promise<void> {
     taker = {};
   }
   const since = typeof taker.since === 'string' ? Date.parse(taker.since) : Number.NaN;
-  const deadHere = taker.host === hostname() && typeof taker.pid === 'number' && !pidAlive(taker.pid);
+  const deadHere = taker.host === hostname() && typeof taker.pid === 'number' && pidIsDead(taker.pid);
   if (deadHere || !(Date.now() - since < TAKEOVER_STALE_MS)) await unlink(takeover).catch(() => {});
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return errnoOf(err) === 'EPERM';
-  }
 }
 
 function sameHolder(a: LockInfo, b: LockInfo): boolean {

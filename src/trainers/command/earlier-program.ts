@@ -116,7 +116,8 @@ export async function stopEarlierProgram(dir: string, stopFile: string, graceS: 
   const t0 = performance.now();
   const afterS = (): number => (performance.now() - t0) / 1000;
   let endedBy: EndedBy = 'SIGKILL';
-  // Only its first process left something behind: its first process (the leader) still runs.
+  // Its first process still runs: stop it as a stop does. Otherwise only leftovers of its group
+  // (workers it started) remain, with nothing to save: SIGKILL.
   if (now !== undefined) {
     try {
       writeFileSync(stopFile, 'a new attempt of this trial is starting\n');
