@@ -11,7 +11,9 @@
 // exclusive way) for the few milliseconds of checking that the lock is still the one it judged
 // stale and renaming its own over it. Removing it first left a moment with no lock at all, in which
 // a third process could create one while a second taker moved the first taker's new lock aside:
-// two controllers, each holding "the" lock (seen once in CI, four processes racing).
+// two controllers, each holding "the" lock (seen once in CI, four processes racing). The holder
+// renews and releases under the same file: its check "still mine?" and its write (or unlink) are
+// then never split by a takeover, which it would otherwise overwrite (or remove).
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { link, open, readFile, unlink } from 'node:fs/promises';
@@ -174,13 +176,7 @@ const TAKEOVER_STALE_MS = 10_000;
  * another); 'busy' when another taker holds the takeover file (it is waited for, briefly).
  */
 async function replaceStale(dir: string, path: string, stale: LockFile | undefined, body: string): Promise<'won' | 'changed' | 'busy'> {
-  const takeover = join(dir, TAKEOVER_FILE);
-  if (!(await createExclusive(dir, takeover, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }) + '\n'))) {
-    await clearDeadTaker(takeover);
-    await sleep(5 + Math.random() * 20);
-    return 'busy';
-  }
-  try {
+  return underTakeover(dir, async () => {
     let now: LockFile | undefined | 'unreadable';
     try {
       now = await readLockFile(path);
@@ -192,6 +188,22 @@ async function replaceStale(dir: string, path: string, stale: LockFile | undefin
     // rename() replaces it whole: there is never a moment without a lock.
     await atomicWrite(path, body, { durable: true });
     return 'won';
+  });
+}
+
+/**
+ * Run `fn` holding `lock.json.takeover`, or answer 'busy' when another process holds it (after
+ * clearing it if its holder died, and a short pause, so that the caller can simply try again).
+ */
+async function underTakeover<T>(dir: string, fn: () => Promise<T>): Promise<T | 'busy'> {
+  const takeover = join(dir, TAKEOVER_FILE);
+  if (!(await createExclusive(dir, takeover, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }) + '\n'))) {
+    await clearDeadTaker(takeover);
+    await sleep(5 + Math.random() * 20);
+    return 'busy';
+  }
+  try {
+    return await fn();
   } finally {
     await unlink(takeover).catch(() => {});
   }
@@ -221,17 +233,25 @@ function heldLock(dir: string, path: string, info: LockInfo, tookOverFrom: LockI
   let released = false;
   let beating: Promise<void> = Promise.resolve();
   const beat = async (): Promise<void> => {
-    const holder = await readLockFile(path).catch(() => undefined);
-    if (released) return;
-    if (!holder || !sameHolder(holder, info)) {
+    // A taker busy with the lock now: skip this beat; the next one sees whether it took it.
+    const outcome = await underTakeover(dir, async () => {
+      const holder = await readLockFile(path).catch(() => undefined);
+      if (released) return 'released';
+      if (!holder || !sameHolder(holder, info)) return 'lost';
+      info.heartbeat = new Date().toISOString();
+      // Not durable: a heartbeat lost in a power cut only makes the lease look older, never younger.
+      await atomicWrite(path, lockBody(info, heartbeatMs, expiryMs), { durable: false }).catch(() => {});
+      return 'renewed';
+    }).catch(async () => {
+      // The takeover file could not be made (the directory gone, a full disk): still tell a lost lock.
+      const holder = await readLockFile(path).catch(() => undefined);
+      return holder && sameHolder(holder, info) ? 'busy' : 'lost';
+    });
+    if (outcome === 'lost' && !released) {
       // Someone took it over (we were frozen past the expiry): stop renewing, tell the owner.
       clearInterval(timer);
       lost.abort(new SweepError(`lost the lock of sweep directory ${dir}: another controller took it over`));
-      return;
     }
-    info.heartbeat = new Date().toISOString();
-    // Not durable: a heartbeat lost in a power cut only makes the lease look older, never younger.
-    await atomicWrite(path, lockBody(info, heartbeatMs, expiryMs), { durable: false }).catch(() => {});
   };
   const timer = setInterval(() => {
     beating = beating.then(beat, beat);
@@ -246,8 +266,16 @@ function heldLock(dir: string, path: string, info: LockInfo, tookOverFrom: LockI
       released = true;
       clearInterval(timer);
       await beating.catch(() => {});
-      const holder = await readLockFile(path).catch(() => undefined);
-      if (holder && sameHolder(holder, info)) await unlink(path).catch(() => {});
+      // Bounded like a takeover; past it the lock is left to go stale rather than removed unchecked.
+      const removeIfOurs = async (): Promise<true> => {
+        const holder = await readLockFile(path).catch(() => undefined);
+        if (holder && sameHolder(holder, info)) await unlink(path).catch(() => {});
+        return true;
+      };
+      for (const until = Date.now() + TAKEOVER_WAIT_MS; Date.now() < until; ) {
+        // A takeover file that cannot be made (a full disk): the check and unlink as they were.
+        if ((await underTakeover(dir, removeIfOurs).catch(removeIfOurs)) === true) return;
+      }
     },
   };
 }

@@ -1,7 +1,7 @@
 // The sweep directory's lock is a lease: two controllers on one directory, in real processes, and
 // every way a holder can be dead or alive (issue 12 §5).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -234,6 +234,30 @@ describe('the sweep lock (a lease)', () => {
     await waitFor(() => lock.lost.aborted, 'the lost lease to be noticed');
     await lock.release();
     expect(await readLock(join(dir, 'lock.json'))).toEqual(other);
+  });
+
+  it('neither renews nor releases its lock while a taker holds lock.json.takeover, so a takeover is never overwritten or removed', async () => {
+    const dir = sweepDir();
+    const lock = await acquireLock(dir, { heartbeatMs: 20, expiryMs: 1000 });
+    const path = join(dir, 'lock.json');
+    await waitFor(() => JSON.parse(readFileSync(path, 'utf8')).heartbeat !== lock.info.since, 'a first renewed heartbeat');
+    // A live taker (this process) in the middle of a takeover: it has judged the lock and holds the file.
+    const takeover = join(dir, 'lock.json.takeover');
+    writeFileSync(takeover, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
+    const frozen = readFileSync(path, 'utf8');
+    await new Promise((r) => setTimeout(r, 200)); // ten heartbeats
+    expect(readFileSync(path, 'utf8')).toBe(frozen);
+    let released = false;
+    const releasing = lock.release().then(() => (released = true));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(released).toBe(false);
+    expect(readFileSync(path, 'utf8')).toBe(frozen);
+    // The taker renames its lock over the old one and lets go of the takeover file.
+    const taker = { pid: process.pid, host: hostname(), since: new Date().toISOString(), heartbeat: new Date().toISOString(), token: 'aaaa' };
+    writeLock(dir, taker);
+    unlinkSync(takeover);
+    await releasing;
+    expect(await readLock(path)).toEqual(taker);
   });
 
   it('refuses a lock file it cannot read as a lock, saying what to do; takeOver replaces it', async () => {
