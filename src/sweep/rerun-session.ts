@@ -7,18 +7,18 @@ import type { Store } from '../store/store.js';
 import type { SweepOutcome, SweepRunOptions } from './options.js';
 import { targetOf, type Plan, type SweepTrainer } from './plan.js';
 import { objectiveOf } from './request.js';
-import { checkRerunAsk, repeatsToPlan, unfinishedProblem, type RerunAsk } from './rerun.js';
+import { checkRerunAsk, repeatsToPlan, unfinishedProblem, type RerunAsk, type SweepWhere } from './rerun.js';
 import { Supervisor, type Origin } from './supervisor.js';
 
 /**
  * The journal with the repeats `ask` still misses appended (under the caller's lock). Refuses a
  * sweep whose own trials are not finished.
  */
-export async function withRepeats(store: Store, plan: Plan, events: JournalEvent[], ask: RerunAsk): Promise<JournalEvent[]> {
+export async function withRepeats(store: Store, plan: Plan, events: JournalEvent[], ask: RerunAsk, where?: SweepWhere): Promise<JournalEvent[]> {
   checkRerunAsk(ask, { top: '--top', seeds: '--seeds' });
   const state = foldTrials(events);
   const planned = plannedOf(plan, state);
-  const problem = unfinishedProblem(state, planned, targetOf(plan.spec, planned.length), store.dir);
+  const problem = unfinishedProblem(state, planned, targetOf(plan.spec, planned.length), where ?? { name: store.dir, resume: `finesweep resume ${store.dir}` });
   if (problem !== undefined) throw new InputError(problem);
   const repeats = repeatsToPlan(state, planned, objectiveOf(plan.spec), ask);
   if (repeats.length === 0) return events;

@@ -55,9 +55,15 @@ export function repeatsToPlan(state: SweepState, planned: readonly PlannedTrial[
  * Why a sweep cannot be rerun yet, or undefined: its own trials (all but repeats) must be finished,
  * or the repeats would be ranked against a half-run sweep (and take a tpe sweep's proposals' places).
  */
-export function unfinishedProblem(state: SweepState, planned: readonly PlannedTrial[], target: number, dir: string): string | undefined {
+export function unfinishedProblem(state: SweepState, planned: readonly PlannedTrial[], target: number, where: SweepWhere): string | undefined {
   const own = planned.filter((p) => !state.trials.get(p.id)?.repeatOf);
   const open = own.filter((p) => !isFinished(state.trials.get(p.id)?.status ?? 'pending')).length;
   if (open === 0 && own.length >= target - (planned.length - own.length)) return undefined;
-  return `${dir}: the sweep has unfinished trials; finish it with \`finesweep resume ${dir}\`, then rerun`;
+  return `${where.name}: the sweep has unfinished trials; finish it with \`${where.resume}\`, then rerun`;
+}
+
+/** How messages name a sweep, and the command that continues it (a directory's, or a database's). */
+export interface SweepWhere {
+  name: string;
+  resume: string;
 }

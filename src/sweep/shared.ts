@@ -21,6 +21,12 @@ import { objectiveOf } from './request.js';
 import { Supervisor } from './supervisor.js';
 import { firstStart, planFromSpecFile, planOf, specChanged, sweepStarted, trainerOf } from './plan.js';
 import { openStore, type OpenStoreOptions } from '../store/open.js';
+import type { JournalEvent } from '../store/events.js';
+import { foldTrials } from '../store/fold.js';
+import { isFinished } from '../trial/status.js';
+import { withRepeats } from './rerun-session.js';
+import type { RerunAsk, SweepWhere } from './rerun.js';
+import type { Plan } from './plan.js';
 
 export interface SharedOptions {
   /** Where trials/<id>/ go; a directory shared by every worker lets a trial taken over resume from its checkpoint. */
@@ -67,7 +73,7 @@ export async function createSharedSweep(location: string, specPath: string, opts
 }
 
 /** One worker on a shared sweep: claim, run, record, until no trial of the sweep is open. */
-export async function workSweep(location: string, name: string, opts: SweepRunOptions & SharedOptions = {}): Promise<SweepOutcome> {
+export async function workSweep(location: string, name: string, opts: SweepRunOptions & SharedOptions & { rerun?: RerunAsk } = {}): Promise<SweepOutcome> {
   // The pool is sized before the spec is read: from this machine's GPUs (or --gpus), else the CPU slots.
   const gpus = await discoverGpus(opts.gpus, opts.env).catch(() => []);
   const store = await openShared(location, { sweep: name, trialFiles: opts.trialFiles, poolSize: poolSizeFor(Math.max(opts.workers ?? 1, gpus.length)) });
@@ -102,10 +108,40 @@ export async function workSweep(location: string, name: string, opts: SweepRunOp
       };
     };
     const origin = { specDir: first?.spec_dir ?? store.dir, backend: opts.backend ?? first?.backend, resumed: true };
-    return await new Supervisor(leased, plan, events, trainer, origin, { ...opts, claim }).run();
+    const where = { name: `sweep ${JSON.stringify(name)}`, resume: `finesweep resume --storage <url> ${name}` };
+    // finesweep rerun --storage: the repeats are journaled (and claimable) before any slot starts.
+    const before = opts.rerun ? await addRepeats(leased, plan, opts.rerun, where) : events;
+    const outcome = await new Supervisor(leased, plan, before, trainer, origin, { ...opts, claim }).run();
+    // A spec's rerun, once the sweep completed: every worker that sees it asks (the same repeats,
+    // journaled once), and the repeats are claimed like any trial.
+    if (!spec.rerun || !outcome.state.completed || opts.signal?.aborted) return outcome;
+    const after = await addRepeats(leased, plan, spec.rerun, where);
+    if (!hasOpenRepeat(after)) return outcome;
+    return await new Supervisor(leased, plan, after, trainer, origin, { ...opts, claim }).run();
   } finally {
     await leased.close();
   }
+}
+
+/**
+ * Journal the repeats `ask` still misses (rerun.ts) under the sweep's lock, and register every
+ * repeat of the journal as claimable: all of them, not only the new ones, so that a worker killed
+ * between the two leaves nothing unclaimable (registering is idempotent). The whole log after.
+ */
+async function addRepeats(store: LeasedStore, plan: Plan, ask: RerunAsk, where: SweepWhere): Promise<JournalEvent[]> {
+  const lock = await store.lock();
+  try {
+    const events = await withRepeats(store, plan, await store.events(), ask, where);
+    const repeats = events.filter((e): e is Extract<JournalEvent, { type: 'trial_proposed' }> => e.type === 'trial_proposed' && e.repeat_of !== undefined);
+    await store.leases.register(repeats.map((e) => ({ id: e.trial_id, index: e.index, params: e.params })));
+    return events;
+  } finally {
+    await lock.release();
+  }
+}
+
+function hasOpenRepeat(events: readonly JournalEvent[]): boolean {
+  return [...foldTrials(events).trials.values()].some((t) => t.repeatOf !== undefined && !isFinished(t.status));
 }
 
 /** Whether a trial directory holds the trainer's own files (its checkpoint), not only our views of the journal. */
@@ -135,7 +171,8 @@ function proposerOf(spec: ResolvedSpec, plannedCount: number, target: number): P
     while (from > 0 && events[from - 1]!.seq > seenSeq) from--;
     for (const e of events.slice(from)) {
       view.apply(history, e);
-      if (e.type === 'trial_proposed') proposed++;
+      // A repeat (finesweep rerun) takes no index of the sampler's.
+      if (e.type === 'trial_proposed' && e.repeat_of === undefined) proposed++;
       seenSeq = e.seq;
     }
     const index = plannedCount + proposed;
