@@ -2,7 +2,7 @@
 // own); the resumed sweep must stop it before the trial's next attempt starts, so that two programs
 // never train into one checkpoint directory. Compiled CLI (`npm run build` first), real processes.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../pool/helpers.js';
@@ -38,7 +38,12 @@ echo "end $$" >> "$LOG"
 `;
 
 describe('a command trial after a kill -9 of its controller', () => {
-  it('resume stops the program the killed controller left running before the trial starts again', async () => {
+  // Without its record: as when the kill lands between the program's start and program.pid (met
+  // by a kill -9 fuzz); the program is then found by its environment (FINESWEEP_TRIAL_DIR).
+  it.each([
+    ['recorded in program.pid', false],
+    ['that no record names', true],
+  ])('resume stops the program the killed controller left running, %s, before the trial starts again', async (_, dropRecord) => {
     const dir = tempDir('finesweep-orphan-');
     const log = join(dir, 'programs.log');
     writeFileSync(join(dir, 'program.sh'), PROGRAM);
@@ -69,6 +74,10 @@ describe('a command trial after a kill -9 of its controller', () => {
       // Orphaned, it still waits at its gate.
       await new Promise((r) => setTimeout(r, 300));
       expect(running(pids[0]!)).toBe(true);
+      if (dropRecord) {
+        const id = ofType(journal(sweepDir), 'trial_started')[0]!.trial_id;
+        rmSync(join(sweepDir, 'trials', id, 'program.pid'));
+      }
 
       const resumed = spawn(process.execPath, [CLI, 'resume', sweepDir], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
@@ -95,7 +104,7 @@ describe('a command trial after a kill -9 of its controller', () => {
       expect(ofType(events, 'trial_completed')).toHaveLength(1);
       expect(ofType(events, 'epoch_ended').map((e) => e.metrics.epoch)).toEqual([1, 2, 3]);
       const trialId = ofType(events, 'trial_started')[0]!.trial_id;
-      expect(readFileSync(join(sweepDir, 'trials', trialId, 'log.txt'), 'utf8')).toMatch(new RegExp(`an earlier attempt's program \\(pid ${first}\\) was still running: stopped by SIGTERM`));
+      expect(readFileSync(join(sweepDir, 'trials', trialId, 'log.txt'), 'utf8')).toMatch(new RegExp(`an earlier attempt's program \\(process group ${first}\\) was still running: stopped by SIGTERM`));
     } finally {
       child.kill('SIGKILL');
       for (const pid of pids) {

@@ -7,6 +7,11 @@
 // attempt on that host stops that program the way a stop does before starting its own: the stop
 // file (with stop_grace_s for a program that reads it), SIGTERM to the group, SIGKILL.
 // On another host (a trial taken over on a shared disk) nothing can be checked or signalled.
+// A controller killed in the moment between starting a program and recording it leaves a program
+// no file names (a kill -9 fuzz of a step sweep met it in its first run), and a program may start
+// processes of its own that leave its group: so when an earlier attempt got as far as making its
+// metrics file, this host's processes are also searched by their environment, for the trial's
+// FINESWEEP_TRIAL_DIR that every attempt's program and its children inherit.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -86,22 +91,46 @@ export function forgetProgram(dir: string): void {
 }
 
 export interface EarlierProgram {
+  /** Its process group (the program's pid, when it was started by an earlier attempt). */
   pid: number;
   /** What ended it, as for a stop. */
   endedBy: EndedBy;
   afterS: number;
 }
 
+/** The environment entry that marks a trial's programs (and what they start). */
+export interface TrialMark {
+  name: string;
+  value: string;
+}
+
 /**
- * Stops the program an earlier attempt of the trial in `dir` left running on this host, if any,
- * and forgets it. Resolves with what was stopped, or undefined when nothing was running.
+ * Stops what an earlier attempt of the trial in `dir` left running on this host: the program its
+ * PROGRAM_FILE records, and, given `mark`, every process whose environment holds it (their groups).
+ * Forgets the record. Resolves with what was stopped, one entry a process group.
  */
-export async function stopEarlierProgram(dir: string, stopFile: string, graceS: number): Promise<EarlierProgram | undefined> {
-  const file = join(dir, PROGRAM_FILE);
-  if (!existsSync(file)) return undefined;
+export async function stopEarlierPrograms(dir: string, stopFile: string, graceS: number, mark?: TrialMark): Promise<EarlierProgram[]> {
+  const groups = new Set<number>();
+  const recorded = recordedGroup(dir);
+  if (recorded !== undefined) groups.add(recorded);
+  if (mark !== undefined) for (const pgid of groupsMarked(mark)) groups.add(pgid);
+  forgetProgram(dir);
+  if (groups.size === 0) return [];
+  const t0 = performance.now();
+  try {
+    writeFileSync(stopFile, 'a new attempt of this trial is starting\n');
+  } catch {
+    // No trial directory to write in: the signals still reach it.
+  }
+  const listening = (): boolean => existsSync(listeningMarker(stopFile));
+  return Promise.all([...groups].map(async (pgid) => ({ pid: pgid, endedBy: await stopGroup(pgid, graceS, listening), afterS: (performance.now() - t0) / 1000 })));
+}
+
+/** The process group PROGRAM_FILE records, if that program (or what is left of its group) still runs on this host. */
+function recordedGroup(dir: string): number | undefined {
   let host: string | undefined, pidText: string | undefined, started: string | undefined;
   try {
-    [host, pidText, started] = readFileSync(file, 'utf8').trim().split(' ');
+    [host, pidText, started] = readFileSync(join(dir, PROGRAM_FILE), 'utf8').trim().split(' ');
   } catch {
     return undefined;
   }
@@ -109,31 +138,53 @@ export async function stopEarlierProgram(dir: string, stopFile: string, graceS: 
   if (host !== hostname() || !Number.isInteger(pid) || pid <= 1) return undefined;
   const now = startTime(pid);
   // Its first process is another one now (the pid was reused), or it and its group are gone.
-  if ((now !== undefined && now !== started) || !groupAlive(pid)) {
-    forgetProgram(dir);
-    return undefined;
+  if ((now !== undefined && now !== started) || !groupAlive(pid)) return undefined;
+  return pid;
+}
+
+/**
+ * The process groups of this host's live processes whose environment holds `mark` (other users'
+ * processes cannot be read, and are not ours to stop). Never this process's own group.
+ */
+function groupsMarked(mark: TrialMark): number[] {
+  const entry = Buffer.from(`${mark.name}=${mark.value}\0`);
+  const own = statFields(process.pid)?.[2];
+  const groups = new Set<number>();
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
   }
-  const t0 = performance.now();
-  const afterS = (): number => (performance.now() - t0) / 1000;
-  let endedBy: EndedBy = 'SIGKILL';
-  // Its first process still runs: stop it as a stop does. Otherwise only leftovers of its group
-  // (workers it started) remain, with nothing to save: SIGKILL.
-  if (now !== undefined) {
+  for (const pid of pids) {
+    let environ: Buffer;
     try {
-      writeFileSync(stopFile, 'a new attempt of this trial is starting\n');
+      environ = readFileSync(`/proc/${pid}/environ`);
     } catch {
-      // No trial directory to write in: the signals still reach it.
+      continue;
     }
-    if (existsSync(listeningMarker(stopFile)) && (await goneWithin(pid, graceS))) endedBy = 'stop_file';
-    else {
-      signalGroup(pid, 'SIGTERM');
-      if (await goneWithin(pid, graceS)) endedBy = 'SIGTERM';
-    }
+    const at = environ.indexOf(entry);
+    if (at < 0 || (at > 0 && environ[at - 1] !== 0)) continue;
+    const f = statFields(pid);
+    if (f === undefined || f[0] === 'Z' || f[0] === 'X' || f[2] === own) continue;
+    const pgid = Number(f[2]);
+    if (Number.isInteger(pgid) && pgid > 1) groups.add(pgid);
   }
-  if (endedBy === 'SIGKILL') {
-    signalGroup(pid, 'SIGKILL');
-    await goneWithin(pid, 5);
+  return [...groups];
+}
+
+/**
+ * Stops one group as a stop does when its first process still runs (the stop file, already written,
+ * for a program that listens; SIGTERM; SIGKILL), else SIGKILL to what is left: leftovers of a
+ * group (workers it started) have nothing to save.
+ */
+async function stopGroup(pgid: number, graceS: number, listening: () => boolean): Promise<EndedBy> {
+  if (startTime(pgid) !== undefined) {
+    if (listening() && (await goneWithin(pgid, graceS))) return 'stop_file';
+    signalGroup(pgid, 'SIGTERM');
+    if (await goneWithin(pgid, graceS)) return 'SIGTERM';
   }
-  forgetProgram(dir);
-  return { pid, endedBy, afterS: afterS() };
+  signalGroup(pgid, 'SIGKILL');
+  await goneWithin(pgid, 5);
+  return 'SIGKILL';
 }

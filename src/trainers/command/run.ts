@@ -5,7 +5,7 @@ import { mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError, OutOfMemoryError } from '../../errors.js';
 import { isMetricsFile, type CommandConfig } from './config.js';
-import { forgetProgram, recordProgram, stopEarlierProgram } from './earlier-program.js';
+import { forgetProgram, recordProgram, stopEarlierPrograms } from './earlier-program.js';
 import { EvaluationSequencer, type Outcome } from './evaluations.js';
 import { isOneLineOneEvaluation, lineReaderOf } from './formats/index.js';
 import { MetricsFollower } from './metrics-file.js';
@@ -121,17 +121,18 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
   // Synchronous: these take microseconds, each trip through the thread pool milliseconds on a busy machine.
   mkdirSync(dirname(config.metricsFile), { recursive: true });
   const dir = dirname(config.logFile);
+  const earlierFiles = readdirSync(dirname(config.metricsFile)).filter((name) => isMetricsFile(name) && name !== basename(config.metricsFile));
   // An earlier attempt's program left running (its controller killed with -9) stops before this
-  // one starts: two programs must not train into the same checkpoint directory.
-  const earlier = await stopEarlierProgram(dir, config.stopFile, config.stopGraceS);
-  if (earlier !== undefined) {
+  // one starts: two programs must not train into the same checkpoint directory. Searching this
+  // host's processes costs milliseconds: only where an earlier attempt made its metrics file.
+  const trialDirEnv = config.env.FINESWEEP_TRIAL_DIR;
+  const trialMark = earlierFiles.length > 0 && trialDirEnv ? { name: 'FINESWEEP_TRIAL_DIR', value: trialDirEnv } : undefined;
+  for (const earlier of await stopEarlierPrograms(dir, config.stopFile, config.stopGraceS, trialMark)) {
     const how = earlier.endedBy === 'SIGKILL' ? 'SIGKILL to its group' : earlier.endedBy === 'SIGTERM' ? 'SIGTERM' : 'its stop file';
-    opts.onEvent({ type: 'log', message: `an earlier attempt's program (pid ${earlier.pid}) was still running: stopped by ${how} after ${earlier.afterS.toFixed(1)} s, before this attempt started` });
+    opts.onEvent({ type: 'log', message: `an earlier attempt's program (process group ${earlier.pid}) was still running: stopped by ${how} after ${earlier.afterS.toFixed(1)} s, before this attempt started` });
   }
   // Earlier attempts' files go (one left running may write its own again: never this one).
-  for (const name of readdirSync(dirname(config.metricsFile))) {
-    if (isMetricsFile(name) && name !== basename(config.metricsFile)) rmSync(join(dirname(config.metricsFile), name), { force: true });
-  }
+  for (const name of earlierFiles) rmSync(join(dirname(config.metricsFile), name), { force: true });
   // A stop file left by the last attempt would stop this one at once.
   rmSync(config.stopFile, { force: true });
   rmSync(listeningMarker(config.stopFile), { force: true });
@@ -227,7 +228,9 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
   }
   if (exit.code !== 0) return fail(`${config.argv[0]} ${describeExit(exit)}`);
   const last = sequencer.last;
-  if (last.count === 0) return fail(`${config.argv[0]} exited 0 without reporting an evaluation ${from === 'file' ? 'to $FINESWEEP_METRICS' : `on ${from}`}`);
+  // A resumed attempt may have nothing left to report: the controller was killed after the trial's
+  // last evaluation was journaled and before its end was. Its mark is then the resume point's.
+  if (last.count === 0 && config.resume.epoch === 0) return fail(`${config.argv[0]} exited 0 without reporting an evaluation ${from === 'file' ? 'to $FINESWEEP_METRICS' : `on ${from}`}`);
   // A trial that reports whole epochs must reach its `epochs` (one that reports steps ends where its own budget says).
   const mark = last.mark;
   if (config.epochs !== undefined && mark?.step === undefined && mark?.epoch !== undefined && Number.isInteger(mark.epoch) && mark.epoch < config.epochs) {

@@ -193,6 +193,17 @@ describe('command trainer: resume', () => {
     expect(envSeen(next.req.dir).FINESWEEP_METRICS).not.toBe(earlier);
   });
 
+  it('completes a trial resumed at its last epoch (killed between its last evaluation and its end) whose program has nothing left to report', async () => {
+    // The fake trainer resuming at epoch 3 of 3 reports nothing and exits 0 (a kill -9 fuzz met this).
+    const a = attempt({ resume: true, epochs: 3 }, { req: { resumeEpoch: 3 } });
+    const result = await a.done;
+    expect(result.outcome).toBe('completed');
+    expect(result.epochs).toEqual([]);
+    // Resumed short of its epochs and reporting nothing more: still a failure, naming where it stopped.
+    const short = attempt({ epochs: 3, exit_after: 2 }, { req: { resumeEpoch: 2 } });
+    await expect(short.done).rejects.toThrow(/exited 0 after epoch 2 of 3/);
+  });
+
   it('a program that resumes reports only the epochs after it', async () => {
     const a = attempt({ resume: true, epochs: 4 }, { req: { resumeEpoch: 2 } });
     const result = await a.done;
