@@ -1,11 +1,11 @@
 // `finesweep plan <spec>`: the trials a sweep would run, as a table or (--json) for machines.
-import Table from 'cli-table3';
 import type { Command } from 'commander';
 import type { ParamValue } from '../trial/types.js';
 import { specHash } from '../spec/hash.js';
 import { toSpace } from '../search/space.js';
 import { DEFAULT_MAX_TRIALS } from '../sweep/expand.js';
 import { parseMaxTrials, planSpec } from './spec-input.js';
+import { boxTable } from '../report/render/box.js';
 
 /** Learning rates span decades, so they read best in scientific notation; other floats keep 4 digits. */
 export function formatParam(name: string, value: ParamValue | undefined): string {
@@ -42,17 +42,11 @@ Examples:
         return;
       }
       const names = toSpace(spec.parameters).map((d) => d.name);
-      const table = new Table({
-        head: ['#', 'id', ...names],
-        style: { head: [], border: [] },
-        // No rule between rows: a plan can be long.
-        chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-      });
-      for (const t of trials) table.push([t.index, t.id, ...names.map((n) => formatParam(n, t.params[n]))]);
+      const table = boxTable(['#', 'id', ...names], trials.map((t) => [String(t.index), t.id, ...names.map((n) => formatParam(n, t.params[n]))]));
       const tail =
         strategy.type === 'tpe'
           ? `${trials.length} random startup trials; TPE proposes the other ${(strategy.trials ?? 0) - trials.length} at run time`
           : `${trials.length} trials (${strategy.type})`;
-      process.stdout.write(`${table.toString()}\n${tail}\n`);
+      process.stdout.write(`${table}\n${tail}\n`);
     });
 }
