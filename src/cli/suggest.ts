@@ -1,8 +1,8 @@
 // `finesweep suggest <sweep-dir> [--out next.json|next.yaml]`: the next sweep's spec, each range
 // narrowed or widened from the evidence (src/report/view/next-sweep.ts), with the reason for each change:
 // YAML comments above the changed parameters, or — JSON has no comments — the spec's `$comment` list.
-// Relative paths are rewritten to start from the output file's directory (stdout: the current one),
-// and the result is validated before it is written.
+// Relative paths (the model, the data, a command's cwd) are rewritten to start from the output
+// file's directory (stdout: the current one), and the result is validated before it is written.
 import { randomBytes } from 'node:crypto';
 import { rename, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
@@ -29,7 +29,9 @@ function rebase(spec: Obj, from: string, to: string): void {
   if (typeof spec.$schema === 'string') spec.$schema = move(spec.$schema);
   const task = isObj(spec.task) ? spec.task : undefined;
   if (!task) return;
-  task.model = move(task.model);
+  if (task.model !== undefined) task.model = move(task.model);
+  // A command runs in `cwd`, relative to the spec (its directory when absent): kept where it was.
+  if (task.type === 'command') task.cwd = move(task.cwd ?? '.');
   if (isObj(task.data)) {
     task.data.train = move(task.data.train);
     if (task.data.validation !== undefined) task.data.validation = move(task.data.validation);
