@@ -310,7 +310,10 @@ export class Supervisor {
       if (record.journal) {
         const written = journal.append(record.journal);
         if (event.type === 'epoch') {
-          void written.then(() => {
+          void written.then((recorded) => {
+            // Refused (the trial's lease was taken over; the trial is stopping) or a failed store:
+            // not an evaluation of the sweep, so nothing to count or decide on.
+            if (recorded === undefined) return;
             // stop_when.objective: a durable evaluation that reaches it ends the sweep once running trials finish.
             this.#budget?.evaluated(trial.id, finiteValue(event.metrics, this.#objective.metric), this.#objective);
             this.#schedule(trial, event.metrics, stopFor);
