@@ -12,7 +12,7 @@ import { benchReport, formatReport } from './report.js';
 import { benchPytorch, formatPytorch } from './pytorch.js';
 import { benchRss } from './rss.js';
 import { benchSchedule, benchSweep, formatSchedule, formatSweep } from './schedule.js';
-import { benchTable, formatTable } from './table.js';
+import { benchPlanTable, benchTable, formatPlanTable, formatTable } from './table.js';
 import { benchWorkers, formatWorkers } from './workers.js';
 
 const quick = process.argv.includes('--quick');
@@ -42,6 +42,9 @@ const rss = await benchRss();
 log('terminal table (1,000 and 10,000 trials, --all)...');
 const table = benchTable();
 log(formatTable(table));
+log('plan table (10,000 and 20,000 trials)...');
+const planTable = benchPlanTable();
+log(formatPlanTable(planTable));
 log('dashboard (main job and 10,000 synthetic trials in chromium)...');
 const dashboard = await benchDashboard();
 log(formatDashboard(dashboard));
@@ -104,6 +107,9 @@ rows.push(['journal events/s (written, fdatasynced behind, to the last)', `${Mat
 for (const t of table) {
   const ratio = t.cliTable3Seconds !== undefined ? `; cli-table3 ${t.cliTable3Seconds.toFixed(2)} s (${(t.cliTable3Seconds / t.renderSeconds).toFixed(0)}× slower)` : '';
   rows.push([`report table --all, ${t.rows.toLocaleString('en-US')} trials`, `${(t.buildSeconds + t.renderSeconds).toFixed(2)} s`, `leaderboard ${t.buildSeconds.toFixed(2)} s + table ${t.renderSeconds.toFixed(3)} s${ratio} (goal ≤ 3 s at 10,000)`]);
+}
+for (const t of planTable) {
+  rows.push([`plan table, ${t.rows.toLocaleString('en-US')} trials`, `${t.boxSeconds.toFixed(3)} s`, `cli-table3 ${t.cliTable3Seconds.toFixed(2)} s (${(t.cliTable3Seconds / t.boxSeconds).toFixed(0)}× slower)`]);
 }
 for (const f of ['table', 'md', 'csv', 'json', 'html'] as const) {
   const [k1, k10] = report.map((r) => r.seconds[f]);

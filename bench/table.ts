@@ -6,6 +6,7 @@ import type { DataReport, EpochMetrics } from '../src/trial/types.js';
 import { columns } from '../src/report/view/columns.js';
 import { buildLeaderboard } from '../src/report/view/leaderboard.js';
 import { renderTable } from '../src/report/render/table.js';
+import { boxTable } from '../src/report/render/box.js';
 import type { SweepState, TrialState } from '../src/store/state.js';
 
 export interface TableBench {
@@ -74,6 +75,31 @@ export function benchTable(sizes: readonly number[] = [1_000, 10_000]): TableBen
   });
 }
 
+export interface PlanTableBench {
+  rows: number;
+  boxSeconds: number;
+  cliTable3Seconds: number;
+}
+
+/** `finesweep plan`'s table (index, id, four parameters a row) by its renderer and by cli-table3, which it replaced. */
+export function benchPlanTable(sizes: readonly number[] = [10_000, 20_000]): PlanTableBench[] {
+  return sizes.map((n) => {
+    const head = ['#', 'id', 'learning_rate', 'batch_size', 'epochs', 'warmup'];
+    const rows = Array.from({ length: n }, (_, i) => [String(i), `t${String(i).padStart(5, '0')}-${(0x10000000 + i).toString(16)}`, (10 ** (-6 + (5 * ((i * 7919) % n)) / n)).toPrecision(3), String([8, 16, 32][i % 3]), String(1 + (i % 3)), String(i % 100)]);
+    const boxSeconds = seconds(() => boxTable(head, rows));
+    const cliTable3Seconds = seconds(() => {
+      const t = new Table({ head, style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
+      for (const row of rows) t.push(row);
+      return t.toString();
+    });
+    return { rows: n, boxSeconds, cliTable3Seconds };
+  });
+}
+
+export function formatPlanTable(results: readonly PlanTableBench[]): string {
+  return results.map((r) => `plan table ${r.rows} rows: ${r.boxSeconds.toFixed(3)} s, cli-table3 ${r.cliTable3Seconds.toFixed(2)} s`).join('\n');
+}
+
 export function formatTable(results: readonly TableBench[]): string {
   return results
     .map((r) => `table ${r.rows} rows: leaderboard ${r.buildSeconds.toFixed(2)} s, table --all ${r.renderSeconds.toFixed(3)} s${r.cliTable3Seconds !== undefined ? `, cli-table3 ${r.cliTable3Seconds.toFixed(2)} s` : ''}`)
@@ -81,4 +107,4 @@ export function formatTable(results: readonly TableBench[]): string {
 }
 
 // `node dist/bench/table.js` runs this benchmark alone.
-if (process.argv[1]?.endsWith('table.js')) process.stdout.write(`${formatTable(benchTable())}\n`);
+if (process.argv[1]?.endsWith('table.js')) process.stdout.write(`${formatTable(benchTable())}\n${formatPlanTable(benchPlanTable())}\n`);
