@@ -44,9 +44,9 @@ export function jaccard(a: ReadonlySet<number>, b: ReadonlySet<number>): number 
   return inter / (a.size + b.size - inter);
 }
 
-function signature(set: ReadonlySet<number>): Uint32Array {
+function signature(shingleHashes: Iterable<number>): Uint32Array {
   const sig = new Uint32Array(HASHES).fill(0xffffffff);
-  for (const x of set) {
+  for (const x of shingleHashes) {
     for (let i = 0; i < HASHES; i++) {
       const h = mix(x, SEEDS[i]);
       if (h < sig[i]) sig[i] = h;
@@ -55,51 +55,95 @@ function signature(set: ReadonlySet<number>): Uint32Array {
   return sig;
 }
 
-export interface NearPair {
-  /** Indices into the texts given to nearDuplicatePairs; a < b. */
-  a: number;
-  b: number;
-  jaccard: number;
+/**
+ * One band of a signature as a number: two 32-bit mixes of its ROWS hashes (and the band) packed
+ * into 53 bits. Two different bands may share a key (about once in 2^53): that only adds a
+ * candidate, which the exact check then turns down.
+ */
+function bandKey(sig: Uint32Array, band: number): number {
+  let h1 = fmix32(band + 0x2545f491);
+  let h2 = fmix32(band ^ 0x9e3779b9);
+  for (let r = band * ROWS; r < (band + 1) * ROWS; r++) {
+    h1 = fmix32(h1 ^ sig[r]);
+    h2 = fmix32(Math.imul(h2, 0x01000193) ^ sig[r]);
+  }
+  return h1 * 0x200000 + (h2 >>> 11);
+}
+
+/** Jaccard similarity of two sorted sets of hashes (a merge). */
+function jaccardSorted(a: Uint32Array, b: Uint32Array): number {
+  if (a.length === 0 && b.length === 0) return 1;
+  let i = 0;
+  let j = 0;
+  let inter = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      inter++;
+      i++;
+      j++;
+    } else if (a[i] < b[j]) i++;
+    else j++;
+  }
+  return inter / (a.length + b.length - inter);
 }
 
 /**
- * Every pair of texts (by index) whose shingle sets have a Jaccard similarity ≥ `threshold`, found
- * through LSH candidates; `keep(a, b)` filters candidates before the exact check (e.g. only pairs
- * across two sets, or not already exact duplicates). Empty texts take part in no pair.
+ * How many earlier candidates one text is compared with at most, in index order. A corpus of one
+ * template filled in thousands of times (notifications, statements) puts every text in the same
+ * buckets; the earliest candidates are the ones reported, so the first few settle it.
  */
-export function nearDuplicatePairs(
+export const MAX_CANDIDATES = 256;
+
+/**
+ * For each text, the smallest index a < b of an earlier text whose shingle sets reach a Jaccard
+ * similarity ≥ `threshold` with it, among its LSH candidates (the first MAX_CANDIDATES in index
+ * order) for which `keep(a, b)`; -1 when there is none, or the text is empty. Linear in the texts:
+ * the buckets hold indices in increasing order, and a text's candidates are walked merged, in
+ * order, up to the first match.
+ */
+export function earliestNearDuplicates(
   norms: readonly string[],
   keep: (a: number, b: number) => boolean = () => true,
   threshold = NEAR_DUPLICATE_JACCARD,
-): NearPair[] {
-  const sets = norms.map(shingles);
-  const buckets = new Map<string, number[]>();
-  sets.forEach((set, i) => {
-    if (set.size === 0) return;
-    const sig = signature(set);
-    for (let b = 0; b < BANDS; b++) {
-      const key = `${b}:${Array.from(sig.subarray(b * ROWS, (b + 1) * ROWS)).join(',')}`;
-      const list = buckets.get(key);
-      if (list) list.push(i);
-      else buckets.set(key, [i]);
-    }
-  });
-  const seen = new Set<number>();
-  const pairs: NearPair[] = [];
+): Int32Array {
   const n = norms.length;
-  for (const list of buckets.values()) {
-    for (let x = 0; x < list.length; x++) {
-      for (let y = x + 1; y < list.length; y++) {
-        const a = list[x];
-        const b = list[y];
-        const id = a * n + b;
-        if (seen.has(id)) continue;
-        seen.add(id);
-        if (!keep(a, b)) continue;
-        const j = jaccard(sets[a], sets[b]);
-        if (j >= threshold) pairs.push({ a, b, jaccard: j });
+  const sets: Uint32Array[] = new Array(n);
+  const earliest = new Int32Array(n).fill(-1);
+  // A bucket of one index is kept as the number itself: most buckets of a corpus hold one text.
+  const buckets = new Map<number, number | number[]>();
+  const keys = new Array<number>(BANDS);
+  const lists: Array<readonly number[]> = [];
+  const heads: number[] = [];
+  for (let b = 0; b < n; b++) {
+    const set = shingles(norms[b]);
+    sets[b] = Uint32Array.from(set).sort();
+    if (set.size === 0) continue;
+    const sig = signature(set);
+    lists.length = 0;
+    for (let band = 0; band < BANDS; band++) {
+      keys[band] = bandKey(sig, band);
+      const bucket = buckets.get(keys[band]);
+      if (bucket !== undefined) lists.push(typeof bucket === 'number' ? [bucket] : bucket);
+    }
+    // The candidates in increasing index order, each once: a merge of the sorted bucket lists.
+    heads.length = lists.length;
+    heads.fill(0);
+    for (let visited = 0; visited < MAX_CANDIDATES; visited++) {
+      let a = Infinity;
+      for (let k = 0; k < lists.length; k++) if (heads[k] < lists[k].length && lists[k][heads[k]] < a) a = lists[k][heads[k]];
+      if (a === Infinity) break;
+      for (let k = 0; k < lists.length; k++) if (lists[k][heads[k]] === a) heads[k]++;
+      if (keep(a, b) && jaccardSorted(sets[a], sets[b]) >= threshold) {
+        earliest[b] = a;
+        break;
       }
     }
+    for (const key of keys) {
+      const bucket = buckets.get(key);
+      if (bucket === undefined) buckets.set(key, b);
+      else if (typeof bucket === 'number') buckets.set(key, [bucket, b]);
+      else bucket.push(b);
+    }
   }
-  return pairs.sort((p, q) => p.a - q.a || p.b - q.b);
+  return earliest;
 }

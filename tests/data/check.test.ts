@@ -2,7 +2,7 @@
 // with its count, its places and its severity, and stays quiet on clean data.
 import { describe, expect, it } from 'vitest';
 import { checkData, exitCodeOf } from '../../src/data/check.js';
-import { jaccard, nearDuplicatePairs, NEAR_DUPLICATE_JACCARD, shingles } from '../../src/data/minhash.js';
+import { earliestNearDuplicates, jaccard, NEAR_DUPLICATE_JACCARD, shingles } from '../../src/data/minhash.js';
 import { normalize } from '../../src/data/prepare.js';
 import type { CheckInput, CheckedExample, Finding } from '../../src/data/types.js';
 import { Tokenizer } from '../../src/engine/tokenizer.js';
@@ -73,7 +73,7 @@ describe('dataset check', () => {
     expect(jaccard(shingles(normalize(base)), shingles(normalize(topical)))).toBeLessThan(0.2);
   });
 
-  it('finds every pair at or above the threshold that an exhaustive comparison finds', () => {
+  it('finds for each text the earliest one at or above the threshold that an exhaustive comparison finds', () => {
     // 60 texts in 20 families of near-copies (one word changed) plus unrelated ones.
     const texts = Array.from({ length: 60 }, (_, i) => {
       const family = Math.floor(i / 3);
@@ -85,7 +85,22 @@ describe('dataset check', () => {
       for (let b = a + 1; b < norms.length; b++) if (jaccard(shingles(norms[a]), shingles(norms[b])) >= NEAR_DUPLICATE_JACCARD) exhaustive.push(`${a},${b}`);
     }
     expect(exhaustive.length).toBeGreaterThan(20);
-    expect(nearDuplicatePairs(norms).map((p) => `${p.a},${p.b}`)).toEqual(exhaustive);
+    const earliest = norms.map((_, b) => exhaustive.map((p) => p.split(',').map(Number)).find(([, y]) => y === b)?.[0] ?? -1);
+    expect([...earliestNearDuplicates(norms)]).toEqual(earliest);
+    // Only pairs `keep` allows: here, an earlier text of even index.
+    const even = norms.map((_, b) => exhaustive.map((p) => p.split(',').map(Number)).find(([x, y]) => y === b && x % 2 === 0)?.[0] ?? -1);
+    expect([...earliestNearDuplicates(norms, (a) => a % 2 === 0)]).toEqual(even);
+  });
+
+  it('checks a templated corpus (20,000 fillings of one message) and reports each filling near the first', () => {
+    // Every text shares every bucket: comparing all pairs ran out of memory ("Set maximum size exceeded").
+    const base = 'dear customer your account statement for this month is ready please log in to view the details and contact support if you have any questions about the charges listed here thank you';
+    const texts = Array.from({ length: 20_000 }, (_, i) => `${base} ref ${i}`);
+    const r = checkData(input(examples(texts.slice(0, 16_000), ['ham', 'spam']), examples(texts.slice(16_000), ['ham', 'spam'], 16_001)));
+    expect(byCode(r.findings, 'near_duplicates_train')).toMatchObject({ count: 15_999 });
+    expect(byCode(r.findings, 'near_duplicates_train')!.examples[0]).toBe('train.jsonl:2 ≈ 1');
+    expect(byCode(r.findings, 'near_duplicates_across')).toMatchObject({ severity: 'error', count: 4_000 });
+    expect(byCode(r.findings, 'near_duplicates_across')!.examples[0]).toBe('val.jsonl:16001 ≈ train.jsonl:1');
   });
 
   it('refuses labels of mixed JSON types, naming the first odd line, unless coerced', () => {

@@ -1,7 +1,7 @@
 // Exact and near-duplicate texts inside train and across train/validation (leakage: a validation
 // example the model has already seen scores it on memory, not on generalisation).
 import { finding, int, pct, plural, verb } from '../finding.js';
-import { NEAR_DUPLICATE_JACCARD, nearDuplicatePairs } from '../minhash.js';
+import { earliestNearDuplicates, NEAR_DUPLICATE_JACCARD } from '../minhash.js';
 import { where, type Item, type Prepared } from '../prepare.js';
 import type { Finding } from '../types.js';
 
@@ -52,15 +52,14 @@ export function duplicateFindings(p: Prepared): Finding[] {
   }
   const all = [...trainUnique, ...valUnique];
   const T = trainUnique.length;
-  // Pairs inside validation say nothing about leakage or weighting: skip them before the exact check.
-  const pairs = nearDuplicatePairs(all.map((i) => i.norm), (a, b) => a < T || b < T);
+  // Pairs inside validation say nothing about leakage or weighting: a validation text is compared
+  // with train texts only (they come first).
+  const earliest = earliestNearDuplicates(all.map((i) => i.norm), (a) => a < T);
   const nearTrain = new Map<number, number>();
   const nearAcross = new Map<number, number>();
-  for (const { a, b } of pairs) {
-    if (b < T) {
-      if (!nearTrain.has(b)) nearTrain.set(b, a);
-    } else if (a < T && !nearAcross.has(b)) nearAcross.set(b, a);
-  }
+  earliest.forEach((a, b) => {
+    if (a >= 0) (b < T ? nearTrain : nearAcross).set(b, a);
+  });
   const threshold = `shingle Jaccard ≥ ${NEAR_DUPLICATE_JACCARD}`;
   if (nearTrain.size > 0) {
     const places = [...nearTrain].sort(([x], [y]) => x - y).map(([b, a]) => `${where(all[b])} ≈ ${all[a].example.line}`);
