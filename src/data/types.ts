@@ -53,6 +53,8 @@ export interface CheckInput {
   contextLength?: number;
   /** Labels of mixed JSON types are compared as strings instead of refused. */
   coerceLabels?: boolean;
+  /** Train n-grams the causal-LM overlap keeps whole before it samples (default MAX_TRAIN_GRAMS, checks/causal.ts). */
+  maxTrainGrams?: number;
 }
 
 export interface DataCheckReport {

@@ -168,6 +168,28 @@ describe('dataset check', () => {
     expect(byCode(unseen.findings, 'validation_seen_in_train')!.severity).toBe('note');
   });
 
+  it('for causal-lm past its n-gram budget: the same share, estimated on a consistent sample of n-grams, and says so', () => {
+    // Texts of 200 words drawn from 5,000 (a fixed generator): distinct n-grams, as in a real corpus.
+    let x = 12345;
+    const next = (): number => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 8) % 5000;
+    const vocabulary = Array.from({ length: 5000 }, (_, i) => `w${i.toString(36)}x`);
+    const long = (): string => Array.from({ length: 200 }, () => vocabulary[next()]).join(' ');
+    const tok = Tokenizer.train(vocabulary, 2000);
+    // Validation: 40 texts read in training, 40 not.
+    const train = Array.from({ length: 400 }, () => long());
+    const validation = [...train.slice(0, 40), ...Array.from({ length: 40 }, () => long())];
+    const input = { task: 'causal-lm' as const, train: { file: 'd.jsonl', examples: examples(train) }, validation: { file: 'v.jsonl', examples: examples(validation) }, tokenizer: tok, contextLength: 64 };
+    const share = (message: string): number => Number(/^validation: ([\d.]+) %/.exec(message)![1]) / 100;
+    const exact = byCode(checkData(input).findings, 'validation_seen_in_train')!;
+    const sampled = byCode(checkData({ ...input, maxTrainGrams: 5_000 }).findings, 'validation_seen_in_train')!;
+    expect(exact.message).not.toMatch(/estimated/);
+    expect(sampled.message).toMatch(/\(estimated on 1 in \d+ of them: [\d,]+ in train\)/);
+    expect(Math.abs(share(sampled.message) - share(exact.message)), `${exact.message}\n${sampled.message}`).toBeLessThan(0.05);
+    expect(share(exact.message)).toBeGreaterThan(0.4);
+    expect(share(exact.message)).toBeLessThan(0.7);
+    expect(Math.abs(sampled.count - exact.count)).toBeLessThanOrEqual(4);
+  });
+
   it('exits 1 on warnings only with --strict', () => {
     const c = clean();
     const r = checkData({ ...c, train: { ...c.train, examples: c.train.examples.slice(0, 50) } });
