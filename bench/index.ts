@@ -37,6 +37,8 @@ const schedule = benchSchedule();
 log(formatSchedule(schedule));
 const stepSweep = benchSweep();
 log(formatSweep(stepSweep));
+const longSweep = benchSweep(40, 5_000, undefined, false);
+log(formatSweep(longSweep));
 log('peak memory per slot...');
 const rss = await benchRss();
 log('terminal table (1,000 and 10,000 trials, --all)...');
@@ -102,6 +104,11 @@ rows.push([
   `finesweep run, ${stepSweep.trials.toLocaleString('en-US')} command trials × 20 step evaluations, ASHA`,
   `${stepSweep.msPerEvaluation.toFixed(2)} ms`,
   `an evaluation (${stepSweep.evaluations} recorded, ${stepSweep.stops} trials stopped); ${stepSweep.seconds.toFixed(1)} s in all`,
+]);
+rows.push([
+  `finesweep run, ${longSweep.trials} command trials × 5,000 step evaluations, then report`,
+  `${longSweep.msPerEvaluation.toFixed(2)} ms`,
+  `an evaluation (${longSweep.evaluations} recorded); ${longSweep.seconds.toFixed(1)} s in all; report ${longSweep.reportSeconds.toFixed(2)} s`,
 ]);
 rows.push(['journal events/s (written, fdatasynced behind, to the last)', `${Math.round(journal.eventsPerSecond)}`, `one append at a time; ${Math.round(journal.concurrentEventsPerSecond)}/s with 8 writers (goal ≥ 1,000)`]);
 for (const t of table) {

@@ -12,7 +12,8 @@
 // (journal append, feed, metrics.jsonl, the decision, the stop). `--cli` runs another checkout's
 // bin/finesweep.js on the same sweep (how bench/RESULTS.md's before/after was measured).
 //
-//   node dist/bench/schedule.js [--trials 10000] [--evaluations 20] [--anchor-trials 1000] [--sweep-trials 2000] [--cli PATH]
+//   node dist/bench/schedule.js [--trials 10000] [--evaluations 20] [--anchor-trials 1000] [--sweep-trials 2000] [--cli PATH [--long]]
+// (--long: 40 trials of 5,000 evaluations each, no early stopping, instead of the 20-evaluation sweep)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -82,10 +83,15 @@ export interface SweepRun {
   evaluations: number;
   stops: number;
   msPerEvaluation: number;
+  /** `finesweep report` of the finished sweep (the table). */
+  reportSeconds: number;
 }
 
-/** A real sweep of command trials that report `evaluations` steps each, ASHA on steps, two slots. */
-export function benchSweep(trials = 2_000, evaluations = 20, cli = join(ROOT, 'bin/finesweep.js')): SweepRun {
+/**
+ * A real sweep of command trials that report `evaluations` steps each, two slots, ASHA on steps
+ * (`asha`: false for long trials that all run to their end), then `finesweep report` of it.
+ */
+export function benchSweep(trials = 2_000, evaluations = 20, cli = join(ROOT, 'bin/finesweep.js'), asha = true): SweepRun {
   const dir = mkdtempSync(join(tmpdir(), 'finesweep-bench-schedule-'));
   try {
     // The value is a hash of the trial's `n` and the step: noise, the same for every run of the bench.
@@ -100,7 +106,7 @@ export function benchSweep(trials = 2_000, evaluations = 20, cli = join(ROOT, 'b
       strategy: { type: 'random', trials },
       parameters: { n: { distribution: 'int_uniform', min: 1, max: 1_000_000 }, max_steps: { value: evaluations * 10 } },
       objective: { metric: 'val_loss', goal: 'minimize' },
-      early_stopping: { type: 'asha', min_steps: 10, reduction_factor: 3 },
+      ...(asha ? { early_stopping: { type: 'asha', min_steps: 10, reduction_factor: 3 } } : {}),
       resources: { workers: 2 },
     };
     const path = join(dir, 'schedule.json');
@@ -112,14 +118,18 @@ export function benchSweep(trials = 2_000, evaluations = 20, cli = join(ROOT, 'b
     const journal = readFileSync(join(dir, 'results', 'schedule', 'journal.jsonl'), 'utf8');
     const count = (type: string) => journal.split(`"type":"${type}"`).length - 1;
     const evals = count('epoch_ended');
-    return { trials, seconds, evaluations: evals, stops: count('trial_stopped_early'), msPerEvaluation: (1000 * seconds) / evals };
+    const reportStart = performance.now();
+    const report = spawnSync(process.execPath, [cli, 'report', join(dir, 'results', 'schedule')], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const reportSeconds = (performance.now() - reportStart) / 1000;
+    if (report.status !== 0) throw new Error(`bench/schedule: finesweep report exited ${report.status}: ${report.stderr.slice(-500)}`);
+    return { trials, seconds, evaluations: evals, stops: count('trial_stopped_early'), msPerEvaluation: (1000 * seconds) / evals, reportSeconds };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 export function formatSweep(r: SweepRun): string {
-  return `finesweep run: ${r.trials} command trials, ${r.evaluations} evaluations, ${r.stops} stopped by ASHA: ${r.seconds.toFixed(1)} s (${r.msPerEvaluation.toFixed(2)} ms an evaluation)`;
+  return `finesweep run: ${r.trials} command trials, ${r.evaluations} evaluations, ${r.stops} stopped by ASHA: ${r.seconds.toFixed(1)} s (${r.msPerEvaluation.toFixed(2)} ms an evaluation); report ${r.reportSeconds.toFixed(2)} s`;
 }
 
 export function formatSchedule(runs: readonly ScheduleRun[]): string {
@@ -130,10 +140,11 @@ export function formatSchedule(runs: readonly ScheduleRun[]): string {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({
-    options: { trials: { type: 'string' }, evaluations: { type: 'string' }, 'anchor-trials': { type: 'string' }, 'sweep-trials': { type: 'string' }, cli: { type: 'string' } },
+    options: { trials: { type: 'string' }, evaluations: { type: 'string' }, 'anchor-trials': { type: 'string' }, 'sweep-trials': { type: 'string' }, cli: { type: 'string' }, long: { type: 'boolean' } },
   });
   if (values.cli) {
-    console.log(formatSweep(benchSweep(Number(values['sweep-trials'] ?? 2000), 20, resolve(values.cli))));
+    const cli = resolve(values.cli);
+    console.log(formatSweep(values.long ? benchSweep(40, 5_000, cli, false) : benchSweep(Number(values['sweep-trials'] ?? 2000), 20, cli)));
     process.exit(0);
   }
   const runs = benchSchedule({
@@ -143,4 +154,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   });
   console.log(formatSchedule(runs));
   console.log(formatSweep(benchSweep(Number(values['sweep-trials'] ?? 2000))));
+  console.log(formatSweep(benchSweep(40, 5_000, join(ROOT, 'bin/finesweep.js'), false)));
 }

@@ -129,8 +129,17 @@ function end(t: TrialState | undefined, status: TrialState['status'], reason: st
   t.endedAt = time;
 }
 
-/** Insert or replace (latest wins) the metrics of one epoch, keeping epochs in order. */
+/**
+ * Insert or replace (latest wins) the metrics of one epoch, keeping epochs in order. An evaluation
+ * after the last one (nearly always) is appended in place: copying and sorting the trial's
+ * evaluations at each one made a trial of 5,000 evaluations cost 12 s to fold.
+ */
 function upsertEpoch(epochs: EpochMetrics[], metrics: EpochMetrics): EpochMetrics[] {
+  const last = epochs[epochs.length - 1];
+  if (last === undefined || last.epoch < metrics.epoch) {
+    epochs.push(metrics);
+    return epochs;
+  }
   const rest = epochs.filter((m) => m.epoch !== metrics.epoch);
   rest.push(metrics);
   return rest.sort((a, b) => a.epoch - b.epoch);
