@@ -12,6 +12,7 @@ import { benchReport, formatReport } from './report.js';
 import { benchPytorch, formatPytorch } from './pytorch.js';
 import { benchRss } from './rss.js';
 import { benchSchedule, benchSweep, formatSchedule, formatSweep } from './schedule.js';
+import { benchTpe, formatTpe } from './tpe.js';
 import { benchPlanTable, benchTable, formatPlanTable, formatTable } from './table.js';
 import { benchWorkers, formatWorkers } from './workers.js';
 
@@ -39,6 +40,8 @@ const stepSweep = benchSweep();
 log(formatSweep(stepSweep));
 const longSweep = benchSweep(40, 5_000, undefined, false);
 log(formatSweep(longSweep));
+const tpe = await benchTpe();
+log(formatTpe(tpe));
 log('peak memory per slot...');
 const rss = await benchRss();
 log('terminal table (1,000 and 10,000 trials, --all)...');
@@ -105,6 +108,7 @@ rows.push([
   `${stepSweep.msPerEvaluation.toFixed(2)} ms`,
   `an evaluation (${stepSweep.evaluations} recorded, ${stepSweep.stops} trials stopped); ${stepSweep.seconds.toFixed(1)} s in all`,
 ]);
+for (const t of tpe) rows.push([`TPE proposal, ${t.trials.toLocaleString('en-US')} trials in the history, 5 parameters`, `${t.ms.toFixed(1)} ms`, 'the mean of 20 proposals']);
 rows.push([
   `finesweep run, ${longSweep.trials} command trials × 5,000 step evaluations, then report`,
   `${longSweep.msPerEvaluation.toFixed(2)} ms`,

@@ -132,18 +132,42 @@ export class NumericParzen {
     return Math.min(this.high, Math.max(this.low, snapped));
   }
 
+  /**
+   * Per kernel, what does not depend on x: the log of its weight, of its sigma, and of its mass
+   * inside the range (three erfc calls a kernel, once per estimator rather than once per candidate
+   * scored: a proposal at 3,000 trials spent most of its time there). Same values, same order of
+   * operations as computing them in place.
+   */
+  #logs: { weight: Float64Array; sigma: Float64Array; mass: Float64Array } | undefined;
+
   logPdf(x: number): number {
-    const terms = this.mus.map((mu, k) => {
+    const n = this.mus.length;
+    if (this.#logs === undefined) {
+      const weight = new Float64Array(n);
+      const sigma = new Float64Array(n);
+      const mass = new Float64Array(n);
+      for (let k = 0; k < n; k++) {
+        const s = this.sigmas[k];
+        weight[k] = Math.log(this.weights[k]);
+        sigma[k] = Math.log(s);
+        mass[k] = Math.log(normMass((this.lo - this.mus[k]) / s, (this.hi - this.mus[k]) / s));
+      }
+      this.#logs = { weight, sigma, mass };
+    }
+    const logs = this.#logs;
+    const terms = new Array<number>(n);
+    for (let k = 0; k < n; k++) {
+      const mu = this.mus[k];
       const sigma = this.sigmas[k];
-      const z = normMass((this.lo - mu) / sigma, (this.hi - mu) / sigma);
       if (this.step === 0) {
         const t = (x - mu) / sigma;
-        return Math.log(this.weights[k]) - 0.5 * t * t - LOG_SQRT_2PI - Math.log(sigma) - Math.log(z);
+        terms[k] = logs.weight[k] - 0.5 * t * t - LOG_SQRT_2PI - logs.sigma[k] - logs.mass[k];
+      } else {
+        const h = this.step / 2;
+        const bin = normMass((x - h - mu) / sigma, (x + h - mu) / sigma);
+        terms[k] = logs.weight[k] + Math.log(bin) - logs.mass[k];
       }
-      const h = this.step / 2;
-      const bin = normMass((x - h - mu) / sigma, (x + h - mu) / sigma);
-      return Math.log(this.weights[k]) + Math.log(bin) - Math.log(z);
-    });
+    }
     return logSumExp(terms);
   }
 }
