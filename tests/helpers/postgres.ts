@@ -6,6 +6,8 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, wr
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { JournalEvent } from '../../src/store/events.js';
+import { openStore } from '../../src/store/open.js';
 
 const run = promisify(execFile);
 const BIN = process.env.FINESWEEP_PG_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -137,4 +139,14 @@ export async function startPostgres(opts: { maxConnections?: number; durable?: b
 /** The server's log, for a failing test's message. */
 export function serverLog(root: string): string {
   return readFileSync(join(root, 'log'), 'utf8');
+}
+
+/** Every event of sweep `name` recorded at `url`, read through the store as a reader would. */
+export async function sweepEvents(url: string, name: string, trialFiles: string): Promise<JournalEvent[]> {
+  const store = await openStore(url, { sweep: name, trialFiles });
+  try {
+    return await store.events();
+  } finally {
+    await store.close();
+  }
 }

@@ -6,10 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../../src/store/events.js';
-import { openStore } from '../../src/store/open.js';
 import { createSharedSweep } from '../../src/sweep/shared.js';
 import { run, STACK } from '../e2e/helpers.js';
-import { ADMIN_PASSWORD, startPostgres, type PgCluster } from '../helpers/postgres.js';
+import { ADMIN_PASSWORD, startPostgres, type PgCluster, sweepEvents } from '../helpers/postgres.js';
 import { tempDir } from '../pool/helpers.js';
 
 const SEEDED = fileURLToPath(new URL('../fixtures/trainers/seeded-trainer.mjs', import.meta.url));
@@ -37,14 +36,7 @@ function seededSpec(dir: string, name: string, extra: Record<string, unknown> = 
   return path;
 }
 
-async function eventsOf(name: string, dir: string): Promise<JournalEvent[]> {
-  const store = await openStore(pg.url(), { sweep: name, trialFiles: join(dir, 'results', name) });
-  try {
-    return await store.events();
-  } finally {
-    await store.close();
-  }
-}
+const eventsOf = (name: string, dir: string): Promise<JournalEvent[]> => sweepEvents(pg.url(), name, join(dir, 'results', name));
 
 const of = <T extends JournalEvent['type']>(events: JournalEvent[], type: T) => events.filter((e): e is Extract<JournalEvent, { type: T }> => e.type === type);
 

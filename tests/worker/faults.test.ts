@@ -7,9 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../../src/store/events.js';
-import { openStore } from '../../src/store/open.js';
 import { tempDir } from '../pool/helpers.js';
-import { startPostgres, type PgCluster } from '../helpers/postgres.js';
+import { startPostgres, type PgCluster, sweepEvents } from '../helpers/postgres.js';
 import { writeSpec } from '../sweep/sweep-helpers.js';
 import { until } from '../store/helpers/wait.js';
 import { validateSpec } from '../../src/spec/load.js';
@@ -40,14 +39,7 @@ function cli(args: string[], cwd: string): Cli {
   return { child, done: new Promise((res) => child.on('close', (code, signal) => res({ code, signal, stderr }))) };
 }
 
-async function eventsOf(name: string, dir: string): Promise<JournalEvent[]> {
-  const store = await openStore(pg.url(), { sweep: name, trialFiles: dir });
-  try {
-    return await store.events();
-  } finally {
-    await store.close();
-  }
-}
+const eventsOf = (name: string, dir: string): Promise<JournalEvent[]> => sweepEvents(pg.url(), name, dir);
 
 
 const of = <T extends JournalEvent['type']>(events: JournalEvent[], type: T) => events.filter((e): e is Extract<JournalEvent, { type: T }> => e.type === type);

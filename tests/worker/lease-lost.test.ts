@@ -8,9 +8,8 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../../src/store/events.js';
-import { openStore } from '../../src/store/open.js';
 import { STACK } from '../e2e/helpers.js';
-import { startPostgres, type PgCluster } from '../helpers/postgres.js';
+import { startPostgres, type PgCluster, sweepEvents } from '../helpers/postgres.js';
 import { tempDir } from '../pool/helpers.js';
 import { until } from '../store/helpers/wait.js';
 
@@ -30,14 +29,7 @@ if [ -z "$FINESWEEP_RESUME_EPOCH" ]; then while [ ! -f "$1" ]; do sleep 0.02; do
 echo '{"epoch": 2, "val_loss": 0.4}' >> "$FINESWEEP_METRICS"
 `;
 
-async function eventsOf(name: string, files: string): Promise<JournalEvent[]> {
-  const store = await openStore(pg.url(), { sweep: name, trialFiles: files });
-  try {
-    return await store.events();
-  } finally {
-    await store.close();
-  }
-}
+const eventsOf = (name: string, files: string): Promise<JournalEvent[]> => sweepEvents(pg.url(), name, files);
 
 describe('a worker that loses a trial’s lease mid-trial', () => {
   it.each(['median', 'asha'])('with %s early stopping: its refused evaluation stops that trial only, and the worker ends with exit 0', async (rule) => {
