@@ -110,6 +110,8 @@ export interface TrialMark {
  * Forgets the record. Resolves with what was stopped, one entry a process group.
  */
 export async function stopEarlierPrograms(dir: string, stopFile: string, graceS: number, mark?: TrialMark): Promise<EarlierProgram[]> {
+  // The common case, a first attempt: no record and nothing to search for.
+  if (mark === undefined && !existsSync(join(dir, PROGRAM_FILE))) return [];
   const groups = new Set<number>();
   const recorded = recordedGroup(dir);
   if (recorded !== undefined) groups.add(recorded);
