@@ -19,14 +19,13 @@ import { historyView } from './history.js';
 import type { RunOptions, SweepOutcome, SweepRunOptions } from './options.js';
 import { objectiveOf } from './request.js';
 import { Supervisor } from './supervisor.js';
-import { firstStart, planFromSpecFile, planOf, specChanged, sweepStarted, trainerOf } from './plan.js';
+import { firstStart, planFromSpecFile, planOf, specChanged, sweepStarted, trainerOf, type Plan } from './plan.js';
 import { openStore, type OpenStoreOptions } from '../store/open.js';
 import type { JournalEvent } from '../store/events.js';
 import { foldTrials } from '../store/fold.js';
 import { isFinished } from '../trial/status.js';
 import { withRepeats } from './rerun-session.js';
 import type { RerunAsk, SweepWhere } from './rerun.js';
-import type { Plan } from './plan.js';
 
 export interface SharedOptions {
   /** Where trials/<id>/ go; a directory shared by every worker lets a trial taken over resume from its checkpoint. */

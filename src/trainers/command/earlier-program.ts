@@ -98,24 +98,19 @@ export interface EarlierProgram {
   afterS: number;
 }
 
-/** The environment entry that marks a trial's programs (and what they start). */
-export interface TrialMark {
-  name: string;
-  value: string;
-}
-
 /**
  * Stops what an earlier attempt of the trial in `dir` left running on this host: the program its
- * PROGRAM_FILE records, and, given `mark`, every process whose environment holds it (their groups).
- * Forgets the record. Resolves with what was stopped, one entry a process group.
+ * PROGRAM_FILE records, and, given `trialDirEnv` (the FINESWEEP_TRIAL_DIR its programs were given),
+ * every process whose environment holds it (their groups). Forgets the record. Resolves with what
+ * was stopped, one entry a process group.
  */
-export async function stopEarlierPrograms(dir: string, stopFile: string, graceS: number, mark?: TrialMark): Promise<EarlierProgram[]> {
+export async function stopEarlierPrograms(dir: string, stopFile: string, graceS: number, trialDirEnv?: string): Promise<EarlierProgram[]> {
   // The common case, a first attempt: no record and nothing to search for.
-  if (mark === undefined && !existsSync(join(dir, PROGRAM_FILE))) return [];
+  if (trialDirEnv === undefined && !existsSync(join(dir, PROGRAM_FILE))) return [];
   const groups = new Set<number>();
   const recorded = recordedGroup(dir);
   if (recorded !== undefined) groups.add(recorded);
-  if (mark !== undefined) for (const pgid of groupsMarked(mark)) groups.add(pgid);
+  if (trialDirEnv !== undefined) for (const pgid of groupsWithEnvironment(`FINESWEEP_TRIAL_DIR=${trialDirEnv}`)) groups.add(pgid);
   forgetProgram(dir);
   if (groups.size === 0) return [];
   const t0 = performance.now();
@@ -145,11 +140,11 @@ function recordedGroup(dir: string): number | undefined {
 }
 
 /**
- * The process groups of this host's live processes whose environment holds `mark` (other users'
- * processes cannot be read, and are not ours to stop). Never this process's own group.
+ * The process groups of this host's live processes whose environment holds the entry `name=value`
+ * (other users' processes cannot be read, and are not ours to stop). Never this process's own group.
  */
-function groupsMarked(mark: TrialMark): number[] {
-  const entry = Buffer.from(`${mark.name}=${mark.value}\0`);
+function groupsWithEnvironment(nameValue: string): number[] {
+  const entry = Buffer.from(`${nameValue}\0`);
   const own = statFields(process.pid)?.[2];
   const groups = new Set<number>();
   let pids: string[];

@@ -119,20 +119,20 @@ export async function runCommand(config: CommandConfig, opts: TrainerRunOptions)
   // Each attempt reports into a fresh file: a retry or a resume must not re-read the last attempt's lines.
   // The trial directory is made by the first write there (the store does not make it in advance).
   // Synchronous: these take microseconds, each trip through the thread pool milliseconds on a busy machine.
-  mkdirSync(dirname(config.metricsFile), { recursive: true });
-  const dir = dirname(config.logFile);
-  const earlierFiles = readdirSync(dirname(config.metricsFile)).filter((name) => isMetricsFile(name) && name !== basename(config.metricsFile));
+  // The trial directory: the metrics file, output.log, the stop file and program.pid all live there.
+  const dir = dirname(config.metricsFile);
+  mkdirSync(dir, { recursive: true });
+  const earlierFiles = readdirSync(dir).filter((name) => isMetricsFile(name) && name !== basename(config.metricsFile));
   // An earlier attempt's program left running (its controller killed with -9) stops before this
   // one starts: two programs must not train into the same checkpoint directory. Searching this
   // host's processes costs milliseconds: only where an earlier attempt made its metrics file.
-  const trialDirEnv = config.env.FINESWEEP_TRIAL_DIR;
-  const trialMark = earlierFiles.length > 0 && trialDirEnv ? { name: 'FINESWEEP_TRIAL_DIR', value: trialDirEnv } : undefined;
-  for (const earlier of await stopEarlierPrograms(dir, config.stopFile, config.stopGraceS, trialMark)) {
+  const search = earlierFiles.length > 0 ? config.env.FINESWEEP_TRIAL_DIR : undefined;
+  for (const earlier of await stopEarlierPrograms(dir, config.stopFile, config.stopGraceS, search)) {
     const how = earlier.endedBy === 'SIGKILL' ? 'SIGKILL to its group' : earlier.endedBy === 'SIGTERM' ? 'SIGTERM' : 'its stop file';
     opts.onEvent({ type: 'log', message: `an earlier attempt's program (process group ${earlier.pid}) was still running: stopped by ${how} after ${earlier.afterS.toFixed(1)} s, before this attempt started` });
   }
   // Earlier attempts' files go (one left running may write its own again: never this one).
-  for (const name of earlierFiles) rmSync(join(dirname(config.metricsFile), name), { force: true });
+  for (const name of earlierFiles) rmSync(join(dir, name), { force: true });
   // A stop file left by the last attempt would stop this one at once.
   rmSync(config.stopFile, { force: true });
   rmSync(listeningMarker(config.stopFile), { force: true });
